@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from tandem.accounts.models import Department, Invitation, Membership, Organization, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_staff", "date_joined"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "memberships__organization"]
+    search_fields = ["email", "full_name", "preferred_name"]
+    readonly_fields = ["date_joined", "last_login"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name", "preferred_name", "pronouns")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("date_joined", "last_login")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [DepartmentInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "status", "department", "title", "manager"]
+    list_filter = ["organization", "role", "status", "department"]
+    search_fields = ["user__email", "user__full_name", "title", "location"]
+    list_select_related = ["user", "organization", "department", "manager__user"]
+    raw_id_fields = ["user", "manager"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["name"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "program", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["organization", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    raw_id_fields = ["invited_by", "accepted_by", "program"]
+    readonly_fields = ["token"]

@@ -1,0 +1,160 @@
+"""The access policy: who may see which object.
+
+Every fetch of an object that carries people's data goes through one helper here, per
+object kind. A helper raises NotFound both when the object is missing and when the person
+may not see it, so the two cannot be told apart.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from tandem.accounts.models import Invitation, Membership, Organization, User
+from tandem.core.errors import NotFound
+from tandem.programs.models import Enrollment, Program
+
+
+def _org_ids(user: User, *, status: str | None = Membership.Status.ACTIVE) -> QuerySet[Membership]:
+    memberships = Membership.objects.filter(user=user)
+    if status is not None:
+        memberships = memberships.filter(status=status)
+    return memberships.values("organization_id")
+
+
+def _administered_org_ids(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+    ).values("organization_id")
+
+
+def _admin_q(user: User) -> Q:
+    return Q(admins=user) | Q(organization_id__in=_administered_org_ids(user))
+
+
+def programs_administered_by(user: User) -> QuerySet[Program]:
+    """Return the programs this person runs, directly or as an admin of the organization."""
+    if not user.is_authenticated:
+        return Program.objects.none()
+    return Program.objects.filter(
+        Exists(Program.objects.filter(_admin_q(user), pk=OuterRef("pk")))
+    )
+
+
+def programs_visible_to(user: User) -> QuerySet[Program]:
+    """Return the programs this person may see: joinable, joined or administered."""
+    if not user.is_authenticated:
+        return Program.objects.none()
+    active_members = _org_ids(user)
+    eligible = (
+        Q(audience=Program.Audience.ORGANIZATION, organization_id__in=active_members)
+        | Q(audience=Program.Audience.PARTNERS, organization_id__in=active_members)
+        | Q(
+            audience=Program.Audience.PARTNERS,
+            partner_organizations__in=Organization.objects.filter(id__in=active_members),
+        )
+        | Q(
+            audience=Program.Audience.ALUMNI,
+            organization_id__in=_org_ids(user, status=Membership.Status.ALUMNI),
+        )
+        | Q(
+            Exists(
+                Invitation.objects.filter(
+                    program=OuterRef("pk"), accepted_by=user, accepted_at__isnull=False
+                )
+            )
+        )
+    )
+    visible = (
+        Q(status=Program.Status.ACTIVE) & eligible
+        | Q(Exists(Enrollment.objects.filter(program=OuterRef("pk"), user=user)))
+        | _admin_q(user)
+    )
+    # Filtering through an Exists keeps the partner/admin joins from duplicating rows.
+    return Program.objects.filter(Exists(Program.objects.filter(visible, pk=OuterRef("pk"))))
+
+
+def program_get_for_user(*, user: User, program_id: int) -> Program:
+    """Return the program if this person may see it; otherwise raise NotFound."""
+    try:
+        return programs_visible_to(user).select_related("organization").get(pk=program_id)
+    except Program.DoesNotExist:
+        raise NotFound("No such program.") from None
+
+
+def program_get_for_admin(*, user: User, program_id: int) -> Program:
+    """Return the program if this person administers it; otherwise raise NotFound."""
+    try:
+        return programs_administered_by(user).select_related("organization").get(pk=program_id)
+    except Program.DoesNotExist:
+        raise NotFound("No such program.") from None
+
+
+def user_administers_program(*, user: User, program: Program) -> bool:
+    return programs_administered_by(user).filter(pk=program.pk).exists()
+
+
+def organizations_administered_by(user: User) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(id__in=_administered_org_ids(user))
+
+
+def organization_get_for_admin(*, user: User, organization_id: int) -> Organization:
+    """Return the organization if this person is one of its admins; otherwise raise NotFound."""
+    try:
+        return organizations_administered_by(user).get(pk=organization_id)
+    except Organization.DoesNotExist:
+        raise NotFound("No such organization.") from None
+
+
+def enrollment_get_own(*, user: User, program: Program) -> Enrollment | None:
+    """Return this person's own enrollment in the program, if they have one."""
+    return (
+        Enrollment.objects.filter(program=program, user=user)
+        .select_related("program", "user")
+        .first()
+    )
+
+
+def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
+    """Return an enrollment its owner, fellow participants or program admins may see."""
+    own = Q(user=user)
+    fellow = Q(
+        status=Enrollment.Status.ACTIVE,
+        program__in=Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
+            "program_id"
+        ),
+    )
+    administered = Q(program__in=programs_administered_by(user).values("pk"))
+    if not user.is_authenticated:
+        raise NotFound("No such profile.")
+    try:
+        return (
+            Enrollment.objects.filter(own | fellow | administered)
+            .select_related("program", "user", "membership__department")
+            .get(pk=enrollment_id)
+        )
+    except Enrollment.DoesNotExist:
+        raise NotFound("No such profile.") from None
+
+
+def membership_get_for_user(*, user: User, membership_id: int) -> Membership:
+    """Return a membership visible to fellow active members of the same organization."""
+    if not user.is_authenticated:
+        raise NotFound("No such person.")
+    try:
+        return (
+            Membership.objects.filter(Q(user=user) | Q(organization_id__in=_org_ids(user)))
+            .select_related("user", "organization", "department", "manager__user")
+            .get(pk=membership_id)
+        )
+    except Membership.DoesNotExist:
+        raise NotFound("No such person.") from None
+
+
+def invitation_get_by_token(*, token: str) -> Invitation:
+    """Return a usable invitation for this token; a used or expired one looks missing."""
+    invitation = (
+        Invitation.objects.select_related("organization", "program").filter(token=token).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise NotFound("This invitation link is not valid any more.")
+    return invitation

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tandem.programs import views as program_views
+
+admin.site.site_header = "Tandem administration"
+admin.site.site_title = "Tandem administration"
+
+urlpatterns = [
+    path("", program_views.home, name="home"),
+    path("accounts/", include("tandem.accounts.urls")),
+    path("programs/", include("tandem.programs.urls")),
+    path("admin/", admin.site.urls),
+]
