@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.accounts",
     "tandem.programs",
+    "tandem.demo",
 ]
 
 MIDDLEWARE = [

@@ -33,7 +33,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their e-mail address."""
 
-    email = models.EmailField("e-mail address", max_length=254)
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
     full_name = models.CharField(max_length=150)
     preferred_name = models.CharField(
         max_length=60, blank=True, help_text="What you like to be called, if not your first name."

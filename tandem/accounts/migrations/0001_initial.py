@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('password', models.CharField(max_length=128, verbose_name='password')),
                 ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
                 ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
+                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
                 ('full_name', models.CharField(max_length=150)),
                 ('preferred_name', models.CharField(blank=True, help_text='What you like to be called, if not your first name.', max_length=60)),
                 ('pronouns', models.CharField(blank=True, max_length=40)),
