@@ -190,6 +190,7 @@ class Invitation(TimeStampedModel):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     expires_at = models.DateTimeField(default=_invitation_expiry)
+    sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1,5 +1,7 @@
 """Writes for people, organizations and memberships."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +9,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
+from tandem.accounts.tasks import send_invitation_email
 from tandem.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from tandem.programs.models import Program
 
 
 def _normalize_email(email: str) -> str:
@@ -161,7 +167,7 @@ def invitation_create(
     organization: Organization,
     email: str,
     invited_by: User,
-    program: object | None = None,
+    program: "Program | None" = None,
 ) -> Invitation:
     """Invite one e-mail address to the organization, and to a program if given."""
     email = _normalize_email(email)
@@ -170,9 +176,11 @@ def invitation_create(
     ).first()
     if existing is not None and existing.is_usable:
         return existing
-    return Invitation.objects.create(
+    invitation = Invitation.objects.create(
         organization=organization, program=program, email=email, invited_by=invited_by
     )
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    return invitation
 
 
 @transaction.atomic

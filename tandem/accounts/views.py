@@ -1,4 +1,74 @@
-def login_view(): ...
-def logout_view(): ...
-def signup(): ...
-def invitation_accept_view(): ...
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from tandem.accounts import services
+from tandem.accounts.forms import InvitationAcceptForm, LoginForm, SignupForm
+from tandem.core.access import invitation_get_by_token
+from tandem.core.forms import run_service
+
+
+def _next_url(request: HttpRequest, default: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid() and form.user is not None:
+        login(request, form.user)
+        return redirect(_next_url(request))
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You are signed out.")
+    return redirect("home")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = run_service(form, services.user_sign_up, **form.cleaned_data)
+        if user is not None:
+            login(request, user, backend="tandem.accounts.backends.EmailBackend")
+            messages.success(request, f"Welcome to Tandem, {user.display_name}.")
+            return redirect("home")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_get_by_token(token=token)
+    user = request.user if request.user.is_authenticated else None
+    form = InvitationAcceptForm(request.POST or None)
+    if user is not None:
+        # Someone already signed in needs no account form, only to confirm.
+        form = InvitationAcceptForm()
+    if request.method == "POST" and (user is not None or form.is_valid()):
+        fields = {} if user is not None else form.cleaned_data
+        accepted = run_service(
+            form, services.invitation_accept, invitation=invitation, user=user, **fields
+        )
+        if accepted is not None:
+            if user is None:
+                login(request, accepted, backend="tandem.accounts.backends.EmailBackend")
+            messages.success(request, f"You have joined {invitation.organization}.")
+            if invitation.program_id:
+                return redirect("programs:detail", program_id=invitation.program_id)
+            return redirect("home")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"form": form, "invitation": invitation, "signed_in_user": user},
+    )

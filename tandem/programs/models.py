@@ -262,6 +262,14 @@ class Enrollment(TimeStampedModel):
         return [label for field, label in names if getattr(self, field)]
 
     @property
+    def meeting_mode_labels(self) -> list[str]:
+        return [MeetingMode(m).label for m in self.meeting_modes if m in MeetingMode.values]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [Language(code).label for code in self.languages if code in Language.values]
+
+    @property
     def gives(self) -> bool:
         """Whether this person offers help (mentors, coaches, peers) in the program."""
         return self.is_mentor or self.is_coach or self.is_peer

@@ -1,6 +1,7 @@
 """Writes for programs, topics, enrollments and profiles."""
 
 import datetime
+import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +12,16 @@ from django.utils.text import slugify
 from tandem.accounts.models import Membership, Organization, User
 from tandem.core.access import programs_visible_to
 from tandem.core.errors import DomainError
-from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
+from tandem.programs.models import (
+    Cadence,
+    Enrollment,
+    EnrollmentTopic,
+    IdentityAttribute,
+    Language,
+    MeetingMode,
+    Program,
+    Topic,
+)
 from tandem.programs.vocabulary import DEFAULT_TOPICS
 
 
@@ -316,10 +326,9 @@ def profile_save_practicalities(
     languages: list[str],
     identity_attributes: list[str],
     requested_attributes: list[str],
+    time_zone: str | None = None,
 ) -> Enrollment:
     """Record how a person likes to meet, and what they opt to share with the matching engine."""
-    from tandem.programs.models import Cadence, IdentityAttribute, Language, MeetingMode
-
     def check(values: list[str], allowed: list[str], field: str) -> list[str]:
         if bad := [v for v in values if v not in allowed]:
             raise DomainError(f"Unknown choice “{bad[0]}”.", field=field)
@@ -336,6 +345,11 @@ def profile_save_practicalities(
     if preferred_cadence and preferred_cadence not in Cadence.values:
         raise DomainError("Choose a rhythm from the list.", field="preferred_cadence")
     enrollment.preferred_cadence = preferred_cadence
+    if time_zone and enrollment.membership is not None:
+        if time_zone not in zoneinfo.available_timezones():
+            raise DomainError("Choose a time zone from the list.", field="time_zone")
+        enrollment.membership.time_zone = time_zone
+        enrollment.membership.save(update_fields=["time_zone", "updated_at"])
     enrollment.save(
         update_fields=[
             "meeting_modes",

@@ -1,5 +1,322 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tandem.accounts.services import invitation_create
+from tandem.core.access import (
+    enrollment_get_for_user,
+    enrollment_get_own,
+    organization_get_for_admin,
+    organizations_administered_by,
+    program_get_for_admin,
+    program_get_for_user,
+    user_administers_program,
+)
+from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import run_service
+from tandem.programs import selectors, services
+from tandem.programs.forms import (
+    GoalsForm,
+    InviteForm,
+    JoinForm,
+    OfferForm,
+    PracticalitiesForm,
+    ProgramForm,
+)
+from tandem.programs.models import Enrollment, Program
+
+PROFILE_STEPS = [
+    ("goals", "What you want"),
+    ("offer", "What you bring"),
+    ("practicalities", "How you meet"),
+]
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    if not request.user.is_authenticated:
+        return render(request, "programs/landing.html")
+    data = selectors.home_programs(user=request.user)
+    return render(
+        request,
+        "programs/home.html",
+        {
+            "data": data,
+            "can_create": organizations_administered_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_user(user=request.user, program_id=program_id)
+    enrollment = enrollment_get_own(user=request.user, program=program)
+    missing = services.profile_missing_fields(enrollment) if enrollment else []
+    return render(
+        request,
+        "programs/detail.html",
+        {
+            "program": program,
+            "enrollment": enrollment,
+            "missing": missing,
+            "is_admin": user_administers_program(user=request.user, program=program),
+            "enrollment_open": program.enrollment_is_open(timezone.localdate()),
+            "partners": list(program.partner_organizations.all()),
+        },
+    )
+
+
+@login_required
+def program_join(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_user(user=request.user, program_id=program_id)
+    enrollment = enrollment_get_own(user=request.user, program=program)
+    if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
+        return redirect("programs:profile", program_id=program.pk)
+    # Someone coming back keeps the roles they had; only newcomers choose.
+    form: forms.Form = (
+        forms.Form(request.POST or None)
+        if enrollment is not None
+        else JoinForm(request.POST or None, program=program)
+    )
+    if request.method == "POST" and form.is_valid():
+        if enrollment is not None:
+            joined = run_service(form, services.enrollment_rejoin, enrollment=enrollment)
+        else:
+            joined = run_service(
+                form,
+                services.enrollment_create,
+                program=program,
+                user=request.user,
+                roles=form.cleaned_data["roles"],
+            )
+        if joined is not None:
+            messages.success(request, f"You have joined {program}. Now tell us what you want.")
+            return redirect("programs:profile", program_id=program.pk)
+    return render(
+        request, "programs/join.html", {"program": program, "form": form, "rejoin": enrollment}
+    )
+
+
+@login_required
+@require_POST
+def program_leave(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_user(user=request.user, program_id=program_id)
+    enrollment = enrollment_get_own(user=request.user, program=program)
+    if enrollment is None:
+        raise NotFound("You are not in this program.")
+    try:
+        services.enrollment_withdraw(enrollment=enrollment)
+        messages.success(request, f"You have left {program}. Your profile is kept if you return.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("programs:detail", program_id=program.pk)
+
+
+def _own_active_enrollment(request: HttpRequest, program_id: int) -> Enrollment:
+    program = program_get_for_user(user=request.user, program_id=program_id)
+    enrollment = enrollment_get_own(user=request.user, program=program)
+    if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
+        raise NotFound("You are not in this program.")
+    return enrollment
+
+
+def _steps_for(enrollment: Enrollment) -> list[tuple[str, str]]:
+    return [(slug, label) for slug, label in PROFILE_STEPS if slug != "goals" or enrollment.seeks]
+
+
+@login_required
+def profile_start(request: HttpRequest, program_id: int) -> HttpResponse:
+    enrollment = _own_active_enrollment(request, program_id)
+    first = _steps_for(enrollment)[0][0]
+    return redirect("programs:profile_step", program_id=program_id, step=first)
+
+
+@login_required
+def profile_step(request: HttpRequest, program_id: int, step: str) -> HttpResponse:
+    enrollment = _own_active_enrollment(request, program_id)
+    steps = _steps_for(enrollment)
+    slugs = [slug for slug, _ in steps]
+    if step not in slugs:
+        raise NotFound("No such step.")
+    data = request.POST if request.method == "POST" else None
+    topics = selectors.program_topics(program=enrollment.program)
+    form: GoalsForm | OfferForm | PracticalitiesForm
+    if step == "goals":
+        form = GoalsForm(data, enrollment=enrollment, topics=topics)
+    elif step == "offer":
+        form = OfferForm(data, enrollment=enrollment, topics=topics)
+    else:
+        form = PracticalitiesForm(data, enrollment=enrollment)
+    if request.method == "POST" and form.is_valid() and _save_step(form, enrollment):
+        index = slugs.index(step)
+        if index + 1 < len(slugs):
+            return redirect("programs:profile_step", program_id=program_id, step=slugs[index + 1])
+        missing = services.profile_missing_fields(enrollment)
+        if missing:
+            messages.warning(request, "Saved. Still to answer: " + ", ".join(missing) + ".")
+        else:
+            messages.success(request, "Your profile is complete.")
+        return redirect("programs:detail", program_id=program_id)
+    return render(
+        request,
+        "programs/profile_step.html",
+        {
+            "program": enrollment.program,
+            "enrollment": enrollment,
+            "form": form,
+            "steps": steps,
+            "step": step,
+            "step_number": slugs.index(step) + 1,
+        },
+    )
+
+
+def _save_step(form: GoalsForm | OfferForm | PracticalitiesForm, enrollment: Enrollment) -> bool:
+    data = form.cleaned_data
+    if isinstance(form, GoalsForm):
+        saved = run_service(
+            form,
+            services.profile_save_goals,
+            enrollment=enrollment,
+            goals=data["goals"],
+            focus_areas=form.chosen_topics(),
+            mentors_wanted=data.get("mentors_wanted") or 1,
+        )
+    elif isinstance(form, OfferForm):
+        saved = run_service(
+            form,
+            services.profile_save_offer,
+            enrollment=enrollment,
+            what_i_bring=data["what_i_bring"],
+            why_i_mentor=data.get("why_i_mentor", ""),
+            expertise=form.chosen_topics(),
+            capacity=data.get("capacity"),
+            accepting_now=data.get("accepting_now"),
+        )
+    else:
+        saved = run_service(
+            form,
+            services.profile_save_practicalities,
+            enrollment=enrollment,
+            meeting_modes=data["meeting_modes"],
+            preferred_cadence=data["preferred_cadence"],
+            languages=data["languages"],
+            identity_attributes=data["identity_attributes"],
+            requested_attributes=data.get("requested_attributes", []),
+            time_zone=data.get("time_zone"),
+        )
+    return saved is not None
+
+
+@login_required
+def person_detail(request: HttpRequest, program_id: int, enrollment_id: int) -> HttpResponse:
+    person = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
+    if person.program_id != program_id:
+        raise NotFound("No such profile.")
+    return render(
+        request,
+        "programs/person.html",
+        {
+            "program": person.program,
+            "person": person,
+            "topics": selectors.profile_topics(enrollment=person),
+            "is_self": person.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def program_new(request: HttpRequest) -> HttpResponse:
+    organizations = list(organizations_administered_by(request.user))
+    if not organizations:
+        raise NotFound("You do not administer an organization.")
+    organization = organization_get_for_admin(
+        user=request.user,
+        organization_id=int(request.GET.get("organization") or organizations[0].pk),
+    )
+    form = ProgramForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "partner_organizations"}
+        program = run_service(
+            form,
+            services.program_create,
+            organization=organization,
+            created_by=request.user,
+            partner_organizations=list(form.cleaned_data["partner_organizations"]),
+            **fields,
+        )
+        if program is not None:
+            messages.success(request, f"{program} is created.")
+            return redirect("programs:manage", program_id=program.pk)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "organization": organization, "program": None},
+    )
+
+
+@login_required
+def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "partner_organizations"}
+        # Validate on a fresh copy so a refused change leaves nothing half-applied on screen.
+        fresh = Program.objects.get(pk=program.pk)
+        saved = run_service(
+            form,
+            services.program_update,
+            program=fresh,
+            partner_organizations=list(form.cleaned_data["partner_organizations"]),
+            **fields,
+        )
+        if saved is not None:
+            messages.success(request, "Program settings saved.")
+            return redirect("programs:manage", program_id=program.pk)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "organization": program.organization, "program": program},
+    )
+
+
+@login_required
+def program_manage(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    return render(
+        request,
+        "programs/manage.html",
+        {
+            "program": program,
+            "stats": selectors.program_stats(program=program),
+            "balance": selectors.topic_balance(program=program),
+            "invitations": program.invitations.order_by("-created_at")[:20],
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+@login_required
+def program_invite(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        emails = form.cleaned_data["emails"]
+        with transaction.atomic():
+            for email in emails:
+                invitation_create(
+                    organization=program.organization,
+                    program=program,
+                    email=email,
+                    invited_by=request.user,
+                )
+        messages.success(
+            request, f"Invitation{'s' if len(emails) > 1 else ''} sent to {len(emails)} "
+            f"{'people' if len(emails) > 1 else 'person'}."
+        )
+        return redirect("programs:manage", program_id=program.pk)
+    return render(request, "programs/invite.html", {"program": program, "form": form})

@@ -1,0 +1,38 @@
+"""Background work for accounts; each task is thin and safe to run twice."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from tandem.accounts.models import Invitation
+
+
+@task()
+def send_invitation_email(invitation_id: int) -> None:
+    """E-mail an invitation link, once; a second run for the same invitation does nothing."""
+    invitation = (
+        Invitation.objects.select_related("organization", "program", "invited_by")
+        .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return
+    context = {
+        "invitation": invitation,
+        "url": settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token]),
+    }
+    target = invitation.program or invitation.organization
+    send_mail(
+        subject=f"You are invited to {target} on Tandem",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    # Mark as sent only after the mail went out, with a conditional update so that two
+    # workers racing on the same invitation record one send.
+    Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )

@@ -1,0 +1,26 @@
+"""Form rendering shared by every app: one field layout with labels, hints and errors."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+from tandem.core.errors import DomainError
+
+T = TypeVar("T")
+
+
+class FormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+def run_service(form: forms.Form, service: Callable[..., T], **kwargs: Any) -> T | None:
+    """Call a service; turn a DomainError into an error on the form and return None."""
+    try:
+        return service(**kwargs)
+    except DomainError as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return None

@@ -1,0 +1,90 @@
+"""Named personas shared by the test suite.
+
+One organization runs a program; around it: its program admin, a mentor, a mentee, another
+mentor in the same program, a member who has not joined, and an outsider who is admin of a
+different organization.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tandem.accounts.models import Membership, Organization, User
+from tandem.programs.models import Enrollment, Program, Topic
+from tandem.programs.services import topics_install_defaults
+from tandem.testing.factories import (
+    EnrollmentFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ProgramFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class World:
+    org: Organization
+    other_org: Organization
+    program: Program
+    admin: User
+    mentor: User
+    mentee: User
+    other_mentor: User
+    member: User
+    outsider: User
+    mentor_enrollment: Enrollment
+    mentee_enrollment: Enrollment
+    other_program: Program
+
+    def topic(self, name: str) -> Topic:
+        return Topic.objects.get(organization=self.org, name=name)
+
+
+def _member(org: Organization, email: str, name: str, role: str = "member") -> User:
+    user = UserFactory(email=email, full_name=name)
+    MembershipFactory(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    org = OrganizationFactory(name="Northwind Transit Agency", slug="northwind")
+    other_org = OrganizationFactory(name="Riverside Health", slug="riverside")
+    topics_install_defaults(organization=org)
+    topics_install_defaults(organization=other_org)
+    admin = _member(org, "ada.admin@northwind.test", "Ada Okafor", role=Membership.Role.ADMIN)
+    mentor = _member(org, "mo.mentor@northwind.test", "Mo Haddad")
+    mentee = _member(org, "mia.mentee@northwind.test", "Mia Santos")
+    other_mentor = _member(org, "omar.mentor@northwind.test", "Omar Lind")
+    member = _member(org, "max.member@northwind.test", "Max Byrne")
+    outsider = _member(
+        other_org, "olga.outsider@riverside.test", "Olga Petrova", role=Membership.Role.ADMIN
+    )
+    program = ProgramFactory(organization=org, name="New-hire mentoring")
+    program.admins.add(admin)
+    other_program = ProgramFactory(organization=other_org, name="Riverside nurses circle")
+    mentor_enrollment = EnrollmentFactory(
+        program=program, user=mentor, is_mentee=False, is_mentor=True, capacity=2,
+        accepting_now=True, what_i_bring="Twenty years in operations.",
+    )
+    EnrollmentFactory(program=program, user=other_mentor, is_mentee=False, is_mentor=True,
+                      capacity=1)
+    mentee_enrollment = EnrollmentFactory(
+        program=program, user=mentee, goals="Find my feet in the first year."
+    )
+    for enrollment in (mentor_enrollment, mentee_enrollment):
+        enrollment.membership = Membership.objects.get(user=enrollment.user, organization=org)
+        enrollment.save()
+    return World(
+        org=org, other_org=other_org, program=program, admin=admin, mentor=mentor,
+        mentee=mentee, other_mentor=other_mentor, member=member, outsider=outsider,
+        mentor_enrollment=mentor_enrollment, mentee_enrollment=mentee_enrollment,
+        other_program=other_program,
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
