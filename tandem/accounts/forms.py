@@ -27,7 +27,7 @@ class LoginForm(forms.Form):
                 raise forms.ValidationError(
                     "That e-mail address and password do not match an account."
                 )
-            self.user = user  # type: ignore[assignment]
+            self.user = user
         return cleaned
 
 

@@ -33,6 +33,4 @@ def send_invitation_email(invitation_id: int) -> None:
     )
     # Mark as sent only after the mail went out, with a conditional update so that two
     # workers racing on the same invitation record one send.
-    Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
+    Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(sent_at=timezone.now())

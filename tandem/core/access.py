@@ -5,6 +5,8 @@ object kind. A helper raises NotFound both when the object is missing and when t
 may not see it, so the two cannot be told apart.
 """
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tandem.accounts.models import Invitation, Membership, Organization, User
@@ -12,14 +14,14 @@ from tandem.core.errors import NotFound
 from tandem.programs.models import Enrollment, Program
 
 
-def _org_ids(user: User, *, status: str | None = Membership.Status.ACTIVE) -> QuerySet[Membership]:
+def _org_ids(user: User, *, status: str | None = Membership.Status.ACTIVE) -> QuerySet[Any, Any]:
     memberships = Membership.objects.filter(user=user)
     if status is not None:
         memberships = memberships.filter(status=status)
     return memberships.values("organization_id")
 
 
-def _administered_org_ids(user: User) -> QuerySet[Membership]:
+def _administered_org_ids(user: User) -> QuerySet[Any, Any]:
     return Membership.objects.filter(
         user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
     ).values("organization_id")
@@ -33,9 +35,7 @@ def programs_administered_by(user: User) -> QuerySet[Program]:
     """Return the programs this person runs, directly or as an admin of the organization."""
     if not user.is_authenticated:
         return Program.objects.none()
-    return Program.objects.filter(
-        Exists(Program.objects.filter(_admin_q(user), pk=OuterRef("pk")))
-    )
+    return Program.objects.filter(Exists(Program.objects.filter(_admin_q(user), pk=OuterRef("pk"))))
 
 
 def programs_visible_to(user: User) -> QuerySet[Program]:

@@ -16,7 +16,7 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-def run_service(form: forms.Form, service: Callable[..., T], **kwargs: Any) -> T | None:
+def run_service(form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:
     """Call a service; turn a DomainError into an error on the form and return None."""
     try:
         return service(**kwargs)

@@ -26,10 +26,24 @@ class EnrollmentTopicInline(admin.TabularInline):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "program", "status", "roles_display", "capacity", "accepting_now",
-                    "profile_completed_at"]
-    list_filter = ["program", "status", "is_mentee", "is_mentor", "is_peer", "accepting_now",
-                   ("profile_completed_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "user",
+        "program",
+        "status",
+        "roles_display",
+        "capacity",
+        "accepting_now",
+        "profile_completed_at",
+    ]
+    list_filter = [
+        "program",
+        "status",
+        "is_mentee",
+        "is_mentor",
+        "is_peer",
+        "accepting_now",
+        ("profile_completed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["user__email", "user__full_name", "goals"]
     list_select_related = ["user", "program"]
     raw_id_fields = ["user", "membership"]

@@ -23,7 +23,9 @@ class Topic(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "slug"], name="topic_slug_unique_in_org"),
+            models.UniqueConstraint(
+                fields=["organization", "slug"], name="topic_slug_unique_in_org"
+            ),
             models.UniqueConstraint(
                 "organization", Lower("name"), name="topic_name_unique_in_org_ci"
             ),
@@ -235,7 +237,9 @@ class Enrollment(TimeStampedModel):
     class Meta:
         ordering = ["program", "user__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "user"], name="enrollment_unique_per_program"),
+            models.UniqueConstraint(
+                fields=["program", "user"], name="enrollment_unique_per_program"
+            ),
             models.CheckConstraint(
                 condition=models.Q(is_mentee=True)
                 | models.Q(is_mentor=True)
@@ -257,8 +261,12 @@ class Enrollment(TimeStampedModel):
 
     @property
     def roles(self) -> list[str]:
-        names = [("is_mentee", "mentee"), ("is_mentor", "mentor"), ("is_coach", "coach"),
-                 ("is_peer", "peer")]
+        names = [
+            ("is_mentee", "mentee"),
+            ("is_mentor", "mentor"),
+            ("is_coach", "coach"),
+            ("is_peer", "peer"),
+        ]
         return [label for field, label in names if getattr(self, field)]
 
     @property
@@ -315,5 +323,7 @@ class EnrollmentTopic(models.Model):
 
     @property
     def level_label(self) -> str:
-        labels = self.FOCUS_LEVEL_LABELS if self.kind == self.Kind.FOCUS else self.EXPERTISE_LEVEL_LABELS
+        labels = (
+            self.FOCUS_LEVEL_LABELS if self.kind == self.Kind.FOCUS else self.EXPERTISE_LEVEL_LABELS
+        )
         return labels[self.level]

@@ -1,5 +1,6 @@
 """Reads for program pages; objects come from the access policy in tandem.core.access."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -13,7 +14,7 @@ from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 class HomePrograms:
     enrolled: list[Enrollment]
     joinable: list[Program]
-    administered: list[Program]
+    administered: Sequence[Program]
 
 
 def home_programs(*, user: User) -> HomePrograms:

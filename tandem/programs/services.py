@@ -29,8 +29,13 @@ def topics_install_defaults(*, organization: Organization) -> list[Topic]:
     """Give an organization the default topic vocabulary, skipping topics it already has."""
     have = set(Topic.objects.filter(organization=organization).values_list("slug", flat=True))
     topics = [
-        Topic(organization=organization, name=name, slug=slugify(name), category=category,
-              synonyms=synonyms)
+        Topic(
+            organization=organization,
+            name=name,
+            slug=slugify(name),
+            category=category,
+            synonyms=synonyms,
+        )
         for name, category, synonyms in DEFAULT_TOPICS
         if slugify(name) not in have
     ]
@@ -208,9 +213,7 @@ def enrollment_rejoin(*, enrollment: Enrollment) -> Enrollment:
     return enrollment
 
 
-def _set_topics(
-    enrollment: Enrollment, kind: str, levels: Mapping[Topic, int]
-) -> None:
+def _set_topics(enrollment: Enrollment, kind: str, levels: Mapping[Topic, int]) -> None:
     for topic in levels:
         if topic.organization_id != enrollment.program.organization_id:
             raise DomainError(f"“{topic}” is not in this program's vocabulary.")
@@ -271,7 +274,9 @@ def profile_save_goals(
 ) -> Enrollment:
     """Record what a person wants from the program: goals in their words and focus areas."""
     if enrollment.seeks and not goals.strip():
-        raise DomainError("Say in a sentence or two what you hope to get out of this.", field="goals")
+        raise DomainError(
+            "Say in a sentence or two what you hope to get out of this.", field="goals"
+        )
     if enrollment.seeks and not focus_areas:
         raise DomainError("Choose at least one focus area.", field="focus_areas")
     if not 1 <= mentors_wanted <= enrollment.program.mentors_per_mentee:
@@ -329,6 +334,7 @@ def profile_save_practicalities(
     time_zone: str | None = None,
 ) -> Enrollment:
     """Record how a person likes to meet, and what they opt to share with the matching engine."""
+
     def check(values: list[str], allowed: list[str], field: str) -> list[str]:
         if bad := [v for v in values if v not in allowed]:
             raise DomainError(f"Unknown choice “{bad[0]}”.", field=field)

@@ -10,9 +10,7 @@ urlpatterns = [
     path("<int:program_id>/leave/", views.program_leave, name="leave"),
     path("<int:program_id>/profile/", views.profile_start, name="profile"),
     path("<int:program_id>/profile/<slug:step>/", views.profile_step, name="profile_step"),
-    path(
-        "<int:program_id>/people/<int:enrollment_id>/", views.person_detail, name="person"
-    ),
+    path("<int:program_id>/people/<int:enrollment_id>/", views.person_detail, name="person"),
     path("<int:program_id>/manage/", views.program_manage, name="manage"),
     path("<int:program_id>/settings/", views.program_edit, name="edit"),
     path("<int:program_id>/invite/", views.program_invite, name="invite"),

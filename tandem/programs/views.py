@@ -19,6 +19,7 @@ from tandem.core.access import (
 )
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import run_service
+from tandem.core.http import AuthenticatedHttpRequest
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
     GoalsForm,
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_user(user=request.user, program_id=program_id)
     enrollment = enrollment_get_own(user=request.user, program=program)
     missing = services.profile_missing_fields(enrollment) if enrollment else []
@@ -71,7 +72,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def program_join(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_join(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_user(user=request.user, program_id=program_id)
     enrollment = enrollment_get_own(user=request.user, program=program)
     if enrollment is not None and enrollment.status == Enrollment.Status.ACTIVE:
@@ -103,7 +104,7 @@ def program_join(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def program_leave(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_leave(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_user(user=request.user, program_id=program_id)
     enrollment = enrollment_get_own(user=request.user, program=program)
     if enrollment is None:
@@ -116,7 +117,7 @@ def program_leave(request: HttpRequest, program_id: int) -> HttpResponse:
     return redirect("programs:detail", program_id=program.pk)
 
 
-def _own_active_enrollment(request: HttpRequest, program_id: int) -> Enrollment:
+def _own_active_enrollment(request: AuthenticatedHttpRequest, program_id: int) -> Enrollment:
     program = program_get_for_user(user=request.user, program_id=program_id)
     enrollment = enrollment_get_own(user=request.user, program=program)
     if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
@@ -129,14 +130,14 @@ def _steps_for(enrollment: Enrollment) -> list[tuple[str, str]]:
 
 
 @login_required
-def profile_start(request: HttpRequest, program_id: int) -> HttpResponse:
+def profile_start(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     enrollment = _own_active_enrollment(request, program_id)
     first = _steps_for(enrollment)[0][0]
     return redirect("programs:profile_step", program_id=program_id, step=first)
 
 
 @login_required
-def profile_step(request: HttpRequest, program_id: int, step: str) -> HttpResponse:
+def profile_step(request: AuthenticatedHttpRequest, program_id: int, step: str) -> HttpResponse:
     enrollment = _own_active_enrollment(request, program_id)
     steps = _steps_for(enrollment)
     slugs = [slug for slug, _ in steps]
@@ -213,7 +214,9 @@ def _save_step(form: GoalsForm | OfferForm | PracticalitiesForm, enrollment: Enr
 
 
 @login_required
-def person_detail(request: HttpRequest, program_id: int, enrollment_id: int) -> HttpResponse:
+def person_detail(
+    request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int
+) -> HttpResponse:
     person = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
     if person.program_id != program_id:
         raise NotFound("No such profile.")
@@ -230,7 +233,7 @@ def person_detail(request: HttpRequest, program_id: int, enrollment_id: int) -> 
 
 
 @login_required
-def program_new(request: HttpRequest) -> HttpResponse:
+def program_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organizations = list(organizations_administered_by(request.user))
     if not organizations:
         raise NotFound("You do not administer an organization.")
@@ -260,7 +263,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
     form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
     if request.method == "POST" and form.is_valid():
@@ -285,7 +288,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def program_manage(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_manage(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
     return render(
         request,
@@ -301,7 +304,7 @@ def program_manage(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def program_invite(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_invite(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -315,8 +318,9 @@ def program_invite(request: HttpRequest, program_id: int) -> HttpResponse:
                     invited_by=request.user,
                 )
         messages.success(
-            request, f"Invitation{'s' if len(emails) > 1 else ''} sent to {len(emails)} "
-            f"{'people' if len(emails) > 1 else 'person'}."
+            request,
+            f"Invitation{'s' if len(emails) > 1 else ''} sent to {len(emails)} "
+            f"{'people' if len(emails) > 1 else 'person'}.",
         )
         return redirect("programs:manage", program_id=program.pk)
     return render(request, "programs/invite.html", {"program": program, "form": form})

@@ -9,7 +9,7 @@ from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 PASSWORD = "correct horse battery"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -28,7 +28,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     kind = Organization.Kind.PUBLIC_AGENCY
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
 
@@ -36,7 +36,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Department {n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -46,7 +46,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     time_zone = "America/Chicago"
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(factory.django.DjangoModelFactory[Topic]):
     class Meta:
         model = Topic
 
@@ -56,7 +56,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
     category = "Career"
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class ProgramFactory(factory.django.DjangoModelFactory[Program]):
     class Meta:
         model = Program
         skip_postgeneration_save = True
@@ -68,7 +68,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     matching_mode = Program.MatchingMode.CHOICE
 
 
-class EnrollmentFactory(factory.django.DjangoModelFactory):
+class EnrollmentFactory(factory.django.DjangoModelFactory[Enrollment]):
     class Meta:
         model = Enrollment
 
@@ -77,7 +77,7 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     is_mentee = True
 
 
-class EnrollmentTopicFactory(factory.django.DjangoModelFactory):
+class EnrollmentTopicFactory(factory.django.DjangoModelFactory[EnrollmentTopic]):
     class Meta:
         model = EnrollmentTopic
 

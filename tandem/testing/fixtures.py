@@ -42,15 +42,15 @@ class World:
 
 
 def _member(org: Organization, email: str, name: str, role: str = "member") -> User:
-    user = UserFactory(email=email, full_name=name)
-    MembershipFactory(user=user, organization=org, role=role)
+    user = UserFactory.create(email=email, full_name=name)
+    MembershipFactory.create(user=user, organization=org, role=role)
     return user
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    org = OrganizationFactory(name="Northwind Transit Agency", slug="northwind")
-    other_org = OrganizationFactory(name="Riverside Health", slug="riverside")
+    org = OrganizationFactory.create(name="Northwind Transit Agency", slug="northwind")
+    other_org = OrganizationFactory.create(name="Riverside Health", slug="riverside")
     topics_install_defaults(organization=org)
     topics_install_defaults(organization=other_org)
     admin = _member(org, "ada.admin@northwind.test", "Ada Okafor", role=Membership.Role.ADMIN)
@@ -61,25 +61,39 @@ def world(db: None) -> World:
     outsider = _member(
         other_org, "olga.outsider@riverside.test", "Olga Petrova", role=Membership.Role.ADMIN
     )
-    program = ProgramFactory(organization=org, name="New-hire mentoring")
+    program = ProgramFactory.create(organization=org, name="New-hire mentoring")
     program.admins.add(admin)
-    other_program = ProgramFactory(organization=other_org, name="Riverside nurses circle")
-    mentor_enrollment = EnrollmentFactory(
-        program=program, user=mentor, is_mentee=False, is_mentor=True, capacity=2,
-        accepting_now=True, what_i_bring="Twenty years in operations.",
+    other_program = ProgramFactory.create(organization=other_org, name="Riverside nurses circle")
+    mentor_enrollment = EnrollmentFactory.create(
+        program=program,
+        user=mentor,
+        is_mentee=False,
+        is_mentor=True,
+        capacity=2,
+        accepting_now=True,
+        what_i_bring="Twenty years in operations.",
     )
-    EnrollmentFactory(program=program, user=other_mentor, is_mentee=False, is_mentor=True,
-                      capacity=1)
-    mentee_enrollment = EnrollmentFactory(
+    EnrollmentFactory.create(
+        program=program, user=other_mentor, is_mentee=False, is_mentor=True, capacity=1
+    )
+    mentee_enrollment = EnrollmentFactory.create(
         program=program, user=mentee, goals="Find my feet in the first year."
     )
     for enrollment in (mentor_enrollment, mentee_enrollment):
         enrollment.membership = Membership.objects.get(user=enrollment.user, organization=org)
         enrollment.save()
     return World(
-        org=org, other_org=other_org, program=program, admin=admin, mentor=mentor,
-        mentee=mentee, other_mentor=other_mentor, member=member, outsider=outsider,
-        mentor_enrollment=mentor_enrollment, mentee_enrollment=mentee_enrollment,
+        org=org,
+        other_org=other_org,
+        program=program,
+        admin=admin,
+        mentor=mentor,
+        mentee=mentee,
+        other_mentor=other_mentor,
+        member=member,
+        outsider=outsider,
+        mentor_enrollment=mentor_enrollment,
+        mentee_enrollment=mentee_enrollment,
         other_program=other_program,
     )
 

@@ -1,0 +1,9 @@
+from django.http import HttpRequest
+
+from tandem.accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request behind login_required: request.user is a signed-in User."""
+
+    user: User
