@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 from tandem.accounts import services
 from tandem.accounts.forms import InvitationAcceptForm, LoginForm, SignupForm
 from tandem.core.access import invitation_get_by_token
-from tandem.core.forms import run_service
+from tandem.core.forms import posted, run_service
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -21,7 +22,7 @@ def _next_url(request: HttpRequest, default: str = "home") -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
-    form = LoginForm(request.POST or None, request=request)
+    form = LoginForm(posted(request), request=request)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user)
         return redirect(_next_url(request))
@@ -38,7 +39,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
+    form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         user = run_service(form, services.user_sign_up, **form.cleaned_data)
         if user is not None:
@@ -51,14 +52,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_get_by_token(token=token)
     user = request.user if request.user.is_authenticated else None
-    form = InvitationAcceptForm(request.POST or None)
-    if user is not None:
-        # Someone already signed in needs no account form, only to confirm.
-        form = InvitationAcceptForm()
-    if request.method == "POST" and (user is not None or form.is_valid()):
-        fields = {} if user is not None else form.cleaned_data
+    # Someone already signed in only confirms; a newcomer also creates an account.
+    data = posted(request)
+    form: forms.Form = forms.Form(data) if user is not None else InvitationAcceptForm(data)
+    if form.is_bound and form.is_valid():
         accepted = run_service(
-            form, services.invitation_accept, invitation=invitation, user=user, **fields
+            form, services.invitation_accept, invitation=invitation, user=user, **form.cleaned_data
         )
         if accepted is not None:
             if user is None:

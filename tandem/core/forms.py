@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, QueryDict
 
 from tandem.core.errors import DomainError
 
@@ -14,6 +15,11 @@ T = TypeVar("T")
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Return the POST data to bind a form to, or None on GET (even when the POST is empty)."""
+    return request.POST if request.method == "POST" else None
 
 
 def run_service(form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) -> T | None:

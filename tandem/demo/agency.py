@@ -150,7 +150,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         name="Public Works",
         weight=15,
         director="Public Works Director",
-        manager_titles=("{unit} Division Manager", "{unit} Superintendent", "{unit} Crew Supervisor"),
+        manager_titles=(
+            "{unit} Division Manager",
+            "{unit} Superintendent",
+            "{unit} Crew Supervisor",
+        ),
         units=(
             _unit(
                 "Engineering",
@@ -209,7 +213,9 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         director="Director of Parks, Recreation and Libraries",
         manager_titles=("{unit} Division Manager", "{unit} Manager", "{unit} Supervisor"),
         units=(
-            _unit("Parks Maintenance", "Park Maintenance Worker*; Arborist*; Irrigation Technician"),
+            _unit(
+                "Parks Maintenance", "Park Maintenance Worker*; Arborist*; Irrigation Technician"
+            ),
             _unit("Recreation", "Recreation Coordinator*; Recreation Leader*"),
             _unit("Aquatics", "Lifeguard; Aquatics Coordinator"),
             _unit("Libraries", "Librarian*; Library Assistant*; Digital Services Librarian+"),
@@ -261,7 +267,9 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         units=(
             _unit("Traffic Engineering", "Traffic Engineer*+; Traffic Signal Technician*+"),
             _unit("Transit Planning", "Transportation Planner*+"),
-            _unit("Parking Services", "Parking Enforcement Officer*; Parking Operations Specialist"),
+            _unit(
+                "Parking Services", "Parking Enforcement Officer*; Parking Operations Specialist"
+            ),
             _unit("Active Transportation", "Active Transportation Planner*+"),
             _unit("Signs and Markings", "Signs and Markings Technician*"),
         ),

@@ -78,9 +78,7 @@ POOLS: tuple[NamePool, ...] = (
         women=_names(
             "Fang, Hui, Jia, Jing, Lan, Li Na, Mei, Qing, Xiaoyu, Xin, Yan, Ying, Yun, Zhen"
         ),
-        men=_names(
-            "Bo, Chen, Gang, Hao, Jian, Jun, Lei, Ming, Qiang, Tao, Wei, Xiang, Yong, Zhi"
-        ),
+        men=_names("Bo, Chen, Gang, Hao, Jian, Jun, Lei, Ming, Qiang, Tao, Wei, Xiang, Yong, Zhi"),
         last=_names(
             "Chan, Chen, Cheung, Huang, Lam, Li, Lin, Liu, Ma, Sun, Wang, Wong, Wu, Xu, Yang, "
             "Zhang, Zhao, Zhou"
@@ -92,12 +90,8 @@ POOLS: tuple[NamePool, ...] = (
     NamePool(
         key="vietnamese",
         weight=5,
-        women=_names(
-            "Anh, Hoa, Hương, Lan, Linh, Mai, Ngọc, Nhung, Phương, Thảo, Thu, Trang, Vy"
-        ),
-        men=_names(
-            "Bảo, Duc, Dũng, Hải, Hiếu, Hùng, Khoa, Long, Minh, Nam, Phúc, Quang, Tuấn"
-        ),
+        women=_names("Anh, Hoa, Hương, Lan, Linh, Mai, Ngọc, Nhung, Phương, Thảo, Thu, Trang, Vy"),
+        men=_names("Bảo, Duc, Dũng, Hải, Hiếu, Hùng, Khoa, Long, Minh, Nam, Phúc, Quang, Tuấn"),
         last=_names(
             "Bùi, Đặng, Đỗ, Dương, Hồ, Hoàng, Huỳnh, Lê, Ngô, Nguyễn, Phạm, Phan, Trần, Trương, "
             "Võ, Vũ"
@@ -127,15 +121,9 @@ POOLS: tuple[NamePool, ...] = (
     NamePool(
         key="korean",
         weight=3,
-        women=_names(
-            "Eun-ji, Hae-won, Ji-yeon, Min-ji, Seo-yeon, So-young, Yuna"
-        ),
-        men=_names(
-            "Dong-hyun, Hyun-woo, Jae-min, Ji-hoon, Min-jun, Sung-ho, Tae-yang"
-        ),
-        last=_names(
-            "Choi, Han, Jang, Jung, Kang, Kim, Lee, Park, Seo, Yoon"
-        ),
+        women=_names("Eun-ji, Hae-won, Ji-yeon, Min-ji, Seo-yeon, So-young, Yuna"),
+        men=_names("Dong-hyun, Hyun-woo, Jae-min, Ji-hoon, Min-jun, Sung-ho, Tae-yang"),
+        last=_names("Choi, Han, Jang, Jung, Kang, Kim, Lee, Park, Seo, Yoon"),
         language="ko",
         language_share=0.35,
         english_name_share=0.3,
@@ -143,15 +131,10 @@ POOLS: tuple[NamePool, ...] = (
     NamePool(
         key="japanese",
         weight=2,
-        women=_names(
-            "Akiko, Emi, Haruka, Kaori, Mariko, Naomi, Yuki"
-        ),
-        men=_names(
-            "Daisuke, Hiroshi, Kenji, Satoshi, Takeshi, Yusuke"
-        ),
+        women=_names("Akiko, Emi, Haruka, Kaori, Mariko, Naomi, Yuki"),
+        men=_names("Daisuke, Hiroshi, Kenji, Satoshi, Takeshi, Yusuke"),
         last=_names(
-            "Fujimoto, Hayashi, Ito, Kobayashi, Matsumoto, Nakamura, Sato, Tanaka, Watanabe, "
-            "Yamada"
+            "Fujimoto, Hayashi, Ito, Kobayashi, Matsumoto, Nakamura, Sato, Tanaka, Watanabe, Yamada"
         ),
         language="ja",
         language_share=0.2,
@@ -160,8 +143,7 @@ POOLS: tuple[NamePool, ...] = (
         key="south_asian",
         weight=6,
         women=_names(
-            "Aarti, Ananya, Deepa, Divya, Kavita, Meera, Nisha, Pooja, Priya, Rupa, Shreya, "
-            "Sunita"
+            "Aarti, Ananya, Deepa, Divya, Kavita, Meera, Nisha, Pooja, Priya, Rupa, Shreya, Sunita"
         ),
         men=_names(
             "Aditya, Amit, Arjun, Harpreet, Karthik, Manish, Nikhil, Rahul, Rajesh, Sanjay, "
@@ -177,12 +159,8 @@ POOLS: tuple[NamePool, ...] = (
     NamePool(
         key="african",
         weight=3,
-        women=_names(
-            "Abebech, Adaeze, Amina, Chiamaka, Fatuma, Hiwot, Ngozi, Yetunde"
-        ),
-        men=_names(
-            "Abdi, Chidi, Emeka, Kwame, Mekonnen, Oluwaseun, Tesfaye, Yusuf"
-        ),
+        women=_names("Abebech, Adaeze, Amina, Chiamaka, Fatuma, Hiwot, Ngozi, Yetunde"),
+        men=_names("Abdi, Chidi, Emeka, Kwame, Mekonnen, Oluwaseun, Tesfaye, Yusuf"),
         last=_names(
             "Abdullahi, Adeyemi, Asante, Bekele, Haile, Mensah, Mohamed, Nwosu, Okafor, "
             "Okonkwo, Osei, Tadesse, Warsame"
@@ -193,12 +171,8 @@ POOLS: tuple[NamePool, ...] = (
     NamePool(
         key="middle_eastern",
         weight=3,
-        women=_names(
-            "Dalia, Farah, Layla, Mariam, Nadia, Rana, Shirin, Yasmin"
-        ),
-        men=_names(
-            "Ali, Bilal, Dariush, Karim, Omar, Reza, Sami, Tariq"
-        ),
+        women=_names("Dalia, Farah, Layla, Mariam, Nadia, Rana, Shirin, Yasmin"),
+        men=_names("Ali, Bilal, Dariush, Karim, Omar, Reza, Sami, Tariq"),
         last=_names(
             "Abboud, Ahmadi, Haddad, Hosseini, Karimi, Khalil, Mansour, Nasser, Rahimi, Saleh"
         ),
@@ -208,12 +182,8 @@ POOLS: tuple[NamePool, ...] = (
     NamePool(
         key="eastern_european",
         weight=4,
-        women=_names(
-            "Agnieszka, Irina, Katarzyna, Olena, Oksana, Svetlana, Tatiana"
-        ),
-        men=_names(
-            "Andriy, Dmitri, Marek, Mykola, Piotr, Sergei, Tomasz"
-        ),
+        women=_names("Agnieszka, Irina, Katarzyna, Olena, Oksana, Svetlana, Tatiana"),
+        men=_names("Andriy, Dmitri, Marek, Mykola, Piotr, Sergei, Tomasz"),
         last=_names(
             "Bondarenko, Kowalczyk, Kowalski, Kravchenko, Lewandowski, Melnyk, Nowak, Petrov, "
             "Shevchenko, Volkov, Wiśniewski"
@@ -224,15 +194,9 @@ POOLS: tuple[NamePool, ...] = (
     NamePool(
         key="pacific",
         weight=1,
-        women=_names(
-            "Leilani, Malia, Sina, Talia"
-        ),
-        men=_names(
-            "Ioane, Kai, Sione, Tevita"
-        ),
-        last=_names(
-            "Fa'alogo, Fonoti, Kahale, Mahoe, Taufa, Tuilagi"
-        ),
+        women=_names("Leilani, Malia, Sina, Talia"),
+        men=_names("Ioane, Kai, Sione, Tevita"),
+        last=_names("Fa'alogo, Fonoti, Kahale, Mahoe, Taufa, Tuilagi"),
     ),
 )
 

@@ -317,6 +317,13 @@ class ProgramForm(forms.ModelForm):
             "status": "Participants see active programs only.",
         }
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        opens, closes = cleaned.get("enrollment_opens_on"), cleaned.get("enrollment_closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("enrollment_closes_on", "Enrollment must close after it opens.")
+        return cleaned
+
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
         super().__init__(*args, **kwargs)
         format_field = self.fields["format"]

@@ -18,7 +18,7 @@ from tandem.core.access import (
     user_administers_program,
 )
 from tandem.core.errors import DomainError, NotFound
-from tandem.core.forms import run_service
+from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
@@ -79,9 +79,9 @@ def program_join(request: AuthenticatedHttpRequest, program_id: int) -> HttpResp
         return redirect("programs:profile", program_id=program.pk)
     # Someone coming back keeps the roles they had; only newcomers choose.
     form: forms.Form = (
-        forms.Form(request.POST or None)
+        forms.Form(posted(request))
         if enrollment is not None
-        else JoinForm(request.POST or None, program=program)
+        else JoinForm(posted(request), program=program)
     )
     if request.method == "POST" and form.is_valid():
         if enrollment is not None:
@@ -143,7 +143,7 @@ def profile_step(request: AuthenticatedHttpRequest, program_id: int, step: str) 
     slugs = [slug for slug, _ in steps]
     if step not in slugs:
         raise NotFound("No such step.")
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     topics = selectors.program_topics(program=enrollment.program)
     form: GoalsForm | OfferForm | PracticalitiesForm
     if step == "goals":
@@ -241,7 +241,7 @@ def program_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user,
         organization_id=int(request.GET.get("organization") or organizations[0].pk),
     )
-    form = ProgramForm(request.POST or None, organization=organization)
+    form = ProgramForm(posted(request), organization=organization)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "partner_organizations"}
         program = run_service(
@@ -265,7 +265,7 @@ def program_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def program_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
-    form = ProgramForm(request.POST or None, instance=program, organization=program.organization)
+    form = ProgramForm(posted(request), instance=program, organization=program.organization)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "partner_organizations"}
         # Validate on a fresh copy so a refused change leaves nothing half-applied on screen.
@@ -306,7 +306,7 @@ def program_manage(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
 @login_required
 def program_invite(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         emails = form.cleaned_data["emails"]
         with transaction.atomic():

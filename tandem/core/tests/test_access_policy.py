@@ -1,0 +1,122 @@
+"""Who may see what: every persona against every page that shows a program or a person."""
+
+import re
+
+import pytest
+
+from tandem.accounts.models import Membership
+from tandem.core.access import (
+    enrollment_get_for_user,
+    program_get_for_admin,
+    program_get_for_user,
+    programs_visible_to,
+)
+from tandem.core.errors import NotFound
+from tandem.programs.models import Program
+from tandem.testing.factories import (
+    EnrollmentFactory,
+    MembershipFactory,
+    ProgramFactory,
+    UserFactory,
+)
+from tandem.testing.fixtures import World, client_for
+
+
+def test_outsider_from_another_org_sees_none_of_the_programs(world: World) -> None:
+    assert list(programs_visible_to(world.outsider)) == [world.other_program]
+    client = client_for(world.outsider)
+    home = client.get("/")
+    assert world.program.name not in home.content.decode()
+    for suffix in ["", "join/", "profile/goals/", "manage/", "settings/", "invite/"]:
+        response = client.get(f"/programs/{world.program.pk}/{suffix}")
+        assert response.status_code == 404, suffix
+
+
+def test_missing_and_forbidden_programs_look_the_same(world: World) -> None:
+    client = client_for(world.outsider)
+    forbidden = client.get(f"/programs/{world.program.pk}/")
+    missing = client.get("/programs/999999/")
+    assert forbidden.status_code == missing.status_code == 404
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub(b"", forbidden.content) == token.sub(b"", missing.content)
+
+
+def test_outsider_cannot_read_a_profile_in_another_org(world: World) -> None:
+    url = f"/programs/{world.program.pk}/people/{world.mentee_enrollment.pk}/"
+    assert client_for(world.outsider).get(url).status_code == 404
+    with pytest.raises(NotFound):
+        enrollment_get_for_user(user=world.outsider, enrollment_id=world.mentee_enrollment.pk)
+
+
+def test_member_who_has_not_joined_cannot_read_participant_profiles(world: World) -> None:
+    url = f"/programs/{world.program.pk}/people/{world.mentee_enrollment.pk}/"
+    assert client_for(world.member).get(url).status_code == 404
+
+
+def test_fellow_participant_and_program_admin_can_read_a_profile(world: World) -> None:
+    url = f"/programs/{world.program.pk}/people/{world.mentee_enrollment.pk}/"
+    for user in (world.mentor, world.admin, world.mentee):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        assert "Find my feet in the first year." in response.content.decode()
+
+
+def test_identity_attributes_are_never_shown_to_other_people(world: World) -> None:
+    world.mentee_enrollment.identity_attributes = ["career_changer"]
+    world.mentee_enrollment.save()
+    url = f"/programs/{world.program.pk}/people/{world.mentee_enrollment.pk}/"
+    for user in (world.mentor, world.admin):
+        assert "Changed careers" not in client_for(user).get(url).content.decode()
+
+
+def test_only_program_and_org_admins_may_manage(world: World) -> None:
+    for user in (world.mentor, world.mentee, world.member, world.outsider):
+        with pytest.raises(NotFound):
+            program_get_for_admin(user=user, program_id=world.program.pk)
+        assert client_for(user).get(f"/programs/{world.program.pk}/manage/").status_code == 404
+    assert program_get_for_admin(user=world.admin, program_id=world.program.pk) == world.program
+    org_admin = UserFactory.create()
+    MembershipFactory.create(user=org_admin, organization=world.org, role=Membership.Role.ADMIN)
+    assert client_for(org_admin).get(f"/programs/{world.program.pk}/manage/").status_code == 200
+
+
+def test_draft_programs_are_visible_to_their_admins_only(world: World) -> None:
+    draft = ProgramFactory.create(organization=world.org, status=Program.Status.DRAFT)
+    draft.admins.add(world.admin)
+    assert draft not in programs_visible_to(world.member)
+    assert draft in programs_visible_to(world.admin)
+
+
+def test_partner_program_is_visible_to_partner_members_but_not_others(world: World) -> None:
+    association = ProgramFactory.create(
+        organization=world.org, audience=Program.Audience.PARTNERS, name="Women in tech"
+    )
+    association.partner_organizations.add(world.other_org)
+    assert program_get_for_user(user=world.outsider, program_id=association.pk) == association
+    stranger = UserFactory.create()
+    with pytest.raises(NotFound):
+        program_get_for_user(user=stranger, program_id=association.pk)
+
+
+def test_alumni_program_is_for_alumni_not_current_members(world: World) -> None:
+    alumni_program = ProgramFactory.create(
+        organization=world.org, audience=Program.Audience.ALUMNI
+    )
+    alum = UserFactory.create()
+    MembershipFactory.create(user=alum, organization=world.org, status=Membership.Status.ALUMNI)
+    assert alumni_program in programs_visible_to(alum)
+    assert alumni_program not in programs_visible_to(world.member)
+
+
+def test_a_person_keeps_seeing_a_program_they_left(world: World) -> None:
+    closed = ProgramFactory.create(organization=world.other_org)
+    EnrollmentFactory.create(program=closed, user=world.member, status="withdrawn")
+    assert closed in programs_visible_to(world.member)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
+    from django.test import Client
+
+    response = Client().get(f"/programs/{world.program.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

@@ -1,0 +1,106 @@
+from django.test import Client
+
+from tandem.programs.models import Program
+from tandem.testing.fixtures import World, client_for
+
+VALID = {
+    "name": "Returners' circle",
+    "tagline": "Back after a long break? Pair up with someone who has done it.",
+    "description": "",
+    "format": "peer",
+    "status": "active",
+    "audience": "organization",
+    "enrollment_opens_on": "",
+    "enrollment_closes_on": "",
+    "matching_mode": "rounds",
+    "mentors_per_mentee": "1",
+    "default_cadence": "fortnightly",
+    "default_length_months": "4",
+    "required_profile_fields": ["languages"],
+}
+
+
+def test_org_admin_creates_a_program_and_becomes_its_admin(world: World) -> None:
+    client = client_for(world.admin)
+    response = client.post("/programs/new/", VALID)
+    program = Program.objects.get(name="Returners' circle")
+    assert response["Location"] == f"/programs/{program.pk}/manage/"
+    assert program.organization == world.org
+    assert program.format == Program.Format.PEER
+    assert program.required_profile_fields == ["languages"]
+    assert world.admin in program.admins.all()
+    assert "Returners" in client.get(response["Location"]).content.decode()
+
+
+def test_formats_that_do_not_work_yet_are_not_offered(world: World) -> None:
+    client = client_for(world.admin)
+    page = client.get("/programs/new/").content.decode()
+    assert 'value="peer"' in page
+    assert 'value="circles"' not in page
+    response = client.post("/programs/new/", {**VALID, "format": "circles"})
+    assert "format" in response.context["form"].errors
+    assert not Program.objects.filter(name="Returners' circle").exists()
+
+
+def test_bad_input_shows_errors_next_to_fields_and_keeps_what_was_typed(world: World) -> None:
+    response = client_for(world.admin).post(
+        "/programs/new/",
+        {
+            **VALID,
+            "enrollment_opens_on": "2026-09-01",
+            "enrollment_closes_on": "2026-08-01",
+            "default_length_months": "99",
+        },
+    )
+    errors = response.context["form"].errors
+    assert response.status_code == 200
+    assert "default_length_months" in errors
+    page = response.content.decode()
+    assert 'id="id_default_length_months_error"' in page
+    assert "Back after a long break?" in page
+    assert not Program.objects.filter(name="Returners' circle").exists()
+
+
+def test_enrollment_window_must_be_in_order(world: World) -> None:
+    response = client_for(world.admin).post(
+        "/programs/new/",
+        {**VALID, "enrollment_opens_on": "2026-09-01", "enrollment_closes_on": "2026-08-01"},
+    )
+    assert "enrollment_closes_on" in response.context["form"].errors
+
+
+def test_partner_audience_needs_a_partner(world: World) -> None:
+    response = client_for(world.admin).post("/programs/new/", {**VALID, "audience": "partners"})
+    assert "partner organization" in response.context["form"].errors["partner_organizations"][0]
+    response = client_for(world.admin).post(
+        "/programs/new/",
+        {**VALID, "audience": "partners", "partner_organizations": [world.other_org.pk]},
+    )
+    program = Program.objects.get(name="Returners' circle")
+    assert list(program.partner_organizations.all()) == [world.other_org]
+
+
+def test_members_cannot_create_programs(world: World) -> None:
+    assert client_for(world.mentor).get("/programs/new/").status_code == 404
+    assert client_for(world.mentor).post("/programs/new/", VALID).status_code == 404
+    assert not Program.objects.filter(name="Returners' circle").exists()
+
+
+def test_admin_edits_settings_and_participants_see_them(world: World) -> None:
+    client = client_for(world.admin)
+    form = client.get(f"/programs/{world.program.pk}/settings/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k in VALID}
+    data.update(
+        {"name": "New-hire mentoring 2027", "tagline": "Your first year, with company.",
+         "format": "one_to_one", "required_profile_fields": []}
+    )
+    response = client.post(f"/programs/{world.program.pk}/settings/", {**VALID, **data})
+    assert response.status_code == 302
+    world.program.refresh_from_db()
+    assert world.program.name == "New-hire mentoring 2027"
+    page = client_for(world.mentee).get(f"/programs/{world.program.pk}/").content.decode()
+    assert "Your first year, with company." in page
+
+
+def test_only_signed_in_people_reach_the_form(world: World) -> None:
+    assert Client().get("/programs/new/").status_code == 302
