@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-pytest_plugins = ["tandem.testing.fixtures"]
+pytest_plugins = ["tandem.testing.fixtures", "tandem.testing.browser"]
 
 
 @pytest.fixture(autouse=True)

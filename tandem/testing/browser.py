@@ -1,0 +1,64 @@
+"""Browser-test fixtures: Debian's Chromium driven by Playwright, with axe-core checks."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture
+def page(live_server: Any) -> Iterator[Any]:
+    """Yield a Playwright page in headless Chromium, pointed at the live server."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}; scripts/install-browser installs it.")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
+    # makes around it are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+class AxeChecker:
+    """Run axe-core on pages and collect serious or critical violations."""
+
+    def __init__(self) -> None:
+        self.axe = Axe()
+        self.problems: list[str] = []
+        self.pages: list[str] = []
+
+    def check(self, page: Any, name: str) -> None:
+        results = self.axe.run(page)
+        self.pages.append(page.url)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        for violation in results.response["violations"]:
+            if violation["impact"] in BLOCKING_IMPACTS:
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                self.problems.append(
+                    f"{page.url}: {violation['id']} ({violation['impact']}) on {targets}"
+                )
+
+
+@pytest.fixture
+def axe() -> AxeChecker:
+    return AxeChecker()
