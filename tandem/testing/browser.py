@@ -28,7 +28,9 @@ def page(live_server: Any) -> Iterator[Any]:
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1200, "height": 900}
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         try:

@@ -99,9 +99,7 @@ def test_partner_program_is_visible_to_partner_members_but_not_others(world: Wor
 
 
 def test_alumni_program_is_for_alumni_not_current_members(world: World) -> None:
-    alumni_program = ProgramFactory.create(
-        organization=world.org, audience=Program.Audience.ALUMNI
-    )
+    alumni_program = ProgramFactory.create(organization=world.org, audience=Program.Audience.ALUMNI)
     alum = UserFactory.create()
     MembershipFactory.create(user=alum, organization=world.org, status=Membership.Status.ALUMNI)
     assert alumni_program in programs_visible_to(alum)

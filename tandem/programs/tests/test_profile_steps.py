@@ -51,7 +51,12 @@ def test_goals_need_at_least_one_focus_area_and_at_most_five(world: World) -> No
     response = client.post(_goals_url(world), {"goals": "Grow."})
     assert "at least one focus area" in response.content.decode()
     many = [
-        "Leadership", "Delegation", "Networking", "Negotiation", "Public speaking", "Confidence",
+        "Leadership",
+        "Delegation",
+        "Networking",
+        "Negotiation",
+        "Public speaking",
+        "Confidence",
     ]
     response = client.post(
         _goals_url(world), {"goals": "Grow.", **{_topic_field(world, n): "2" for n in many}}
@@ -110,9 +115,7 @@ def test_practicalities_save_and_complete_the_profile(world: World) -> None:
         },
     )
     assert response["Location"] == f"/programs/{world.program.pk}/"
-    enrollment = Enrollment.objects.select_related("membership").get(
-        pk=world.mentee_enrollment.pk
-    )
+    enrollment = Enrollment.objects.select_related("membership").get(pk=world.mentee_enrollment.pk)
     assert enrollment.meeting_modes == ["in_person", "video"]
     assert enrollment.languages == ["en", "es"]
     assert enrollment.membership is not None

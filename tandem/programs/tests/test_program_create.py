@@ -91,8 +91,12 @@ def test_admin_edits_settings_and_participants_see_them(world: World) -> None:
     form = client.get(f"/programs/{world.program.pk}/settings/").context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None and k in VALID}
     data.update(
-        {"name": "New-hire mentoring 2027", "tagline": "Your first year, with company.",
-         "format": "one_to_one", "required_profile_fields": []}
+        {
+            "name": "New-hire mentoring 2027",
+            "tagline": "Your first year, with company.",
+            "format": "one_to_one",
+            "required_profile_fields": [],
+        }
     )
     response = client.post(f"/programs/{world.program.pk}/settings/", {**VALID, **data})
     assert response.status_code == 302

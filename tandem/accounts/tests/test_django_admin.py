@@ -1,0 +1,55 @@
+from django.test import Client
+
+from tandem.accounts.models import User
+from tandem.testing.fixtures import World
+
+CHANGELISTS = [
+    "/admin/accounts/user/",
+    "/admin/accounts/organization/",
+    "/admin/accounts/membership/",
+    "/admin/accounts/department/",
+    "/admin/accounts/invitation/",
+    "/admin/programs/program/",
+    "/admin/programs/enrollment/",
+    "/admin/programs/topic/",
+]
+
+
+def _staff_client() -> Client:
+    staff = User.objects.create_superuser("staff@northwind.test", "pw-irrelevant", full_name="S")
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def test_staff_can_search_and_filter_every_list(world: World) -> None:
+    client = _staff_client()
+    for url in CHANGELISTS:
+        assert client.get(url).status_code == 200, url
+        assert client.get(url, {"q": "mia"}).status_code == 200, url
+    found = client.get("/admin/accounts/user/", {"q": "mia.mentee"})
+    assert "mia.mentee@northwind.test" in found.content.decode()
+    filtered = client.get(
+        "/admin/programs/enrollment/",
+        {"program__id__exact": world.program.pk, "is_mentor__exact": 1},
+    )
+    assert "Mo Haddad" in filtered.content.decode()
+    assert "Mia Santos" not in filtered.content.decode()
+
+
+def test_enrollment_admin_hides_self_described_identity(world: World) -> None:
+    world.mentee_enrollment.identity_attributes = ["veteran"]
+    world.mentee_enrollment.save()
+    page = (
+        _staff_client()
+        .get(f"/admin/programs/enrollment/{world.mentee_enrollment.pk}/change/")
+        .content.decode()
+    )
+    assert "identity_attributes" not in page
+    assert "veteran" not in page
+
+
+def test_members_cannot_open_the_site_admin(world: World) -> None:
+    client = Client()
+    client.force_login(world.admin)
+    assert client.get("/admin/").status_code == 302
