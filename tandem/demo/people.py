@@ -353,7 +353,8 @@ def _association_member(rng: random.Random, names: NameMaker, index: int) -> Per
     person = Person(index=index, technical=True)
     person.gender = names.gender(0.82)
     names.name(person)
-    person.tenure_days = _years(rng, 0, 4, cap=15)
+    # For association members this is years in the field, which their profiles mention.
+    person.tenure_days = _years(rng, 2, 8, cap=30)
     job = rng.choice(agency.ASSOCIATION_JOBS)
     person.day_job = f"{job} at {rng.choice(agency.ASSOCIATION_EMPLOYERS)}"
     places = agency.ASSOCIATION_LOCATIONS
