@@ -31,6 +31,8 @@ class Unit:
 
     name: str
     roles: tuple[StaffRole, ...]
+    # Where the unit works, when that differs from the department's usual sites.
+    sites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,14 @@ class DepartmentSpec:
     women_share: float
 
 
-def _unit(name: str, roles: str) -> Unit:
+def _unit(name: str, roles: str, *sites: str) -> Unit:
     """Build a unit from "Title*+; Title" where * marks a graded and + a technical role."""
     parsed = []
     for raw in roles.split(";"):
         marks = raw.strip()
         title = marks.rstrip("*+")
         parsed.append(StaffRole(title, "*" in marks[len(title) :], "+" in marks[len(title) :]))
-    return Unit(name, tuple(parsed))
+    return Unit(name, tuple(parsed), sites)
 
 
 CITY_HALL = "City Hall"
@@ -160,10 +162,10 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 "Engineering",
                 "Civil Engineer*+; Engineering Technician*+; Construction Inspector*",
             ),
-            _unit("Streets", "Maintenance Worker*; Equipment Operator*; Streets Inspector"),
-            _unit("Fleet", "Fleet Mechanic*; Parts Specialist"),
+            _unit("Streets", "Maintenance Worker*; Equipment Operator*; Streets Inspector", YARD),
+            _unit("Fleet", "Fleet Mechanic*; Parts Specialist", YARD),
             _unit("Facilities", "Facilities Technician*; Electrician*; Custodian"),
-            _unit("Solid Waste", "Solid Waste Driver*; Recycling Coordinator"),
+            _unit("Solid Waste", "Solid Waste Driver*; Recycling Coordinator", YARD, EASTSIDE),
             _unit("Capital Projects", "Project Manager*+; Project Engineer*+"),
         ),
         sites=(YARD, CITY_HALL, EASTSIDE),
@@ -176,11 +178,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         director="Utilities Director",
         manager_titles=("{unit} Division Manager", "{unit} Superintendent", "{unit} Supervisor"),
         units=(
-            _unit("Water Treatment", "Water Treatment Operator*+; Laboratory Chemist*+"),
-            _unit("Wastewater", "Wastewater Operator*+; Pretreatment Inspector"),
-            _unit("Distribution", "Utility Worker*; Meter Technician*"),
+            _unit("Water Treatment", "Water Treatment Operator*+; Laboratory Chemist*+", PLANT),
+            _unit("Wastewater", "Wastewater Operator*+; Pretreatment Inspector", PLANT),
+            _unit("Distribution", "Utility Worker*; Meter Technician*", YARD),
             _unit("Utility Engineering", "Utility Engineer*+; SCADA Technician*+"),
-            _unit("Customer Service", "Customer Service Representative*; Billing Specialist*"),
+            _unit(
+                "Customer Service", "Customer Service Representative*; Billing Specialist*", ANNEX
+            ),
             _unit(
                 "Environmental Compliance",
                 "Environmental Compliance Inspector*; Stormwater Specialist*+",
@@ -214,12 +218,16 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         manager_titles=("{unit} Division Manager", "{unit} Manager", "{unit} Supervisor"),
         units=(
             _unit(
-                "Parks Maintenance", "Park Maintenance Worker*; Arborist*; Irrigation Technician"
+                "Parks Maintenance",
+                "Park Maintenance Worker*; Arborist*; Irrigation Technician",
+                YARD,
             ),
-            _unit("Recreation", "Recreation Coordinator*; Recreation Leader*"),
-            _unit("Aquatics", "Lifeguard; Aquatics Coordinator"),
-            _unit("Libraries", "Librarian*; Library Assistant*; Digital Services Librarian+"),
-            _unit("Community Centers", "Community Center Coordinator*"),
+            _unit("Recreation", "Recreation Coordinator*; Recreation Leader*", EASTSIDE),
+            _unit("Aquatics", "Lifeguard; Aquatics Coordinator", EASTSIDE),
+            _unit(
+                "Libraries", "Librarian*; Library Assistant*; Digital Services Librarian+", LIBRARY
+            ),
+            _unit("Community Centers", "Community Center Coordinator*", EASTSIDE),
             _unit("Special Events", "Events Coordinator*"),
         ),
         sites=(LIBRARY, EASTSIDE, YARD, CITY_HALL),
@@ -265,13 +273,18 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         director="Director of Transportation",
         manager_titles=("{unit} Division Manager", "{unit} Manager", "{unit} Supervisor"),
         units=(
-            _unit("Traffic Engineering", "Traffic Engineer*+; Traffic Signal Technician*+"),
+            _unit(
+                "Traffic Engineering",
+                "Traffic Engineer*+; Traffic Signal Technician*+",
+                ANNEX,
+                YARD,
+            ),
             _unit("Transit Planning", "Transportation Planner*+"),
             _unit(
                 "Parking Services", "Parking Enforcement Officer*; Parking Operations Specialist"
             ),
             _unit("Active Transportation", "Active Transportation Planner*+"),
-            _unit("Signs and Markings", "Signs and Markings Technician*"),
+            _unit("Signs and Markings", "Signs and Markings Technician*", YARD),
         ),
         sites=(YARD, CITY_HALL, ANNEX),
         women_share=0.38,

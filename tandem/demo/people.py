@@ -326,7 +326,9 @@ def _place(rng: random.Random, person: Person, spec: DepartmentSpec) -> None:
         zones, weights = zip(*agency.REMOTE_TIME_ZONES, strict=True)
         person.time_zone = rng.choices(zones, weights=weights)[0]
         return
-    sites = spec.sites if person.depth else (agency.CITY_HALL,)
+    sites = (person.unit and person.unit.sites) or spec.sites
+    if person.depth == 0:
+        sites = (agency.CITY_HALL,)
     # The first site listed is the department's main one.
     person.location = rng.choices(sites, weights=range(len(sites), 0, -1))[0]
     person.time_zone = agency.AGENCY_TIME_ZONE

@@ -1,0 +1,63 @@
+"""Fill the database with a demo agency, its people, programs and profiles."""
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.demo.generator import (
+    DEMO_PASSWORD,
+    DemoDataError,
+    DemoSummary,
+    demo_data_create,
+    demo_data_delete,
+    demo_data_exists,
+)
+
+
+class Command(BaseCommand):
+    help = "Create a demo public agency with people, reporting lines, programs and profiles."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--seed", type=int, default=7, help="Same seed, same data.")
+        parser.add_argument("--people", type=int, default=400, help="People in the agency.")
+        existing = parser.add_mutually_exclusive_group()
+        existing.add_argument(
+            "--flush", action="store_true", help="Delete earlier demo data first."
+        )
+        existing.add_argument(
+            "--if-empty", action="store_true", help="Keep earlier demo data and do nothing."
+        )
+
+    def handle(
+        self, *args: Any, seed: int, people: int, flush: bool, if_empty: bool, **options: Any
+    ) -> None:
+        started = time.monotonic()
+        if if_empty and demo_data_exists():
+            self.stdout.write("Demo data already exists; keeping it (use --flush to rebuild).")
+            return
+        try:
+            # One transaction, so that a refused creation does not leave the old data deleted.
+            with transaction.atomic():
+                if flush:
+                    deleted = demo_data_delete()
+                    self.stdout.write(f"Deleted earlier demo data ({deleted} accounts).")
+                summary = demo_data_create(seed=seed, people=people, today=timezone.localdate())
+        except DemoDataError as error:
+            raise CommandError(str(error)) from None
+        self._report(summary, time.monotonic() - started)
+
+    def _report(self, summary: DemoSummary, seconds: float) -> None:
+        self.stdout.write(
+            f"Created {summary.people} people in {summary.departments} departments, "
+            f"{summary.members} association members, {len(summary.programs)} programs "
+            f"({', '.join(summary.programs)}), {summary.enrollments} enrollments with "
+            f"{summary.profile_topics} profile topics in {seconds:.1f}s."
+        )
+        self.stdout.write(self.style.SUCCESS(f'Sign in with the password "{DEMO_PASSWORD}":'))
+        width = max(len(login.email) for login in summary.logins)
+        for login in summary.logins:
+            self.stdout.write(f"  {login.email:<{width}}  {login.full_name}: {login.role}")
