@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tandem.accounts.models import Invitation, Membership, Organization, User
 from tandem.core.errors import NotFound
-from tandem.programs.models import Enrollment, Program
+from tandem.programs.models import Enrollment, Program, Topic
 
 
 def _org_ids(user: User, *, status: str | None = Membership.Status.ACTIVE) -> QuerySet[Any, Any]:
@@ -103,6 +103,16 @@ def organization_get_for_admin(*, user: User, organization_id: int) -> Organizat
         return organizations_administered_by(user).get(pk=organization_id)
     except Organization.DoesNotExist:
         raise NotFound("No such organization.") from None
+
+
+def topic_get_for_admin(*, user: User, topic_id: int) -> Topic:
+    """Return a topic of an organization this person administers; otherwise raise NotFound."""
+    try:
+        return Topic.objects.select_related("organization").get(
+            pk=topic_id, organization__in=organizations_administered_by(user)
+        )
+    except Topic.DoesNotExist:
+        raise NotFound("No such topic.") from None
 
 
 def enrollment_get_own(*, user: User, program: Program) -> Enrollment | None:

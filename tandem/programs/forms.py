@@ -362,3 +362,18 @@ class InviteForm(forms.Form):
         if len(emails) > 200:
             raise forms.ValidationError("Invite at most 200 people at a time.")
         return sorted(set(emails))
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    category = forms.CharField(
+        max_length=60, required=False, help_text="Topics are grouped by category in profiles."
+    )
+    synonyms = forms.CharField(
+        required=False,
+        max_length=600,
+        help_text="Other words people use for it, separated by commas. Search finds these.",
+    )
+
+    def clean_synonyms(self) -> list[str]:
+        return [s for s in self.cleaned_data["synonyms"].split(",") if s.strip()]

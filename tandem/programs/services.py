@@ -51,13 +51,35 @@ def topic_create(
         raise DomainError("A topic needs a name.", field="name")
     if Topic.objects.filter(organization=organization, name__iexact=name).exists():
         raise DomainError(f"“{name}” is already in the vocabulary.", field="name")
+    slug = slugify(name)[:80] or "topic"
+    if Topic.objects.filter(organization=organization, slug=slug).exists():
+        slug = f"{slug[:70]}-{Topic.objects.filter(organization=organization).count()}"
     return Topic.objects.create(
         organization=organization,
         name=name,
-        slug=slugify(name)[:80],
-        category=category,
-        synonyms=[s.strip().lower() for s in synonyms or [] if s.strip()],
+        slug=slug,
+        category=category.strip(),
+        synonyms=_clean_synonyms(synonyms or []),
     )
+
+
+def topic_update(*, topic: Topic, name: str, category: str, synonyms: list[str]) -> Topic:
+    """Rename a topic or change its category and synonyms; profiles keep pointing at it."""
+    name = name.strip()
+    if not name:
+        raise DomainError("A topic needs a name.", field="name")
+    clash = Topic.objects.filter(organization_id=topic.organization_id, name__iexact=name)
+    if clash.exclude(pk=topic.pk).exists():
+        raise DomainError(f"“{name}” is already in the vocabulary.", field="name")
+    topic.name = name
+    topic.category = category.strip()
+    topic.synonyms = _clean_synonyms(synonyms)
+    topic.save(update_fields=["name", "category", "synonyms"])
+    return topic
+
+
+def _clean_synonyms(synonyms: list[str]) -> list[str]:
+    return sorted({s.strip().lower() for s in synonyms if s.strip()})
 
 
 PROGRAM_FIELDS = (

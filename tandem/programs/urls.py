@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:program_id>/manage/", views.program_manage, name="manage"),
     path("<int:program_id>/settings/", views.program_edit, name="edit"),
     path("<int:program_id>/invite/", views.program_invite, name="invite"),
+    path("topics/<int:organization_id>/", views.topic_list, name="topics"),
+    path("topics/edit/<int:topic_id>/", views.topic_edit, name="topic_edit"),
 ]

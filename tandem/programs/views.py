@@ -15,6 +15,7 @@ from tandem.core.access import (
     organizations_administered_by,
     program_get_for_admin,
     program_get_for_user,
+    topic_get_for_admin,
     user_administers_program,
 )
 from tandem.core.errors import DomainError, NotFound
@@ -28,6 +29,7 @@ from tandem.programs.forms import (
     OfferForm,
     PracticalitiesForm,
     ProgramForm,
+    TopicForm,
 )
 from tandem.programs.models import Enrollment, Program
 
@@ -42,13 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "programs/landing.html")
     data = selectors.home_programs(user=request.user)
+    admin_orgs = list(organizations_administered_by(request.user))
     return render(
         request,
         "programs/home.html",
-        {
-            "data": data,
-            "can_create": organizations_administered_by(request.user).exists(),
-        },
+        {"data": data, "can_create": bool(admin_orgs), "admin_orgs": admin_orgs},
     )
 
 
@@ -324,3 +324,44 @@ def program_invite(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
         )
         return redirect("programs:manage", program_id=program.pk)
     return render(request, "programs/invite.html", {"program": program, "form": form})
+
+
+@login_required
+def topic_list(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    form = TopicForm(posted(request))
+    if form.is_bound and form.is_valid():
+        topic = run_service(
+            form, services.topic_create, organization=organization, **form.cleaned_data
+        )
+        if topic is not None:
+            messages.success(request, f"“{topic}” is added to the vocabulary.")
+            return redirect("programs:topics", organization_id=organization.pk)
+    return render(
+        request,
+        "programs/topics.html",
+        {
+            "organization": organization,
+            "topics": organization.topics.order_by("category", "name"),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def topic_edit(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResponse:
+    topic = topic_get_for_admin(user=request.user, topic_id=topic_id)
+    initial = {
+        "name": topic.name,
+        "category": topic.category,
+        "synonyms": ", ".join(topic.synonyms),
+    }
+    form = TopicForm(posted(request), initial=initial)
+    if (
+        form.is_bound
+        and form.is_valid()
+        and run_service(form, services.topic_update, topic=topic, **form.cleaned_data)
+    ):
+        messages.success(request, f"“{topic}” is saved.")
+        return redirect("programs:topics", organization_id=topic.organization_id)
+    return render(request, "programs/topic_edit.html", {"topic": topic, "form": form})

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
 
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -21,6 +22,11 @@ def page(live_server: Any) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test
     # makes around it are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # The live server answers each request in a new thread; persistent connections would
+    # outlive those threads and keep PostgreSQL from dropping the test database.
+    db_settings = connections.settings["default"]
+    max_age = db_settings.get("CONN_MAX_AGE", 0)
+    db_settings["CONN_MAX_AGE"] = 0
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -38,6 +44,8 @@ def page(live_server: Any) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            db_settings["CONN_MAX_AGE"] = max_age
+            connections.close_all()
 
 
 class AxeChecker:

@@ -7,6 +7,7 @@ import pytest
 from tandem.accounts.models import Membership
 from tandem.core.access import (
     enrollment_get_for_user,
+    membership_get_for_user,
     program_get_for_admin,
     program_get_for_user,
     programs_visible_to,
@@ -118,3 +119,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
     response = Client().get(f"/programs/{world.program.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_members_see_colleagues_positions_but_not_other_organizations(world: World) -> None:
+    colleague = Membership.objects.get(user=world.mentor, organization=world.org)
+    assert membership_get_for_user(user=world.mentee, membership_id=colleague.pk) == colleague
+    with pytest.raises(NotFound):
+        membership_get_for_user(user=world.outsider, membership_id=colleague.pk)
+    alum = UserFactory.create()
+    MembershipFactory.create(user=alum, organization=world.org, status=Membership.Status.ALUMNI)
+    with pytest.raises(NotFound):
+        membership_get_for_user(user=alum, membership_id=colleague.pk)

@@ -1,0 +1,44 @@
+from tandem.programs.models import Topic
+from tandem.testing.fixtures import World, client_for
+
+
+def test_org_admin_adds_a_topic_with_synonyms_and_people_can_pick_it(world: World) -> None:
+    client = client_for(world.admin)
+    response = client.post(
+        f"/programs/topics/{world.org.pk}/",
+        {"name": "Fleet electrification", "category": "Technical", "synonyms": "EV, Buses ,"},
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(organization=world.org, name="Fleet electrification")
+    assert topic.synonyms == ["buses", "ev"]
+    page = client_for(world.mentee).get(f"/programs/{world.program.pk}/profile/goals/")
+    assert "Fleet electrification" in page.content.decode()
+
+
+def test_duplicate_topic_names_are_refused_next_to_the_field(world: World) -> None:
+    response = client_for(world.admin).post(
+        f"/programs/topics/{world.org.pk}/", {"name": "public SPEAKING", "synonyms": "talks"}
+    )
+    assert "already in the vocabulary" in response.context["form"].errors["name"][0]
+    assert 'value="talks"' in response.content.decode()
+
+
+def test_renaming_a_topic_keeps_profiles_pointing_at_it(world: World) -> None:
+    topic = world.topic("Public speaking")
+    response = client_for(world.admin).post(
+        f"/programs/topics/edit/{topic.pk}/",
+        {"name": "Presenting", "category": "Communication", "synonyms": "talks"},
+    )
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert (topic.name, topic.synonyms) == ("Presenting", ["talks"])
+
+
+def test_only_the_organizations_admins_manage_its_topics(world: World) -> None:
+    topic = world.topic("Public speaking")
+    for user in (world.mentor, world.outsider):
+        client = client_for(user)
+        assert client.get(f"/programs/topics/{world.org.pk}/").status_code == 404
+        assert client.post(f"/programs/topics/edit/{topic.pk}/", {"name": "x"}).status_code == 404
+    topic.refresh_from_db()
+    assert topic.name == "Public speaking"
