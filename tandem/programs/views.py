@@ -360,7 +360,7 @@ def topic_edit(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResponse
     if (
         form.is_bound
         and form.is_valid()
-        and run_service(form, services.topic_update, topic=topic, **form.cleaned_data)
+        and run_service(form, services.topic_update, topic=topic, **form.cleaned_data) is not None
     ):
         messages.success(request, f"“{topic}” is saved.")
         return redirect("programs:topics", organization_id=topic.organization_id)
