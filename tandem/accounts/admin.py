@@ -1,7 +1,12 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
+from tandem.accounts.services import membership_check_manager
+from tandem.core.errors import DomainError
 
 
 @admin.register(User)
@@ -33,15 +38,37 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["partners"]
     inlines = [DepartmentInline]
+
+
+class MembershipAdminForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        organization, user = cleaned.get("organization"), cleaned.get("user")
+        if organization is not None and user is not None:
+            # Check the edited values, not the saved row: the same rule as the service.
+            candidate = Membership(pk=self.instance.pk, organization=organization, user=user)
+            try:
+                membership_check_manager(membership=candidate, manager=cleaned.get("manager"))
+            except DomainError as error:
+                self.add_error("manager", error.message)
+        return cleaned
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "organization", "role", "status", "department", "title", "manager"]
     list_filter = ["organization", "role", "status", "department"]
     search_fields = ["user__email", "user__full_name", "title", "location"]
-    list_select_related = ["user", "organization", "department", "manager__user"]
+    list_select_related = [
+        "user",
+        "organization",
+        "department",
+        "manager__user",
+        "manager__organization",
+    ]
     raw_id_fields = ["user", "manager"]
     autocomplete_fields = ["department"]
 

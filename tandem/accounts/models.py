@@ -44,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="May sign in to the site administration."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person proved they receive mail at this address."
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -88,6 +91,14 @@ class Organization(TimeStampedModel):
         default=list,
         blank=True,
         help_text="People with an address at one of these domains may sign up and join.",
+    )
+    partners = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text=(
+            "Organizations that agreed to share programs with this one. Their admins may open "
+            "programs to each other's members. Set by site staff once both sides agree."
+        ),
     )
 
     class Meta:

@@ -4,12 +4,16 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
-from tandem.accounts.tasks import send_invitation_email
+from tandem.accounts.tasks import (
+    send_account_exists_notice,
+    send_invitation_email,
+    send_signup_confirmation,
+)
 from tandem.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -20,19 +24,35 @@ def _normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def user_create(*, email: str, full_name: str, password: str | None) -> User:
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="password") from None
+
+
+def user_create(
+    *, email: str, full_name: str, password: str | None, confirmed: bool = True
+) -> User:
     """Create a person who signs in with this e-mail address."""
     email = _normalize_email(email)
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError("An account with this e-mail address already exists.", field="email")
-    user = User(email=email, full_name=full_name.strip())
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        is_active=confirmed,
+        email_confirmed_at=timezone.now() if confirmed else None,
+    )
     if password is not None:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise DomainError(" ".join(error.messages), field="password") from None
+        _check_password(password, user)
     user.set_password(password)
-    user.save()
+    try:
+        # A savepoint, so that a concurrent sign-up with the same address is a clear error.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise DomainError(
+            "An account with this e-mail address already exists. Sign in instead.", field="email"
+        ) from None
     return user
 
 
@@ -68,30 +88,28 @@ def department_get_or_create(*, organization: Organization, name: str) -> Depart
     return department
 
 
-def _check_manager(membership: Membership, manager: Membership | None) -> None:
+def membership_check_manager(*, membership: Membership, manager: Membership | None) -> None:
+    """Refuse a manager from another organization, oneself, or one that closes a loop."""
     if manager is None:
         return
     if manager.organization_id != membership.organization_id:
         raise DomainError("A manager must belong to the same organization.", field="manager")
     if membership.pk is not None and manager.pk == membership.pk:
         raise DomainError("Nobody can be their own manager.", field="manager")
-    # Walk up from the proposed manager; meeting this member again means a cycle.
+    # Walk up from the proposed manager, reading the current rows; meeting this member
+    # again means the new line would be a loop.
     seen: set[int] = set()
-    current: Membership | None = manager
-    while current is not None:
-        if membership.pk is not None and current.pk == membership.pk:
+    current_id: int | None = manager.pk
+    while current_id is not None and current_id not in seen:
+        if current_id == membership.pk:
             raise DomainError(
                 f"{manager.user} already reports to {membership.user}, directly or "
                 "indirectly; that would make the reporting line a loop.",
                 field="manager",
             )
-        if current.pk in seen:  # an existing loop in bad data; stop walking.
-            break
-        seen.add(current.pk)
-        current = (
-            Membership.objects.select_related("user").filter(pk=current.manager_id).first()
-            if current.manager_id
-            else None
+        seen.add(current_id)
+        current_id = (
+            Membership.objects.filter(pk=current_id).values_list("manager_id", flat=True).first()
         )
 
 
@@ -109,8 +127,6 @@ def membership_create(
     location: str = "",
 ) -> Membership:
     """Add a person to an organization."""
-    if Membership.objects.filter(user=user, organization=organization).exists():
-        raise DomainError(f"{user} is already a member of {organization}.")
     membership = Membership(
         user=user,
         organization=organization,
@@ -121,9 +137,13 @@ def membership_create(
         time_zone=time_zone,
         location=location,
     )
-    _check_manager(membership, manager)
+    membership_check_manager(membership=membership, manager=manager)
     membership.manager = manager
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        raise DomainError(f"{user} is already a member of {organization}.") from None
     return membership
 
 
@@ -132,14 +152,15 @@ def membership_set_manager(*, membership: Membership, manager: Membership | None
     """Change whom a member reports to, refusing a reporting line that loops."""
     # Lock the organization's row so two concurrent changes cannot together form a loop.
     Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
-    _check_manager(membership, manager)
+    membership_check_manager(membership=membership, manager=manager)
     membership.manager = manager
     membership.save(update_fields=["manager", "updated_at"])
     return membership
 
 
-def _organization_for_email(email: str) -> Organization | None:
-    domain = email.rsplit("@", 1)[-1].lower()
+def organization_for_email(email: str) -> Organization | None:
+    """Return the organization whose open sign-up covers this address's domain."""
+    domain = _normalize_email(email).rsplit("@", 1)[-1]
     for organization in Organization.objects.exclude(email_domains=[]).order_by("pk"):
         if domain in organization.email_domains:
             return organization
@@ -147,17 +168,49 @@ def _organization_for_email(email: str) -> Organization | None:
 
 
 @transaction.atomic
-def user_sign_up(*, email: str, full_name: str, password: str) -> User:
-    """Create an account for someone whose e-mail domain belongs to an organization."""
-    organization = _organization_for_email(_normalize_email(email))
-    if organization is None:
+def user_sign_up(*, email: str, full_name: str, password: str) -> None:
+    """Start an account for someone at an organization's domain; the address must confirm it.
+
+    Whether or not the address already has an account, the person sees the same answer and
+    only the mailbox learns which it was, so sign-up cannot be used to probe for accounts.
+    """
+    email = _normalize_email(email)
+    if organization_for_email(email) is None:
         raise DomainError(
             "No organization on Tandem has open sign-up for this e-mail domain. "
             "Ask your program admin for an invitation link.",
             field="email",
         )
-    user = user_create(email=email, full_name=full_name, password=password)
-    membership_create(user=user, organization=organization)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.email_confirmed_at is not None:
+        transaction.on_commit(lambda: send_account_exists_notice.enqueue(existing.pk))
+        return
+    if existing is not None:
+        # An unconfirmed sign-up does not reserve the address: whoever confirms it owns it.
+        _check_password(password, existing)
+        existing.full_name = full_name.strip()
+        existing.set_password(password)
+        existing.save(update_fields=["full_name", "password"])
+        user = existing
+    else:
+        user = user_create(email=email, full_name=full_name, password=password, confirmed=False)
+    transaction.on_commit(lambda: send_signup_confirmation.enqueue(user.pk))
+
+
+@transaction.atomic
+def user_confirm_email(*, user: User) -> User:
+    """Activate an account whose address is now proven, and join its organization."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.is_active = True
+        user.save(update_fields=["email_confirmed_at", "is_active"])
+    organization = organization_for_email(user.email)
+    if (
+        organization is not None
+        and not Membership.objects.filter(user=user, organization=organization).exists()
+    ):
+        membership_create(user=user, organization=organization)
     return user
 
 
@@ -169,7 +222,7 @@ def invitation_create(
     invited_by: User,
     program: "Program | None" = None,
 ) -> Invitation:
-    """Invite one e-mail address to the organization, and to a program if given."""
+    """Invite one e-mail address to a program, or to the organization when none is given."""
     email = _normalize_email(email)
     existing = Invitation.objects.filter(
         organization=organization, program=program, email=email, accepted_at__isnull=True
@@ -191,17 +244,30 @@ def invitation_accept(
     full_name: str = "",
     password: str = "",
 ) -> User:
-    """Use an invitation: create the account if needed and join the organization."""
+    """Use an invitation, creating the account if needed.
+
+    A program invitation opens that one program; only an organization invitation makes
+    the person a member of the organization.
+    """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise DomainError("This invitation has already been used or has expired.")
     if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise DomainError(
+                f"There is already an account for {invitation.email}. "
+                "Sign in with it, then open this link again."
+            )
+        # The link reached this mailbox, which proves the address.
         user = user_create(email=invitation.email, full_name=full_name, password=password)
     elif user.email.lower() != invitation.email.lower():
         raise DomainError(
             f"This invitation was sent to {invitation.email}; sign in with that address."
         )
-    if not Membership.objects.filter(user=user, organization=invitation.organization).exists():
+    if (
+        invitation.program_id is None
+        and not Membership.objects.filter(user=user, organization=invitation.organization).exists()
+    ):
         membership_create(user=user, organization=invitation.organization)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -1,14 +1,17 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
 from tandem.accounts import services
 from tandem.accounts.forms import InvitationAcceptForm, LoginForm, SignupForm
+from tandem.accounts.models import User
 from tandem.core.access import invitation_get_by_token
+from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 
 
@@ -40,13 +43,30 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        user = run_service(form, services.user_sign_up, **form.cleaned_data)
-        if user is not None:
-            login(request, user, backend="tandem.accounts.backends.EmailBackend")
-            messages.success(request, f"Welcome to Tandem, {user.display_name}.")
-            return redirect("home")
+    if form.is_bound and form.is_valid():
+        try:
+            services.user_sign_up(**form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return render(
+                request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]}
+            )
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user_id = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        user_id = None
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/confirm_failed.html", status=400)
+    user = services.user_confirm_email(user=user)
+    login(request, user, backend="tandem.accounts.backends.EmailBackend")
+    messages.success(request, f"Your address is confirmed. Welcome to Tandem, {user.display_name}.")
+    return redirect("home")
 
 
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:

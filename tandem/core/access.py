@@ -28,7 +28,10 @@ def _administered_org_ids(user: User) -> QuerySet[Any, Any]:
 
 
 def _admin_q(user: User) -> Q:
-    return Q(admins=user) | Q(organization_id__in=_administered_org_ids(user))
+    # A program admin who leaves the organization stops administering its programs.
+    return Q(organization_id__in=_administered_org_ids(user)) | Q(
+        admins=user, organization_id__in=_org_ids(user)
+    )
 
 
 def programs_administered_by(user: User) -> QuerySet[Program]:
@@ -43,12 +46,15 @@ def programs_visible_to(user: User) -> QuerySet[Program]:
     if not user.is_authenticated:
         return Program.objects.none()
     active_members = _org_ids(user)
+    my_organizations = Organization.objects.filter(id__in=active_members)
     eligible = (
         Q(audience=Program.Audience.ORGANIZATION, organization_id__in=active_members)
         | Q(audience=Program.Audience.PARTNERS, organization_id__in=active_members)
         | Q(
+            # Listed on the program, and the partnership between the organizations stands.
             audience=Program.Audience.PARTNERS,
-            partner_organizations__in=Organization.objects.filter(id__in=active_members),
+            partner_organizations__in=my_organizations,
+            organization__partners__in=my_organizations,
         )
         | Q(
             audience=Program.Audience.ALUMNI,
@@ -62,11 +68,10 @@ def programs_visible_to(user: User) -> QuerySet[Program]:
             )
         )
     )
-    visible = (
-        Q(status=Program.Status.ACTIVE) & eligible
-        | Q(Exists(Enrollment.objects.filter(program=OuterRef("pk"), user=user)))
-        | _admin_q(user)
-    )
+    # Participants keep seeing a program they joined after it closes, but only while
+    # they still belong where its audience requires.
+    joined = Q(Exists(Enrollment.objects.filter(program=OuterRef("pk"), user=user)))
+    visible = eligible & (Q(status=Program.Status.ACTIVE) | joined) | _admin_q(user)
     # Filtering through an Exists keeps the partner/admin joins from duplicating rows.
     return Program.objects.filter(Exists(Program.objects.filter(visible, pk=OuterRef("pk"))))
 
@@ -126,16 +131,16 @@ def enrollment_get_own(*, user: User, program: Program) -> Enrollment | None:
 
 def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
     """Return an enrollment its owner, fellow participants or program admins may see."""
-    own = Q(user=user)
-    fellow = Q(
-        status=Enrollment.Status.ACTIVE,
-        program__in=Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
-            "program_id"
-        ),
-    )
-    administered = Q(program__in=programs_administered_by(user).values("pk"))
     if not user.is_authenticated:
         raise NotFound("No such profile.")
+    own = Q(user=user)
+    my_active_programs = Enrollment.objects.filter(
+        user=user,
+        status=Enrollment.Status.ACTIVE,
+        program__in=programs_visible_to(user).values("pk"),
+    ).values("program_id")
+    fellow = Q(status=Enrollment.Status.ACTIVE, program__in=my_active_programs)
+    administered = Q(program__in=programs_administered_by(user).values("pk"))
     try:
         return (
             Enrollment.objects.filter(own | fellow | administered)

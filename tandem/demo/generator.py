@@ -135,6 +135,8 @@ def _create_memberships(
 def _create_programs(
     organization: Organization, partner: Organization, admin: User, today: datetime.date
 ) -> dict[str, Program]:
+    # The two organizations agreed to share programs (in real life, staff record this).
+    organization.partners.add(partner)
     programs = {}
     for spec in catalog.PROGRAMS:
         partners = [partner] if spec.audience == Program.Audience.PARTNERS else []

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpRequest
 
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 
@@ -22,6 +24,9 @@ class EnrollmentTopicInline(admin.TabularInline):
     model = EnrollmentTopic
     extra = 0
     autocomplete_fields = ["topic"]
+
+
+PRIVATE_FIELDS = ("identity_attributes", "requested_attributes")
 
 
 @admin.register(Enrollment)
@@ -48,8 +53,14 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_select_related = ["user", "program"]
     raw_id_fields = ["user", "membership"]
     inlines = [EnrollmentTopicInline]
-    # Self-described identity is for the person and the matching engine alone.
-    exclude = ["identity_attributes", "requested_attributes"]
+    # Self-described identity is for the person and the matching engine alone: not shown,
+    # and not usable as a filter either.
+    exclude = list(PRIVATE_FIELDS)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if lookup.split(LOOKUP_SEP)[0] in PRIVATE_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description="Roles")
     def roles_display(self, obj: Enrollment) -> str:

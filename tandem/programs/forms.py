@@ -335,7 +335,12 @@ class ProgramForm(forms.ModelForm):
         ]
         partners = self.fields["partner_organizations"]
         assert isinstance(partners, forms.ModelMultipleChoiceField)
-        partners.queryset = Organization.objects.exclude(pk=organization.pk).order_by("name")
+        partners.queryset = organization.partners.order_by("name")
+        if not partners.queryset.exists():
+            partners.help_text = (
+                "Your organization has no partner organizations yet; site staff record a "
+                "partnership once both organizations agree."
+            )
         if self.instance.pk:
             partners.initial = list(self.instance.partner_organizations.all())
 

@@ -5,11 +5,12 @@ import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import Membership, Organization, User
+from tandem.accounts.services import invitation_create
 from tandem.core.access import programs_visible_to
 from tandem.core.errors import DomainError
 from tandem.programs.models import (
@@ -42,6 +43,7 @@ def topics_install_defaults(*, organization: Organization) -> list[Topic]:
     return Topic.objects.bulk_create(topics)
 
 
+@transaction.atomic
 def topic_create(
     *, organization: Organization, name: str, category: str = "", synonyms: list[str] | None = None
 ) -> Topic:
@@ -51,18 +53,27 @@ def topic_create(
         raise DomainError("A topic needs a name.", field="name")
     if Topic.objects.filter(organization=organization, name__iexact=name).exists():
         raise DomainError(f"“{name}” is already in the vocabulary.", field="name")
-    slug = slugify(name)[:80] or "topic"
-    if Topic.objects.filter(organization=organization, slug=slug).exists():
-        slug = f"{slug[:70]}-{Topic.objects.filter(organization=organization).count()}"
-    return Topic.objects.create(
-        organization=organization,
-        name=name,
-        slug=slug,
-        category=category.strip(),
-        synonyms=_clean_synonyms(synonyms or []),
+    base = slugify(name)[:70] or "topic"
+    taken = set(
+        Topic.objects.filter(organization=organization, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
     )
+    slug = next(s for s in (base, *(f"{base}-{n}" for n in range(2, 10_000))) if s not in taken)
+    try:
+        with transaction.atomic():
+            return Topic.objects.create(
+                organization=organization,
+                name=name,
+                slug=slug,
+                category=category.strip(),
+                synonyms=_clean_synonyms(synonyms or []),
+            )
+    except IntegrityError:  # the same name added at the same moment by someone else
+        raise DomainError(f"“{name}” is already in the vocabulary.", field="name") from None
 
 
+@transaction.atomic
 def topic_update(*, topic: Topic, name: str, category: str, synonyms: list[str]) -> Topic:
     """Rename a topic or change its category and synonyms; profiles keep pointing at it."""
     name = name.strip()
@@ -116,6 +127,12 @@ def _check_program(program: Program, partner_organizations: list[Organization] |
             "members only.",
             field="partner_organizations",
         )
+    agreed = set(program.organization.partners.values_list("pk", flat=True))
+    if any(partner.pk not in agreed for partner in partner_organizations or []):
+        raise DomainError(
+            "A program can be shared only with organizations that agreed to partner with yours.",
+            field="partner_organizations",
+        )
     unknown = set(program.required_profile_fields) - set(Program.ProfileField.values)
     if unknown:
         raise DomainError("Unknown profile fields.", field="required_profile_fields")
@@ -152,7 +169,36 @@ def program_update(
     _check_program(program, partner_organizations)
     program.save(update_fields=[*changed, "updated_at"])
     program.partner_organizations.set(partner_organizations or [])
+    Enrollment.objects.filter(
+        program=program, mentors_wanted__gt=program.mentors_per_mentee
+    ).update(mentors_wanted=program.mentors_per_mentee)
+    if "required_profile_fields" in changed:
+        _refresh_completion_in_program(program)
     return program
+
+
+def _refresh_completion_in_program(program: Program) -> None:
+    """Recompute every participant's completeness after the program's requirements change."""
+    now = timezone.now()
+    changed: list[Enrollment] = []
+    enrollments = Enrollment.objects.filter(program=program).prefetch_related("topics")
+    for enrollment in enrollments.iterator(chunk_size=2000):
+        enrollment.program = program
+        complete = not profile_missing_fields(enrollment)
+        if complete != (enrollment.profile_completed_at is not None):
+            enrollment.profile_completed_at = now if complete else None
+            changed.append(enrollment)
+    Enrollment.objects.bulk_update(changed, ["profile_completed_at"], batch_size=2000)
+
+
+@transaction.atomic
+def program_invite_people(*, program: Program, emails: list[str], invited_by: User) -> int:
+    """Invite each address to the program; addresses already invited keep their link."""
+    for email in emails:
+        invitation_create(
+            organization=program.organization, program=program, email=email, invited_by=invited_by
+        )
+    return len(emails)
 
 
 def _only_program_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,10 +240,12 @@ def enrollment_create(
             f"This program has no “{bad[0]}” role; choose from {', '.join(allowed)}.",
             field="roles",
         )
+    memberships = Membership.objects.filter(user=user).order_by("status")  # active first
     membership = (
-        Membership.objects.filter(user=user, organization=program.organization).first()
-        or Membership.objects.filter(
-            user=user, organization__in=program.partner_organizations.all()
+        memberships.filter(organization=program.organization).first()
+        or memberships.filter(
+            status=Membership.Status.ACTIVE,
+            organization__in=program.partner_organizations.all(),
         ).first()
     )
     enrollment = Enrollment(program=program, user=user, membership=membership)
@@ -208,7 +256,11 @@ def enrollment_create(
         enrollment.accepting_now = True
     enrollment.mentors_wanted = 1
     enrollment.preferred_cadence = program.default_cadence
-    enrollment.save()
+    try:
+        with transaction.atomic():  # a double click must not become a server error
+            enrollment.save()
+    except IntegrityError:
+        raise DomainError("You have already joined this program.") from None
     return enrollment
 
 
@@ -251,7 +303,7 @@ def _set_topics(enrollment: Enrollment, kind: str, levels: Mapping[Topic, int]) 
 def profile_missing_fields(enrollment: Enrollment) -> list[str]:
     """Return the labels of required profile answers this enrollment still lacks."""
     missing: list[str] = []
-    kinds = set(enrollment.topics.values_list("kind", flat=True))
+    kinds = {topic.kind for topic in enrollment.topics.all()}
     if enrollment.seeks:
         if not enrollment.goals.strip():
             missing.append("What you want from mentoring")

@@ -1,13 +1,13 @@
+import copy
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.accounts.services import invitation_create
 from tandem.core.access import (
     enrollment_get_for_user,
     enrollment_get_own,
@@ -31,7 +31,7 @@ from tandem.programs.forms import (
     ProgramForm,
     TopicForm,
 )
-from tandem.programs.models import Enrollment, Program
+from tandem.programs.models import Enrollment
 
 PROFILE_STEPS = [
     ("goals", "What you want"),
@@ -237,9 +237,10 @@ def program_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organizations = list(organizations_administered_by(request.user))
     if not organizations:
         raise NotFound("You do not administer an organization.")
+    requested = request.GET.get("organization", "")
     organization = organization_get_for_admin(
         user=request.user,
-        organization_id=int(request.GET.get("organization") or organizations[0].pk),
+        organization_id=int(requested) if requested.isdigit() else organizations[0].pk,
     )
     form = ProgramForm(posted(request), organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -265,15 +266,17 @@ def program_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def program_edit(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
-    form = ProgramForm(posted(request), instance=program, organization=program.organization)
+    # The form validates on a copy: ModelForm writes the typed values onto its instance,
+    # and only the service may change the program.
+    form = ProgramForm(
+        posted(request), instance=copy.copy(program), organization=program.organization
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "partner_organizations"}
-        # Validate on a fresh copy so a refused change leaves nothing half-applied on screen.
-        fresh = Program.objects.get(pk=program.pk)
         saved = run_service(
             form,
             services.program_update,
-            program=fresh,
+            program=program,
             partner_organizations=list(form.cleaned_data["partner_organizations"]),
             **fields,
         )
@@ -309,14 +312,7 @@ def program_invite(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
     form = InviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         emails = form.cleaned_data["emails"]
-        with transaction.atomic():
-            for email in emails:
-                invitation_create(
-                    organization=program.organization,
-                    program=program,
-                    email=email,
-                    invited_by=request.user,
-                )
+        services.program_invite_people(program=program, emails=emails, invited_by=request.user)
         messages.success(
             request,
             f"Invitation{'s' if len(emails) > 1 else ''} sent to {len(emails)} "

@@ -53,3 +53,40 @@ def test_members_cannot_open_the_site_admin(world: World) -> None:
     client = Client()
     client.force_login(world.admin)
     assert client.get("/admin/").status_code == 302
+
+
+def test_staff_cannot_filter_people_by_identity(world: World) -> None:
+    world.mentee_enrollment.identity_attributes = ["veteran"]
+    world.mentee_enrollment.save()
+    client = _staff_client()
+    for lookup in ("identity_attributes__icontains", "requested_attributes__contains"):
+        response = client.get("/admin/programs/enrollment/", {lookup: "veteran"})
+        assert response.status_code in (302, 400)
+        assert "Mia Santos" not in response.content.decode()
+
+
+def test_admin_refuses_a_reporting_loop(world: World) -> None:
+    from tandem.accounts.models import Membership
+
+    mentor = Membership.objects.get(user=world.mentor)
+    mentee = Membership.objects.get(user=world.mentee)
+    mentee.manager = mentor
+    mentee.save()
+    client = _staff_client()
+    response = client.post(
+        f"/admin/accounts/membership/{mentor.pk}/change/",
+        {
+            "user": mentor.user_id,
+            "organization": mentor.organization_id,
+            "role": mentor.role,
+            "status": mentor.status,
+            "title": "Lead",
+            "manager": mentee.pk,
+            "time_zone": "UTC",
+            "location": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "loop" in response.content.decode()
+    mentor.refresh_from_db()
+    assert mentor.manager is None

@@ -8,6 +8,7 @@ from tandem.accounts.models import Invitation, Membership, User
 from tandem.accounts.services import invitation_create
 from tandem.accounts.tasks import send_invitation_email
 from tandem.programs.models import Program
+from tandem.testing.factories import ProgramFactory
 from tandem.testing.fixtures import World, client_for
 
 
@@ -65,10 +66,34 @@ def test_invitation_link_creates_account_and_opens_the_program(world: World) -> 
     assert response.status_code == 302
     assert response["Location"] == f"/programs/{world.program.pk}/"
     user = User.objects.get(email="new.person@elsewhere.test")
-    assert Membership.objects.filter(user=user, organization=world.org).exists()
     assert client.get(response["Location"]).status_code == 200
     invitation.refresh_from_db()
     assert invitation.accepted_by == user
+    assert user.email_confirmed_at is not None
+
+
+def test_a_program_invitation_opens_that_program_only(world: World) -> None:
+    invitation = _invite(world)
+    client = Client()
+    client.post(
+        f"/accounts/invite/{invitation.token}/",
+        {"full_name": "Nel Ortiz", "password": "quiet harbour 7"},
+    )
+    user = User.objects.get(email="new.person@elsewhere.test")
+    assert not Membership.objects.filter(user=user).exists()
+    other = ProgramFactory.create(organization=world.org, name="Members only")
+    assert client.get(f"/programs/{other.pk}/").status_code == 404
+    assert "Members only" not in client.get("/").content.decode()
+
+
+def test_an_existing_account_must_sign_in_to_use_the_invitation(world: World) -> None:
+    invitation = _invite(world, world.member.email)
+    response = Client().post(
+        f"/accounts/invite/{invitation.token}/", {"full_name": "Max", "password": "quiet harbour 7"}
+    )
+    assert "Sign in with it, then open this link again" in response.content.decode()
+    response = client_for(world.member).post(f"/accounts/invite/{invitation.token}/")
+    assert response.status_code == 302
 
 
 def test_used_or_expired_invitation_links_are_not_found(world: World) -> None:

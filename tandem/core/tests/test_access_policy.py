@@ -15,7 +15,6 @@ from tandem.core.access import (
 from tandem.core.errors import NotFound
 from tandem.programs.models import Program
 from tandem.testing.factories import (
-    EnrollmentFactory,
     MembershipFactory,
     ProgramFactory,
     UserFactory,
@@ -93,6 +92,9 @@ def test_partner_program_is_visible_to_partner_members_but_not_others(world: Wor
         organization=world.org, audience=Program.Audience.PARTNERS, name="Women in tech"
     )
     association.partner_organizations.add(world.other_org)
+    with pytest.raises(NotFound):  # listed, but the organizations never agreed to partner
+        program_get_for_user(user=world.outsider, program_id=association.pk)
+    world.org.partners.add(world.other_org)
     assert program_get_for_user(user=world.outsider, program_id=association.pk) == association
     stranger = UserFactory.create()
     with pytest.raises(NotFound):
@@ -107,10 +109,27 @@ def test_alumni_program_is_for_alumni_not_current_members(world: World) -> None:
     assert alumni_program not in programs_visible_to(world.member)
 
 
-def test_a_person_keeps_seeing_a_program_they_left(world: World) -> None:
-    closed = ProgramFactory.create(organization=world.other_org)
-    EnrollmentFactory.create(program=closed, user=world.member, status="withdrawn")
-    assert closed in programs_visible_to(world.member)
+def test_participants_keep_a_closed_program_until_they_leave_the_organization(
+    world: World,
+) -> None:
+    world.program.status = Program.Status.ARCHIVED
+    world.program.save()
+    assert world.program in programs_visible_to(world.mentee)
+    assert world.program not in programs_visible_to(world.member)
+    Membership.objects.filter(user=world.mentee).update(status=Membership.Status.ALUMNI)
+    assert world.program not in programs_visible_to(world.mentee)
+
+
+def test_people_who_leave_the_organization_lose_profiles_and_admin_rights(
+    world: World,
+) -> None:
+    Membership.objects.filter(user__in=[world.mentor, world.admin]).update(
+        status=Membership.Status.ALUMNI
+    )
+    profile = f"/programs/{world.program.pk}/people/{world.mentee_enrollment.pk}/"
+    assert client_for(world.mentor).get(profile).status_code == 404
+    assert client_for(world.admin).get(profile).status_code == 404
+    assert client_for(world.admin).get(f"/programs/{world.program.pk}/manage/").status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:

@@ -76,6 +76,12 @@ def test_partner_audience_needs_a_partner(world: World) -> None:
         "/programs/new/",
         {**VALID, "audience": "partners", "partner_organizations": [world.other_org.pk]},
     )
+    assert "partner_organizations" in response.context["form"].errors  # no partnership yet
+    world.org.partners.add(world.other_org)
+    response = client_for(world.admin).post(
+        "/programs/new/",
+        {**VALID, "audience": "partners", "partner_organizations": [world.other_org.pk]},
+    )
     program = Program.objects.get(name="Returners' circle")
     assert list(program.partner_organizations.all()) == [world.other_org]
 
@@ -108,3 +114,28 @@ def test_admin_edits_settings_and_participants_see_them(world: World) -> None:
 
 def test_only_signed_in_people_reach_the_form(world: World) -> None:
     assert Client().get("/programs/new/").status_code == 302
+
+
+def test_requiring_a_new_answer_marks_profiles_incomplete_again(world: World) -> None:
+    from django.utils import timezone
+
+    from tandem.programs.services import program_update
+
+    Enrollment = type(world.mentee_enrollment)
+    Enrollment.objects.filter(pk=world.mentee_enrollment.pk).update(
+        profile_completed_at=timezone.now(), mentors_wanted=3
+    )
+    program_update(
+        program=world.program,
+        required_profile_fields=[Program.ProfileField.LANGUAGES],
+        mentors_per_mentee=2,
+    )
+    world.mentee_enrollment.refresh_from_db()
+    assert world.mentee_enrollment.profile_completed_at is None
+    assert world.mentee_enrollment.mentors_wanted == 2
+
+
+def test_a_nonsense_organization_parameter_falls_back_to_my_organization(world: World) -> None:
+    response = client_for(world.admin).get("/programs/new/?organization=abc")
+    assert response.status_code == 200
+    assert response.context["organization"] == world.org

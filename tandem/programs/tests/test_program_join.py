@@ -53,3 +53,17 @@ def test_leave_and_rejoin_keeps_the_profile(world: World) -> None:
     world.mentee_enrollment.refresh_from_db()
     assert world.mentee_enrollment.status == Enrollment.Status.ACTIVE
     assert world.mentee_enrollment.goals == "Find my feet in the first year."
+
+
+def test_joining_twice_is_a_clear_error_not_a_crash(world: World) -> None:
+    from tandem.core.errors import DomainError
+    from tandem.programs.services import enrollment_create
+
+    enrollment_create(program=world.program, user=world.member, roles=["mentee"])
+    try:
+        enrollment_create(program=world.program, user=world.member, roles=["mentee"])
+    except DomainError as error:
+        assert "already joined" in error.message
+    else:
+        raise AssertionError("a second join must be refused")
+    assert Enrollment.objects.filter(user=world.member).count() == 1

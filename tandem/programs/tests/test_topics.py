@@ -42,3 +42,13 @@ def test_only_the_organizations_admins_manage_its_topics(world: World) -> None:
         assert client.post(f"/programs/topics/edit/{topic.pk}/", {"name": "x"}).status_code == 404
     topic.refresh_from_db()
     assert topic.name == "Public speaking"
+
+
+def test_topics_whose_names_make_the_same_slug_are_both_kept(world: World) -> None:
+    client = client_for(world.admin)
+    for name in ("Budget reviews", "Budget-reviews!", "budget reviews 2"):
+        assert client.post(f"/programs/topics/{world.org.pk}/", {"name": name}).status_code == 302
+    slugs = Topic.objects.filter(organization=world.org, name__istartswith="budget-").values_list(
+        "slug", flat=True
+    )
+    assert len(set(slugs)) == len(slugs)
