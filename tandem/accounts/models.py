@@ -1,5 +1,4 @@
 import secrets
-import zoneinfo
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -8,11 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tandem.accounts import time_zones
 from tandem.core.models import TimeStampedModel
-
-TIME_ZONE_CHOICES = [
-    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -155,7 +151,8 @@ class Membership(TimeStampedModel):
         related_name="reports",
         help_text="The person this member reports to in the same organization.",
     )
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    # An IANA zone name; validated against tandem.accounts.time_zones where people type it.
+    time_zone = models.CharField(max_length=64, default="UTC")
     location = models.CharField(max_length=120, blank=True)
 
     class Meta:
@@ -172,6 +169,10 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.organization}"
+
+    @property
+    def time_zone_label(self) -> str:
+        return time_zones.label(self.time_zone)
 
 
 def _invitation_token() -> str:

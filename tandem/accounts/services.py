@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
 from tandem.accounts.tasks import (
     send_account_exists_notice,
@@ -127,6 +128,8 @@ def membership_create(
     location: str = "",
 ) -> Membership:
     """Add a person to an organization."""
+    if not time_zones.is_valid(time_zone):
+        raise DomainError(f"Unknown time zone “{time_zone}”.", field="time_zone")
     membership = Membership(
         user=user,
         organization=organization,

@@ -82,9 +82,12 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         if accepted is not None:
             if user is None:
                 login(request, accepted, backend="tandem.accounts.backends.EmailBackend")
-            messages.success(request, f"You have joined {invitation.organization}.")
             if invitation.program_id:
-                return redirect("programs:detail", program_id=invitation.program_id)
+                messages.success(
+                    request, "Your invitation is accepted. Choose how you want to take part."
+                )
+                return redirect("programs:join", program_id=invitation.program_id)
+            messages.success(request, f"You have joined {invitation.organization}.")
             return redirect("home")
     return render(
         request,

@@ -3,7 +3,8 @@ from typing import Any
 
 from django import forms
 
-from tandem.accounts.models import TIME_ZONE_CHOICES, Organization
+from tandem.accounts.models import Organization
+from tandem.accounts.time_zones import time_zone_choices
 from tandem.programs.models import (
     Cadence,
     Enrollment,
@@ -39,6 +40,7 @@ class JoinForm(forms.Form):
         field.choices = [(r, f"{ROLE_LABELS[r][0]} — {ROLE_LABELS[r][1]}") for r in roles]
         if len(roles) == 1:
             field.initial = roles
+            field.help_text = ""
 
 
 class TopicLevelsMixin(forms.Form):
@@ -46,6 +48,8 @@ class TopicLevelsMixin(forms.Form):
 
     topic_kind: str = EnrollmentTopic.Kind.FOCUS
     topic_limit = 5
+    # Carries the errors about the topic choice as a whole, shown inside the picker.
+    topics = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def add_topic_fields(self, topics: list[Topic], current: dict[int, int]) -> None:
         labels = (
@@ -90,11 +94,15 @@ class TopicLevelsMixin(forms.Form):
             if (level := self.cleaned_data.get(self._topic_field(topic)))
         }
 
-    def check_topic_limit(self) -> None:
-        if len(self.chosen_topics()) > self.topic_limit:
+    def check_topic_choice(self, empty_message: str) -> None:
+        chosen = len(self.chosen_topics())
+        if not chosen:
+            self.add_error("topics", empty_message)
+        elif chosen > self.topic_limit:
             self.add_error(
-                None,
-                f"Choose at most {self.topic_limit} topics; fewer, sharper topics match better.",
+                "topics",
+                f"You chose {chosen}; choose at most {self.topic_limit}. Fewer, sharper topics "
+                "match better.",
             )
 
 
@@ -103,8 +111,8 @@ class GoalsForm(TopicLevelsMixin):
     goals = forms.CharField(
         label="What do you want from this, in your own words?",
         help_text=(
-            "A few sentences are plenty. What would be different in six months if this went "
-            "well? Your partner will read this."
+            "A few sentences are plenty. What would be different by the end of the program "
+            "if this went well? Your partner will read this."
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
@@ -137,9 +145,7 @@ class GoalsForm(TopicLevelsMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not self.chosen_topics():
-            self.add_error(None, "Choose at least one focus area, and how much it matters.")
-        self.check_topic_limit()
+        self.check_topic_choice("Choose at least one focus area, and how much it matters.")
         return cleaned
 
 
@@ -185,7 +191,10 @@ class OfferForm(TopicLevelsMixin):
             return
         if enrollment.is_peer:
             self.fields["why_i_mentor"].label = "Why do you want to co-mentor?"
+            self.fields["why_i_mentor"].help_text = "Your partner reads this before you meet."
             self.fields["capacity"].label = "How many peers can you pair with at once?"
+        elif enrollment.program.matching_mode == Program.MatchingMode.ROUNDS:
+            self.fields["why_i_mentor"].help_text = "Your mentee reads this before you meet."
         self.fields["why_i_mentor"].initial = enrollment.why_i_mentor
         self.fields["why_i_mentor"].required = Program.ProfileField.WHY_I_MENTOR in required
         self.fields["capacity"].initial = enrollment.capacity or 1
@@ -200,9 +209,7 @@ class OfferForm(TopicLevelsMixin):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.enrollment.gives:
-            if not self.chosen_topics():
-                self.add_error(None, "Choose at least one topic you can help with.")
-            self.check_topic_limit()
+            self.check_topic_choice("Choose at least one topic you can help with.")
         return cleaned
 
 
@@ -225,7 +232,11 @@ class PracticalitiesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
         required=False,
     )
-    time_zone = forms.ChoiceField(label="Your time zone", choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        choices=time_zone_choices,
+        help_text="So that partners and reminders use your local time.",
+    )
     identity_attributes = forms.MultipleChoiceField(
         label="About you (optional, private)",
         choices=IdentityAttribute.choices,
@@ -262,6 +273,13 @@ class PracticalitiesForm(forms.Form):
 
 
 class ProgramForm(forms.ModelForm):
+    # Declared here so the browser and the server agree on the limits.
+    mentors_per_mentee = forms.IntegerField(
+        label="Mentors per mentee, at most", min_value=1, max_value=5, initial=1
+    )
+    default_length_months = forms.IntegerField(
+        label="Default length (months)", min_value=1, max_value=36, initial=6
+    )
     partner_organizations = forms.ModelMultipleChoiceField(
         queryset=Organization.objects.none(),
         required=False,

@@ -66,18 +66,20 @@ class ProgramStats:
 def program_stats(*, program: Program) -> ProgramStats:
     """Return participation counts for a program's admin overview."""
     active = Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE)
+    # Only mentors with a complete profile can be matched, so only they count as open places.
+    ready_mentors = (
+        (Q(is_mentor=True) | Q(is_coach=True))
+        & Q(accepting_now=True)
+        & Q(profile_completed_at__isnull=False)
+    )
     row = active.aggregate(
         participants=Count("id"),
         mentees=Count("id", filter=Q(is_mentee=True)),
         mentors=Count("id", filter=Q(is_mentor=True) | Q(is_coach=True)),
         peers=Count("id", filter=Q(is_peer=True)),
         complete_profiles=Count("id", filter=Q(profile_completed_at__isnull=False)),
-        accepting_mentors=Count(
-            "id", filter=(Q(is_mentor=True) | Q(is_coach=True)) & Q(accepting_now=True)
-        ),
-        open_capacity=Sum(
-            "capacity", filter=(Q(is_mentor=True) | Q(is_coach=True)) & Q(accepting_now=True)
-        ),
+        accepting_mentors=Count("id", filter=ready_mentors),
+        open_capacity=Sum("capacity", filter=ready_mentors),
     )
     row["open_capacity"] = row["open_capacity"] or 0
     return ProgramStats(**row)

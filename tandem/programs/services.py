@@ -1,7 +1,6 @@
 """Writes for programs, topics, enrollments and profiles."""
 
 import datetime
-import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tandem.accounts import time_zones
 from tandem.accounts.models import Membership, Organization, User
 from tandem.accounts.services import invitation_create
 from tandem.core.access import programs_visible_to
@@ -121,6 +121,12 @@ def _check_program(program: Program, partner_organizations: list[Organization] |
         and program.enrollment_closes_on < program.enrollment_opens_on
     ):
         raise DomainError("Enrollment must close after it opens.", field="enrollment_closes_on")
+    if program.is_peer and program.matching_mode != Program.MatchingMode.ROUNDS:
+        raise DomainError(
+            "Peer co-mentoring pairs people in matching rounds; choose “Admins run matching "
+            "rounds”.",
+            field="matching_mode",
+        )
     if program.audience == Program.Audience.PARTNERS and not partner_organizations:
         raise DomainError(
             "Choose at least one partner organization, or open the program to your own "
@@ -426,7 +432,7 @@ def profile_save_practicalities(
         raise DomainError("Choose a rhythm from the list.", field="preferred_cadence")
     enrollment.preferred_cadence = preferred_cadence
     if time_zone and enrollment.membership is not None:
-        if time_zone not in zoneinfo.available_timezones():
+        if not time_zones.is_valid(time_zone):
             raise DomainError("Choose a time zone from the list.", field="time_zone")
         enrollment.membership.time_zone = time_zone
         enrollment.membership.save(update_fields=["time_zone", "updated_at"])

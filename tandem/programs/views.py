@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from tandem.core.access import (
     enrollment_get_for_user,
@@ -48,7 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/home.html",
-        {"data": data, "can_create": bool(admin_orgs), "admin_orgs": admin_orgs},
+        {
+            "data": data,
+            "can_create": bool(admin_orgs),
+            "admin_orgs": admin_orgs,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -66,6 +70,7 @@ def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
             "missing": missing,
             "is_admin": user_administers_program(user=request.user, program=program),
             "enrollment_open": program.enrollment_is_open(timezone.localdate()),
+            "today": timezone.localdate(),
             "partners": list(program.partner_organizations.all()),
         },
     )
@@ -103,12 +108,13 @@ def program_join(request: AuthenticatedHttpRequest, program_id: int) -> HttpResp
 
 
 @login_required
-@require_POST
 def program_leave(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_user(user=request.user, program_id=program_id)
     enrollment = enrollment_get_own(user=request.user, program=program)
-    if enrollment is None:
+    if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
         raise NotFound("You are not in this program.")
+    if request.method != "POST":
+        return render(request, "programs/leave.html", {"program": program})
     try:
         services.enrollment_withdraw(enrollment=enrollment)
         messages.success(request, f"You have left {program}. Your profile is kept if you return.")

@@ -64,7 +64,7 @@ def test_invitation_link_creates_account_and_opens_the_program(world: World) -> 
         {"full_name": "Nel Ortiz", "password": "quiet harbour 7"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/programs/{world.program.pk}/"
+    assert response["Location"] == f"/programs/{world.program.pk}/join/"
     user = User.objects.get(email="new.person@elsewhere.test")
     assert client.get(response["Location"]).status_code == 200
     invitation.refresh_from_db()

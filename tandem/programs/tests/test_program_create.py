@@ -139,3 +139,8 @@ def test_a_nonsense_organization_parameter_falls_back_to_my_organization(world: 
     response = client_for(world.admin).get("/programs/new/?organization=abc")
     assert response.status_code == 200
     assert response.context["organization"] == world.org
+
+
+def test_peer_programs_are_matched_in_rounds(world: World) -> None:
+    response = client_for(world.admin).post("/programs/new/", {**VALID, "matching_mode": "choice"})
+    assert "matching rounds" in response.context["form"].errors["matching_mode"][0]

@@ -29,7 +29,10 @@ def test_enrollment_closed_is_explained(world: World) -> None:
     world.program.enrollment_closes_on = datetime.date(2020, 1, 1)
     world.program.save()
     client = client_for(world.member)
-    assert "Enrollment is closed" in client.get(f"/programs/{world.program.pk}/").content.decode()
+    assert (
+        "Enrollment in this program is closed"
+        in client.get(f"/programs/{world.program.pk}/").content.decode()
+    )
     response = client.post(f"/programs/{world.program.pk}/join/", {"roles": ["mentee"]})
     assert "closed" in response.content.decode()
     assert not Enrollment.objects.filter(user=world.member).exists()
@@ -67,3 +70,11 @@ def test_joining_twice_is_a_clear_error_not_a_crash(world: World) -> None:
     else:
         raise AssertionError("a second join must be refused")
     assert Enrollment.objects.filter(user=world.member).count() == 1
+
+
+def test_leaving_asks_first_and_only_a_post_leaves(world: World) -> None:
+    client = client_for(world.mentee)
+    page = client.get(f"/programs/{world.program.pk}/leave/")
+    assert "Leave the program" in page.content.decode()
+    world.mentee_enrollment.refresh_from_db()
+    assert world.mentee_enrollment.status == Enrollment.Status.ACTIVE
