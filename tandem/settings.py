@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.accounts",
     "tandem.programs",
+    "tandem.relationships",
+    "tandem.notifications",
     "tandem.demo",
 ]
 
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tandem.core.context_processors.site",
+                "tandem.notifications.context_processors.unread",
             ],
         },
     }

@@ -10,5 +10,7 @@ urlpatterns = [
     path("", program_views.home, name="home"),
     path("accounts/", include("tandem.accounts.urls")),
     path("programs/", include("tandem.programs.urls")),
+    path("relationships/", include("tandem.relationships.urls")),
+    path("notifications/", include("tandem.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="May sign in to the site administration."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    email_digest = models.BooleanField(
+        default=False,
+        help_text="Receive one e-mail a day with all news instead of one e-mail per event.",
+    )
     email_confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the person proved they receive mail at this address."
     )

@@ -12,6 +12,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from tandem.accounts.models import Invitation, Membership, Organization, User
 from tandem.core.errors import NotFound
 from tandem.programs.models import Enrollment, Program, Topic
+from tandem.relationships.models import (
+    Agreement,
+    Commitment,
+    Concern,
+    JournalEntry,
+    Meeting,
+    MentorshipRequest,
+    Relationship,
+)
 
 
 def _org_ids(user: User, *, status: str | None = Membership.Status.ACTIVE) -> QuerySet[Any, Any]:
@@ -173,3 +182,96 @@ def invitation_get_by_token(*, token: str) -> Invitation:
     if invitation is None or not invitation.is_usable:
         raise NotFound("This invitation link is not valid any more.")
     return invitation
+
+
+# Relationships. Their content (agreement, meetings, commitments) is for the two people in
+# them; program admins see that a relationship exists and its state, never its content.
+
+
+def relationships_of(user: User) -> QuerySet[Relationship]:
+    """Return the relationships this person is one of the two people in."""
+    if not user.is_authenticated:
+        return Relationship.objects.none()
+    return Relationship.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
+
+
+def relationship_get_for_user(*, user: User, relationship_id: int) -> Relationship:
+    """Return a relationship to one of its two people; otherwise raise NotFound."""
+    try:
+        return (
+            relationships_of(user)
+            .select_related("program__organization", "mentor__user", "mentee__user", "focus")
+            .get(pk=relationship_id)
+        )
+    except Relationship.DoesNotExist:
+        raise NotFound("No such relationship.") from None
+
+
+def relationship_get_for_admin(*, user: User, relationship_id: int) -> Relationship:
+    """Return a relationship to an admin of its program; otherwise raise NotFound."""
+    try:
+        return Relationship.objects.select_related(
+            "program__organization", "mentor__user", "mentee__user", "focus"
+        ).get(pk=relationship_id, program__in=programs_administered_by(user).values("pk"))
+    except Relationship.DoesNotExist:
+        raise NotFound("No such relationship.") from None
+
+
+def request_get_for_user(*, user: User, request_id: int) -> MentorshipRequest:
+    """Return a mentoring request to its sender or its recipient; otherwise raise NotFound."""
+    try:
+        return MentorshipRequest.objects.select_related(
+            "program", "mentee__user", "mentor__user", "focus"
+        ).get(Q(mentee__user=user) | Q(mentor__user=user), pk=request_id)
+    except MentorshipRequest.DoesNotExist:
+        raise NotFound("No such request.") from None
+
+
+def meeting_get_for_user(*, user: User, meeting_id: int) -> Meeting:
+    """Return a meeting to one of the two people in its relationship."""
+    try:
+        return Meeting.objects.select_related(
+            "relationship__program", "relationship__mentor__user", "relationship__mentee__user"
+        ).get(pk=meeting_id, relationship__in=relationships_of(user))
+    except Meeting.DoesNotExist:
+        raise NotFound("No such meeting.") from None
+
+
+def commitment_get_for_user(*, user: User, commitment_id: int) -> Commitment:
+    """Return a commitment to one of the two people in its relationship."""
+    try:
+        return Commitment.objects.select_related("relationship", "owner").get(
+            pk=commitment_id, relationship__in=relationships_of(user)
+        )
+    except Commitment.DoesNotExist:
+        raise NotFound("No such commitment.") from None
+
+
+def agreement_get_for_user(*, user: User, agreement_id: int) -> Agreement:
+    """Return an agreement version to one of the two people who write it."""
+    try:
+        return Agreement.objects.select_related("relationship").get(
+            pk=agreement_id, relationship__in=relationships_of(user)
+        )
+    except Agreement.DoesNotExist:
+        raise NotFound("No such agreement.") from None
+
+
+def journal_entry_get_for_author(*, user: User, entry_id: int) -> JournalEntry:
+    """Return a journal entry to its author, and to nobody else: not partners, not admins."""
+    try:
+        return JournalEntry.objects.get(pk=entry_id, author=user)
+    except JournalEntry.DoesNotExist:
+        raise NotFound("No such entry.") from None
+
+
+def concern_get_for_user(*, user: User, concern_id: int) -> Concern:
+    """Return a concern to the person who raised it or to the program's admins."""
+    try:
+        return Concern.objects.select_related("relationship__program").get(
+            Q(reporter=user)
+            | Q(relationship__program__in=programs_administered_by(user).values("pk")),
+            pk=concern_id,
+        )
+    except Concern.DoesNotExist:
+        raise NotFound("No such concern.") from None

@@ -49,7 +49,7 @@ class Cadence(models.TextChoices):
     BIMONTHLY = "bimonthly", "Every two months"
 
 
-CADENCE_DAYS = {
+CADENCE_DAYS: dict[str, int] = {
     Cadence.WEEKLY: 7,
     Cadence.FORTNIGHTLY: 14,
     Cadence.MONTHLY: 30,
@@ -159,6 +159,32 @@ class Program(TimeStampedModel):
         default=6, validators=[MinValueValidator(1), MaxValueValidator(36)]
     )
     required_profile_fields = models.JSONField(default=list, blank=True)
+    # Rules of the relationship lifecycle (see tandem.relationships).
+    max_open_requests = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many requests a mentee may have waiting at once.",
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(2), MaxValueValidator(60)],
+        help_text="Days a mentor has to answer a request; a reminder goes out before.",
+    )
+    proposal_response_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Days both people have to accept or decline a proposed match.",
+    )
+    checkin_interval_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="How often each person is asked for a short private check-in.",
+    )
+    max_pause_days = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text="A relationship paused longer than this closes gently as inactive.",
+    )
 
     class Meta:
         ordering = ["organization", "name"]

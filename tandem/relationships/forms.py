@@ -1,0 +1,282 @@
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from tandem.programs.models import Enrollment, MeetingMode, Topic
+from tandem.relationships.models import Agreement, Relationship
+from tandem.relationships.services import DECLINE_TEMPLATES
+
+MESSAGE_GUIDANCE = (
+    "A good first message says who you are, what you want help with and why this mentor: "
+    "something in their profile that made you think of them. Mention how often you hope to "
+    "meet. Three or four sentences are plenty."
+)
+
+
+class RequestForm(forms.Form):
+    focus = forms.ModelChoiceField(
+        queryset=Topic.objects.none(), label="What is it about?", empty_label=None
+    )
+    message = forms.CharField(
+        label="Your message",
+        help_text=MESSAGE_GUIDANCE,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+
+    def __init__(self, *args: Any, mentee: Enrollment, mentor: Enrollment, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        mine = [t.topic_id for t in mentee.topics.all() if t.kind == "focus"]
+        theirs = {t.topic_id for t in mentor.topics.all() if t.kind == "expertise"}
+        # Shared topics first: those are what this mentor can help with.
+        ordered = sorted(mine, key=lambda pk: pk not in theirs)
+        field = self.fields["focus"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Topic.objects.filter(pk__in=mine)
+        if ordered:
+            field.initial = ordered[0]
+        field.help_text = "One request is about one focus; you can have several mentors."
+
+
+class ReplyForm(forms.Form):
+    TEMPLATE_CHOICES = [
+        ("capacity", "My time is fully taken right now"),
+        ("fit", "Someone else would help you more"),
+        ("timing", "The timing does not work"),
+        ("own", "I will write my own words"),
+    ]
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("decline", "Decline")], widget=forms.HiddenInput
+    )
+    template = forms.ChoiceField(
+        choices=TEMPLATE_CHOICES, required=False, widget=forms.RadioSelect, label="A kind answer"
+    )
+    reply = forms.CharField(
+        label="Your words to them",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="When you accept, a line of welcome. When you decline, they read this, "
+        "never a bare “no”.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        template = cleaned.get("template")
+        if cleaned.get("decision") == "decline" and not cleaned.get("reply") and template:
+            cleaned["reply"] = DECLINE_TEMPLATES.get(template, "")
+        return cleaned
+
+
+class AgreementForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        choices=MeetingMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="How you will meet and talk",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = list(Agreement.TERMS)
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "topics_welcome": forms.Textarea(attrs={"rows": 2}),
+            "topics_off_limits": forms.Textarea(attrs={"rows": 2}),
+            "confidentiality": forms.Textarea(attrs={"rows": 2}),
+            "accountability": forms.Textarea(attrs={"rows": 2}),
+            "derailers": forms.Textarea(attrs={"rows": 2}),
+            "exit_clause": forms.Textarea(attrs={"rows": 2}),
+            "setting": forms.RadioSelect,
+            "introductions": forms.RadioSelect,
+            "personal_sharing": forms.RadioSelect,
+            "review_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "goals": "What we are working towards",
+            "topics_welcome": "Topics welcome",
+            "topics_off_limits": "Topics off-limits",
+            "setting": "Where we meet",
+            "cadence": "How often",
+            "meeting_minutes": "How long (minutes)",
+            "texting_ok": "Texting each other is fine",
+            "response_time": "How quickly we answer messages",
+            "introductions": "Introductions to contacts",
+            "personal_sharing": "How much personal life we share",
+            "confidentiality": "Confidentiality, and its exceptions",
+            "accountability": "How the mentee wants to be held accountable",
+            "derailers": "What could derail this, and what we will do then",
+            "review_on": "When we review this agreement",
+            "exit_clause": "Ending without blame",
+        }
+        help_texts = {
+            "accountability": "For example: “ask me at the start of each meeting what I did "
+            "about last time's commitments”.",
+            "derailers": "Busy seasons, cancelled meetings, a topic that gets heated: say now "
+            "how you will handle it.",
+        }
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In your own time zone.",
+    )
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=10, max_value=240)
+    mode = forms.ChoiceField(choices=MeetingMode.choices, label="How")
+    agenda = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Shared agenda",
+        max_length=5000,
+    )
+
+
+class NotesForm(forms.Form):
+    agenda = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Shared agenda",
+        max_length=5000,
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="Shared notes",
+        max_length=20000,
+        help_text="Both of you can edit these notes.",
+    )
+
+
+class CommitmentForm(forms.Form):
+    text = forms.CharField(label="I will…", max_length=300)
+    due_on = forms.DateField(label="by", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=7)
+
+
+SCALE = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class CheckInForm(forms.Form):
+    going = forms.TypedChoiceField(
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="How is it going? (1 not well, 5 very well)",
+    )
+    meeting_goals = forms.TypedChoiceField(
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Is it helping with your goals? (1 not at all, 5 very much)",
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Anything to add? (only you see this)",
+    )
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(
+        required=False,
+        label="Back on (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty if you do not know yet.",
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[
+            (v, label)
+            for v, label in Relationship.CloseReason.choices
+            if v in ("completed", "not_a_fit", "other")
+        ],
+        widget=forms.RadioSelect,
+        label="Why are you closing?",
+    )
+    private_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="A private note (optional)",
+        help_text="Kept in your journal. Your partner and the admins never see it.",
+    )
+    message = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="A message to your partner (optional)",
+    )
+
+
+class ConcernForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        label="What happened?",
+        help_text="Only the program admins read this. Your partner is not told that you "
+        "raised it, unless the admins decide it is needed and tell you first.",
+    )
+
+
+class ConcernUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("open", "Received"), ("in_review", "Being looked at"), ("resolved", "Resolved")]
+    )
+    response = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What to tell the person who raised it",
+    )
+    name_reporter = forms.BooleanField(
+        required=False, label="Tell the partner who raised this concern"
+    )
+
+
+class ReflectionForm(forms.Form):
+    keep = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What worked, that you want to keep?",
+    )
+    different = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What should be different next time?"
+    )
+    my_part = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What could you do differently yourself?",
+    )
+    share_with_next = forms.BooleanField(
+        required=False,
+        label="Share this reflection with my next mentor",
+        help_text="Being open about what did not work helps a new relationship start well.",
+    )
+
+
+class JournalForm(forms.Form):
+    title = forms.CharField(required=False, max_length=140)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="Your reflection",
+        help_text="Private: only you can ever read this.",
+    )
+    relationship = forms.ModelChoiceField(
+        queryset=Relationship.objects.none(),
+        required=False,
+        label="About a relationship (optional)",
+    )
+
+    def __init__(self, *args: Any, relationships: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["relationship"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = relationships

@@ -1,0 +1,275 @@
+"""Reads for relationship pages; objects come from the access policy in tandem.core.access."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tandem.accounts.models import Membership, User
+from tandem.core.access import relationships_of
+from tandem.programs.models import Enrollment, EnrollmentTopic, MeetingMode, Program
+from tandem.relationships.models import (
+    CheckIn,
+    Concern,
+    MatchExclusion,
+    MentorshipRequest,
+    Relationship,
+)
+
+
+def my_relationships(*, user: User) -> QuerySet[Relationship]:
+    return (
+        relationships_of(user)
+        .select_related("program", "mentor__user", "mentee__user", "focus")
+        .order_by("status", "-created_at")
+    )
+
+
+def my_requests(*, user: User) -> QuerySet[MentorshipRequest]:
+    return (
+        MentorshipRequest.objects.filter(Q(mentee__user=user) | Q(mentor__user=user))
+        .select_related("program", "mentee__user", "mentor__user", "focus")
+        .order_by("status", "-created_at")
+    )
+
+
+def reporting_line(membership: Membership | None) -> set[int]:
+    """Return the membership ids above and below this person in the reporting hierarchy."""
+    if membership is None:
+        return set()
+    managers = dict(
+        Membership.objects.filter(organization_id=membership.organization_id).values_list(
+            "id", "manager_id"
+        )
+    )
+    above: set[int] = set()
+    current = managers.get(membership.pk)
+    while current is not None and current not in above:
+        above.add(current)
+        current = managers.get(current)
+    reports: dict[int, list[int]] = {}
+    for member, manager in managers.items():
+        if manager is not None:
+            reports.setdefault(manager, []).append(member)
+    below: set[int] = set()
+    stack = list(reports.get(membership.pk, []))
+    while stack:
+        member = stack.pop()
+        if member not in below:
+            below.add(member)
+            stack.extend(reports.get(member, []))
+    return above | below
+
+
+@dataclass
+class MentorCard:
+    enrollment: Enrollment
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    places_left: int = 0
+
+
+LEVEL_WORDS = {1: "some experience in", 2: "solid experience in", 3: "deep expertise in"}
+
+
+def mentor_directory(
+    *,
+    mentee: Enrollment,
+    topic_id: int | None = None,
+    mode: str = "",
+    accepting_only: bool = True,
+    same_time_zone: bool = False,
+) -> list[MentorCard]:
+    """Return the mentors this mentee may ask, best fit first, with the reasons for the fit.
+
+    People in the mentee's reporting line (above or below), pairs excluded after a failed
+    match, and the mentee themself are never listed.
+    """
+    wanted = {t.topic_id: t.level for t in mentee.topics.all() if t.kind == "focus"}
+    mentors = (
+        Enrollment.objects.filter(
+            program=mentee.program,
+            status=Enrollment.Status.ACTIVE,
+            is_mentor=True,
+            profile_completed_at__isnull=False,
+        )
+        .exclude(user=mentee.user)
+        .exclude(pk__in=MatchExclusion.objects.filter(mentee=mentee).values("mentor_id"))
+        .exclude(membership_id__in=reporting_line(mentee.membership))
+        .select_related("user", "membership__department")
+        .prefetch_related(
+            Prefetch(
+                "topics",
+                queryset=EnrollmentTopic.objects.filter(
+                    kind=EnrollmentTopic.Kind.EXPERTISE
+                ).select_related("topic"),
+            )
+        )
+    )
+    if accepting_only:
+        mentors = mentors.filter(accepting_now=True)
+    if topic_id:
+        mentors = mentors.filter(topics__topic_id=topic_id, topics__kind="expertise")
+    my_zone = mentee.membership.time_zone if mentee.membership else None
+    if same_time_zone and my_zone:
+        mentors = mentors.filter(membership__time_zone=my_zone)
+    taken = dict(
+        Relationship.objects.filter(mentor__in=mentors, status__in=Relationship.HOLDS_CAPACITY)
+        .values("mentor_id")
+        .annotate(n=Count("id"))
+        .values_list("mentor_id", "n")
+    )
+    cards = []
+    for mentor in mentors.distinct():
+        if mode and mode not in mentor.meeting_modes:
+            continue
+        card = _card(mentor, wanted, set(mentee.meeting_modes), my_zone)
+        card.places_left = max(mentor.capacity - taken.get(mentor.pk, 0), 0)
+        if accepting_only and card.places_left == 0:
+            continue
+        cards.append(card)
+    cards.sort(key=lambda c: (-c.score, c.enrollment.user.full_name))
+    return cards
+
+
+def _card(
+    mentor: Enrollment, wanted: dict[int, int], modes: set[str], zone: str | None
+) -> MentorCard:
+    reasons: list[str] = []
+    coverage = 0.0
+    strongest = sorted(
+        (t for t in mentor.topics.all() if t.topic_id in wanted),
+        key=lambda t: (-wanted[t.topic_id] * t.level, t.topic.name),
+    )
+    for topic in strongest:
+        coverage += wanted[topic.topic_id] * topic.level / 9
+    for topic in strongest[:2]:
+        reasons.append(
+            f"Has {LEVEL_WORDS[topic.level]} {topic.topic.name.lower()}, which you asked for"
+        )
+    total_wanted = sum(wanted.values()) or 1
+    score = 0.7 * min(coverage / (total_wanted / 3), 1.0)
+    shared = modes & set(mentor.meeting_modes)
+    if shared:
+        score += 0.15
+        labels = sorted(MeetingMode(m).label.lower() for m in shared)
+        reasons.append("Meets the way you like to: " + ", ".join(labels))
+    if zone and mentor.membership and mentor.membership.time_zone == zone:
+        score += 0.15
+        reasons.append("Works in your time zone")
+    return MentorCard(enrollment=mentor, score=round(score * 100), reasons=reasons[:3])
+
+
+@dataclass(frozen=True)
+class ProgramRelationshipStats:
+    by_status: dict[str, int]
+    checkins: int
+    checkin_authors: int
+    going: float | None
+    meeting_goals: float | None
+    open_concerns: int
+
+    MIN_GROUP = 5
+
+
+def program_relationship_stats(*, program: Program) -> ProgramRelationshipStats:
+    """Return counts and check-in averages; averages only over groups of at least five."""
+    by_status = dict(
+        Relationship.objects.filter(program=program)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    since = timezone.now() - datetime.timedelta(days=90)
+    pulse = CheckIn.objects.filter(relationship__program=program, created_at__gte=since).aggregate(
+        n=Count("id"),
+        authors=Count("author", distinct=True),
+        going=Avg("going"),
+        goals=Avg("meeting_goals"),
+    )
+    enough = pulse["authors"] >= ProgramRelationshipStats.MIN_GROUP
+    return ProgramRelationshipStats(
+        by_status=by_status,
+        checkins=pulse["n"],
+        checkin_authors=pulse["authors"],
+        going=round(pulse["going"], 1) if enough and pulse["going"] else None,
+        meeting_goals=round(pulse["goals"], 1) if enough and pulse["goals"] else None,
+        open_concerns=Concern.objects.filter(relationship__program=program)
+        .exclude(status=Concern.Status.RESOLVED)
+        .count(),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    when: datetime.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    private: bool = False
+
+
+def growth_timeline(*, user: User) -> list[TimelineEvent]:
+    """Return one person's story: goals, agreements, meetings, commitments, own reflections.
+
+    Journal entries and check-ins appear here only because this is the author's own page.
+    """
+    from django.urls import reverse
+
+    from tandem.relationships.models import Agreement, Commitment, JournalEntry, Meeting
+
+    mine = relationships_of(user)
+    events: list[TimelineEvent] = []
+    for enrollment in (
+        Enrollment.objects.filter(user=user).exclude(goals="").select_related("program")
+    ):
+        events.append(
+            TimelineEvent(
+                enrollment.created_at,
+                "goal",
+                f"Set goals in {enrollment.program.name}",
+                enrollment.goals,
+            )
+        )
+    for agreement in Agreement.objects.filter(relationship__in=mine).select_related(
+        "relationship__focus"
+    ):
+        if agreement.mentor_signed_at and agreement.mentee_signed_at:
+            signed = max(agreement.mentor_signed_at, agreement.mentee_signed_at)
+            events.append(
+                TimelineEvent(
+                    signed,
+                    "agreement",
+                    f"Signed agreement v{agreement.version} on {agreement.relationship.focus.name}",
+                    url=reverse("relationships:agreement", args=[agreement.relationship_id]),
+                )
+            )
+    for meeting in Meeting.objects.filter(relationship__in=mine, status=Meeting.Status.HELD):
+        events.append(
+            TimelineEvent(
+                meeting.starts_at,
+                "meeting",
+                "Met",
+                url=reverse("relationships:meeting", args=[meeting.pk]),
+            )
+        )
+    for commitment in Commitment.objects.filter(owner=user, done_at__isnull=False):
+        if commitment.done_at is not None:
+            events.append(
+                TimelineEvent(commitment.done_at, "commitment", f"Did it: {commitment.text}")
+            )
+    for entry in JournalEntry.objects.filter(author=user):
+        events.append(
+            TimelineEvent(
+                entry.created_at,
+                "journal",
+                entry.title or "Reflection",
+                entry.body,
+                url=reverse("relationships:journal_entry", args=[entry.pk]),
+                private=True,
+            )
+        )
+    events.sort(key=lambda e: e.when, reverse=True)
+    return events

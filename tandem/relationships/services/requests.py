@@ -1,0 +1,297 @@
+"""Requests in mentee-choice programs: ask one mentor, kindly answered, never left hanging."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core.errors import DomainError
+from tandem.notifications.services import notify
+from tandem.programs.models import Enrollment, Program, Topic
+from tandem.relationships.models import MatchExclusion, MentorshipRequest, Relationship
+from tandem.relationships.services.agreements import agreement_start
+from tandem.relationships.services.capacity import lock_enrollment, places_left
+
+MIN_MESSAGE = 40
+REMIND_BEFORE = datetime.timedelta(days=3)
+# A mentor who lets this many requests expire within the window stops receiving new ones.
+EXPIRIES_BEFORE_PAUSE = 3
+EXPIRY_WINDOW = datetime.timedelta(days=90)
+
+DECLINE_TEMPLATES = {
+    "capacity": "Thank you for thinking of me. My time is fully taken right now, and I would "
+    "rather say so than give you less than you deserve. I hope you find a great match.",
+    "fit": "Thank you for your kind message. I think someone with more experience in this "
+    "area would help you more than I could. I wish you every success with it.",
+    "timing": "Thank you for asking. The timing does not work for me at the moment; please "
+    "do not take it personally, and feel free to ask again in a few months.",
+}
+
+WITHDRAWN_NOTE = (
+    "{mentee} has found a mentor for {focus}, so this request is withdrawn. Thank you for "
+    "considering it."
+)
+
+
+def _request_url(request: MentorshipRequest) -> str:
+    return reverse("relationships:request", args=[request.pk])
+
+
+def _check_can_request(mentee: Enrollment, mentor: Enrollment, focus: Topic) -> None:
+    program = mentee.program
+    if program.matching_mode == Program.MatchingMode.ROUNDS:
+        raise DomainError("In this program, matches come from the admins' matching rounds.")
+    if mentor.program_id != program.pk or focus.organization_id != program.organization_id:
+        raise DomainError("This mentor is not in your program.")
+    if mentee.status != Enrollment.Status.ACTIVE or not mentee.is_mentee:
+        raise DomainError("Join the program as a mentee to send requests.")
+    if mentee.profile_completed_at is None:
+        raise DomainError("Finish your profile first: mentors read it before they answer.")
+    if mentor.user_id == mentee.user_id:
+        raise DomainError("You cannot send a request to yourself.")
+    if (
+        mentor.status != Enrollment.Status.ACTIVE
+        or not mentor.is_mentor
+        or not mentor.accepting_now
+        or mentor.profile_completed_at is None
+        or places_left(mentor) == 0
+    ):
+        raise DomainError("This mentor is not taking new mentees right now.")
+    if MatchExclusion.objects.filter(mentee=mentee, mentor=mentor).exists():
+        raise DomainError("This mentor is not available to you in this program.")
+    if Relationship.objects.filter(
+        mentor=mentor, mentee=mentee, focus=focus, status__in=Relationship.HOLDS_CAPACITY
+    ).exists():
+        raise DomainError("You already work with this mentor on this focus.")
+
+
+@transaction.atomic
+def request_send(
+    *, mentee: Enrollment, mentor: Enrollment, focus: Topic, message: str
+) -> MentorshipRequest:
+    """Ask one mentor for help with one focus, with a personal message."""
+    mentee = lock_enrollment(mentee)  # serialise one mentee's requests to hold the limit
+    _check_can_request(mentee, mentor, focus)
+    if len(message.strip()) < MIN_MESSAGE:
+        raise DomainError(
+            "Write a few sentences: who you are, what you hope for, and why this mentor.",
+            field="message",
+        )
+    program = mentee.program
+    open_count = MentorshipRequest.objects.filter(
+        mentee=mentee, status=MentorshipRequest.Status.PENDING
+    ).count()
+    if open_count >= program.max_open_requests:
+        raise DomainError(
+            f"You have {open_count} requests waiting, the most this program allows. Wait for "
+            "an answer or withdraw one first."
+        )
+    try:
+        with transaction.atomic():
+            request = MentorshipRequest.objects.create(
+                program=program,
+                mentee=mentee,
+                mentor=mentor,
+                focus=focus,
+                message=message.strip(),
+                expires_at=timezone.now() + datetime.timedelta(days=program.request_expiry_days),
+            )
+    except IntegrityError:
+        raise DomainError("You already have a request waiting with this mentor.") from None
+    notify(
+        user=mentor.user,
+        kind="request_received",
+        title=f"{mentee.user.full_name} asks you to mentor them on {focus}",
+        body=f"Please answer by {request.expires_at:%d %B}.",
+        url=_request_url(request),
+    )
+    return request
+
+
+def _pending(request: MentorshipRequest) -> MentorshipRequest:
+    request = (
+        MentorshipRequest.objects.select_for_update()
+        .select_related("program", "mentee__user", "mentor__user", "focus")
+        .get(pk=request.pk)
+    )
+    if request.status != MentorshipRequest.Status.PENDING:
+        raise DomainError(f"This request is already {request.get_status_display().lower()}.")
+    if request.expires_at <= timezone.now():
+        raise DomainError("This request has expired.")
+    return request
+
+
+@transaction.atomic
+def request_accept(*, request: MentorshipRequest, by: User, reply: str = "") -> Relationship:
+    """Accept a request: the relationship starts with a draft agreement to write together."""
+    mentor = lock_enrollment(request.mentor)  # holds concurrent acceptances in line
+    request = _pending(request)
+    if request.mentor.user_id != by.pk:
+        raise DomainError("Only the mentor who was asked can accept.")
+    if places_left(mentor) == 0:
+        raise DomainError(
+            f"You already have {mentor.capacity} mentee{'s' if mentor.capacity > 1 else ''}, "
+            "your full capacity. Raise it in your profile, or decline kindly."
+        )
+    request.status = MentorshipRequest.Status.ACCEPTED
+    request.reply = reply.strip()
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "reply", "answered_at", "updated_at"])
+    relationship = Relationship.objects.create(
+        program=request.program,
+        mentor=request.mentor,
+        mentee=request.mentee,
+        focus=request.focus,
+        origin=Relationship.Origin.REQUEST,
+    )
+    agreement_start(relationship=relationship)
+    _withdraw_other_requests(request)
+    notify(
+        user=request.mentee.user,
+        kind="request_accepted",
+        title=f"{by.full_name} said yes! Next: write your agreement together",
+        body=request.reply,
+        url=reverse("relationships:agreement", args=[relationship.pk]),
+    )
+    return relationship
+
+
+def _withdraw_other_requests(accepted: MentorshipRequest) -> None:
+    others = (
+        MentorshipRequest.objects.select_related("mentor__user")
+        .filter(
+            mentee=accepted.mentee, focus=accepted.focus, status=MentorshipRequest.Status.PENDING
+        )
+        .exclude(pk=accepted.pk)
+    )
+    for other in others:
+        other.status = MentorshipRequest.Status.WITHDRAWN
+        other.answered_at = timezone.now()
+        other.save(update_fields=["status", "answered_at", "updated_at"])
+        notify(
+            user=other.mentor.user,
+            kind="request_withdrawn",
+            title=f"{accepted.mentee.user.full_name} withdrew their request",
+            body=WITHDRAWN_NOTE.format(
+                mentee=accepted.mentee.user.display_name, focus=accepted.focus
+            ),
+            url=_request_url(other),
+        )
+
+
+@transaction.atomic
+def request_decline(*, request: MentorshipRequest, by: User, reply: str) -> MentorshipRequest:
+    """Decline kindly; the mentee reads the mentor's words, never a bare "rejected"."""
+    request = _pending(request)
+    if request.mentor.user_id != by.pk:
+        raise DomainError("Only the mentor who was asked can answer.")
+    if not reply.strip():
+        raise DomainError("Choose one of the messages or write a few kind words.", field="reply")
+    request.status = MentorshipRequest.Status.DECLINED
+    request.reply = reply.strip()
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "reply", "answered_at", "updated_at"])
+    notify(
+        user=request.mentee.user,
+        kind="request_declined",
+        title=f"{by.display_name} answered your request",
+        body=request.reply,
+        url=_request_url(request),
+    )
+    return request
+
+
+@transaction.atomic
+def request_withdraw(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
+    """Withdraw one's own waiting request."""
+    request = _pending(request)
+    if request.mentee.user_id != by.pk:
+        raise DomainError("Only the person who sent a request can withdraw it.")
+    request.status = MentorshipRequest.Status.WITHDRAWN
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "answered_at", "updated_at"])
+    notify(
+        user=request.mentor.user,
+        kind="request_withdrawn",
+        title=f"{by.full_name} withdrew their request",
+        url=_request_url(request),
+    )
+    return request
+
+
+def requests_remind(*, now: datetime.datetime | None = None) -> int:
+    """Remind mentors once about requests that expire soon; return how many were reminded."""
+    now = now or timezone.now()
+    due = MentorshipRequest.objects.select_related("mentee__user", "mentor__user").filter(
+        status=MentorshipRequest.Status.PENDING,
+        reminder_sent_at__isnull=True,
+        expires_at__lte=now + REMIND_BEFORE,
+        expires_at__gt=now,
+    )
+    count = 0
+    for request in due:
+        with transaction.atomic():
+            claimed = MentorshipRequest.objects.filter(
+                pk=request.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if not claimed:
+                continue
+            notify(
+                user=request.mentor.user,
+                kind="request_reminder",
+                title=f"{request.mentee.user.full_name} is waiting for your answer",
+                body=f"Their request expires on {request.expires_at:%d %B}. A short, kind "
+                "answer either way is better than none.",
+                url=_request_url(request),
+                dedupe_key=f"request-reminder-{request.pk}",
+            )
+            count += 1
+    return count
+
+
+def requests_expire(*, now: datetime.datetime | None = None) -> int:
+    """Expire unanswered requests, tell both people, and rest mentors who keep missing them."""
+    now = now or timezone.now()
+    due = MentorshipRequest.objects.select_related("mentee__user", "mentor__user", "focus").filter(
+        status=MentorshipRequest.Status.PENDING, expires_at__lte=now
+    )
+    count = 0
+    for request in due:
+        with transaction.atomic():
+            if not MentorshipRequest.objects.filter(
+                pk=request.pk, status=MentorshipRequest.Status.PENDING
+            ).update(status=MentorshipRequest.Status.EXPIRED, answered_at=now):
+                continue
+            notify(
+                user=request.mentee.user,
+                kind="request_expired",
+                title=f"Your request to {request.mentor.user.full_name} was not answered in time",
+                body="It happens: people get busy. It says nothing about you. Your request "
+                "slot is free again, so you can ask someone else.",
+                url=_request_url(request),
+                dedupe_key=f"request-expired-{request.pk}",
+            )
+            _rest_mentor_if_unresponsive(request.mentor, now)
+            count += 1
+    return count
+
+
+def _rest_mentor_if_unresponsive(mentor: Enrollment, now: datetime.datetime) -> None:
+    expired = MentorshipRequest.objects.filter(
+        mentor=mentor, status=MentorshipRequest.Status.EXPIRED, answered_at__gte=now - EXPIRY_WINDOW
+    ).count()
+    if expired < EXPIRIES_BEFORE_PAUSE or not mentor.accepting_now:
+        return
+    Enrollment.objects.filter(pk=mentor.pk).update(accepting_now=False)
+    notify(
+        user=mentor.user,
+        kind="mentor_rested",
+        title="We set you to “not accepting” for now",
+        body=f"{expired} requests expired without an answer in the last three months, so "
+        "mentees will not see you as available. When you have time again, switch "
+        "“accepting now” back on in your profile.",
+        url=reverse("programs:profile_step", args=[mentor.program_id, "offer"]),
+        dedupe_key=f"mentor-rested-{mentor.pk}-{now:%Y%m%d}",
+    )
