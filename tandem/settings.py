@@ -184,7 +184,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The task backend logs every task it runs; keep the console for what matters.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 FORM_RENDERER = "tandem.core.forms.FormRenderer"

@@ -14,6 +14,7 @@ from tandem.accounts.services import organization_create
 from tandem.demo import agency, catalog
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
+from tandem.demo.stories import create_stories
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 from tandem.programs.services import program_create
 
@@ -46,6 +47,7 @@ class DemoSummary:
     programs: tuple[str, ...]
     enrollments: int
     profile_topics: int
+    relationships: int
     logins: tuple[Login, ...]
 
 
@@ -293,12 +295,20 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
     )
     programs = _create_programs(city, association, admin, today)
     enrollments = _create_enrollments(plans, programs, *rosters)
+    profile_topics = _create_profile_topics(plans, enrollments, city)
+    personas = {
+        person.persona: user
+        for person, user in zip(staff, staff_users, strict=True)
+        if person.persona
+    }
+    relationships = create_stories(seed=seed, programs=programs, personas=personas)
     return DemoSummary(
         people=len(staff),
         members=len(members),
         departments=len(departments),
         programs=tuple(program.name for program in programs.values()),
         enrollments=len(enrollments),
-        profile_topics=_create_profile_topics(plans, enrollments, city),
+        profile_topics=profile_topics,
+        relationships=relationships,
         logins=_logins(staff, programs, plans),
     )

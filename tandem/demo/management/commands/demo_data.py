@@ -55,7 +55,8 @@ class Command(BaseCommand):
             f"Created {summary.people} people in {summary.departments} departments, "
             f"{summary.members} association members, {len(summary.programs)} programs "
             f"({', '.join(summary.programs)}), {summary.enrollments} enrollments with "
-            f"{summary.profile_topics} profile topics in {seconds:.1f}s."
+            f"{summary.profile_topics} profile topics and {summary.relationships} relationships "
+            f"in {seconds:.1f}s."
         )
         self.stdout.write(self.style.SUCCESS(f'Sign in with the password "{DEMO_PASSWORD}":'))
         width = max(len(login.email) for login in summary.logins)
