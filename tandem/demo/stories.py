@@ -15,7 +15,6 @@ from django.utils import timezone
 from tandem.accounts.models import Membership, User
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships import services
-from tandem.relationships.services.capacity import places_left
 from tandem.relationships.models import (
     CheckIn,
     Commitment,
@@ -23,6 +22,7 @@ from tandem.relationships.models import (
     MentorshipRequest,
     Relationship,
 )
+from tandem.relationships.services.capacity import places_left
 
 OPENINGS = (
     "Hello {mentor}, I read your profile and your note on why you mentor stayed with me. ",

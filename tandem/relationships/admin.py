@@ -15,7 +15,7 @@ class RelationshipAdmin(admin.ModelAdmin):
     list_filter = ["program", "status", "origin", "close_reason"]
     search_fields = ["mentor__user__full_name", "mentee__user__full_name"]
     list_select_related = ["program", "mentor__user", "mentee__user", "focus"]
-    fields = [
+    readonly_fields = fields = (
         "program",
         "mentor",
         "mentee",
@@ -27,8 +27,7 @@ class RelationshipAdmin(admin.ModelAdmin):
         "pause_until",
         "closed_at",
         "close_reason",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: object) -> bool:
         return False
@@ -40,8 +39,15 @@ class MentorshipRequestAdmin(admin.ModelAdmin):
     list_filter = ["program", "status"]
     search_fields = ["mentor__user__full_name", "mentee__user__full_name"]
     list_select_related = ["program", "mentor__user", "mentee__user"]
-    fields = ["program", "mentee", "mentor", "focus", "status", "expires_at", "answered_at"]
-    readonly_fields = fields
+    readonly_fields = fields = (
+        "program",
+        "mentee",
+        "mentor",
+        "focus",
+        "status",
+        "expires_at",
+        "answered_at",
+    )
 
     def has_add_permission(self, request: object) -> bool:
         return False
