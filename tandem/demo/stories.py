@@ -105,10 +105,19 @@ def _request(rng: random.Random, mentee: Enrollment, mentor: Enrollment) -> Ment
 
 
 def _activate(rel: Relationship, days_ago: int) -> Relationship:
-    agreement = rel.agreements.get()
+    agreement = services.agreement_update(
+        agreement=rel.agreements.get(),
+        by=rel.mentee.user,
+        accountability="Ask me at the start of each meeting what I did about my commitments.",
+        derailers="Busy budget season. If we cancel twice in a row, we talk about the rhythm.",
+    )
     services.agreement_sign(agreement=agreement, by=rel.mentor.user)
     services.agreement_sign(agreement=agreement, by=rel.mentee.user)
     _move_back(rel, days_ago)
+    signed = timezone.now() - datetime.timedelta(days=days_ago)
+    type(agreement).objects.filter(pk=agreement.pk).update(
+        mentor_signed_at=signed, mentee_signed_at=signed, created_at=signed
+    )
     return rel
 
 

@@ -134,6 +134,16 @@ class MeetingForm(forms.Form):
     )
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In your own time zone.",
+    )
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=10, max_value=240)
+    mode = forms.ChoiceField(choices=MeetingMode.choices, label="How")
+
+
 class NotesForm(forms.Form):
     agenda = forms.CharField(
         required=False,

@@ -39,6 +39,7 @@ from tandem.relationships.forms import (
     ReflectionForm,
     ReplyForm,
     RequestForm,
+    RescheduleForm,
 )
 from tandem.relationships.models import Concern, MentorshipRequest, Reflection, Relationship
 
@@ -207,6 +208,7 @@ def relationship_detail(request: AuthenticatedHttpRequest, relationship_id: int)
             "commitment_form": CommitmentForm(),
             "shared_reflection": _shared_reflection(relationship, request.user.pk),
             "today": today,
+            "now": timezone.now(),
         },
     )
 
@@ -316,15 +318,32 @@ def meeting_new(request: AuthenticatedHttpRequest, relationship_id: int) -> Http
 def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     relationship = meeting.relationship
-    form = NotesForm(posted(request), initial={"agenda": meeting.agenda, "notes": meeting.notes})
-    if form.is_bound and form.is_valid():
-        saved = run_service(
-            form, services.meeting_update, meeting=meeting, by=request.user, **form.cleaned_data
+    rescheduling = request.method == "POST" and "reschedule" in request.POST
+    form = NotesForm(
+        None if rescheduling else posted(request),
+        initial={"agenda": meeting.agenda, "notes": meeting.notes},
+    )
+    when = RescheduleForm(
+        posted(request) if rescheduling else None,
+        initial={
+            "starts_at": timezone.localtime(meeting.starts_at),
+            "duration_minutes": meeting.duration_minutes,
+            "mode": meeting.mode,
+        },
+    )
+    bound = when if rescheduling else form
+    if (
+        bound.is_bound
+        and bound.is_valid()
+        and run_service(
+            bound, services.meeting_update, meeting=meeting, by=request.user, **bound.cleaned_data
         )
-        if saved is not None:
-            return _done(request, "Saved for both of you.", "relationships:meeting", meeting.pk)
+        is not None
+    ):
+        return _done(request, "Saved for both of you.", "relationships:meeting", meeting.pk)
     today = timezone.localdate()
     overdue = [c for c in relationship.commitments.select_related("owner") if c.is_overdue(today)]
+    planned = meeting.status == "planned" and relationship.status == "active"
     return render(
         request,
         "relationships/meeting.html",
@@ -332,9 +351,10 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
             "m": meeting,
             "r": relationship,
             "form": form,
+            "when": when,
             "overdue": overdue,
             "partner": relationship.partner_of(request.user.pk),
-            "can_mark_held": meeting.status == "planned" and relationship.status == "active",
+            "can_mark_held": planned,
         },
     )
 

@@ -51,7 +51,13 @@ def meetings_plan_next(
         relationship.mentee.membership.time_zone if relationship.mentee.membership else "UTC"
     )
     zone = zoneinfo.ZoneInfo(zone_name)
-    day = (base + datetime.timedelta(days=CADENCE_DAYS[agreement.cadence])).astimezone(zone).date()
+    # At the agreed rhythm after the last meeting, but never in the past: a pair that
+    # fell behind gets a fresh date a couple of days out, not a missed one.
+    due = max(
+        base + datetime.timedelta(days=CADENCE_DAYS[agreement.cadence]),
+        timezone.now() + datetime.timedelta(days=2),
+    )
+    day = due.astimezone(zone).date()
     while day.weekday() >= 5:  # plan on a working day
         day += datetime.timedelta(days=1)
     starts_at = datetime.datetime.combine(day, datetime.time(DEFAULT_HOUR), tzinfo=zone)
