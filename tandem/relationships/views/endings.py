@@ -1,0 +1,244 @@
+"""Pausing, closing, concerns and rematching; and the program admins' view."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.core.access import (
+    concern_get_for_user,
+    program_get_for_admin,
+    relationship_get_for_admin,
+    relationship_get_for_user,
+    user_administers_program,
+)
+from tandem.core.errors import DomainError
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.relationships import selectors, services
+from tandem.relationships.forms import (
+    CloseForm,
+    ConcernForm,
+    ConcernUpdateForm,
+    PauseForm,
+    ReflectionForm,
+)
+from tandem.relationships.models import Concern, Relationship
+from tandem.relationships.views._shared import redirect_with_message
+
+
+@login_required
+def pause(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
+    relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
+    form = PauseForm(posted(request))
+    if (
+        form.is_bound
+        and form.is_valid()
+        and run_service(
+            form,
+            services.relationship_pause,
+            relationship=relationship,
+            by=request.user,
+            until=form.cleaned_data["until"],
+        )
+        is not None
+    ):
+        return redirect_with_message(
+            request,
+            "Paused. Either of you can resume at any time.",
+            "relationships:detail",
+            relationship.pk,
+        )
+    return render(request, "relationships/pause.html", {"r": relationship, "form": form})
+
+
+@login_required
+@require_POST
+def resume(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
+    relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
+    try:
+        services.relationship_resume(relationship=relationship, by=request.user)
+        messages.success(request, "Welcome back. The next meeting is planned.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("relationships:detail", relationship.pk)
+
+
+@login_required
+def close(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
+    relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
+    form = CloseForm(posted(request))
+    if form.is_bound and form.is_valid():
+        closed = run_service(
+            form,
+            services.relationship_close,
+            relationship=relationship,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if closed is not None:
+            if (
+                closed.close_reason == Relationship.CloseReason.NOT_A_FIT
+                and closed.mentee.user_id == request.user.pk
+                and not closed.is_peer
+            ):
+                return redirect_with_message(
+                    request,
+                    "Closed. Let's find a better match.",
+                    "relationships:reflect",
+                    closed.pk,
+                )
+            return redirect_with_message(
+                request,
+                "Closed. Everything you shared stays readable here.",
+                "relationships:detail",
+                closed.pk,
+            )
+    return render(request, "relationships/close.html", {"r": relationship, "form": form})
+
+
+@login_required
+def concern_new(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
+    relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
+    form = ConcernForm(posted(request))
+    if form.is_bound and form.is_valid():
+        concern = run_service(
+            form,
+            services.concern_raise,
+            relationship=relationship,
+            reporter=request.user,
+            body=form.cleaned_data["body"],
+        )
+        if concern is not None:
+            return redirect_with_message(
+                request,
+                "Your concern is with the program admins.",
+                "relationships:concern",
+                concern.pk,
+            )
+    return render(request, "relationships/concern_new.html", {"r": relationship, "form": form})
+
+
+@login_required
+def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
+    concern = concern_get_for_user(user=request.user, concern_id=concern_id)
+    is_admin = user_administers_program(user=request.user, program=concern.relationship.program)
+    form = None
+    if is_admin:
+        form = ConcernUpdateForm(
+            posted(request),
+            initial={
+                "status": concern.status,
+                "response": concern.response,
+                "name_reporter": concern.reporter_named_to_partner,
+            },
+        )
+        if (
+            form.is_bound
+            and form.is_valid()
+            and run_service(
+                form,
+                services.concern_update,
+                concern=concern,
+                admin=request.user,
+                **form.cleaned_data,
+            )
+            is not None
+        ):
+            return redirect_with_message(
+                request,
+                "Saved; the person who raised it is told.",
+                "relationships:concern",
+                concern.pk,
+            )
+    return render(
+        request, "relationships/concern.html", {"c": concern, "is_admin": is_admin, "form": form}
+    )
+
+
+@login_required
+def reflect(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
+    relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
+    form = ReflectionForm(posted(request))
+    if (
+        form.is_bound
+        and form.is_valid()
+        and run_service(
+            form,
+            services.reflection_save,
+            relationship=relationship,
+            author=request.user,
+            **form.cleaned_data,
+        )
+        is not None
+    ):
+        program = relationship.program
+        if program.matching_mode != "rounds":
+            return redirect_with_message(
+                request,
+                "Thank you. Here are mentors who may suit you better.",
+                "relationships:directory",
+                program.pk,
+            )
+        return redirect_with_message(
+            request,
+            "Thank you. The next matching round will take this into account.",
+            "programs:detail",
+            program.pk,
+        )
+    return render(request, "relationships/reflect.html", {"r": relationship, "form": form})
+
+
+@login_required
+def program_relationships(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    stats = selectors.program_relationship_stats(program=program)
+    relationships = (
+        Relationship.objects.filter(program=program)
+        .select_related("mentor__user", "mentee__user", "focus")
+        .order_by("status", "-created_at")[:200]
+    )
+    return render(
+        request,
+        "relationships/admin_list.html",
+        {
+            "program": program,
+            "relationships": relationships,
+            "stats": stats,
+            "status_counts": [
+                (label, stats.by_status.get(value, 0))
+                for value, label in Relationship.Status.choices
+            ],
+            "open_concerns": Concern.objects.filter(relationship__program=program)
+            .exclude(status=Concern.Status.RESOLVED)
+            .order_by("-created_at")[:50],
+        },
+    )
+
+
+@login_required
+def admin_end(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
+    relationship = relationship_get_for_admin(user=request.user, relationship_id=relationship_id)
+    form = ConcernForm(posted(request))
+    form.fields["body"].label = "Message to both people"
+    form.fields["body"].help_text = "Say kindly why the program ends this relationship."
+    if (
+        form.is_bound
+        and form.is_valid()
+        and run_service(
+            form,
+            services.relationship_end_by_admin,
+            relationship=relationship,
+            admin=request.user,
+            message=form.cleaned_data["body"],
+        )
+        is not None
+    ):
+        return redirect_with_message(
+            request,
+            "Ended; both people are told.",
+            "relationships:program",
+            relationship.program_id,
+        )
+    return render(request, "relationships/admin_end.html", {"r": relationship, "form": form})

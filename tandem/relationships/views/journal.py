@@ -1,0 +1,46 @@
+"""The private journal and growth timeline."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from tandem.core.access import (
+    journal_entry_get_for_author,
+)
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.relationships import selectors, services
+from tandem.relationships.forms import (
+    JournalForm,
+)
+from tandem.relationships.views._shared import redirect_with_message
+
+
+@login_required
+def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = JournalForm(posted(request), relationships=selectors.my_relationships(user=request.user))
+    if (
+        form.is_bound
+        and form.is_valid()
+        and run_service(
+            form, services.journal_entry_write, author=request.user, **form.cleaned_data
+        )
+        is not None
+    ):
+        return redirect_with_message(
+            request, "Saved in your private journal.", "relationships:journal"
+        )
+    return render(
+        request,
+        "relationships/journal.html",
+        {"form": form, "timeline": selectors.growth_timeline(user=request.user)[:200]},
+    )
+
+
+@login_required
+def journal_entry(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
+    entry = journal_entry_get_for_author(user=request.user, entry_id=entry_id)
+    if request.method == "POST":
+        services.journal_entry_delete(entry=entry, by=request.user)
+        return redirect_with_message(request, "Entry deleted.", "relationships:journal")
+    return render(request, "relationships/journal_entry.html", {"entry": entry})

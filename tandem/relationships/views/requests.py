@@ -1,0 +1,148 @@
+"""Finding a mentor and asking: the directory, requests and answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.core.access import (
+    enrollment_get_for_user,
+    enrollment_get_own,
+    program_get_for_user,
+    request_get_for_user,
+)
+from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.programs.models import Enrollment, MeetingMode
+from tandem.relationships import selectors, services
+from tandem.relationships.forms import (
+    ReplyForm,
+    RequestForm,
+)
+from tandem.relationships.models import MentorshipRequest
+from tandem.relationships.views._shared import redirect_with_message
+
+
+@login_required
+def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    mentee = _own_mentee_enrollment(request, program_id)
+    topic = request.GET.get("topic", "")
+    cards = selectors.mentor_directory(
+        mentee=mentee,
+        topic_id=int(topic) if topic.isdigit() else None,
+        mode=request.GET.get("mode", ""),
+        accepting_only=request.GET.get("all") != "1",
+        same_time_zone=request.GET.get("tz") == "same",
+    )
+    return render(
+        request,
+        "relationships/directory.html",
+        {
+            "program": mentee.program,
+            "mentee": mentee,
+            "cards": cards[:60],
+            "total": len(cards),
+            "topics": [t.topic for t in mentee.topics.select_related("topic") if t.kind == "focus"],
+            "filters": request.GET,
+            "modes": MeetingMode.choices,
+        },
+    )
+
+
+@login_required
+def request_new(
+    request: AuthenticatedHttpRequest, program_id: int, enrollment_id: int
+) -> HttpResponse:
+    mentee = _own_mentee_enrollment(request, program_id)
+    mentor = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
+    if mentor.program_id != mentee.program_id:
+        raise NotFound("No such mentor.")
+    form = RequestForm(posted(request), mentee=mentee, mentor=mentor)
+    if form.is_bound and form.is_valid():
+        sent = run_service(
+            form, services.request_send, mentee=mentee, mentor=mentor, **form.cleaned_data
+        )
+        if sent is not None:
+            return redirect_with_message(
+                request,
+                f"Your request is on its way to {mentor.user.display_name}.",
+                "relationships:request",
+                sent.pk,
+            )
+    return render(
+        request,
+        "relationships/request_new.html",
+        {"form": form, "mentor": mentor, "program": mentee.program},
+    )
+
+
+@login_required
+def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    ask = request_get_for_user(user=request.user, request_id=request_id)
+    is_mentor = ask.mentor.user_id == request.user.pk
+    form = ReplyForm(posted(request)) if is_mentor else None
+    if form is not None and form.is_bound and form.is_valid():
+        if form.cleaned_data["decision"] == "accept":
+            started = run_service(
+                form,
+                services.request_accept,
+                request=ask,
+                by=request.user,
+                reply=form.cleaned_data["reply"],
+            )
+            if started is not None:
+                return redirect_with_message(
+                    request,
+                    "You said yes. Now write your agreement together.",
+                    "relationships:agreement",
+                    started.pk,
+                )
+        elif (
+            run_service(
+                form,
+                services.request_decline,
+                request=ask,
+                by=request.user,
+                reply=form.cleaned_data["reply"],
+            )
+            is not None
+        ):
+            return redirect_with_message(
+                request,
+                "Your answer is sent. Thank you for replying.",
+                "relationships:request",
+                ask.pk,
+            )
+    return render(
+        request,
+        "relationships/request.html",
+        {
+            "ask": ask,
+            "is_mentor": is_mentor,
+            "form": form,
+            "templates": services.DECLINE_TEMPLATES,
+            "pending": ask.status == MentorshipRequest.Status.PENDING,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_withdraw(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    ask = request_get_for_user(user=request.user, request_id=request_id)
+    try:
+        services.request_withdraw(request=ask, by=request.user)
+        messages.success(request, "Your request is withdrawn.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("relationships:request", ask.pk)
+
+
+def _own_mentee_enrollment(request: AuthenticatedHttpRequest, program_id: int) -> Enrollment:
+    program = program_get_for_user(user=request.user, program_id=program_id)
+    enrollment = enrollment_get_own(user=request.user, program=program)
+    if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
+        raise NotFound("You are not in this program.")
+    return enrollment
