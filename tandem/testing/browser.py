@@ -1,7 +1,7 @@
 """Browser-test fixtures: Debian's Chromium driven by Playwright, with axe-core checks."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
-def page(live_server: Any) -> Iterator[Any]:
-    """Yield a Playwright page in headless Chromium, pointed at the live server."""
+def new_page(live_server: Any) -> Iterator[Callable[[], Any]]:
+    """Yield a function that opens a page in a fresh browser context (one per person)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}; scripts/install-browser installs it.")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test
@@ -34,18 +34,37 @@ def page(live_server: Any) -> Iterator[Any]:
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1200, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+
+        def open_page() -> Any:
+            context = browser.new_context(
+                base_url=live_server.url, viewport={"width": 1200, "height": 900}
+            )
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            return page
+
         try:
-            yield page
+            yield open_page
         finally:
-            context.close()
             browser.close()
             db_settings["CONN_MAX_AGE"] = max_age
             connections.close_all()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Any]) -> Any:
+    """Return one Playwright page in headless Chromium, pointed at the live server."""
+    return new_page()
+
+
+def sign_in(page: Any, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Sign out").or_(
+        page.get_by_role("button", name="Sign out")
+    ).wait_for()
 
 
 class AxeChecker:
