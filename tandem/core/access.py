@@ -19,6 +19,7 @@ from tandem.relationships.models import (
     JournalEntry,
     Meeting,
     MentorshipRequest,
+    Proposal,
     Relationship,
 )
 
@@ -225,6 +226,16 @@ def request_get_for_user(*, user: User, request_id: int) -> MentorshipRequest:
         ).get(Q(mentee__user=user) | Q(mentor__user=user), pk=request_id)
     except MentorshipRequest.DoesNotExist:
         raise NotFound("No such request.") from None
+
+
+def proposal_get_for_user(*, user: User, proposal_id: int) -> Proposal:
+    """Return a proposal to one of the two people proposed; otherwise raise NotFound."""
+    try:
+        return Proposal.objects.select_related(
+            "program", "mentor__user", "mentee__user", "focus"
+        ).get(Q(mentor__user=user) | Q(mentee__user=user), pk=proposal_id)
+    except Proposal.DoesNotExist:
+        raise NotFound("No such proposal.") from None
 
 
 def meeting_get_for_user(*, user: User, meeting_id: int) -> Meeting:

@@ -210,6 +210,8 @@ def _stories(rng: random.Random, programs: dict[str, Program], personas: dict[st
     if waiting:
         _request(rng, waiting[0], rosa)
 
+    _proposal_for(programs, personas)
+
     # Other pairs, one per state, among people outside each other's reporting line.
     states = [
         "agreeing",
@@ -305,3 +307,52 @@ def _story(rng: random.Random, state: str, mentee: Enrollment, mentor: Enrollmen
         )
         services.relationships_close_long_paused()
     return 1
+
+
+def _proposal_for(programs: dict[str, Program], personas: dict[str, User]) -> None:
+    """Give the demo mentee a proposed match in a rounds program, already half accepted."""
+    rounds = next(
+        (
+            p
+            for p in programs.values()
+            if p.matching_mode == Program.MatchingMode.ROUNDS
+            and p.format == Program.Format.ONE_TO_ONE
+        ),
+        None,
+    )
+    if rounds is None:
+        return
+    mentee = next(
+        (e for e in _ready(rounds, is_mentee=True) if e.user_id == personas["mentee"].pk), None
+    )
+    if mentee is None:
+        return
+    lines = _Lines(rounds.organization_id)
+    wanted = {t.topic_id for t in mentee.topics.filter(kind="focus")}
+    mentors = [
+        m
+        for m in _ready(rounds, is_mentor=True)
+        if lines.apart(mentee, m) and m.user_id != personas["mentor"].pk
+    ]
+    best = max(
+        mentors,
+        key=lambda m: (len(wanted & {t.topic_id for t in m.topics.all()}), -m.pk),
+        default=None,
+    )
+    if best is None:
+        return
+    focus = mentee.topics.filter(kind="focus").select_related("topic").first()
+    assert focus is not None
+    proposal = services.proposal_create(
+        program=rounds,
+        mentor=best,
+        mentee=mentee,
+        focus=focus.topic,
+        score=0.8,
+        reasons=[
+            f"{best.user.display_name} has worked here for years and knows how things get done",
+            "You both prefer to meet in person",
+            "Different departments, so you can speak freely",
+        ],
+    )
+    services.proposal_answer(proposal=proposal, by=best.user, accept=True)

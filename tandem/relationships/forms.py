@@ -290,3 +290,14 @@ class JournalForm(forms.Form):
         field = self.fields["relationship"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = relationships
+
+
+class ProposalAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.HiddenInput)
+    private_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="If you say no: why? (optional, private)",
+        help_text="Only you see this. It helps you, and it is never shown to the other person.",
+    )

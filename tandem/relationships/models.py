@@ -410,3 +410,59 @@ class MatchExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"Never match {self.mentee_id} with {self.mentor_id}"
+
+
+class Proposal(TimeStampedModel):
+    """A match proposed by a matching round; nothing starts until both people accept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for both answers"
+        ACCEPTED = "accepted", "Accepted by both"
+        DECLINED = "declined", "Not going ahead"
+        EXPIRED = "expired", "No answer in time"
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="proposals")
+    # In a peer proposal both are peers; "mentor" is simply the first of the two.
+    mentor = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="proposals_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="proposals_as_mentee"
+    )
+    focus = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField(default=0)
+    reasons = models.JSONField(default=list, help_text="Plain-words reasons for the match.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField()
+    mentor_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
+    mentee_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
+    # Each side's reason for declining is private to that side.
+    mentor_decline_reason = models.TextField(blank=True)
+    mentee_decline_reason = models.TextField(blank=True)
+    relationship = models.OneToOneField(
+        Relationship, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(mentee=models.F("mentor")), name="proposal_two_people"
+            ),
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=models.Q(status="pending"),
+                name="proposal_one_pending_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Proposal: {self.mentor.user} & {self.mentee.user}"
+
+    def side_of(self, user_id: int) -> str:
+        return "mentor" if self.mentor.user_id == user_id else "mentee"

@@ -14,6 +14,7 @@ from tandem.relationships.models import (
     Concern,
     MatchExclusion,
     MentorshipRequest,
+    Proposal,
     Relationship,
 )
 
@@ -29,6 +30,14 @@ def my_relationships(*, user: User) -> QuerySet[Relationship]:
 def my_requests(*, user: User) -> QuerySet[MentorshipRequest]:
     return (
         MentorshipRequest.objects.filter(Q(mentee__user=user) | Q(mentor__user=user))
+        .select_related("program", "mentee__user", "mentor__user", "focus")
+        .order_by("status", "-created_at")
+    )
+
+
+def my_proposals(*, user: User) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(Q(mentee__user=user) | Q(mentor__user=user))
         .select_related("program", "mentee__user", "mentor__user", "focus")
         .order_by("status", "-created_at")
     )

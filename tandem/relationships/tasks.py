@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from tandem.relationships.services.lifecycle import relationships_close_long_paused
+from tandem.relationships.services.proposals import proposals_expire
 from tandem.relationships.services.requests import requests_expire, requests_remind
 from tandem.relationships.services.rhythm import (
     checkins_remind,
@@ -17,6 +18,7 @@ def sweep_due_work() -> dict[str, int]:
     return {
         "request reminders": requests_remind(),
         "requests expired": requests_expire(),
+        "proposals expired": proposals_expire(),
         "meeting reminders": meetings_remind(),
         "commitment reminders": commitments_remind(),
         "check-ins asked": checkins_remind(),

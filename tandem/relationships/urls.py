@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:relationship_id>/reflect/", views.reflect, name="reflect"),
     path("<int:relationship_id>/end/", views.admin_end, name="admin_end"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),
     path("requests/<int:request_id>/withdraw/", views.request_withdraw, name="withdraw"),
     path("programs/<int:program_id>/mentors/", views.mentor_directory, name="directory"),
     path(

@@ -19,6 +19,11 @@ from tandem.relationships.services.lifecycle import (
     relationship_resume,
     relationships_close_long_paused,
 )
+from tandem.relationships.services.proposals import (
+    proposal_answer,
+    proposal_create,
+    proposals_expire,
+)
 from tandem.relationships.services.requests import (
     DECLINE_TEMPLATES,
     request_accept,
@@ -64,6 +69,9 @@ __all__ = [
     "meeting_schedule",
     "meeting_update",
     "meetings_plan_next",
+    "proposal_answer",
+    "proposal_create",
+    "proposals_expire",
     "reflection_save",
     "relationship_close",
     "relationship_end_by_admin",

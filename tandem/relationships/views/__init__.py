@@ -16,6 +16,7 @@ from tandem.relationships.views.journal import (
 )
 from tandem.relationships.views.requests import (
     mentor_directory,
+    proposal_detail,
     request_detail,
     request_new,
     request_withdraw,
@@ -57,6 +58,7 @@ __all__ = [
     "mentor_directory",
     "pause",
     "program_relationships",
+    "proposal_detail",
     "reflect",
     "relationship_detail",
     "relationship_list",

@@ -1,4 +1,4 @@
-"""Finding a mentor and asking: the directory, requests and answers."""
+"""Starting: the mentor directory, requests and their answers, and proposed matches."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +10,7 @@ from tandem.core.access import (
     enrollment_get_for_user,
     enrollment_get_own,
     program_get_for_user,
+    proposal_get_for_user,
     request_get_for_user,
 )
 from tandem.core.errors import DomainError, NotFound
@@ -17,10 +18,7 @@ from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.programs.models import Enrollment, MeetingMode
 from tandem.relationships import selectors, services
-from tandem.relationships.forms import (
-    ReplyForm,
-    RequestForm,
-)
+from tandem.relationships.forms import ProposalAnswerForm, ReplyForm, RequestForm
 from tandem.relationships.models import MentorshipRequest
 from tandem.relationships.views._shared import redirect_with_message
 
@@ -146,3 +144,42 @@ def _own_mentee_enrollment(request: AuthenticatedHttpRequest, program_id: int) -
     if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
         raise NotFound("You are not in this program.")
     return enrollment
+
+
+@login_required
+def proposal_detail(request: AuthenticatedHttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = proposal_get_for_user(user=request.user, proposal_id=proposal_id)
+    side = proposal.side_of(request.user.pk)
+    form = ProposalAnswerForm(posted(request))
+    if form.is_bound and form.is_valid():
+        answered = run_service(
+            form,
+            services.proposal_answer,
+            proposal=proposal,
+            by=request.user,
+            accept=form.cleaned_data["answer"] == "yes",
+            private_reason=form.cleaned_data["private_reason"],
+        )
+        if answered is not None:
+            if answered.relationship_id:
+                return redirect_with_message(
+                    request,
+                    "You both said yes. Write your agreement together.",
+                    "relationships:agreement",
+                    answered.relationship_id,
+                )
+            return redirect_with_message(
+                request, "Thank you for answering.", "relationships:proposal", proposal.pk
+            )
+    other = proposal.mentee if side == "mentor" else proposal.mentor
+    return render(
+        request,
+        "relationships/proposal.html",
+        {
+            "p": proposal,
+            "other": other,
+            "form": form,
+            "my_answer": getattr(proposal, f"{side}_answer"),
+            "my_reason": getattr(proposal, f"{side}_decline_reason"),
+        },
+    )

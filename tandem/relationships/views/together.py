@@ -39,6 +39,8 @@ def relationship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "open": [r for r in relationships if r.is_open],
             "closed": [r for r in relationships if not r.is_open],
             "requests": selectors.my_requests(user=request.user)[:30],
+            "proposals": selectors.my_proposals(user=request.user)[:30],
+            "concerns": request.user.concerns_raised.select_related("relationship__focus")[:20],
             "checkins_due": [r for r in relationships if services.checkin_due(r, request.user)],
         },
     )

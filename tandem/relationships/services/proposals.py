@@ -1,0 +1,158 @@
+"""Proposals from matching rounds: shown with their reasons, accepted by both or by neither."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core.errors import DomainError
+from tandem.notifications.services import notify
+from tandem.programs.models import Enrollment, Program, Topic
+from tandem.relationships.models import Proposal, Relationship
+from tandem.relationships.services.agreements import agreement_start
+from tandem.relationships.services.capacity import lock_enrollment, places_left
+
+
+def _url(proposal: Proposal) -> str:
+    return reverse("relationships:proposal", args=[proposal.pk])
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    program: Program,
+    mentor: Enrollment,
+    mentee: Enrollment,
+    focus: Topic,
+    score: float,
+    reasons: Sequence[str],
+) -> Proposal:
+    """Propose a match to both people, with the reasons for it."""
+    if mentor.program_id != program.pk or mentee.program_id != program.pk:
+        raise DomainError("Both people must be in the program.")
+    if mentor.user_id == mentee.user_id:
+        raise DomainError("A proposal needs two different people.")
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                program=program,
+                mentor=mentor,
+                mentee=mentee,
+                focus=focus,
+                score=score,
+                reasons=list(reasons),
+                expires_at=timezone.now() + datetime.timedelta(days=program.proposal_response_days),
+            )
+    except IntegrityError:
+        raise DomainError("These two already have a proposal waiting.") from None
+    for person, other in ((mentor, mentee), (mentee, mentor)):
+        notify(
+            user=person.user,
+            kind="proposal_received",
+            title=f"A proposed match: {other.user.full_name}, on {focus}",
+            body=f"Please say yes or no by {proposal.expires_at:%d %B}.",
+            url=_url(proposal),
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_answer(
+    *, proposal: Proposal, by: User, accept: bool, private_reason: str = ""
+) -> Proposal:
+    """Record one person's yes or no; when both said yes, the relationship begins."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("program", "mentor__user", "mentee__user", "focus")
+        .get(pk=proposal.pk)
+    )
+    if by.pk not in (proposal.mentor.user_id, proposal.mentee.user_id):
+        raise DomainError("Only the two people proposed can answer.")
+    if proposal.status != Proposal.Status.PENDING:
+        raise DomainError(f"This proposal is already {proposal.get_status_display().lower()}.")
+    if proposal.expires_at <= timezone.now():
+        raise DomainError("The time to answer this proposal has passed.")
+    side = proposal.side_of(by.pk)
+    if getattr(proposal, f"{side}_answer"):
+        raise DomainError("You have already answered this proposal.")
+    setattr(proposal, f"{side}_answer", Proposal.Answer.YES if accept else Proposal.Answer.NO)
+    other = proposal.mentee if side == "mentor" else proposal.mentor
+    if not accept:
+        setattr(proposal, f"{side}_decline_reason", private_reason.strip())
+        proposal.status = Proposal.Status.DECLINED
+        proposal.save()
+        notify(
+            user=other.user,
+            kind="proposal_declined",
+            title=f"The proposed match with {by.full_name} will not go ahead",
+            body="Declined matches are a normal part of finding the right person; it says "
+            "nothing about you. You stay in the next matching round.",
+            url=_url(proposal),
+        )
+        return proposal
+    if proposal.mentor_answer == proposal.mentee_answer == Proposal.Answer.YES:
+        proposal.relationship = _start(proposal)
+        proposal.status = Proposal.Status.ACCEPTED
+    proposal.save()
+    if proposal.relationship is None:
+        notify(
+            user=other.user,
+            kind="proposal_half_accepted",
+            title=f"{by.display_name} said yes to your proposed match",
+            body="It starts as soon as you say yes too.",
+            url=_url(proposal),
+        )
+    return proposal
+
+
+def _start(proposal: Proposal) -> Relationship:
+    mentor = lock_enrollment(proposal.mentor)  # concurrent "yes" answers queue here
+    if places_left(mentor) == 0:
+        raise DomainError(
+            f"{mentor.user.display_name} has no free place any more, so this match cannot "
+            "start. The program admins will propose someone else."
+        )
+    relationship = Relationship.objects.create(
+        program=proposal.program,
+        mentor=proposal.mentor,
+        mentee=proposal.mentee,
+        focus=proposal.focus,
+        origin=Relationship.Origin.PROPOSAL,
+    )
+    agreement_start(relationship=relationship)
+    for person in (proposal.mentor, proposal.mentee):
+        notify(
+            user=person.user,
+            kind="proposal_accepted",
+            title="You both said yes! Next: write your agreement together",
+            url=reverse("relationships:agreement", args=[relationship.pk]),
+        )
+    return relationship
+
+
+def proposals_expire(*, now: datetime.datetime | None = None) -> int:
+    """Close proposals nobody finished answering in time; return how many."""
+    now = now or timezone.now()
+    due = Proposal.objects.select_related("mentor__user", "mentee__user").filter(
+        status=Proposal.Status.PENDING, expires_at__lte=now
+    )
+    count = 0
+    for proposal in due:
+        if not Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PENDING).update(
+            status=Proposal.Status.EXPIRED
+        ):
+            continue
+        for person in (proposal.mentor, proposal.mentee):
+            notify(
+                user=person.user,
+                kind="proposal_expired",
+                title="A proposed match lapsed without both answers",
+                body="No harm done: you stay in the next matching round.",
+                url=_url(proposal),
+                dedupe_key=f"proposal-expired-{proposal.pk}",
+            )
+        count += 1
+    return count
