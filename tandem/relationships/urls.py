@@ -6,6 +6,7 @@ app_name = "relationships"
 urlpatterns = [
     path("", views.relationship_list, name="list"),
     path("journal/", views.journal, name="journal"),
+    path("my-data.json", views.export, name="export"),
     path("journal/<int:entry_id>/", views.journal_entry, name="journal_entry"),
     path("<int:relationship_id>/", views.relationship_detail, name="detail"),
     path("<int:relationship_id>/agreement/", views.agreement, name="agreement"),

@@ -24,6 +24,7 @@ def _urls(world: World, relationship: Relationship) -> list[str]:
         "/",
         reverse("relationships:list"),
         reverse("relationships:journal"),
+        reverse("relationships:export"),
         reverse("notifications:list"),
         reverse("relationships:detail", args=[relationship.pk]),
         reverse("relationships:agreement", args=[relationship.pk]),
@@ -75,8 +76,9 @@ def test_private_journal_and_checkin_text_reach_nobody_else(ready: World) -> Non
     for message in mail.outbox:
         if ready.mentee.email not in message.to:
             assert CANARY not in message.body
-    # The author does see their own words.
+    # The author does see their own words, and takes them along in their export.
     assert CANARY in client_for(ready.mentee).get(reverse("relationships:journal")).content.decode()
+    assert CANARY in client_for(ready.mentee).get(reverse("relationships:export")).content.decode()
 
 
 @pytest.mark.parametrize(

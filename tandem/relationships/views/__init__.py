@@ -11,6 +11,7 @@ from tandem.relationships.views.endings import (
     resume,
 )
 from tandem.relationships.views.journal import (
+    export,
     journal,
     journal_entry,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "commitment_new",
     "concern_detail",
     "concern_new",
+    "export",
     "journal",
     "journal_entry",
     "meeting_cancel",

@@ -1,7 +1,7 @@
 """The private journal and growth timeline."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from tandem.core.access import (
@@ -10,6 +10,7 @@ from tandem.core.access import (
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.relationships import selectors, services
+from tandem.relationships.export import personal_export
 from tandem.relationships.forms import (
     JournalForm,
 )
@@ -44,3 +45,10 @@ def journal_entry(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespo
         services.journal_entry_delete(entry=entry, by=request.user)
         return redirect_with_message(request, "Entry deleted.", "relationships:journal")
     return render(request, "relationships/journal_entry.html", {"entry": entry})
+
+
+@login_required
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    response = JsonResponse(personal_export(user=request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="tandem-my-data.json"'
+    return response
