@@ -284,12 +284,20 @@ class JournalForm(forms.Form):
         required=False,
         label="About a relationship (optional)",
     )
+    enrollment = forms.ModelChoiceField(
+        queryset=Enrollment.objects.none(),
+        required=False,
+        label="About my goals in a program (optional)",
+    )
 
-    def __init__(self, *args: Any, relationships: Any, **kwargs: Any):
+    def __init__(self, *args: Any, relationships: Any, enrollments: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["relationship"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = relationships
+        goals = self.fields["enrollment"]
+        assert isinstance(goals, forms.ModelChoiceField)
+        goals.queryset = enrollments
 
 
 class ProposalAnswerForm(forms.Form):

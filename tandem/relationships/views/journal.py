@@ -19,7 +19,11 @@ from tandem.relationships.views._shared import redirect_with_message
 
 @login_required
 def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = JournalForm(posted(request), relationships=selectors.my_relationships(user=request.user))
+    form = JournalForm(
+        posted(request),
+        relationships=selectors.my_relationships(user=request.user),
+        enrollments=request.user.enrollments.exclude(goals="").select_related("program"),
+    )
     if (
         form.is_bound
         and form.is_valid()
