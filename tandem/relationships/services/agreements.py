@@ -93,7 +93,7 @@ def _check_terms(terms: dict[str, Any]) -> None:
 def agreement_update(*, agreement: Agreement, by: User, **terms: Any) -> Agreement:
     """Change a draft; any change clears signatures already given to that draft."""
     agreement = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
         .get(pk=agreement.pk)
     )
@@ -127,7 +127,7 @@ def agreement_update(*, agreement: Agreement, by: User, **terms: Any) -> Agreeme
 def agreement_sign(*, agreement: Agreement, by: User) -> Agreement:
     """Sign a draft; when both have signed, it is in force and the relationship is active."""
     agreement = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related(
             "relationship__program", "relationship__mentor__user", "relationship__mentee__user"
         )
@@ -172,7 +172,7 @@ def agreement_sign(*, agreement: Agreement, by: User) -> Agreement:
 @transaction.atomic
 def agreement_renegotiate(*, relationship: Relationship, by: User) -> Agreement:
     """Open a new draft version, copied from the version in force."""
-    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    relationship = Relationship.objects.select_for_update(of=("self",)).get(pk=relationship.pk)
     current = relationship.agreements.order_by("-version").first()
     if current is None:
         raise DomainError("This relationship has no agreement yet.")

@@ -25,7 +25,7 @@ def lock_enrollment(enrollment: Enrollment) -> Enrollment:
     first one's relationship when it counts places: capacity cannot be overrun.
     """
     return (
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.select_for_update(of=("self",))
         .select_related("program", "user")
         .get(pk=enrollment.pk)
     )

@@ -27,7 +27,7 @@ def _url(relationship: Relationship) -> str:
 
 def _locked(relationship: Relationship) -> Relationship:
     return (
-        Relationship.objects.select_for_update()
+        Relationship.objects.select_for_update(of=("self",))
         .select_related("program", "mentor__user", "mentee__user", "mentee__membership", "focus")
         .get(pk=relationship.pk)
     )

@@ -65,7 +65,7 @@ def proposal_answer(
 ) -> Proposal:
     """Record one person's yes or no; when both said yes, the relationship begins."""
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("program", "mentor__user", "mentee__user", "focus")
         .get(pk=proposal.pk)
     )

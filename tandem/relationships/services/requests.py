@@ -112,7 +112,7 @@ def request_send(
 
 def _pending(request: MentorshipRequest) -> MentorshipRequest:
     request = (
-        MentorshipRequest.objects.select_for_update()
+        MentorshipRequest.objects.select_for_update(of=("self",))
         .select_related("program", "mentee__user", "mentor__user", "focus")
         .get(pk=request.pk)
     )

@@ -146,7 +146,7 @@ def meeting_schedule(
 def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
     """Record that a meeting took place, and plan the next one at the agreed rhythm."""
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("relationship__mentee__membership", "relationship__mentor")
         .get(pk=meeting.pk)
     )
