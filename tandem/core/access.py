@@ -14,6 +14,7 @@ from tandem.core.errors import NotFound
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import (
     Agreement,
+    CalendarFeed,
     Commitment,
     Concern,
     JournalEntry,
@@ -173,6 +174,14 @@ def membership_get_for_user(*, user: User, membership_id: int) -> Membership:
         )
     except Membership.DoesNotExist:
         raise NotFound("No such person.") from None
+
+
+def calendar_feed_get_by_token(*, token: str) -> CalendarFeed:
+    """Return the feed this secret address belongs to; an unknown address looks missing."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise NotFound("No such calendar.")
+    return feed
 
 
 def invitation_get_by_token(*, token: str) -> Invitation:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.relationships import services
+from tandem.relationships.calendar import calendar_feed_for
 from tandem.relationships.models import Meeting, Relationship
 from tandem.relationships.tests.conftest import active
 from tandem.testing.fixtures import World, client_for
@@ -70,7 +71,8 @@ def test_private_journal_and_checkin_text_reach_nobody_else(ready: World) -> Non
     others = [ready.mentor, ready.other_mentor, ready.admin, ready.member, ready.outsider, staff]
     for person in others:
         client = client_for(person)
-        for url in urls:
+        feed = reverse("relationships:feed", args=[calendar_feed_for(user=person).token])
+        for url in [*urls, feed]:
             response = client.get(url)
             assert CANARY not in response.content.decode(), (person.email, url)
     for message in mail.outbox:

@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.access import (
     agreement_get_for_user,
+    calendar_feed_get_by_token,
     commitment_get_for_user,
     meeting_get_for_user,
     relationship_get_for_user,
@@ -16,7 +18,7 @@ from tandem.core.access import (
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
-from tandem.relationships import selectors, services
+from tandem.relationships import calendar, selectors, services
 from tandem.relationships.forms import (
     AgreementForm,
     CheckInForm,
@@ -322,3 +324,33 @@ def agenda_revisit(request: AuthenticatedHttpRequest, relationship_id: int) -> H
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("relationships:detail", relationship.pk)
+
+
+@login_required
+def meeting_ics(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    response = HttpResponse(
+        calendar.meeting_ics(meeting=meeting, viewer=request.user),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    # No sign-in: calendar apps cannot sign in. The secret address is the permission.
+    feed = calendar_feed_get_by_token(token=token)
+    return HttpResponse(
+        calendar.feed_ics(user=feed.user), content_type="text/calendar; charset=utf-8"
+    )
+
+
+@login_required
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        calendar.calendar_feed_reset(user=request.user)
+        messages.success(request, "Your calendar has a new address; the old one stopped working.")
+        return redirect("relationships:calendar")
+    feed = calendar.calendar_feed_for(user=request.user)
+    url = request.build_absolute_uri(reverse("relationships:feed", args=[feed.token]))
+    return render(request, "relationships/calendar.html", {"feed_url": url})
