@@ -131,3 +131,46 @@ def test_journal_entries_are_the_authors_alone(ready: World) -> None:
     for person in (ready.mentor, ready.admin, ready.outsider):
         assert client_for(person).get(url).status_code == 404
         assert client_for(person).post(url).status_code == 404
+
+
+def test_no_one_outside_the_pair_can_act_on_it(ready: World) -> None:
+    relationship = active(ready)
+    meeting = relationship.meetings.get()
+    agreement = relationship.agreements.get()
+    commitment = services.commitment_create(
+        relationship=relationship,
+        owner=ready.mentee,
+        text="Draft the slides",
+        due_on=meeting.starts_at.date(),
+    )
+    actions = [
+        (reverse("relationships:sign", args=[agreement.pk]), {}),
+        (reverse("relationships:renegotiate", args=[relationship.pk]), {}),
+        (reverse("relationships:meeting_held", args=[meeting.pk]), {}),
+        (reverse("relationships:meeting_cancel", args=[meeting.pk]), {}),
+        (reverse("relationships:meeting", args=[meeting.pk]), {"notes": "intruder"}),
+        (
+            reverse("relationships:commitment_new", args=[relationship.pk]),
+            {"text": "intrude", "due_on": "2030-01-01"},
+        ),
+        (reverse("relationships:commitment_done", args=[commitment.pk]), {}),
+        (
+            reverse("relationships:checkin", args=[relationship.pk]),
+            {"going": "1", "meeting_goals": "1"},
+        ),
+        (reverse("relationships:pause", args=[relationship.pk]), {}),
+        (reverse("relationships:resume", args=[relationship.pk]), {}),
+        (reverse("relationships:close", args=[relationship.pk]), {"reason": "other"}),
+        (reverse("relationships:concern_new", args=[relationship.pk]), {"body": "x" * 20}),
+        (reverse("relationships:revisit", args=[relationship.pk]), {}),
+    ]
+    for person in (ready.other_mentor, ready.admin, ready.member, ready.outsider):
+        client = client_for(person)
+        for url, data in actions:
+            assert client.post(url, data).status_code == 404, (person.email, url)
+    relationship.refresh_from_db()
+    meeting.refresh_from_db()
+    assert relationship.status == Relationship.Status.ACTIVE
+    assert meeting.notes == "" and meeting.status == Meeting.Status.PLANNED
+    assert relationship.commitments.count() == 1
+    assert relationship.checkins.count() == 0
