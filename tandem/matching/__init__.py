@@ -1,0 +1,1 @@
+"""Matching: the pure-Python engine (``engine``) and, around it, the matching rounds."""

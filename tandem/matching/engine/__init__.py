@@ -1,0 +1,50 @@
+"""The matching engine: pure Python, numpy, scipy, numba and OR-Tools; no Django.
+
+Build an ``Instance`` (mentees, mentors, topics, reporting lines) and a ``Policy``
+(weights, hard rules), then call ``run_matching``. See ``run.py`` for the result types.
+"""
+
+from tandem.matching.engine.explain import Reason
+from tandem.matching.engine.hierarchy import HierarchyCycleError
+from tandem.matching.engine.instance import (
+    COMPONENTS,
+    Instance,
+    Mentee,
+    Mentor,
+    Policy,
+    Rules,
+    Topic,
+    Weights,
+)
+from tandem.matching.engine.quality import FairnessRow, QualityReport, Tradeoff, tradeoff
+from tandem.matching.engine.run import (
+    LockedPairError,
+    MatchResult,
+    ProposedPair,
+    UnmatchedMentee,
+    run_matching,
+)
+from tandem.matching.engine.solve_optimal import SolverError
+
+__all__ = [
+    "COMPONENTS",
+    "FairnessRow",
+    "HierarchyCycleError",
+    "Instance",
+    "LockedPairError",
+    "MatchResult",
+    "Mentee",
+    "Mentor",
+    "Policy",
+    "ProposedPair",
+    "QualityReport",
+    "Reason",
+    "Rules",
+    "SolverError",
+    "Topic",
+    "Tradeoff",
+    "UnmatchedMentee",
+    "Weights",
+    "run_matching",
+    "tradeoff",
+]
