@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.relationships",
     "tandem.notifications",
+    "tandem.matching",
     "tandem.demo",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("programs/", include("tandem.programs.urls")),
     path("relationships/", include("tandem.relationships.urls")),
     path("notifications/", include("tandem.notifications.urls")),
+    path("matching/", include("tandem.matching.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tandem.accounts.models import Invitation, Membership, Organization, User
 from tandem.core.errors import NotFound
+from tandem.matching.models import MatchingRound
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import (
     Agreement,
@@ -119,6 +120,16 @@ def organization_get_for_admin(*, user: User, organization_id: int) -> Organizat
         return organizations_administered_by(user).get(pk=organization_id)
     except Organization.DoesNotExist:
         raise NotFound("No such organization.") from None
+
+
+def round_get_for_admin(*, user: User, round_id: int) -> MatchingRound:
+    """Return a matching round to an admin of its program; otherwise raise NotFound."""
+    try:
+        return MatchingRound.objects.select_related("program__organization").get(
+            pk=round_id, program__in=programs_administered_by(user).values("pk")
+        )
+    except MatchingRound.DoesNotExist:
+        raise NotFound("No such round.") from None
 
 
 def topic_get_for_admin(*, user: User, topic_id: int) -> Topic:

@@ -1,4 +1,5 @@
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from tandem.accounts.models import User
 
@@ -7,3 +8,4 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A request behind login_required: request.user is a signed-in User."""
 
     user: User
+    htmx: HtmxDetails

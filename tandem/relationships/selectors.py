@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from tandem.accounts.models import Membership, User
 from tandem.core.access import relationships_of
-from tandem.programs.models import Enrollment, EnrollmentTopic, MeetingMode, Program
+from tandem.matching.recommend import mentor_fits
+from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     CheckIn,
     Concern,
@@ -79,9 +80,6 @@ class MentorCard:
     places_left: int = 0
 
 
-LEVEL_WORDS = {1: "some experience in", 2: "solid experience in", 3: "deep expertise in"}
-
-
 def mentor_directory(
     *,
     mentee: Enrollment,
@@ -95,7 +93,6 @@ def mentor_directory(
     People in the mentee's reporting line (above or below), pairs excluded after a failed
     match, and the mentee themself are never listed.
     """
-    wanted = {t.topic_id: t.level for t in mentee.topics.all() if t.kind == "focus"}
     mentors = (
         Enrollment.objects.filter(
             program=mentee.program,
@@ -129,45 +126,27 @@ def mentor_directory(
         .annotate(n=Count("id"))
         .values_list("mentor_id", "n")
     )
+    listed = [m for m in mentors.distinct() if not mode or mode in m.meeting_modes]
+    # The matching engine scores every listed mentor as a round would, with its reasons.
+    fits = mentor_fits(mentee=mentee, mentors=listed)
     cards = []
-    for mentor in mentors.distinct():
-        if mode and mode not in mentor.meeting_modes:
+    for mentor in listed:
+        fit = fits[mentor.pk]
+        if fit.broken_rule:  # reporting line and other hard rules: never shown
             continue
-        card = _card(mentor, wanted, set(mentee.meeting_modes), my_zone)
-        card.places_left = max(mentor.capacity - taken.get(mentor.pk, 0), 0)
-        if accepting_only and card.places_left == 0:
+        places = max(mentor.capacity - taken.get(mentor.pk, 0), 0)
+        if accepting_only and places == 0:
             continue
-        cards.append(card)
+        cards.append(
+            MentorCard(
+                enrollment=mentor,
+                score=round(fit.score * 100),
+                reasons=list(fit.reasons[:3]),
+                places_left=places,
+            )
+        )
     cards.sort(key=lambda c: (-c.score, c.enrollment.user.full_name))
     return cards
-
-
-def _card(
-    mentor: Enrollment, wanted: dict[int, int], modes: set[str], zone: str | None
-) -> MentorCard:
-    reasons: list[str] = []
-    coverage = 0.0
-    strongest = sorted(
-        (t for t in mentor.topics.all() if t.topic_id in wanted),
-        key=lambda t: (-wanted[t.topic_id] * t.level, t.topic.name),
-    )
-    for topic in strongest:
-        coverage += wanted[topic.topic_id] * topic.level / 9
-    for topic in strongest[:2]:
-        reasons.append(
-            f"Has {LEVEL_WORDS[topic.level]} {topic.topic.name.lower()}, which you asked for"
-        )
-    total_wanted = sum(wanted.values()) or 1
-    score = 0.7 * min(coverage / (total_wanted / 3), 1.0)
-    shared = modes & set(mentor.meeting_modes)
-    if shared:
-        score += 0.15
-        labels = sorted(MeetingMode(m).label.lower() for m in shared)
-        reasons.append("Meets the way you like to: " + ", ".join(labels))
-    if zone and mentor.membership and mentor.membership.time_zone == zone:
-        score += 0.15
-        reasons.append("Works in your time zone")
-    return MentorCard(enrollment=mentor, score=round(score * 100), reasons=reasons[:3])
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tandem.accounts.models import Membership, Organization, User
-from tandem.programs.models import Enrollment, Program, Topic
+from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 from tandem.programs.services import topics_install_defaults
 from tandem.testing.factories import (
     EnrollmentFactory,
@@ -96,6 +97,52 @@ def world(db: None) -> World:
         mentee_enrollment=mentee_enrollment,
         other_program=other_program,
     )
+
+
+@pytest.fixture
+def cohort(world: World) -> World:
+    """A rounds program with six mentees and three mentors, one of them Mia's manager."""
+    world.program.matching_mode = Program.MatchingMode.ROUNDS
+    world.program.save()
+    _complete(world.mentee_enrollment, world, EnrollmentTopic.Kind.FOCUS)
+    _complete(world.mentor_enrollment, world, EnrollmentTopic.Kind.EXPERTISE)
+    for n in range(5):
+        user = UserFactory.create(full_name=f"Mentee {n}")
+        MembershipFactory.create(user=user, organization=world.org)
+        _complete(EnrollmentFactory.create(program=world.program, user=user), world, "focus")
+    for n in range(2):
+        user = UserFactory.create(full_name=f"Mentor {n}")
+        membership = MembershipFactory.create(user=user, organization=world.org)
+        mentor = EnrollmentFactory.create(
+            program=world.program,
+            user=user,
+            is_mentee=False,
+            is_mentor=True,
+            capacity=2,
+            accepting_now=True,
+            membership=membership,
+        )
+        _complete(mentor, world, "expertise")
+    # Mentor 0 manages Mia: they must never be paired.
+    boss = Enrollment.objects.get(user__full_name="Mentor 0")
+    mia = world.mentee_enrollment.membership
+    assert mia is not None
+    mia.manager = boss.membership
+    mia.save()
+    Enrollment.objects.filter(pk=world.mentor_enrollment.pk).update(capacity=2, accepting_now=True)
+    return world
+
+
+def _complete(enrollment: Enrollment, world: World, kind: str) -> None:
+    EnrollmentTopic.objects.get_or_create(
+        enrollment=enrollment,
+        topic=world.topic("Public speaking"),
+        kind=kind,
+        defaults={"level": 3},
+    )
+    enrollment.profile_completed_at = timezone.now()
+    enrollment.meeting_modes = ["video"]
+    enrollment.save()
 
 
 def client_for(user: User) -> Client:

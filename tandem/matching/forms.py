@@ -1,0 +1,64 @@
+from typing import Any
+
+from django import forms
+
+from tandem.matching.models import MatchingRound
+from tandem.matching.services import DEFAULT_WEIGHTS, WEIGHT_LABELS
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(max_length=120, initial="Spring round")
+    solver = forms.ChoiceField(
+        choices=MatchingRound.Solver.choices,
+        widget=forms.RadioSelect,
+        initial=MatchingRound.Solver.OPTIMAL,
+        help_text="Best total fit usually matches more people. Stable guarantees that no "
+        "mentee and mentor would both rather be with each other than with their match; it "
+        "typically reaches 94 to 97 % of the best total and matches a few fewer people.",
+    )
+    participation_first = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Match as many people as possible first",
+    )
+    not_same_department = forms.BooleanField(required=False, label="Never from the same department")
+    same_language = forms.BooleanField(required=False, label="Must share a language")
+    same_location = forms.BooleanField(
+        required=False, label="Must share a location (for in-person programs)"
+    )
+    max_utc_gap_hours = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=24,
+        label="Largest time-zone gap (hours)",
+        help_text="Leave empty for no limit.",
+    )
+    seed = forms.IntegerField(
+        min_value=1,
+        max_value=10**6,
+        initial=1,
+        help_text="The same seed and inputs always give the same result.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, value in DEFAULT_WEIGHTS.items():
+            self.fields[f"w_{key}"] = forms.FloatField(
+                label=WEIGHT_LABELS[key],
+                min_value=0,
+                max_value=1,
+                initial=value,
+                widget=forms.NumberInput(attrs={"step": "0.05"}),
+            )
+
+    def weights(self) -> dict[str, float]:
+        return {key: self.cleaned_data[f"w_{key}"] for key in DEFAULT_WEIGHTS}
+
+    def rules(self) -> dict[str, object]:
+        rules: dict[str, object] = {
+            key: self.cleaned_data[key]
+            for key in ("not_same_department", "same_language", "same_location")
+        }
+        if self.cleaned_data.get("max_utc_gap_hours") is not None:
+            rules["max_utc_gap_hours"] = float(self.cleaned_data["max_utc_gap_hours"])
+        return rules

@@ -1,0 +1,76 @@
+"""Matching rounds: parameters, progress, and the pairs an admin reviews before publishing."""
+
+from django.conf import settings
+from django.db import models
+
+from tandem.core.models import TimeStampedModel
+from tandem.programs.models import Enrollment, Program, Topic
+
+
+class MatchingRound(TimeStampedModel):
+    class Solver(models.TextChoices):
+        OPTIMAL = "optimal", "Best total fit"
+        STABLE = "stable", "Stable: no two people would both rather be together"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RUNNING = "running", "Running"
+        READY = "ready", "Ready for review"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rounds")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    name = models.CharField(max_length=120)
+    solver = models.CharField(max_length=10, choices=Solver.choices, default=Solver.OPTIMAL)
+    participation_first = models.BooleanField(
+        default=True, help_text="Match as many people as possible first, then the best fit."
+    )
+    weights = models.JSONField(default=dict)
+    rules = models.JSONField(default=dict)
+    seed = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_note = models.CharField(max_length=200, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.READY, self.Status.FAILED)
+
+
+class RoundPair(models.Model):
+    """One proposed pair in a round, with its score, its parts and its reasons."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="pairs")
+    mentee = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    focus = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField()
+    components = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    locked = models.BooleanField(
+        default=False, help_text="Kept as it is when the round runs again."
+    )
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "mentee", "mentor"], name="round_pair_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee.user} with {self.mentor.user}"

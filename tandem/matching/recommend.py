@@ -1,0 +1,50 @@
+"""Rank mentors for one mentee with the matching engine's own score and reasons."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils import timezone
+
+from tandem.matching.engine import Policy
+from tandem.matching.engine.explain import pair_reasons
+from tandem.matching.engine.features import build_features
+from tandem.matching.engine.scoring import score_pairs
+from tandem.matching.loading import instance_for, mentee_row, mentor_row
+from tandem.programs.models import Enrollment
+
+
+@dataclass(frozen=True)
+class Fit:
+    score: float
+    reasons: tuple[str, ...]
+    # The engine's name for a hard rule the pair breaks (reporting line, ...), if any.
+    broken_rule: bool
+
+
+def mentor_fits(*, mentee: Enrollment, mentors: Sequence[Enrollment]) -> dict[int, Fit]:
+    """Score each mentor for this mentee as a matching round would; key by enrollment id.
+
+    Enrollments must come with their topics and membership (department) loaded.
+    """
+    if not mentors:
+        return {}
+    now = timezone.now()
+    instance = instance_for(
+        mentee.program,
+        [mentee_row(mentee, wanted=1, now=now)],
+        [mentor_row(m, places=1, now=now) for m in mentors],
+    )
+    features = build_features(instance, Policy())
+    ri = np.array([features.mentor_index[m.pk] for m in mentors], np.int64)
+    mi = np.zeros(len(mentors), np.int64)
+    scored = score_pairs(features, mi, ri)
+    reasons = pair_reasons(features, mi, ri, scored.parts)
+    return {
+        mentor.pk: Fit(
+            score=float(scored.score[i]),
+            reasons=tuple(reason.text for reason in reasons[i]),
+            broken_rule=bool(scored.broken[i] >= 0),
+        )
+        for i, mentor in enumerate(mentors)
+    }

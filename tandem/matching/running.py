@@ -1,0 +1,124 @@
+"""Run the engine for a round: load from the database, solve, store pairs and the report."""
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.matching.engine import (
+    HierarchyCycleError,
+    LockedPairError,
+    MatchResult,
+    SolverError,
+    run_matching,
+)
+from tandem.matching.loading import load_instance, load_policy
+from tandem.matching.models import MatchingRound, RoundPair
+from tandem.programs.models import Enrollment, EnrollmentTopic
+
+logger = logging.getLogger(__name__)
+
+STAGES = {
+    "features": 20,
+    "candidates": 45,
+    "solve": 70,
+    "extend": 80,
+    "audit": 85,
+    "explain": 92,
+    "quality": 97,
+}
+
+
+def _progress(round_id: int) -> Any:
+    def report(stage: str) -> None:
+        MatchingRound.objects.filter(pk=round_id).update(
+            progress=STAGES.get(stage, 50), progress_note=f"Done: {stage}"
+        )
+
+    return report
+
+
+def round_run(*, round_id: int) -> str:
+    """Run the engine for a round and store what it proposes; return the new status."""
+    matching_round = MatchingRound.objects.select_related("program").get(pk=round_id)
+    program = matching_round.program
+    locked = list(matching_round.pairs.filter(locked=True).values_list("mentee_id", "mentor_id"))
+    try:
+        instance = load_instance(program)
+        policy = load_policy(
+            program,
+            weights=matching_round.weights,
+            rules=matching_round.rules,
+            participation_first=matching_round.participation_first,
+        )
+        result = run_matching(
+            instance,
+            policy,
+            solver=matching_round.solver,  # type: ignore[arg-type]
+            seed=matching_round.seed,
+            locked_pairs=locked,
+            progress=_progress(round_id),
+        )
+    except (LockedPairError, SolverError, HierarchyCycleError, ValueError) as error:
+        logger.warning("Matching round %s failed: %s", round_id, error)
+        MatchingRound.objects.filter(pk=round_id).update(
+            status=MatchingRound.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        return MatchingRound.Status.FAILED
+    _store(matching_round, result)
+    return MatchingRound.Status.READY
+
+
+def _focus_of(mentee: Enrollment, mentor: Enrollment) -> int:
+    wanted = sorted(
+        (
+            (t.level, -t.topic_id, t.topic_id)
+            for t in mentee.topics.all()
+            if t.kind == EnrollmentTopic.Kind.FOCUS
+        ),
+        reverse=True,
+    )
+    offered = {t.topic_id for t in mentor.topics.all() if t.kind == EnrollmentTopic.Kind.EXPERTISE}
+    for _, _, topic_id in wanted:
+        if topic_id in offered:
+            return topic_id
+    return wanted[0][2]
+
+
+@transaction.atomic
+def _store(matching_round: MatchingRound, result: MatchResult) -> None:
+    ids = {p.mentee for p in result.pairs} | {p.mentor for p in result.pairs}
+    people = Enrollment.objects.prefetch_related("topics").in_bulk(ids)
+    matching_round.pairs.all().delete()
+    RoundPair.objects.bulk_create(
+        RoundPair(
+            round=matching_round,
+            mentee_id=p.mentee,
+            mentor_id=p.mentor,
+            focus_id=_focus_of(people[p.mentee], people[p.mentor]),
+            score=round(p.score, 4),
+            components={k: round(v, 3) for k, v in p.components.items()},
+            reasons=[reason.text for reason in p.reasons],
+            locked=p.locked,
+        )
+        for p in result.pairs
+    )
+    report = result.quality.to_dict()
+    report["unmatched"] = [
+        {
+            "mentee": u.mentee,
+            "wanted": u.wanted,
+            "matched": u.matched,
+            "code": u.code,
+            "reasons": list(u.reasons),
+        }
+        for u in result.unmatched
+    ]
+    report["timings"] = dict(result.timings)
+    matching_round.report = report
+    matching_round.status = MatchingRound.Status.READY
+    matching_round.progress = 100
+    matching_round.progress_note = "Ready for review"
+    matching_round.finished_at = timezone.now()
+    matching_round.save()

@@ -1,0 +1,178 @@
+"""Writes for matching rounds: set up, run in the background, review, publish."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core.errors import DomainError
+from tandem.matching.models import MatchingRound, RoundPair
+from tandem.programs.models import Enrollment, Program
+from tandem.relationships.models import Relationship
+from tandem.relationships.selectors import reporting_line
+from tandem.relationships.services import proposal_create
+
+DEFAULT_WEIGHTS = {
+    "focus": 0.40,
+    "lexical": 0.20,
+    "attributes": 0.10,
+    "time_zone": 0.10,
+    "modes": 0.10,
+    "seniority": 0.10,
+}
+WEIGHT_LABELS = {
+    "focus": "Focus areas covered by expertise",
+    "lexical": "Goals in their own words match the mentor's experience",
+    "attributes": "Shares what the mentee asked a mentor to share",
+    "time_zone": "Time zones overlap",
+    "modes": "Same ways of meeting",
+    "seniority": "Seniority gap",
+}
+
+
+def _check_settings(weights: dict[str, float], rules: dict[str, object]) -> None:
+    if set(weights) - set(DEFAULT_WEIGHTS):
+        raise DomainError("Unknown weight.", field="weights")
+    if any(not 0 <= value <= 1 for value in weights.values()):
+        raise DomainError("Weights go from 0 to 1.", field="weights")
+    if sum(weights.values()) <= 0:
+        raise DomainError("At least one weight must be above 0.", field="weights")
+    gap = rules.get("max_utc_gap_hours")
+    if gap is not None and not (isinstance(gap, int | float) and 0 <= gap <= 24):
+        raise DomainError("A time-zone gap is between 0 and 24 hours.", field="max_utc_gap_hours")
+
+
+@transaction.atomic
+def round_create(
+    *,
+    program: Program,
+    by: User,
+    name: str,
+    solver: str,
+    participation_first: bool,
+    weights: dict[str, float],
+    rules: dict[str, object],
+    seed: int = 1,
+) -> MatchingRound:
+    """Set up a matching round for a program that matches in rounds."""
+    if program.matching_mode == Program.MatchingMode.CHOICE:
+        raise DomainError("In this program mentees choose their mentors; it has no rounds.")
+    if solver not in MatchingRound.Solver.values:
+        raise DomainError("Choose a way to match.", field="solver")
+    _check_settings(weights, rules)
+    return MatchingRound.objects.create(
+        program=program,
+        created_by=by,
+        name=name.strip() or f"Round of {timezone.localdate()}",
+        solver=solver,
+        participation_first=participation_first,
+        weights=weights,
+        rules=rules,
+        seed=seed,
+    )
+
+
+@transaction.atomic
+def round_start(*, matching_round: MatchingRound) -> MatchingRound:
+    """Queue a run in the background; pairs the admin locked are kept."""
+    from tandem.matching.tasks import run_round
+
+    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    if not matching_round.editable:
+        raise DomainError(f"A {matching_round.get_status_display().lower()} round cannot run.")
+    matching_round.status = MatchingRound.Status.RUNNING
+    matching_round.started_at = matching_round.finished_at = None
+    matching_round.progress = 0
+    matching_round.progress_note = "Waiting for a worker"
+    matching_round.error = ""
+    matching_round.save()
+    round_id = matching_round.pk
+    transaction.on_commit(lambda: run_round.enqueue(round_id))
+    return matching_round
+
+
+def _pair_for(matching_round: MatchingRound, pair_id: int) -> RoundPair:
+    if matching_round.status != MatchingRound.Status.READY:
+        raise DomainError("Pairs can be changed while the round is ready for review.")
+    pair = (
+        RoundPair.objects.filter(round=matching_round, pk=pair_id)
+        .select_related("mentee__membership", "mentor")
+        .first()
+    )
+    if pair is None:
+        raise DomainError("That pair is not in this round.")
+    return pair
+
+
+@transaction.atomic
+def pair_remove(*, matching_round: MatchingRound, pair_id: int) -> None:
+    """Take a pair out of the round before publishing."""
+    _pair_for(matching_round, pair_id).delete()
+
+
+@transaction.atomic
+def pair_lock(*, matching_round: MatchingRound, pair_id: int, locked: bool) -> RoundPair:
+    """Keep a pair as it is the next time the round runs, or release it."""
+    pair = _pair_for(matching_round, pair_id)
+    pair.locked = locked
+    pair.save(update_fields=["locked"])
+    return pair
+
+
+@transaction.atomic
+def pair_swap_mentor(
+    *, matching_round: MatchingRound, pair_id: int, mentor: Enrollment
+) -> RoundPair:
+    """Give a mentee another mentor by hand; the hard rules still hold."""
+    pair = _pair_for(matching_round, pair_id)
+    if mentor.program_id != matching_round.program_id or not mentor.accepting_now:
+        raise DomainError("Choose a mentor of this program who is accepting now.")
+    if mentor.user_id == pair.mentee.user_id:
+        raise DomainError("Nobody can mentor themselves.")
+    if mentor.membership_id in reporting_line(pair.mentee.membership):
+        raise DomainError("That mentor is in the mentee's reporting line.")
+    taken = matching_round.pairs.filter(mentor=mentor).exclude(pk=pair.pk).count()
+    held = Relationship.objects.filter(mentor=mentor, status__in=Relationship.HOLDS_CAPACITY)
+    if taken + held.count() >= mentor.capacity:
+        raise DomainError(f"{mentor.user.full_name} has no free place in this round.")
+    if matching_round.pairs.filter(mentor=mentor, mentee=pair.mentee).exists():
+        raise DomainError("That pair is already in the round.")
+    pair.mentor = mentor
+    pair.reasons = ["Chosen by the program admins"]
+    pair.components = {}
+    pair.locked = True
+    pair.save(update_fields=["mentor", "reasons", "components", "locked"])
+    return pair
+
+
+@transaction.atomic
+def round_publish(*, matching_round: MatchingRound) -> int:
+    """Turn every pair into a proposal both people must accept; return how many."""
+    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    if matching_round.status != MatchingRound.Status.READY:
+        raise DomainError("Only a round that is ready for review can be published.")
+    pairs = list(matching_round.pairs.select_related("mentee__user", "mentor__user", "focus"))
+    if not pairs:
+        raise DomainError("This round has no pairs to publish.")
+    for pair in pairs:
+        proposal_create(
+            program=matching_round.program,
+            mentor=pair.mentor,
+            mentee=pair.mentee,
+            focus=pair.focus,
+            score=pair.score,
+            reasons=pair.reasons,
+        )
+    matching_round.status = MatchingRound.Status.PUBLISHED
+    matching_round.published_at = timezone.now()
+    matching_round.save(update_fields=["status", "published_at", "updated_at"])
+    return len(pairs)
+
+
+@transaction.atomic
+def round_cancel(*, matching_round: MatchingRound) -> MatchingRound:
+    """Cancel a round that has not been published."""
+    if matching_round.status == MatchingRound.Status.PUBLISHED:
+        raise DomainError("A published round cannot be cancelled; its proposals are out.")
+    matching_round.status = MatchingRound.Status.CANCELLED
+    matching_round.save(update_fields=["status", "updated_at"])
+    return matching_round
