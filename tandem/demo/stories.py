@@ -6,10 +6,7 @@ pauses and closings), then their dates are moved into the past.
 
 import datetime
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, User
@@ -49,13 +46,6 @@ COMMITMENTS = (
     "rehearse the opening out loud three times",
     "read the council minutes from last spring",
 )
-
-
-@contextmanager
-def _quiet_mail() -> Iterator[None]:
-    # The demo's history should not print dozens of e-mails to the console.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        yield
 
 
 class _Lines:
@@ -149,9 +139,7 @@ def _commit(rng: random.Random, rel: Relationship, owner: User, due_in: int, don
 
 def create_stories(*, seed: int, programs: dict[str, Program], personas: dict[str, User]) -> int:
     """Create demo requests and relationships in every state; return how many relationships."""
-    rng = random.Random(seed * 7919)
-    with _quiet_mail():
-        return _stories(rng, programs, personas)
+    return _stories(random.Random(seed * 7919), programs, personas)
 
 
 def _ready(program: Program, **roles: bool) -> list[Enrollment]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from tandem.demo.generator import (
@@ -16,6 +17,8 @@ from tandem.demo.generator import (
     demo_data_delete,
     demo_data_exists,
 )
+
+QUIET_MAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -41,7 +44,9 @@ class Command(BaseCommand):
             return
         try:
             # One transaction, so that a refused creation does not leave the old data deleted.
-            with transaction.atomic():
+            # The demo's history would otherwise mail dozens of old updates to the console;
+            # the override also covers the e-mail tasks that run once the data is committed.
+            with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
                 if flush:
                     deleted = demo_data_delete()
                     self.stdout.write(f"Deleted earlier demo data ({deleted} accounts).")
