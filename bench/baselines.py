@@ -31,10 +31,12 @@ from tandem.matching.engine.features import Features
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
 Pairs = tuple[I64, I64]
 
 T = TypeVar("T")
-CHUNK = 1024
+# Rows per chunk: small enough for the temporaries to stay in reused memory.
+CHUNK = 128
 INELIGIBLE_COST = 1_000_000.0
 
 
@@ -68,25 +70,23 @@ def _mentee_matrix(f: Features) -> sp.csr_matrix:
     )
 
 
-def _bits(x: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    return np.bitwise_count(x).astype(np.float64)
+def _bits(x: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+    return np.bitwise_count(x).astype(np.float32)
 
 
-def score_chunk(f: Features, x: sp.csr_matrix, y: sp.csr_matrix, lo: int, hi: int) -> F64:
+def score_chunk(f: Features, x: sp.csr_matrix, y: sp.csr_matrix, lo: int, hi: int) -> F32:
     """Score mentees lo..hi against every mentor; -inf where a hard rule forbids the pair."""
     a = f.arrays
     me = slice(lo, hi)
-    w = a.me_w[me]
-    score = (x[lo:hi] @ y).toarray()
+    w = a.me_w[me].astype(np.float32)
+    score = (x[lo:hi] @ y).toarray().astype(np.float32)
     req = a.me_req[me][:, None]
-    attr = np.where(req != 0, _bits(req & a.mr_attr[None, :]) / np.maximum(_bits(req), 1), 0.0)
-    tz = a.tz_val[a.me_tz[me][:, None], a.mr_tz[None, :]]
+    attr = _bits(req & a.mr_attr[None, :]) / np.maximum(_bits(req), 1)
+    score += w[:, 2:3] * attr
+    score += w[:, 3:4] * a.tz_val.astype(np.float32)[a.me_tz[me][:, None], a.mr_tz[None, :]]
     modes_me = a.me_modes[me][:, None]
-    modes = np.where(
-        modes_me != 0, _bits(modes_me & a.mr_modes[None, :]) / np.maximum(_bits(modes_me), 1), 0.0
-    )
-    sen = a.sen_val[a.me_sen[me][:, None], a.mr_sen[None, :]]
-    score += w[:, 2:3] * attr + w[:, 3:4] * tz + w[:, 4:5] * modes + w[:, 5:6] * sen
+    score += w[:, 4:5] * (_bits(modes_me & a.mr_modes[None, :]) / np.maximum(_bits(modes_me), 1))
+    score += w[:, 5:6] * a.sen_val.astype(np.float32)[a.me_sen[me][:, None], a.mr_sen[None, :]]
     ok = a.tz_ok[a.me_tz[me][:, None], a.mr_tz[None, :]] & (a.capacity[None, :] > 0)
     me_in, me_out = a.me_tin[me][:, None], a.me_tout[me][:, None]
     ok &= ~((me_in <= a.mr_tin[None, :]) & (a.mr_tin[None, :] < me_out))
@@ -100,10 +100,11 @@ def score_chunk(f: Features, x: sp.csr_matrix, y: sp.csr_matrix, lo: int, hi: in
     for i in range(lo, hi):
         ok[i - lo, a.ex_idx[a.ex_ptr[i] : a.ex_ptr[i + 1]]] = False
     ok &= score >= a.min_score
-    return np.where(ok, score, -np.inf)
+    score[~ok] = -np.inf
+    return score
 
 
-def score_chunks(f: Features) -> Iterator[tuple[int, F64]]:
+def score_chunks(f: Features) -> Iterator[tuple[int, F32]]:
     """Yield (first mentee, score block) over all mentees."""
     x, y = _mentee_matrix(f), _mentor_matrix(f)
     n = f.n_mentees
@@ -115,8 +116,8 @@ def top_k_edges(f: Features, k: int, kr: int) -> tuple[I64, I64, F64]:
     """Top k mentors per mentee and top kr mentees per mentor, by argpartition."""
     n_mr = f.n_mentors
     mi, ri, ss = [], [], []
-    best_s = np.full((kr, n_mr), -np.inf)
-    best_m = np.full((kr, n_mr), -1, np.int64)
+    best_s = np.full((n_mr, kr), -np.inf)
+    best_m = np.full((n_mr, kr), -1, np.int64)
     for lo, block in score_chunks(f):
         kk = min(k, n_mr)
         top = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
@@ -125,18 +126,22 @@ def top_k_edges(f: Features, k: int, kr: int) -> tuple[I64, I64, F64]:
         mi.append((np.nonzero(keep)[0] + lo).astype(np.int64))
         ri.append(top[keep].astype(np.int64))
         ss.append(top_s[keep])
-        both_s = np.vstack([best_s, block])
-        both_m = np.vstack([best_m, np.arange(lo, lo + block.shape[0])[:, None].repeat(n_mr, 1)])
-        pick = np.argpartition(-both_s, kr - 1, axis=0)[:kr]
-        best_s = np.take_along_axis(both_s, pick, axis=0)
-        best_m = np.take_along_axis(both_m, pick, axis=0)
+        # Mentor side on the transposed block, so each partition runs along a row.
+        cols = np.ascontiguousarray(block.T)
+        kc = min(kr, cols.shape[1])
+        col_top = np.argpartition(-cols, kc - 1, axis=1)[:, :kc]
+        both_s = np.hstack([best_s, np.take_along_axis(cols, col_top, axis=1)])
+        both_m = np.hstack([best_m, col_top + lo])
+        pick = np.argpartition(-both_s, kr - 1, axis=1)[:, :kr]
+        best_s = np.take_along_axis(both_s, pick, axis=1)
+        best_m = np.take_along_axis(both_m, pick, axis=1)
     keep = np.isfinite(best_s)
     mi.append(best_m[keep])
-    ri.append(np.nonzero(keep)[1].astype(np.int64))
+    ri.append(np.nonzero(keep)[0].astype(np.int64))
     ss.append(best_s[keep])
     m, r, s = np.concatenate(mi), np.concatenate(ri), np.concatenate(ss)
     _, first = np.unique(m * n_mr + r, return_index=True)
-    return m[first], r[first], s[first]
+    return m[first], r[first], s[first].astype(np.float64)
 
 
 def min_cost_flow_pairs(f: Features, mi: I64, ri: I64, s: F64) -> Pairs:

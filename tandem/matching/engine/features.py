@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -103,7 +103,6 @@ class Features:
     mentors: tuple[Mentor, ...]
     topics: tuple[Topic, ...]
     lexical: LexicalSpace
-    departments: tuple[str, ...]
     mentee_index: dict[int, int]
     mentor_index: dict[int, int]
     topic_names: dict[int, str]
@@ -295,6 +294,89 @@ def _text_features(
     return sp.csr_matrix(focus), sp.csr_matrix(expertise / 3.0), lexical
 
 
+def _person_fields(
+    instance: Instance, policy: Policy, mentees: tuple[Mentee, ...], mentors: tuple[Mentor, ...]
+) -> dict[str, Any]:
+    """Code everyone's reporting line, department, languages, modes, zone and level."""
+    rules = policy.rules
+    n_me = len(mentees)
+    people: list[Mentee | Mentor] = [*mentees, *mentors]
+    hierarchy = Hierarchy.build(instance.managers, (p.person for p in people))
+    me_node = hierarchy.nodes([p.person for p in mentees])
+    mr_node = hierarchy.nodes([p.person for p in mentors])
+    dept, _ = _codes([p.department for p in people])
+    loc, _ = _codes([p.location for p in people])
+    vocab: dict[str, dict[str, int]] = {"languages": {}, "attributes": {}, "meeting modes": {}}
+    asked = [m.requested_attributes for m in mentees]
+    fields: dict[str, Any] = {
+        "me_tin": hierarchy.tin[me_node],
+        "me_tout": hierarchy.tout[me_node],
+        "mr_tin": hierarchy.tin[mr_node],
+        "mr_tout": hierarchy.tout[mr_node],
+        "me_dept": dept[:n_me],
+        "mr_dept": dept[n_me:],
+        "me_loc": loc[:n_me],
+        "mr_loc": loc[n_me:],
+        "me_lang": _masks([m.languages for m in mentees], vocab["languages"], "languages"),
+        "mr_lang": _masks([r.languages for r in mentors], vocab["languages"], "languages"),
+        "me_req": _masks(asked, vocab["attributes"], "attributes"),
+        "mr_attr": _masks([r.attributes for r in mentors], vocab["attributes"], "attributes"),
+        "me_modes": _masks([m.modes for m in mentees], vocab["meeting modes"], "meeting modes"),
+        "mr_modes": _masks([r.modes for r in mentors], vocab["meeting modes"], "meeting modes"),
+        "wanted": np.array([max(m.mentors_wanted, 0) for m in mentees], np.int64),
+        "capacity": np.array([max(r.capacity, 0) for r in mentors], np.int64),
+    }
+    mode_masks, mr_mode = np.unique(fields["mr_modes"], return_inverse=True)
+    fields["mode_masks"], fields["mr_mode"] = mode_masks, mr_mode.astype(np.int64).reshape(-1)
+    zones = _time_zones(mentees, mentors, rules.max_utc_gap_hours)
+    fields["me_tz"], fields["mr_tz"], fields["tz_val"], fields["tz_ok"] = zones
+    levels = _seniority(mentees, mentors, policy.ideal_seniority_gap)
+    fields["me_sen"], fields["mr_sen"], fields["sen_val"] = levels
+    languages = fields["mr_lang"] if rules.same_language else 0 * fields["mr_lang"]
+    fields["seg_ptr"], fields["seg_tz"], fields["seg_lang"] = _segments(zones[1], languages)
+    return fields
+
+
+def _score_fields(
+    policy: Policy,
+    text: tuple[sp.csr_matrix, sp.csr_matrix, LexicalSpace],
+    people: dict[str, Any],
+    dense_share: int,
+) -> dict[str, Any]:
+    """Weight each mentee's components and lay out the sparse part of the score."""
+    focus, expertise, lexical = text
+    has_focus = np.diff(focus.indptr) > 0
+    applies = [
+        has_focus,
+        np.diff(lexical.goals.indptr) > 0,
+        people["me_req"] != 0,
+        np.ones(focus.shape[0], np.bool_),
+        people["me_modes"] != 0,
+        people["me_sen"] > 0,
+    ]
+    weights = _weights(policy, applies)
+    rows = sp.hstack(
+        [sp.diags(weights[:, 0]) @ focus, sp.diags(weights[:, 1]) @ lexical.goals], format="csr"
+    )
+    rows.sort_indices()
+    dense_row, dense, pptr, pidx, pval = _mentor_columns(
+        expertise, lexical.mentor_docs, expertise.shape[0], dense_share
+    )
+    return {
+        "me_w": weights,
+        "me_has_focus": has_focus,
+        "fptr": rows.indptr.astype(np.int64),
+        "fidx": rows.indices.astype(np.int64),
+        "fval": rows.data.astype(np.float32),
+        "n_topics": focus.shape[1],
+        "dense_row": dense_row,
+        "dense": dense,
+        "pptr": pptr,
+        "pidx": pidx,
+        "pval": pval,
+    }
+
+
 def build_features(
     instance: Instance,
     policy: Policy,
@@ -306,97 +388,23 @@ def build_features(
     """Compile ``instance`` under ``policy``; ``seed`` fixes tie-breaking ranks."""
     rules = policy.rules
     mentees = tuple(instance.mentees)
-    mentors = tuple(
-        instance.mentors[i] for i in _mentor_order(instance.mentors, rules.same_language)
-    )
-    n_me, n_mr = len(mentees), len(mentors)
+    order = _mentor_order(instance.mentors, rules.same_language)
+    mentors = tuple(instance.mentors[i] for i in order)
     mentee_index = {p.key: i for i, p in enumerate(mentees)}
     mentor_index = {p.key: i for i, p in enumerate(mentors)}
-    if len(mentee_index) != n_me or len(mentor_index) != n_mr:
+    if len(mentee_index) != len(mentees) or len(mentor_index) != len(mentors):
         raise ValueError("Mentee keys and mentor keys must each be unique.")
     topics, position = _topic_list(instance)
-    people: list[Mentee | Mentor] = [*mentees, *mentors]
-    hierarchy = Hierarchy.build(instance.managers, (p.person for p in people))
-    me_node = hierarchy.nodes([p.person for p in mentees])
-    mr_node = hierarchy.nodes([p.person for p in mentors])
-    focus, expertise, lexical = _text_features(mentees, mentors, topics, position)
-
-    dept_codes, departments = _codes([p.department for p in people])
-    loc_codes, _ = _codes([p.location for p in people])
-    vocab: dict[str, dict[str, int]] = {"languages": {}, "attributes": {}, "meeting modes": {}}
-    me_lang = _masks([m.languages for m in mentees], vocab["languages"], "languages")
-    mr_lang = _masks([r.languages for r in mentors], vocab["languages"], "languages")
-    me_req = _masks([m.requested_attributes for m in mentees], vocab["attributes"], "attributes")
-    mr_attr = _masks([r.attributes for r in mentors], vocab["attributes"], "attributes")
-    me_modes = _masks([m.modes for m in mentees], vocab["meeting modes"], "meeting modes")
-    mr_modes = _masks([r.modes for r in mentors], vocab["meeting modes"], "meeting modes")
-    mode_masks, mr_mode = np.unique(mr_modes, return_inverse=True)
-    mr_mode = mr_mode.astype(np.int64).reshape(-1)
-    me_tz, mr_tz, tz_val, tz_ok = _time_zones(mentees, mentors, rules.max_utc_gap_hours)
-    me_sen, mr_sen, sen_val = _seniority(mentees, mentors, policy.ideal_seniority_gap)
-    seg_ptr, seg_tz, seg_lang = _segments(mr_tz, mr_lang if rules.same_language else 0 * mr_lang)
-
-    has_focus = np.diff(focus.indptr) > 0
-    has = [
-        has_focus,
-        np.diff(lexical.goals.indptr) > 0,
-        me_req != 0,
-        np.ones(n_me, np.bool_),
-        me_modes != 0,
-        me_sen > 0,
-    ]
-    weights = _weights(policy, has)
-    mentee_features = sp.hstack(
-        [sp.diags(weights[:, 0]) @ focus, sp.diags(weights[:, 1]) @ lexical.goals], format="csr"
-    )
-    mentee_features.sort_indices()
-    dense_row, dense, pptr, pidx, pval = _mentor_columns(
-        expertise, lexical.mentor_docs, n_mr, dense_share
-    )
-    ex_ptr, ex_idx = _exclusions(policy, excluded_pairs, n_me, mentee_index, mentor_index)
+    lexical_text = _text_features(mentees, mentors, topics, position)
+    people = _person_fields(instance, policy, mentees, mentors)
+    scores = _score_fields(policy, lexical_text, people, dense_share)
+    ex_ptr, ex_idx = _exclusions(policy, excluded_pairs, len(mentees), mentee_index, mentor_index)
     rng = np.random.default_rng(seed)
     arrays = Arrays(
-        me_tin=hierarchy.tin[me_node],
-        me_tout=hierarchy.tout[me_node],
-        me_dept=dept_codes[:n_me],
-        me_lang=me_lang,
-        me_loc=loc_codes[:n_me],
-        me_tz=me_tz,
-        me_modes=me_modes,
-        me_req=me_req,
-        me_sen=me_sen,
-        me_w=weights,
-        me_has_focus=has_focus,
-        me_rank=rng.permutation(n_me).astype(np.int64),
-        wanted=np.array([max(m.mentors_wanted, 0) for m in mentees], np.int64),
-        fptr=mentee_features.indptr.astype(np.int64),
-        fidx=mentee_features.indices.astype(np.int64),
-        fval=mentee_features.data.astype(np.float32),
-        n_topics=len(topics),
-        mr_tin=hierarchy.tin[mr_node],
-        mr_tout=hierarchy.tout[mr_node],
-        mr_dept=dept_codes[n_me:],
-        mr_lang=mr_lang,
-        mr_loc=loc_codes[n_me:],
-        mr_tz=mr_tz,
-        mr_modes=mr_modes,
-        mr_mode=mr_mode,
-        mode_masks=mode_masks,
-        mr_attr=mr_attr,
-        mr_sen=mr_sen,
-        mr_rank=rng.permutation(n_mr).astype(np.int64),
-        capacity=np.array([max(r.capacity, 0) for r in mentors], np.int64),
-        seg_ptr=seg_ptr,
-        seg_tz=seg_tz,
-        seg_lang=seg_lang,
-        dense_row=dense_row,
-        dense=dense,
-        pptr=pptr,
-        pidx=pidx,
-        pval=pval,
-        tz_val=tz_val,
-        tz_ok=tz_ok,
-        sen_val=sen_val,
+        **people,
+        **scores,
+        me_rank=rng.permutation(len(mentees)).astype(np.int64),
+        mr_rank=rng.permutation(len(mentors)).astype(np.int64),
         ex_ptr=ex_ptr,
         ex_idx=ex_idx,
         rule_dept=rules.not_same_department,
@@ -414,8 +422,7 @@ def build_features(
         mentees=mentees,
         mentors=mentors,
         topics=topics,
-        lexical=lexical,
-        departments=tuple(str(d) for d in departments),
+        lexical=lexical_text[2],
         mentee_index=mentee_index,
         mentor_index=mentor_index,
         topic_names={t.id: t.name for t in topics},

@@ -135,3 +135,18 @@ def test_quality_report_has_fairness_rows_only_for_groups_of_five():
     assert [(r.dimension, r.group) for r in report.fairness] == [("department", "Ops")]
     assert report.mentees_matched == 6
     assert report.to_dict()["matched_share"] == 0.75
+
+
+def test_nobody_is_matched_within_a_deep_reporting_line():
+    depth = 3000
+    managers = {p: p - 1 for p in range(2, depth + 1)}
+    managers.update({depth + j: 1 for j in range(1, 4)})  # three reports of the top, aside
+    mentees = [Mentee(**_person(p, p, focus={1: 3})) for p in range(2, depth + 1, 300)]
+    mentors = [
+        Mentor(**_person(10_000 + p, p, expertise={1: 3}, capacity=5))
+        for p in [*range(1, depth + 1, 250), depth + 1, depth + 2, depth + 3]
+    ]
+    result = run_matching(Instance(mentees, mentors, TOPICS, managers), solver="stable")
+    assert result.pairs
+    assert all(p.mentor - 10_000 > depth for p in result.pairs)
+    assert {u.code for u in result.unmatched} <= {"mentors_at_capacity"}
