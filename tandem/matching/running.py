@@ -1,6 +1,7 @@
 """Run the engine for a round: load from the database, solve, store pairs and the report."""
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from tandem.matching.engine import (
     MatchResult,
     SolverError,
     run_matching,
+    tradeoff,
 )
 from tandem.matching.loading import load_instance, load_policy
 from tandem.matching.models import MatchingRound, RoundPair
@@ -66,7 +68,14 @@ def round_run(*, round_id: int) -> str:
             status=MatchingRound.Status.FAILED, error=str(error), finished_at=timezone.now()
         )
         return MatchingRound.Status.FAILED
-    _store(matching_round, result)
+    comparison = None
+    if matching_round.solver == MatchingRound.Solver.STABLE:
+        # Show the admin what stability costs: the same instance solved for the best total.
+        optimal = run_matching(
+            instance, policy, solver="optimal", seed=matching_round.seed, locked_pairs=locked
+        )
+        comparison = asdict(tradeoff(result.quality, optimal.quality))
+    _store(matching_round, result, comparison)
     return MatchingRound.Status.READY
 
 
@@ -87,7 +96,9 @@ def _focus_of(mentee: Enrollment, mentor: Enrollment) -> int:
 
 
 @transaction.atomic
-def _store(matching_round: MatchingRound, result: MatchResult) -> None:
+def _store(
+    matching_round: MatchingRound, result: MatchResult, comparison: dict[str, Any] | None
+) -> None:
     ids = {p.mentee for p in result.pairs} | {p.mentor for p in result.pairs}
     people = Enrollment.objects.prefetch_related("topics").in_bulk(ids)
     matching_round.pairs.all().delete()
@@ -116,6 +127,7 @@ def _store(matching_round: MatchingRound, result: MatchResult) -> None:
         for u in result.unmatched
     ]
     report["timings"] = dict(result.timings)
+    report["tradeoff"] = comparison
     matching_round.report = report
     matching_round.status = MatchingRound.Status.READY
     matching_round.progress = 100

@@ -133,3 +133,25 @@ def test_the_review_page_query_count_does_not_grow_with_pairs(
     with CaptureQueriesContext(connection) as fewer:
         client.get(url)
     assert len(few) == len(fewer)
+
+
+def test_a_stable_round_shows_what_stability_costs(
+    cohort: World, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.round_create(
+            program=cohort.program,
+            by=cohort.admin,
+            name="Stable",
+            solver="stable",
+            participation_first=False,
+            weights=services.DEFAULT_WEIGHTS,
+            rules={},
+        )
+        services.round_start(matching_round=created)
+    created.refresh_from_db()
+    comparison = created.report["tradeoff"]
+    assert 0 < comparison["total_ratio"] <= 1
+    assert comparison["stable_blocking_pairs"] == 0
+    page = client_for(cohort.admin).get(reverse("matching:round", args=[created.pk]))
+    assert "of its total fit" in page.content.decode()
