@@ -84,11 +84,6 @@ def organization_create(
     return organization
 
 
-def department_get_or_create(*, organization: Organization, name: str) -> Department:
-    department, _ = Department.objects.get_or_create(organization=organization, name=name.strip())
-    return department
-
-
 def membership_check_manager(*, membership: Membership, manager: Membership | None) -> None:
     """Refuse a manager from another organization, oneself, or one that closes a loop."""
     if manager is None:
