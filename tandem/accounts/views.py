@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from tandem.accounts import services
 from tandem.accounts.forms import InvitationAcceptForm, LoginForm, SignupForm
 from tandem.accounts.models import User
-from tandem.core.access import invitation_get_by_token
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
+from tandem.policy.access import invitation_get_by_token
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:

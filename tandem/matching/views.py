@@ -4,13 +4,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.access import program_get_for_admin, round_get_for_admin
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.matching import services
 from tandem.matching.forms import RoundForm
 from tandem.matching.models import MatchingRound
+from tandem.policy.access import program_get_for_admin, round_get_for_admin
 from tandem.programs.models import Enrollment
 
 SORTS = {

@@ -1,4 +1,4 @@
-"""Reads for program pages; objects come from the access policy in tandem.core.access."""
+"""Reads for program pages; objects come from the access policy in tandem.policy.access."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tandem.accounts.models import User
-from tandem.core.access import programs_administered_by, programs_visible_to
+from tandem.policy.access import programs_administered_by, programs_visible_to
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 
 

@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from tandem.accounts import time_zones
 from tandem.accounts.models import Membership, Organization, User
 from tandem.accounts.services import invitation_create
-from tandem.core.access import programs_visible_to
 from tandem.core.errors import DomainError
+from tandem.policy.access import programs_visible_to
 from tandem.programs.models import (
     Cadence,
     Enrollment,

@@ -7,7 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from tandem.core.access import (
+from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.policy.access import (
     enrollment_get_for_user,
     enrollment_get_own,
     organization_get_for_admin,
@@ -17,9 +20,6 @@ from tandem.core.access import (
     topic_get_for_admin,
     user_administers_program,
 )
-from tandem.core.errors import DomainError, NotFound
-from tandem.core.forms import posted, run_service
-from tandem.core.http import AuthenticatedHttpRequest
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
     GoalsForm,

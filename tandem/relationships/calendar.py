@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from tandem.accounts.models import User
-from tandem.core.access import relationships_of
+from tandem.policy.access import relationships_of
 from tandem.relationships.models import CalendarFeed, Meeting, Relationship
 
 FEED_HISTORY = datetime.timedelta(days=90)

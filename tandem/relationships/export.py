@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Q
 
 from tandem.accounts.models import User
-from tandem.core.access import relationships_of
 from tandem.notifications.models import Notification
+from tandem.policy.access import relationships_of
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import (
     Agreement,

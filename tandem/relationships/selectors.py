@@ -1,4 +1,4 @@
-"""Reads for relationship pages; objects come from the access policy in tandem.core.access."""
+"""Reads for relationship pages; objects come from the access policy in tandem.policy.access."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -7,8 +7,8 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, User
-from tandem.core.access import relationships_of
 from tandem.matching.recommend import mentor_fits
+from tandem.policy.access import relationships_of
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     CheckIn,

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.models import Membership, Organization, User
-from tandem.core.access import programs_visible_to
 from tandem.demo import agency
 from tandem.demo.generator import DEMO_PASSWORD
 from tandem.demo.topic_texts import TOPIC_TEXTS
+from tandem.policy.access import programs_visible_to
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 from tandem.programs.services import profile_missing_fields
 from tandem.programs.vocabulary import DEFAULT_TOPICS

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.core.access import user_administers_program
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
+from tandem.policy.access import user_administers_program
 from tandem.relationships.models import (
     Concern,
     JournalEntry,

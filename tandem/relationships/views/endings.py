@@ -6,16 +6,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.access import (
+from tandem.core.errors import DomainError
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.policy.access import (
     concern_get_for_user,
     program_get_for_admin,
     relationship_get_for_admin,
     relationship_get_for_user,
     user_administers_program,
 )
-from tandem.core.errors import DomainError
-from tandem.core.forms import posted, run_service
-from tandem.core.http import AuthenticatedHttpRequest
 from tandem.relationships import selectors, services
 from tandem.relationships.forms import (
     CloseForm,

@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from tandem.core.access import (
-    journal_entry_get_for_author,
-)
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.policy.access import (
+    journal_entry_get_for_author,
+)
 from tandem.relationships import selectors, services
 from tandem.relationships.export import personal_export
 from tandem.relationships.forms import (

@@ -6,16 +6,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.access import (
+from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.policy.access import (
     enrollment_get_for_user,
     enrollment_get_own,
     program_get_for_user,
     proposal_get_for_user,
     request_get_for_user,
 )
-from tandem.core.errors import DomainError, NotFound
-from tandem.core.forms import posted, run_service
-from tandem.core.http import AuthenticatedHttpRequest
 from tandem.programs.models import Enrollment, MeetingMode
 from tandem.relationships import selectors, services
 from tandem.relationships.forms import ProposalAnswerForm, ReplyForm, RequestForm

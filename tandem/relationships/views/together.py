@@ -8,16 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.core.access import (
+from tandem.core.errors import DomainError
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.policy.access import (
     agreement_get_for_user,
     calendar_feed_get_by_token,
     commitment_get_for_user,
     meeting_get_for_user,
     relationship_get_for_user,
 )
-from tandem.core.errors import DomainError
-from tandem.core.forms import posted, run_service
-from tandem.core.http import AuthenticatedHttpRequest
 from tandem.relationships import calendar, selectors, services
 from tandem.relationships.forms import (
     AgreementForm,

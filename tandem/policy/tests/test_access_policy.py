@@ -5,14 +5,14 @@ import re
 import pytest
 
 from tandem.accounts.models import Membership
-from tandem.core.access import (
+from tandem.core.errors import NotFound
+from tandem.policy.access import (
     enrollment_get_for_user,
     membership_get_for_user,
     program_get_for_admin,
     program_get_for_user,
     programs_visible_to,
 )
-from tandem.core.errors import NotFound
 from tandem.programs.models import Program
 from tandem.testing.factories import (
     MembershipFactory,
