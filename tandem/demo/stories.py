@@ -19,7 +19,7 @@ from tandem.relationships.models import (
     MentorshipRequest,
     Relationship,
 )
-from tandem.relationships.services.capacity import places_left
+from tandem.policy.eligibility import places_left
 
 OPENINGS = (
     "Hello {mentor}, I read your profile and your note on why you mentor stayed with me. ",
@@ -84,9 +84,10 @@ def _move_back(relationship: Relationship, days: int) -> None:
     relationship.refresh_from_db()
 
 
-def _request(rng: random.Random, mentee: Enrollment, mentor: Enrollment) -> MentorshipRequest:
-    focus = mentee.topics.filter(kind="focus").select_related("topic").first()
-    assert focus is not None
+def _request(
+    rng: random.Random, mentee: Enrollment, mentor: Enrollment, *, nth_focus: int = 0
+) -> MentorshipRequest:
+    focus = mentee.topics.filter(kind="focus").select_related("topic")[nth_focus]
     message = rng.choice(OPENINGS).format(
         mentor=mentor.user.display_name, mentee=mentee.user.display_name
     )
@@ -192,8 +193,8 @@ def _stories(rng: random.Random, programs: dict[str, Program], personas: dict[st
     pool = [m for m in others if lines.apart(linh, m)]
     if pool:
         second = linh.topics.filter(kind="focus").count() > 1
-        if second:
-            _request(rng, linh, pool[0])
+        if second:  # each mentor helps with a different focus
+            _request(rng, linh, pool[0], nth_focus=1)
     waiting = [m for m in mentees if m is not linh and lines.apart(m, rosa)]
     if waiting:
         _request(rng, waiting[0], rosa)

@@ -2,19 +2,15 @@
 
 import datetime
 import zoneinfo
-from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
-from tandem.accounts.models import Membership
 from tandem.matching.engine import Instance, Mentee, Mentor, Policy, Rules, Topic, Weights
+from tandem.policy.eligibility import managers_of, pairs_kept_apart, round_people
 from tandem.programs.models import Enrollment, MeetingMode, Program
 from tandem.programs.models import Topic as TopicRow
-from tandem.relationships.models import MatchExclusion, Proposal, Relationship
-
-OPEN = Relationship.HOLDS_CAPACITY
 
 
 def _offset(zone: str, now: datetime.datetime) -> float:
@@ -25,50 +21,35 @@ def _offset(zone: str, now: datetime.datetime) -> float:
     return delta.total_seconds() / 3600 if delta else 0.0
 
 
-def _ready(program: Program) -> "Iterable[Enrollment]":
-    return (
-        Enrollment.objects.filter(
-            program=program, status=Enrollment.Status.ACTIVE, profile_completed_at__isnull=False
-        )
-        .select_related("membership__department")
-        .prefetch_related("topics")
-        .order_by("pk")
-    )
-
-
 def load_instance(program: Program, *, now: datetime.datetime | None = None) -> Instance:
-    """Return everyone who can be matched in this program now, as the engine sees them."""
+    """Return everyone who can be matched in this program now, as the engine sees them.
+
+    Who is in, how many places each has left and which focuses a mentee still needs a
+    mentor for all come from the pairing policy (tandem.policy.eligibility).
+    """
     now = now or timezone.now()
-    peer = program.format == Program.Format.PEER
-    enrollments = list(_ready(program))
-    held = dict(
-        Relationship.objects.filter(program=program, status__in=OPEN)
-        .values("mentor_id")
-        .annotate(n=Count("id"))
-        .values_list("mentor_id", "n")
+    people = round_people(program)
+    ids = set(people.seekers) | set(people.givers)
+    topics = (
+        Enrollment.objects.select_related("membership__department")
+        .prefetch_related("topics")
+        .in_bulk(ids)
     )
-    open_as_mentee = dict(
-        Relationship.objects.filter(program=program, status__in=OPEN)
-        .values("mentee_id")
-        .annotate(n=Count("id"))
-        .values_list("mentee_id", "n")
-    )
-    # Proposals still waiting for answers hold a place on both sides.
-    waiting = Proposal.objects.filter(program=program, status=Proposal.Status.PENDING)
-    for side, counts in (("mentor_id", held), ("mentee_id", open_as_mentee)):
-        for key, n in waiting.values(side).annotate(n=Count("id")).values_list(side, "n"):
-            counts[key] = counts.get(key, 0) + n
     mentees, mentors = [], []
-    for e in enrollments:
-        if e.is_mentee or peer:
-            wanted = e.mentors_wanted - open_as_mentee.get(e.pk, 0)
-            if wanted > 0:
-                mentees.append(mentee_row(e, wanted=wanted, now=now))
-        if (e.is_mentor or e.is_coach or peer) and e.accepting_now:
-            places = e.capacity - held.get(e.pk, 0)
-            if places > 0:
-                mentors.append(mentor_row(e, places=places, now=now))
-    return instance_for(program, mentees, mentors)
+    for pk, wanted in people.wanted.items():
+        row = mentee_row(topics[pk], wanted=wanted, now=now)
+        if not program.is_peer:
+            # Each mentor helps with a different focus: drop the focuses already covered,
+            # and want no more mentors than focuses remain.
+            taken = people.focuses_taken.get(pk, set())
+            focus = {t: level for t, level in row.focus.items() if t not in taken}
+            if not focus:
+                continue
+            row = replace(row, focus=focus, mentors_wanted=min(wanted, len(focus)))
+        mentees.append(row)
+    for pk, places in people.places.items():
+        mentors.append(mentor_row(topics[pk], places=places, now=now))
+    return instance_for(program, mentees, mentors, managers=people.managers)
 
 
 def _common(e: Enrollment, now: datetime.datetime) -> dict[str, Any]:
@@ -108,7 +89,13 @@ def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
     )
 
 
-def instance_for(program: Program, mentees: list[Mentee], mentors: list[Mentor]) -> Instance:
+def instance_for(
+    program: Program,
+    mentees: list[Mentee],
+    mentors: list[Mentor],
+    *,
+    managers: dict[int, int] | None = None,
+) -> Instance:
     """Wrap people in an instance with the program's vocabulary and reporting lines."""
     return Instance(
         mentees=mentees,
@@ -117,19 +104,9 @@ def instance_for(program: Program, mentees: list[Mentee], mentors: list[Mentor])
             Topic(id=t.pk, name=t.name, synonyms=tuple(t.synonyms))
             for t in TopicRow.objects.filter(organization_id=program.organization_id)
         ],
-        managers=_managers(program),
+        managers=managers if managers is not None else managers_of(program),
         labels={mode.value: mode.label.lower() for mode in MeetingMode},
     )
-
-
-def _managers(program: Program) -> dict[int, int]:
-    orgs = [program.organization_id, *program.partner_organizations.values_list("pk", flat=True)]
-    return {
-        member: manager
-        for member, manager in Membership.objects.filter(
-            organization_id__in=orgs, manager__isnull=False
-        ).values_list("pk", "manager_id")
-    }
 
 
 def load_policy(
@@ -140,20 +117,9 @@ def load_policy(
     participation_first: bool,
 ) -> Policy:
     """Build the engine's policy from a round's settings and the program's history."""
-    excluded = set(
-        MatchExclusion.objects.filter(mentee__program=program).values_list("mentee_id", "mentor_id")
-    )
-    failed = set(
-        Relationship.objects.filter(
-            program=program, close_reason=Relationship.CloseReason.NOT_A_FIT
-        ).values_list("mentee_id", "mentor_id")
-    )
-    # Pairs already working together are not proposed again.
-    current = set(
-        Relationship.objects.filter(program=program, status__in=OPEN).values_list(
-            "mentee_id", "mentor_id"
-        )
-    )
+    # Failed matches, "do not match" and pairs already together or waiting: the same
+    # pairs the policy refuses one by one.
+    apart = pairs_kept_apart(program)
     gap = rules.get("max_utc_gap_hours")
     return Policy(
         weights=Weights(
@@ -164,8 +130,7 @@ def load_policy(
             same_language=bool(rules.get("same_language")),
             same_location=bool(rules.get("same_location")),
             max_utc_gap_hours=float(gap) if isinstance(gap, int | float) else None,
-            do_not_match=frozenset(excluded | current),
-            failed_pairs=frozenset(failed),
+            do_not_match=frozenset(apart),
         ),
         participation_first=participation_first,
     )

@@ -6,9 +6,13 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.matching.models import MatchingRound, RoundPair
+from tandem.policy.eligibility import (
+    lock_people,
+    mentors_still_wanted,
+    pair_refusal,
+    places_left,
+)
 from tandem.programs.models import Enrollment, Program
-from tandem.relationships.models import Relationship
-from tandem.relationships.selectors import reporting_line
 from tandem.relationships.services import proposal_create
 
 DEFAULT_WEIGHTS = {
@@ -109,10 +113,50 @@ def pair_remove(*, matching_round: MatchingRound, pair_id: int) -> None:
     _pair_for(matching_round, pair_id).delete()
 
 
+def _check_round_pair(
+    matching_round: MatchingRound, pair: RoundPair, mentee: Enrollment, mentor: Enrollment
+) -> None:
+    """Refuse a pair the pairing policy refuses, or that overfills someone in this round."""
+    people = lock_people([mentee, mentor])
+    mentee, mentor = people[mentee.pk], people[mentor.pk]
+    refusal = pair_refusal(seeker=mentee, giver=mentor, focus=pair.focus)
+    if refusal is not None:
+        raise DomainError(refusal.message, field="mentor")
+    others = matching_round.pairs.exclude(pk=pair.pk)
+    in_round = others.filter(mentor=mentor).count()
+    if matching_round.program.is_peer:
+        in_round += others.filter(mentee=mentor).count()
+    if places_left(mentor) - in_round <= 0:
+        raise DomainError(
+            f"{mentor.user.display_name} has no free place left in this round.", field="mentor"
+        )
+    wanted = others.filter(mentee=mentee).count()
+    if matching_round.program.is_peer:
+        wanted += others.filter(mentor=mentee).count()
+    if mentors_still_wanted(mentee) - wanted <= 0:
+        raise DomainError(
+            f"{mentee.user.display_name} already has as many matches in this round as they want.",
+            field="mentor",
+        )
+    if others.filter(mentee=mentee, focus=pair.focus).exists():
+        raise DomainError(
+            f"{mentee.user.display_name} already has a mentor for {pair.focus} in this round.",
+            field="mentor",
+        )
+    if (
+        others.filter(mentee=mentee, mentor=mentor).exists()
+        or others.filter(mentee=mentor, mentor=mentee).exists()
+    ):
+        raise DomainError("That pair is already in the round.", field="mentor")
+
+
 @transaction.atomic
 def pair_lock(*, matching_round: MatchingRound, pair_id: int, locked: bool) -> RoundPair:
     """Keep a pair as it is the next time the round runs, or release it."""
     pair = _pair_for(matching_round, pair_id)
+    if locked:
+        # A locked pair is kept whatever the engine finds, so it must still be allowed.
+        _check_round_pair(matching_round, pair, pair.mentee, pair.mentor)
     pair.locked = locked
     pair.save(update_fields=["locked"])
     return pair
@@ -122,20 +166,11 @@ def pair_lock(*, matching_round: MatchingRound, pair_id: int, locked: bool) -> R
 def pair_swap_mentor(
     *, matching_round: MatchingRound, pair_id: int, mentor: Enrollment
 ) -> RoundPair:
-    """Give a mentee another mentor by hand; the hard rules still hold."""
+    """Give a mentee another mentor by hand; the pairing policy still holds."""
     pair = _pair_for(matching_round, pair_id)
-    if mentor.program_id != matching_round.program_id or not mentor.accepting_now:
-        raise DomainError("Choose a mentor of this program who is accepting now.")
-    if mentor.user_id == pair.mentee.user_id:
-        raise DomainError("Nobody can mentor themselves.")
-    if mentor.membership_id in reporting_line(pair.mentee.membership):
-        raise DomainError("That mentor is in the mentee's reporting line.")
-    taken = matching_round.pairs.filter(mentor=mentor).exclude(pk=pair.pk).count()
-    held = Relationship.objects.filter(mentor=mentor, status__in=Relationship.HOLDS_CAPACITY)
-    if taken + held.count() >= mentor.capacity:
-        raise DomainError(f"{mentor.user.full_name} has no free place in this round.")
-    if matching_round.pairs.filter(mentor=mentor, mentee=pair.mentee).exists():
-        raise DomainError("That pair is already in the round.")
+    if mentor.program_id != matching_round.program_id:
+        raise DomainError("Choose a mentor of this program.", field="mentor")
+    _check_round_pair(matching_round, pair, pair.mentee, mentor)
     pair.mentor = mentor
     pair.reasons = ["Chosen by the program admins"]
     pair.components = {}
@@ -146,21 +181,40 @@ def pair_swap_mentor(
 
 @transaction.atomic
 def round_publish(*, matching_round: MatchingRound) -> int:
-    """Turn every pair into a proposal both people must accept; return how many."""
+    """Turn every pair into a proposal both people must accept; return how many.
+
+    All or nothing: if the pairing policy now refuses any pair (someone filled their
+    places or left since the round ran), nothing is published and the admin is told which
+    pairs to remove or re-run.
+    """
     matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
     if matching_round.status != MatchingRound.Status.READY:
         raise DomainError("Only a round that is ready for review can be published.")
     pairs = list(matching_round.pairs.select_related("mentee__user", "mentor__user", "focus"))
     if not pairs:
         raise DomainError("This round has no pairs to publish.")
+    lock_people([p.mentee for p in pairs] + [p.mentor for p in pairs])
+    refused = []
     for pair in pairs:
-        proposal_create(
-            program=matching_round.program,
-            mentor=pair.mentor,
-            mentee=pair.mentee,
-            focus=pair.focus,
-            score=pair.score,
-            reasons=pair.reasons,
+        try:
+            proposal_create(
+                program=matching_round.program,
+                mentor=pair.mentor,
+                mentee=pair.mentee,
+                focus=pair.focus,
+                score=pair.score,
+                reasons=pair.reasons,
+            )
+        except DomainError as error:
+            refused.append(
+                f"{pair.mentee.user.full_name} with {pair.mentor.user.full_name}: {error.message}"
+            )
+    if refused:
+        shown = " ".join(refused[:3])
+        more = f" And {len(refused) - 3} more." if len(refused) > 3 else ""
+        raise DomainError(
+            f"Nothing was published: {len(refused)} pair{'s' if len(refused) > 1 else ''} can no "
+            f"longer be proposed. {shown}{more} Remove them or run the round again."
         )
     matching_round.status = MatchingRound.Status.PUBLISHED
     matching_round.published_at = timezone.now()

@@ -88,6 +88,35 @@ def programs_visible_to(user: User) -> QuerySet[Program]:
     return Program.objects.filter(Exists(Program.objects.filter(visible, pk=OuterRef("pk"))))
 
 
+def users_admitted_to(program: Program) -> QuerySet[User]:
+    """Return the people the program's audience admits now (not its admins as such)."""
+    org = program.organization_id
+    members = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    if program.audience == Program.Audience.ORGANIZATION:
+        admitted = Q(memberships__in=members.filter(organization_id=org))
+    elif program.audience == Program.Audience.PARTNERS:
+        # Listed on the program, and the partnership between the organizations stands.
+        partners = program.partner_organizations.filter(partners=org)
+        admitted = Q(memberships__in=members.filter(organization_id=org)) | Q(
+            memberships__in=members.filter(organization__in=partners)
+        )
+    elif program.audience == Program.Audience.ALUMNI:
+        admitted = Q(
+            memberships__in=Membership.objects.filter(
+                organization_id=org, status=Membership.Status.ALUMNI
+            )
+        )
+    else:
+        admitted = Q(pk__in=[])
+    # An accepted invitation to the program admits its holder whatever the audience.
+    admitted |= Q(
+        pk__in=Invitation.objects.filter(program=program, accepted_at__isnull=False).values(
+            "accepted_by"
+        )
+    )
+    return User.objects.filter(Exists(User.objects.filter(admitted, pk=OuterRef("pk"))))
+
+
 def program_get_for_user(*, user: User, program_id: int) -> Program:
     """Return the program if this person may see it; otherwise raise NotFound."""
     try:

@@ -3,17 +3,17 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tandem.accounts.models import Membership, User
+from tandem.accounts.models import User
 from tandem.matching.recommend import mentor_fits
 from tandem.policy.access import relationships_of
+from tandem.policy.eligibility import givers_for
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     CheckIn,
     Concern,
-    MatchExclusion,
     MentorshipRequest,
     Proposal,
     Relationship,
@@ -44,34 +44,6 @@ def my_proposals(*, user: User) -> QuerySet[Proposal]:
     )
 
 
-def reporting_line(membership: Membership | None) -> set[int]:
-    """Return the membership ids above and below this person in the reporting hierarchy."""
-    if membership is None:
-        return set()
-    managers = dict(
-        Membership.objects.filter(organization_id=membership.organization_id).values_list(
-            "id", "manager_id"
-        )
-    )
-    above: set[int] = set()
-    current = managers.get(membership.pk)
-    while current is not None and current not in above:
-        above.add(current)
-        current = managers.get(current)
-    reports: dict[int, list[int]] = {}
-    for member, manager in managers.items():
-        if manager is not None:
-            reports.setdefault(manager, []).append(member)
-    below: set[int] = set()
-    stack = list(reports.get(membership.pk, []))
-    while stack:
-        member = stack.pop()
-        if member not in below:
-            below.add(member)
-            stack.extend(reports.get(member, []))
-    return above | below
-
-
 @dataclass
 class MentorCard:
     enrollment: Enrollment
@@ -90,19 +62,14 @@ def mentor_directory(
 ) -> list[MentorCard]:
     """Return the mentors this mentee may ask, best fit first, with the reasons for the fit.
 
-    People in the mentee's reporting line (above or below), pairs excluded after a failed
-    match, and the mentee themself are never listed.
+    The pairing policy decides who is listed: never the mentee themself, anyone in their
+    reporting line, a person they ended a relationship with as not a fit, or someone
+    they already work with. With ``accepting_only`` off, mentors who are full or not
+    taking anyone new are listed too, but cannot be asked.
     """
     mentors = (
-        Enrollment.objects.filter(
-            program=mentee.program,
-            status=Enrollment.Status.ACTIVE,
-            is_mentor=True,
-            profile_completed_at__isnull=False,
-        )
-        .exclude(user=mentee.user)
-        .exclude(pk__in=MatchExclusion.objects.filter(mentee=mentee).values("mentor_id"))
-        .exclude(membership_id__in=reporting_line(mentee.membership))
+        givers_for(mentee, require_accepting=accepting_only, require_room=accepting_only)
+        .filter(is_mentor=True)
         .select_related("user", "membership__department")
         .prefetch_related(
             Prefetch(
@@ -113,36 +80,32 @@ def mentor_directory(
             )
         )
     )
-    if accepting_only:
-        mentors = mentors.filter(accepting_now=True)
     if topic_id:
-        mentors = mentors.filter(topics__topic_id=topic_id, topics__kind="expertise")
+        mentors = mentors.filter(
+            Exists(
+                EnrollmentTopic.objects.filter(
+                    enrollment=OuterRef("pk"), topic_id=topic_id, kind="expertise"
+                )
+            )
+        )
     my_zone = mentee.membership.time_zone if mentee.membership else None
     if same_time_zone and my_zone:
         mentors = mentors.filter(membership__time_zone=my_zone)
-    taken = dict(
-        Relationship.objects.filter(mentor__in=mentors, status__in=Relationship.HOLDS_CAPACITY)
-        .values("mentor_id")
-        .annotate(n=Count("id"))
-        .values_list("mentor_id", "n")
-    )
-    listed = [m for m in mentors.distinct() if not mode or mode in m.meeting_modes]
+    listed = [m for m in mentors if not mode or mode in m.meeting_modes]
     # The matching engine scores every listed mentor as a round would, with its reasons.
     fits = mentor_fits(mentee=mentee, mentors=listed)
     cards = []
     for mentor in listed:
         fit = fits[mentor.pk]
-        if fit.broken_rule:  # reporting line and other hard rules: never shown
+        if fit.broken_rule:  # the program's other hard rules, as a round applies them
             continue
-        places = max(mentor.capacity - taken.get(mentor.pk, 0), 0)
-        if accepting_only and places == 0:
-            continue
+        places = max(mentor.capacity - getattr(mentor, "places_given", 0), 0)
         cards.append(
             MentorCard(
                 enrollment=mentor,
                 score=round(fit.score * 100),
                 reasons=list(fit.reasons[:3]),
-                places_left=places,
+                places_left=places if mentor.accepting_now else 0,
             )
         )
     cards.sort(key=lambda c: (-c.score, c.enrollment.user.full_name))

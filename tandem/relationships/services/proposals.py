@@ -10,14 +10,19 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
+from tandem.notifications.when import local_date
+from tandem.policy.eligibility import lock_people, pair_check
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import Proposal, Relationship
 from tandem.relationships.services.agreements import agreement_start
-from tandem.relationships.services.capacity import lock_enrollment, places_left
 
 
 def _url(proposal: Proposal) -> str:
     return reverse("relationships:proposal", args=[proposal.pk])
+
+
+def _answer_by(proposal: Proposal, user: User) -> str:
+    return local_date(user, proposal.expires_at, organization_id=proposal.program.organization_id)
 
 
 @transaction.atomic
@@ -33,8 +38,8 @@ def proposal_create(
     """Propose a match to both people, with the reasons for it."""
     if mentor.program_id != program.pk or mentee.program_id != program.pk:
         raise DomainError("Both people must be in the program.")
-    if mentor.user_id == mentee.user_id:
-        raise DomainError("A proposal needs two different people.")
+    people = lock_people([mentor, mentee])
+    pair_check(seeker=people[mentee.pk], giver=people[mentor.pk], focus=focus)
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(
@@ -53,7 +58,7 @@ def proposal_create(
             user=person.user,
             kind="proposal_received",
             title=f"A proposed match: {other.user.full_name}, on {focus}",
-            body=f"Please say yes or no by {proposal.expires_at:%d %B}.",
+            body=f"Please say yes or no by {_answer_by(proposal, person.user)}.",
             url=_url(proposal),
         )
     return proposal
@@ -64,6 +69,9 @@ def proposal_answer(
     *, proposal: Proposal, by: User, accept: bool, private_reason: str = ""
 ) -> Proposal:
     """Record one person's yes or no; when both said yes, the relationship begins."""
+    # Lock both people first (the same order as every other write that takes a place),
+    # then the proposal.
+    lock_people([proposal.mentor, proposal.mentee])
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("program", "mentor__user", "mentee__user", "focus")
@@ -93,6 +101,16 @@ def proposal_answer(
             url=_url(proposal),
         )
         return proposal
+    # Each yes is checked against the rules as they stand now: a place may have been taken
+    # since the round, or the pair may have become ineligible. This proposal's own places
+    # are about to become the relationship's, so they are not counted against it.
+    pair_check(
+        seeker=proposal.mentee,
+        giver=proposal.mentor,
+        focus=proposal.focus,
+        require_accepting=False,
+        ignore_proposal=proposal.pk,
+    )
     if proposal.mentor_answer == proposal.mentee_answer == Proposal.Answer.YES:
         proposal.relationship = _start(proposal)
         proposal.status = Proposal.Status.ACCEPTED
@@ -109,12 +127,6 @@ def proposal_answer(
 
 
 def _start(proposal: Proposal) -> Relationship:
-    mentor = lock_enrollment(proposal.mentor)  # concurrent "yes" answers queue here
-    if places_left(mentor) == 0:
-        raise DomainError(
-            f"{mentor.user.display_name} has no free place any more, so this match cannot "
-            "start. The program admins will propose someone else."
-        )
     relationship = Relationship.objects.create(
         program=proposal.program,
         mentor=proposal.mentor,

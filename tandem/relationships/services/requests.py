@@ -9,10 +9,11 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
+from tandem.notifications.when import local_date
+from tandem.policy.eligibility import lock_people, pair_check
 from tandem.programs.models import Enrollment, Program, Topic
-from tandem.relationships.models import MatchExclusion, MentorshipRequest, Relationship
+from tandem.relationships.models import MentorshipRequest, Relationship
 from tandem.relationships.services.agreements import agreement_start
-from tandem.relationships.services.capacity import lock_enrollment, places_left
 
 MIN_MESSAGE = 40
 REMIND_BEFORE = datetime.timedelta(days=3)
@@ -39,32 +40,23 @@ def _request_url(request: MentorshipRequest) -> str:
     return reverse("relationships:request", args=[request.pk])
 
 
+def _expiry_for_mentor(request: MentorshipRequest) -> str:
+    return local_date(
+        request.mentor.user, request.expires_at, organization_id=request.program.organization_id
+    )
+
+
 def _check_can_request(mentee: Enrollment, mentor: Enrollment, focus: Topic) -> None:
     program = mentee.program
     if program.matching_mode == Program.MatchingMode.ROUNDS:
         raise DomainError("In this program, matches come from the admins' matching rounds.")
-    if mentor.program_id != program.pk or focus.organization_id != program.organization_id:
+    if mentor.program_id != program.pk:
         raise DomainError("This mentor is not in your program.")
     if mentee.status != Enrollment.Status.ACTIVE or not mentee.is_mentee:
         raise DomainError("Join the program as a mentee to send requests.")
     if mentee.profile_completed_at is None:
         raise DomainError("Finish your profile first: mentors read it before they answer.")
-    if mentor.user_id == mentee.user_id:
-        raise DomainError("You cannot send a request to yourself.")
-    if (
-        mentor.status != Enrollment.Status.ACTIVE
-        or not mentor.is_mentor
-        or not mentor.accepting_now
-        or mentor.profile_completed_at is None
-        or places_left(mentor) == 0
-    ):
-        raise DomainError("This mentor is not taking new mentees right now.")
-    if MatchExclusion.objects.filter(mentee=mentee, mentor=mentor).exists():
-        raise DomainError("This mentor is not available to you in this program.")
-    if Relationship.objects.filter(
-        mentor=mentor, mentee=mentee, focus=focus, status__in=Relationship.HOLDS_CAPACITY
-    ).exists():
-        raise DomainError("You already work with this mentor on this focus.")
+    pair_check(seeker=mentee, giver=mentor, focus=focus, field="focus")
 
 
 @transaction.atomic
@@ -72,7 +64,9 @@ def request_send(
     *, mentee: Enrollment, mentor: Enrollment, focus: Topic, message: str
 ) -> MentorshipRequest:
     """Ask one mentor for help with one focus, with a personal message."""
-    mentee = lock_enrollment(mentee)  # serialise one mentee's requests to hold the limit
+    # Serialise one mentee's requests to hold the limit of requests waiting.
+    people = lock_people([mentee, mentor])
+    mentee, mentor = people[mentee.pk], people[mentor.pk]
     _check_can_request(mentee, mentor, focus)
     if len(message.strip()) < MIN_MESSAGE:
         raise DomainError(
@@ -104,7 +98,7 @@ def request_send(
         user=mentor.user,
         kind="request_received",
         title=f"{mentee.user.full_name} asks you to mentor them on {focus}",
-        body=f"Please answer by {request.expires_at:%d %B}.",
+        body=f"Please answer by {_expiry_for_mentor(request)}.",
         url=_request_url(request),
     )
     return request
@@ -126,15 +120,15 @@ def _pending(request: MentorshipRequest) -> MentorshipRequest:
 @transaction.atomic
 def request_accept(*, request: MentorshipRequest, by: User, reply: str = "") -> Relationship:
     """Accept a request: the relationship starts with a draft agreement to write together."""
-    mentor = lock_enrollment(request.mentor)  # holds concurrent acceptances in line
+    # Lock both people: their places are counted, and concurrent acceptances queue here.
+    lock_people([request.mentor, request.mentee])
     request = _pending(request)
     if request.mentor.user_id != by.pk:
         raise DomainError("Only the mentor who was asked can accept.")
-    if places_left(mentor) == 0:
-        raise DomainError(
-            f"You already have {mentor.capacity} mentee{'s' if mentor.capacity > 1 else ''}, "
-            "your full capacity. Raise it in your profile, or decline kindly."
-        )
+    # The mentor's yes is their consent, so "not accepting new people" does not apply.
+    pair_check(
+        seeker=request.mentee, giver=request.mentor, focus=request.focus, require_accepting=False
+    )
     request.status = MentorshipRequest.Status.ACCEPTED
     request.reply = reply.strip()
     request.answered_at = timezone.now()
@@ -242,7 +236,7 @@ def requests_remind(*, now: datetime.datetime | None = None) -> int:
                 user=request.mentor.user,
                 kind="request_reminder",
                 title=f"{request.mentee.user.full_name} is waiting for your answer",
-                body=f"Their request expires on {request.expires_at:%d %B}. A short, kind "
+                body=f"Their request expires on {_expiry_for_mentor(request)}. A short, kind "
                 "answer either way is better than none.",
                 url=_request_url(request),
                 dedupe_key=f"request-reminder-{request.pk}",

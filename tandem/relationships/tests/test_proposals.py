@@ -71,7 +71,10 @@ def test_answers_close_after_the_window_and_proposals_expire(ready: World) -> No
 
 
 def test_a_full_mentor_cannot_start_a_proposed_match(ready: World) -> None:
-    Enrollment.objects.filter(pk=ready.mentor_enrollment.pk).update(capacity=1)
+    Enrollment.objects.filter(pk=ready.mentor_enrollment.pk).update(capacity=2)
+    proposal = _propose(ready)
+    services.proposal_answer(proposal=proposal, by=ready.mentee, accept=True)
+    # The mentor's other place is taken after the round published the proposal.
     Relationship.objects.create(
         program=ready.program,
         mentor=ready.mentor_enrollment,
@@ -79,8 +82,9 @@ def test_a_full_mentor_cannot_start_a_proposed_match(ready: World) -> None:
         focus=ready.topic("Leadership"),
         origin=Relationship.Origin.ADMIN,
     )
-    proposal = _propose(ready)
-    services.proposal_answer(proposal=proposal, by=ready.mentee, accept=True)
+    Enrollment.objects.filter(pk=ready.mentor_enrollment.pk).update(capacity=1)
     with pytest.raises(DomainError, match="no free place"):
         services.proposal_answer(proposal=proposal, by=ready.mentor, accept=True)
     assert Relationship.objects.count() == 1
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING and proposal.mentor_answer == ""

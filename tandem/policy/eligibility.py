@@ -1,0 +1,532 @@
+"""Who may be paired with whom in a program, and how many places people have left.
+
+Every path that creates or moves a pair asks this module, inside the transaction that
+writes: the mentor directory (who is listed and who may be asked), request send and
+accept, proposal publish and accept, round swap and lock, and the round loader that builds
+the matching engine's exclusions. Each rule is written once, as a filter over the people
+who give help (mentors, coaches, peers) for one person who seeks it, so the directory's
+list, a single pair's check and the engine's input are the same rule.
+
+A *place* is held by an open relationship (agreeing, active or paused) and by a proposal
+still waiting for answers; in a peer program it is held on both sides. Requests hold no
+place: a mentee may ask several mentors for the same focus, and the first yes withdraws
+the others.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from tandem.accounts.models import Membership, Organization
+from tandem.core.errors import DomainError
+from tandem.policy.access import users_admitted_to
+from tandem.programs.models import Enrollment, Program, Topic
+from tandem.relationships.models import MatchExclusion, Proposal, Relationship
+
+HOLDS_PLACE = Relationship.HOLDS_CAPACITY
+
+# The reporting line of one membership: every manager above it and every report below it,
+# at any depth. UNION (not UNION ALL) ends the walk even if bad data made a loop.
+_ABOVE_AND_BELOW = """
+    WITH RECURSIVE above(id) AS (
+        SELECT manager_id FROM accounts_membership WHERE id = %s AND manager_id IS NOT NULL
+        UNION
+        SELECT m.manager_id FROM accounts_membership m JOIN above a ON m.id = a.id
+        WHERE m.manager_id IS NOT NULL
+    ), below(id) AS (
+        SELECT id FROM accounts_membership WHERE manager_id = %s
+        UNION
+        SELECT m.id FROM accounts_membership m JOIN below b ON m.manager_id = b.id
+    )
+    SELECT id FROM above UNION SELECT id FROM below
+"""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why two people may not be paired, in a sentence either of them may read."""
+
+    code: str
+    message: str
+
+    def raise_error(self, *, field: str | None = None) -> None:
+        raise DomainError(self.message, field=field)
+
+
+def reporting_line_sql(membership_id: int) -> RawSQL:
+    """Return a subquery of the membership ids above and below this one, at any depth."""
+    return RawSQL(_ABOVE_AND_BELOW, (membership_id, membership_id))
+
+
+def reporting_line(membership: Membership | None) -> set[int]:
+    """Return the membership ids above and below this person in the reporting hierarchy."""
+    if membership is None:
+        return set()
+    return set(
+        Membership.objects.filter(id__in=reporting_line_sql(membership.pk)).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def _count(queryset: QuerySet[Any, Any]) -> Coalesce:
+    """Count rows of a correlated queryset as a subquery (0 when there are none)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _held(side: str, *, peer: bool, ignore_proposal: int | None) -> Any:
+    """Places held by one enrollment (the outer row): relationships and waiting proposals."""
+    from django.db.models import OuterRef
+
+    sides = ("mentor", "mentee") if peer else (side,)
+    mine = Q()
+    for name in sides:
+        mine |= Q(**{name: OuterRef("pk")})
+    relationships = Relationship.objects.filter(mine, status__in=HOLDS_PLACE)
+    proposals = Proposal.objects.filter(mine, status=Proposal.Status.PENDING)
+    if ignore_proposal is not None:
+        proposals = proposals.exclude(pk=ignore_proposal)
+    return _count(relationships) + _count(proposals)
+
+
+def with_places(
+    enrollments: QuerySet[Enrollment], *, program: Program, ignore_proposal: int | None = None
+) -> QuerySet[Enrollment]:
+    """Annotate ``places_given`` and ``places_sought``: places each person holds now.
+
+    A mentor's limit is ``capacity`` and a mentee's is ``mentors_wanted``; a peer has one
+    limit, ``capacity``, and every pair they are in holds one place on both counts.
+    """
+    peer = program.is_peer
+    return enrollments.annotate(
+        places_given=_held("mentor", peer=peer, ignore_proposal=ignore_proposal),
+        places_sought=_held("mentee", peer=peer, ignore_proposal=ignore_proposal),
+    )
+
+
+def giver_limit(enrollment: Enrollment) -> int:
+    return enrollment.capacity
+
+
+def seeker_limit(enrollment: Enrollment) -> int:
+    return enrollment.capacity if enrollment.program.is_peer else enrollment.mentors_wanted
+
+
+def _places_held(enrollment: Enrollment, ignore_proposal: int | None) -> tuple[int, int]:
+    row = with_places(
+        Enrollment.objects.filter(pk=enrollment.pk),
+        program=enrollment.program,
+        ignore_proposal=ignore_proposal,
+    ).first()
+    if row is None:
+        return (0, 0)
+    return (getattr(row, "places_given", 0), getattr(row, "places_sought", 0))
+
+
+def places_left(enrollment: Enrollment, *, ignore_proposal: int | None = None) -> int:
+    """Return how many more people this person can give help to now."""
+    given, _ = _places_held(enrollment, ignore_proposal)
+    return max(giver_limit(enrollment) - given, 0)
+
+
+def mentors_still_wanted(enrollment: Enrollment, *, ignore_proposal: int | None = None) -> int:
+    """Return how many more mentors (or peers) this person wants now."""
+    _, sought = _places_held(enrollment, ignore_proposal)
+    return max(seeker_limit(enrollment) - sought, 0)
+
+
+def focuses_taken(enrollment: Enrollment, *, ignore_proposal: int | None = None) -> set[int]:
+    """Return the focus topics this mentee already has a mentor (or a waiting proposal) for."""
+    relationships = Relationship.objects.filter(mentee=enrollment, status__in=HOLDS_PLACE)
+    proposals = Proposal.objects.filter(mentee=enrollment, status=Proposal.Status.PENDING)
+    if ignore_proposal is not None:
+        proposals = proposals.exclude(pk=ignore_proposal)
+    return set(relationships.values_list("focus_id", flat=True)) | set(
+        proposals.values_list("focus_id", flat=True)
+    )
+
+
+def organization_family(program: Program) -> QuerySet[Organization]:
+    """Return the program's organization and its partners: where a failed match counts."""
+    org = program.organization_id
+    return Organization.objects.filter(Q(pk=org) | Q(partners=org)).distinct()
+
+
+def _givers_role(program: Program) -> Q:
+    if program.is_peer:
+        return Q(is_peer=True)
+    return Q(is_mentor=True) | Q(is_coach=True)
+
+
+def _seekers_role(program: Program) -> Q:
+    return Q(is_peer=True) if program.is_peer else Q(is_mentee=True)
+
+
+def _ready(program: Program) -> Q:
+    return Q(
+        program=program,
+        status=Enrollment.Status.ACTIVE,
+        profile_completed_at__isnull=False,
+        user__is_active=True,
+        user__in=users_admitted_to(program),
+    )
+
+
+def _not_a_fit_with(seeker: Enrollment) -> Q:
+    """People the seeker ended a relationship with as "not a fit", in the org and partners."""
+    failed = Relationship.objects.filter(
+        close_reason=Relationship.CloseReason.NOT_A_FIT,
+        program__organization__in=organization_family(seeker.program),
+    )
+    return Q(user__in=failed.filter(mentee__user=seeker.user_id).values("mentor__user")) | Q(
+        user__in=failed.filter(mentor__user=seeker.user_id).values("mentee__user")
+    )
+
+
+def _do_not_match_with(seeker: Enrollment) -> Q:
+    """People kept apart from the seeker by an explicit "do not match", either way round."""
+    exclusions = MatchExclusion.objects.filter(
+        mentee__program__organization__in=organization_family(seeker.program)
+    )
+    return Q(user__in=exclusions.filter(mentee__user=seeker.user_id).values("mentor__user")) | Q(
+        user__in=exclusions.filter(mentor__user=seeker.user_id).values("mentee__user")
+    )
+
+
+def _already_together(seeker: Enrollment, ignore_proposal: int | None) -> Q:
+    """People already paired with the seeker in this program, or proposed and waiting."""
+    open_with = Relationship.objects.filter(status__in=HOLDS_PLACE)
+    waiting = Proposal.objects.filter(status=Proposal.Status.PENDING)
+    if ignore_proposal is not None:
+        waiting = waiting.exclude(pk=ignore_proposal)
+    together = Q()
+    for pairs in (open_with, waiting):
+        together |= Q(pk__in=pairs.filter(mentee=seeker).values("mentor"))
+        together |= Q(pk__in=pairs.filter(mentor=seeker).values("mentee"))
+    return together
+
+
+@dataclass(frozen=True)
+class _Rule:
+    code: str
+    # The givers who pass the rule.
+    passes: Q
+    message: Callable[[Enrollment], str]
+
+
+def _name(enrollment: Enrollment) -> str:
+    return enrollment.user.display_name
+
+
+def _giver_rules(
+    seeker: Enrollment, *, require_accepting: bool, ignore_proposal: int | None
+) -> list[_Rule]:
+    program = seeker.program
+    rules = [
+        _Rule(
+            "self",
+            ~Q(user_id=seeker.user_id),
+            lambda g: "Nobody can be paired with themselves.",
+        ),
+        _Rule(
+            "not_taking_part",
+            _ready(program) & _givers_role(program),
+            lambda g: f"{_name(g)} is not offering help in this program.",
+        ),
+    ]
+    if seeker.membership_id is not None:
+        rules.append(
+            _Rule(
+                "reporting_line",
+                ~Q(membership_id__in=reporting_line_sql(seeker.membership_id)),
+                lambda g: (
+                    f"{_name(g)} is in {_name(seeker)}'s reporting line, and mentors "
+                    "never come from one's own reporting line."
+                ),
+            )
+        )
+    rules += [
+        _Rule(
+            "not_a_fit",
+            ~_not_a_fit_with(seeker),
+            lambda g: (
+                f"{_name(seeker)} and {_name(g)} ended an earlier relationship as not a "
+                "fit, so they are not paired again."
+            ),
+        ),
+        _Rule(
+            "do_not_match",
+            ~_do_not_match_with(seeker),
+            lambda g: f"{_name(seeker)} and {_name(g)} are not to be matched with each other.",
+        ),
+        _Rule(
+            "together",
+            ~_already_together(seeker, ignore_proposal),
+            lambda g: (
+                f"{_name(seeker)} and {_name(g)} are already paired, or have a proposal waiting."
+            ),
+        ),
+    ]
+    if require_accepting:
+        rules.append(
+            _Rule(
+                "not_accepting",
+                Q(accepting_now=True),
+                lambda g: f"{_name(g)} is not taking anyone new right now.",
+            )
+        )
+    rules.append(
+        _Rule(
+            "full",
+            Q(capacity__gt=F("places_given")),
+            lambda g: f"{_name(g)} has no free place right now.",
+        )
+    )
+    return rules
+
+
+def _seeker_refusal(
+    seeker: Enrollment, focus: Topic | None, ignore_proposal: int | None
+) -> Refusal | None:
+    program = seeker.program
+    ready = Enrollment.objects.filter(_ready(program) & _seekers_role(program), pk=seeker.pk)
+    if program.status != Program.Status.ACTIVE:
+        return Refusal("program_closed", f"{program.name} is not running at the moment.")
+    if not users_admitted_to(program).filter(pk=seeker.user_id).exists():
+        return Refusal(
+            "audience",
+            f"{_name(seeker)} is not among the people {program.name} is open to any more.",
+        )
+    if not ready.exists():
+        return Refusal(
+            "seeker_not_ready",
+            f"{_name(seeker)} needs an active place and a finished profile in this program "
+            "before being matched.",
+        )
+    if mentors_still_wanted(seeker, ignore_proposal=ignore_proposal) == 0:
+        noun = "peers" if program.is_peer else "mentors"
+        return Refusal(
+            "seeker_full",
+            f"{_name(seeker)} already has as many {noun} as they asked for (counting proposals "
+            "still waiting for answers).",
+        )
+    if (
+        focus is not None
+        and not program.is_peer
+        and focus.pk in focuses_taken(seeker, ignore_proposal=ignore_proposal)
+    ):
+        return Refusal(
+            "focus_taken",
+            f"{_name(seeker)} already has a mentor for {focus.name}; each mentor helps with a "
+            "different focus.",
+        )
+    if focus is not None and focus.organization_id != program.organization_id:
+        return Refusal("focus_unknown", "That focus is not part of this program.")
+    return None
+
+
+def givers_for(
+    seeker: Enrollment,
+    *,
+    require_accepting: bool = True,
+    require_room: bool = True,
+    ignore_proposal: int | None = None,
+) -> QuerySet[Enrollment]:
+    """Return the people who may give this seeker help now, with ``places_given`` annotated.
+
+    Passing ``require_accepting=False`` and ``require_room=False`` keeps people who are not
+    taking anyone new in the list (to browse), but every other rule still holds.
+    """
+    program = seeker.program
+    queryset = with_places(
+        Enrollment.objects.filter(program=program),
+        program=program,
+        ignore_proposal=ignore_proposal,
+    )
+    for rule in _giver_rules(
+        seeker, require_accepting=require_accepting, ignore_proposal=ignore_proposal
+    ):
+        if rule.code == "full" and not require_room:
+            continue
+        queryset = queryset.filter(rule.passes)
+    return queryset
+
+
+def pair_refusal(
+    *,
+    seeker: Enrollment,
+    giver: Enrollment,
+    focus: Topic | None = None,
+    require_accepting: bool = True,
+    ignore_proposal: int | None = None,
+) -> Refusal | None:
+    """Return why these two may not be paired now, or None when they may.
+
+    ``seeker`` is the mentee (or the first peer), ``giver`` the mentor (or the other peer).
+    ``require_accepting`` is False when the giver is the one saying yes: their answer is
+    their consent. ``ignore_proposal`` is the proposal being accepted, whose places are
+    about to become the relationship's.
+    """
+    if giver.program_id != seeker.program_id:
+        return Refusal("other_program", "Both people must be in the same program.")
+    refusal = _seeker_refusal(seeker, focus, ignore_proposal)
+    if refusal is not None:
+        return refusal
+    program = seeker.program
+    candidates = with_places(
+        Enrollment.objects.filter(pk=giver.pk), program=program, ignore_proposal=ignore_proposal
+    )
+    for rule in _giver_rules(
+        seeker, require_accepting=require_accepting, ignore_proposal=ignore_proposal
+    ):
+        if not candidates.filter(rule.passes).exists():
+            return Refusal(rule.code, rule.message(giver))
+    if program.is_peer:
+        # A peer pair holds a place on both sides, and both must be taking part.
+        refusal = _seeker_refusal(giver, None, ignore_proposal)
+        if refusal is not None:
+            return refusal
+        if require_accepting and not seeker.accepting_now:
+            return Refusal("not_accepting", f"{_name(seeker)} is not taking anyone new right now.")
+    return None
+
+
+def pair_check(
+    *,
+    seeker: Enrollment,
+    giver: Enrollment,
+    focus: Topic | None = None,
+    require_accepting: bool = True,
+    ignore_proposal: int | None = None,
+    field: str | None = None,
+) -> None:
+    """Raise DomainError with the reason when these two may not be paired now."""
+    refusal = pair_refusal(
+        seeker=seeker,
+        giver=giver,
+        focus=focus,
+        require_accepting=require_accepting,
+        ignore_proposal=ignore_proposal,
+    )
+    if refusal is not None:
+        refusal.raise_error(field=field)
+
+
+def lock_people(enrollments: Iterable[Enrollment]) -> dict[int, Enrollment]:
+    """Re-read enrollments with row locks held until the transaction ends, in id order.
+
+    Every write that takes a place locks the people whose places it counts, so two
+    acceptances for the same person queue here and the second one sees the first one's
+    pair: nobody's capacity is overrun. Locking in id order keeps two writers from waiting
+    on each other.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_people must run inside a transaction.")
+    ids = sorted({e.pk for e in enrollments})
+    rows = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("program__organization", "user", "membership")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    return {row.pk: row for row in rows}
+
+
+# The same rules in bulk, for the matching engine's input: who may be matched, how many
+# more pairs each can take, and the pairs never to propose. The engine applies the
+# reporting lines itself from the managers map, which is the same data the SQL walk reads.
+
+
+@dataclass(frozen=True)
+class RoundPeople:
+    """Everyone a round may match now, with the places and focuses they have left."""
+
+    seekers: dict[int, Enrollment]
+    # Seeker enrollment id -> how many more mentors (or peers) they want.
+    wanted: dict[int, int]
+    # Seeker enrollment id -> focus topic ids they already have a mentor for.
+    focuses_taken: dict[int, set[int]]
+    givers: dict[int, Enrollment]
+    # Giver enrollment id -> how many more people they can take.
+    places: dict[int, int]
+    # (seeker id, giver id) pairs the policy keeps apart, whichever role each plays.
+    apart: set[tuple[int, int]]
+    # Membership id -> manager's membership id, in the organization and its partners.
+    managers: dict[int, int]
+
+
+def round_people(program: Program) -> RoundPeople:
+    """Return the people of a round and the pairs kept apart, by the rules above."""
+    ready = with_places(Enrollment.objects.filter(_ready(program)), program=program)
+    ready = ready.select_related("membership__department", "user").order_by("pk")
+    seekers: dict[int, Enrollment] = {}
+    givers: dict[int, Enrollment] = {}
+    wanted: dict[int, int] = {}
+    places: dict[int, int] = {}
+    for e in ready.filter(_seekers_role(program)):
+        left = seeker_limit(e) - getattr(e, "places_sought", 0)
+        if left > 0:
+            seekers[e.pk], wanted[e.pk] = e, left
+    for e in ready.filter(_givers_role(program), accepting_now=True):
+        left = giver_limit(e) - getattr(e, "places_given", 0)
+        if left > 0:
+            givers[e.pk], places[e.pk] = e, left
+    return RoundPeople(
+        seekers=seekers,
+        wanted=wanted,
+        focuses_taken=_focuses_taken_by(program),
+        givers=givers,
+        places=places,
+        apart=pairs_kept_apart(program),
+        managers=managers_of(program),
+    )
+
+
+def _focuses_taken_by(program: Program) -> dict[int, set[int]]:
+    taken: dict[int, set[int]] = {}
+    held = Relationship.objects.filter(program=program, status__in=HOLDS_PLACE)
+    waiting = Proposal.objects.filter(program=program, status=Proposal.Status.PENDING)
+    for queryset in (held, waiting):
+        for mentee, focus in queryset.values_list("mentee_id", "focus_id"):
+            taken.setdefault(mentee, set()).add(focus)
+    return taken
+
+
+def pairs_kept_apart(program: Program) -> set[tuple[int, int]]:
+    enrollment_of = dict(Enrollment.objects.filter(program=program).values_list("user_id", "pk"))
+    family = organization_family(program)
+    user_pairs = list(
+        Relationship.objects.filter(
+            close_reason=Relationship.CloseReason.NOT_A_FIT,
+            program__organization__in=family,
+        ).values_list("mentee__user_id", "mentor__user_id")
+    ) + list(
+        MatchExclusion.objects.filter(mentee__program__organization__in=family).values_list(
+            "mentee__user_id", "mentor__user_id"
+        )
+    )
+    apart: set[tuple[int, int]] = set()
+    for a, b in user_pairs:
+        if a in enrollment_of and b in enrollment_of:
+            apart |= {(enrollment_of[a], enrollment_of[b]), (enrollment_of[b], enrollment_of[a])}
+    held = Relationship.objects.filter(program=program, status__in=HOLDS_PLACE)
+    waiting = Proposal.objects.filter(program=program, status=Proposal.Status.PENDING)
+    for queryset in (held, waiting):
+        for a, b in queryset.values_list("mentee_id", "mentor_id"):
+            apart |= {(a, b), (b, a)}
+    return apart
+
+
+def managers_of(program: Program) -> dict[int, int]:
+    orgs = [program.organization_id, *program.partner_organizations.values_list("pk", flat=True)]
+    return dict(
+        Membership.objects.filter(organization_id__in=orgs, manager__isnull=False).values_list(
+            "pk", "manager_id"
+        )
+    )
