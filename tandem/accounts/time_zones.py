@@ -42,3 +42,37 @@ def is_valid(name: str) -> bool:
     return name == "UTC" or any(
         name == zone for _, zones in time_zone_choices() for zone, _ in zones
     )
+
+
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """Return the zone of this name, or UTC for an empty or unknown one."""
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def zone_of(*, user_id: int, organization_id: int | None = None) -> zoneinfo.ZoneInfo:
+    """Return a person's zone: their membership in the organization, else as pages show, else UTC.
+
+    Pages use the person's first active membership (tandem.core.middleware); a program's
+    news uses their membership in the program's organization when they have one.
+    """
+    from tandem.accounts.models import Membership  # the model module imports this one
+
+    memberships = Membership.objects.filter(user_id=user_id)
+    name = None
+    if organization_id is not None:
+        name = (
+            memberships.filter(organization_id=organization_id)
+            .values_list("time_zone", flat=True)
+            .first()
+        )
+    if name is None:
+        name = (
+            memberships.filter(status=Membership.Status.ACTIVE)
+            .order_by("pk")
+            .values_list("time_zone", flat=True)
+            .first()
+        )
+    return zone_named(name)

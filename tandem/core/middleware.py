@@ -1,10 +1,9 @@
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from tandem.accounts.models import Membership
+from tandem.accounts import time_zones
 
 
 class PersonTimeZoneMiddleware:
@@ -15,18 +14,10 @@ class PersonTimeZoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        zone_name = None
         if user is not None and user.is_authenticated:
-            zone_name = (
-                Membership.objects.filter(user_id=user.pk, status=Membership.Status.ACTIVE)
-                .order_by("pk")
-                .values_list("time_zone", flat=True)
-                .first()
-            )
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(zone_name or "UTC"))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.deactivate()
+            timezone.activate(time_zones.zone_of(user_id=user.pk))
+        else:
+            timezone.activate(time_zones.zone_named("UTC"))
         try:
             return self.get_response(request)
         finally:

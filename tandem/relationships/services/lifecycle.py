@@ -9,6 +9,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
+from tandem.notifications.when import local_date
 from tandem.policy.access import user_administers_program
 from tandem.relationships.models import (
     Concern,
@@ -59,9 +60,10 @@ def relationship_pause(
     relationship.meetings.filter(status=Meeting.Status.PLANNED).update(
         status=Meeting.Status.CANCELLED
     )
-    back = f" until {until:%d %B}" if until else ""
+    partner = relationship.partner_of(by.pk).user
+    back = f" until {local_date(partner, until)}" if until else ""
     notify(
-        user=relationship.partner_of(by.pk).user,
+        user=partner,
         kind="relationship_paused",
         title=f"{by.display_name} paused your relationship{back}",
         body="Pausing is normal. Nothing is lost; either of you can resume at any time.",

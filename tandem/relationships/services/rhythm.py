@@ -11,6 +11,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
+from tandem.notifications.when import local_date, local_datetime, local_now
 from tandem.programs.models import CADENCE_DAYS
 from tandem.relationships.models import Agreement, CheckIn, Commitment, Meeting, Relationship
 
@@ -133,10 +134,12 @@ def meeting_schedule(
         mode=mode,
         agenda=agenda,
     )
+    partner = relationship.partner_of(by.pk).user
+    when = local_datetime(partner, starts_at, organization_id=relationship.program.organization_id)
     notify(
-        user=relationship.partner_of(by.pk).user,
+        user=partner,
         kind="meeting_planned",
-        title=f"{by.display_name} planned a meeting on {starts_at:%d %b at %H:%M}",
+        title=f"{by.display_name} planned a meeting on {when}",
         url=reverse("relationships:meeting", args=[meeting.pk]),
     )
     return meeting
@@ -170,10 +173,13 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
         raise DomainError("Only a planned meeting can be cancelled.")
     meeting.status = Meeting.Status.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
+    partner = meeting.relationship.partner_of(by.pk).user
+    organization_id = meeting.relationship.program.organization_id
     notify(
-        user=meeting.relationship.partner_of(by.pk).user,
+        user=partner,
         kind="meeting_cancelled",
-        title=f"{by.display_name} cancelled the meeting of {meeting.starts_at:%d %b}",
+        title=f"{by.display_name} cancelled the meeting of "
+        f"{local_datetime(partner, meeting.starts_at, organization_id=organization_id)}",
         url=reverse("relationships:detail", args=[meeting.relationship_id]),
     )
     return meeting
@@ -313,7 +319,7 @@ def meetings_remind(*, now: datetime.datetime | None = None) -> int:
     """Remind both people of a meeting in the next day, once; return how many meetings."""
     now = now or timezone.now()
     due = Meeting.objects.select_related(
-        "relationship__mentor__user", "relationship__mentee__user"
+        "relationship__program", "relationship__mentor__user", "relationship__mentee__user"
     ).filter(
         status=Meeting.Status.PLANNED,
         reminder_sent_at__isnull=True,
@@ -331,10 +337,15 @@ def meetings_remind(*, now: datetime.datetime | None = None) -> int:
             relationship = meeting.relationship
             for enrollment in (relationship.mentor, relationship.mentee):
                 partner = relationship.partner_of(enrollment.user_id).user
+                when = local_datetime(
+                    enrollment.user,
+                    meeting.starts_at,
+                    organization_id=relationship.program.organization_id,
+                )
                 notify(
                     user=enrollment.user,
                     kind="meeting_reminder",
-                    title=f"Meeting with {partner.display_name} tomorrow: add to the agenda",
+                    title=f"Meeting with {partner.display_name} on {when}: add to the agenda",
                     url=reverse("relationships:meeting", args=[meeting.pk]),
                     dedupe_key=f"meeting-{meeting.pk}-{meeting.starts_at:%Y%m%d%H%M}",
                 )
@@ -342,30 +353,42 @@ def meetings_remind(*, now: datetime.datetime | None = None) -> int:
     return count
 
 
-def commitments_remind(*, today: datetime.date | None = None) -> int:
-    """Tell owners about commitments due tomorrow, once; return how many."""
-    today = today or timezone.localdate()
-    due = Commitment.objects.select_related("owner").filter(
+def commitments_remind(*, now: datetime.datetime | None = None) -> int:
+    """Tell owners, once, about commitments due by tomorrow on their own calendar."""
+    now = now or timezone.now()
+    # Owners' calendars run up to a day ahead of UTC; each owner's own date decides below.
+    due = Commitment.objects.select_related("owner", "relationship__program").filter(
         done_at__isnull=True,
         reminder_sent_at__isnull=True,
         relationship__status=Relationship.Status.ACTIVE,
-        due_on__lte=today + datetime.timedelta(days=1),
+        due_on__lte=now.date() + datetime.timedelta(days=2),
     )
     count = 0
     for commitment in due:
+        organization_id = commitment.relationship.program.organization_id
+        today = local_now(commitment.owner, organization_id=organization_id, now=now).date()
+        if commitment.due_on > today + datetime.timedelta(days=1):
+            continue
         if Commitment.objects.filter(pk=commitment.pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=timezone.now()
+            reminder_sent_at=now
         ):
             notify(
                 user=commitment.owner,
                 kind="commitment_due",
-                title=f"Due {'today' if commitment.due_on <= today else 'tomorrow'}: "
-                f"{commitment.text}",
+                title=f"{_due_label(commitment, today)}: {commitment.text}",
                 url=reverse("relationships:detail", args=[commitment.relationship_id]),
                 dedupe_key=f"commitment-due-{commitment.pk}",
             )
             count += 1
     return count
+
+
+def _due_label(commitment: Commitment, today: datetime.date) -> str:
+    if commitment.due_on > today:
+        return "Due tomorrow"
+    if commitment.due_on == today:
+        return "Due today"
+    return f"Overdue (was due {local_date(commitment.owner, commitment.due_on)})"
 
 
 def checkins_remind(*, now: datetime.datetime | None = None) -> int:
