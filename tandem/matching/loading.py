@@ -74,7 +74,8 @@ def mentee_row(e: Enrollment, *, wanted: int, now: datetime.datetime) -> Mentee:
         goals=e.goals,
         requested_attributes=frozenset(e.requested_attributes),
         mentors_wanted=wanted,
-        groups=frozenset(e.identity_attributes),
+        # Self-described identity reaches the engine only with the person's consent.
+        groups=e.consented_identity,
     )
 
 
@@ -85,7 +86,9 @@ def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
         expertise={t.topic_id: t.level for t in e.topics.all() if t.kind == "expertise"},
         bio=f"{e.what_i_bring}\n{e.why_i_mentor}",
         capacity=max(places, 1),
-        attributes=frozenset(e.identity_attributes),
+        # Without consent a holder must look exactly like a non-holder: in scores,
+        # reasons and order.
+        attributes=e.consented_identity,
     )
 
 

@@ -26,7 +26,8 @@ class EnrollmentTopicInline(admin.TabularInline):
     autocomplete_fields = ["topic"]
 
 
-PRIVATE_FIELDS = ("identity_attributes", "requested_attributes")
+# Whether someone lets matching use their identity says something about it too.
+PRIVATE_FIELDS = ("identity_attributes", "identity_use", "requested_attributes")
 
 
 @admin.register(Enrollment)

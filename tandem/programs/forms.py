@@ -10,6 +10,7 @@ from tandem.programs.models import (
     Enrollment,
     EnrollmentTopic,
     IdentityAttribute,
+    IdentityUse,
     Language,
     MeetingMode,
     Program,
@@ -243,9 +244,20 @@ class PracticalitiesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
         required=False,
         help_text=(
-            "Only you and the matching engine see these. They are never shown to other "
-            "participants or admins; they let the engine honour a request like “a mentor "
-            "who has also changed careers”."
+            "Only you see these: never on your profile, never in a list, never to admins "
+            "one by one. Below, you decide whether matching may use them."
+        ),
+    )
+    identity_use = forms.ChoiceField(
+        label="May matching use what you chose above?",
+        choices=IdentityUse.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=(
+            "If you let it, someone who asks for “a mentor who has also changed careers” can "
+            "be ranked and proposed with you, and can tell from that that you share it. "
+            "Program admins see only counts over groups of five or more people. If you keep "
+            "it private, matching never reads it and nobody can tell it is there."
         ),
     )
     requested_attributes = forms.MultipleChoiceField(
@@ -253,7 +265,9 @@ class PracticalitiesForm(forms.Form):
         choices=IdentityAttribute.choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
         required=False,
-        help_text="Only people who chose to share the same thing with the engine can match.",
+        help_text=(
+            "Only people who let matching use the same thing count; others are never revealed."
+        ),
     )
 
     def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any):
@@ -263,6 +277,7 @@ class PracticalitiesForm(forms.Form):
             self.fields[name].initial = getattr(enrollment, name)
             self.fields[name].required = name in required
         self.fields["identity_attributes"].initial = enrollment.identity_attributes
+        self.fields["identity_use"].initial = enrollment.identity_use
         self.fields["requested_attributes"].initial = enrollment.requested_attributes
         if enrollment.membership is not None:
             self.fields["time_zone"].initial = enrollment.membership.time_zone
@@ -270,6 +285,10 @@ class PracticalitiesForm(forms.Form):
             del self.fields["time_zone"]
         if not enrollment.seeks:
             del self.fields["requested_attributes"]
+
+    def clean_identity_use(self) -> str:
+        # Saying nothing is saying no.
+        return str(self.cleaned_data.get("identity_use") or IdentityUse.PRIVATE)
 
 
 class ProgramForm(forms.ModelForm):

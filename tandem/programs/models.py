@@ -77,7 +77,7 @@ class Language(models.TextChoices):
 
 
 class IdentityAttribute(models.TextChoices):
-    """Self-described attributes a person may let the matching engine use, never shown."""
+    """Self-described attributes a person may let the matching engine use (`IdentityUse`)."""
 
     WOMAN = "woman", "Woman"
     NON_BINARY = "non_binary", "Non-binary"
@@ -89,6 +89,17 @@ class IdentityAttribute(models.TextChoices):
     DISABILITY = "disability", "Living with a disability"
     IMMIGRANT = "immigrant", "Moved countries for work"
     RETURNER = "returner", "Returned to work after a long break"
+
+
+class IdentityUse(models.TextChoices):
+    """Whether a person lets the matching engine use their self-described attributes."""
+
+    PRIVATE = "private", "Private: never used"
+    MATCH = (
+        "match",
+        "Use it to match me with people who ask for this; "
+        "people who ask for it may learn that I share it",
+    )
 
 
 class Program(TimeStampedModel):
@@ -255,8 +266,12 @@ class Enrollment(TimeStampedModel):
     meeting_modes = models.JSONField(default=list, blank=True)
     preferred_cadence = models.CharField(max_length=12, choices=Cadence.choices, blank=True)
     languages = models.JSONField(default=list, blank=True)
-    # Opt-in, self-described; seen only by the person and the matching engine.
+    # Opt-in, self-described; seen only by the person. The matching engine reads
+    # identity_attributes only while identity_use is MATCH (see matching/loading.py).
     identity_attributes = models.JSONField(default=list, blank=True)
+    identity_use = models.CharField(
+        max_length=10, choices=IdentityUse.choices, default=IdentityUse.PRIVATE
+    )
     requested_attributes = models.JSONField(default=list, blank=True)
     profile_completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -311,6 +326,13 @@ class Enrollment(TimeStampedModel):
     @property
     def seeks(self) -> bool:
         return self.is_mentee or self.is_peer
+
+    @property
+    def consented_identity(self) -> frozenset[str]:
+        """Return the self-described attributes matching may use: none without consent."""
+        if self.identity_use != IdentityUse.MATCH:
+            return frozenset()
+        return frozenset(a for a in self.identity_attributes if a in IdentityAttribute.values)
 
 
 class EnrollmentTopic(models.Model):

@@ -18,6 +18,7 @@ from tandem.programs.models import (
     Enrollment,
     EnrollmentTopic,
     IdentityAttribute,
+    IdentityUse,
     Language,
     MeetingMode,
     Program,
@@ -411,6 +412,7 @@ def profile_save_practicalities(
     languages: list[str],
     identity_attributes: list[str],
     requested_attributes: list[str],
+    identity_use: str = IdentityUse.PRIVATE,
     time_zone: str | None = None,
 ) -> Enrollment:
     """Record how a person likes to meet, and what they opt to share with the matching engine."""
@@ -428,6 +430,9 @@ def profile_save_practicalities(
     enrollment.requested_attributes = check(
         requested_attributes, IdentityAttribute.values, "requested_attributes"
     )
+    if identity_use not in IdentityUse.values:
+        raise DomainError("Choose whether matching may use what you shared.", field="identity_use")
+    enrollment.identity_use = identity_use
     if preferred_cadence and preferred_cadence not in Cadence.values:
         raise DomainError("Choose a rhythm from the list.", field="preferred_cadence")
     enrollment.preferred_cadence = preferred_cadence
@@ -441,6 +446,7 @@ def profile_save_practicalities(
             "meeting_modes",
             "languages",
             "identity_attributes",
+            "identity_use",
             "requested_attributes",
             "preferred_cadence",
             "updated_at",

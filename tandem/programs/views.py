@@ -214,6 +214,7 @@ def _save_step(form: GoalsForm | OfferForm | PracticalitiesForm, enrollment: Enr
             languages=data["languages"],
             identity_attributes=data["identity_attributes"],
             requested_attributes=data.get("requested_attributes", []),
+            identity_use=data["identity_use"],
             time_zone=data.get("time_zone"),
         )
     return saved is not None

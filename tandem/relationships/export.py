@@ -117,6 +117,7 @@ def _enrollment(e: Enrollment) -> dict[str, Any]:
         "meeting_modes": e.meeting_modes,
         "languages": e.languages,
         "identity_attributes": e.identity_attributes,
+        "identity_use": e.identity_use,
         "requested_attributes": e.requested_attributes,
         "topics": [
             {"topic": t.topic.name, "kind": t.kind, "level": t.level} for t in e.topics.all()
