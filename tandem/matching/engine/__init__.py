@@ -1,7 +1,8 @@
 """The matching engine: pure Python, numpy, scipy, numba and OR-Tools; no Django.
 
 Build an ``Instance`` (mentees, mentors, topics, reporting lines) and a ``Policy``
-(weights, hard rules), then call ``run_matching``. See ``run.py`` for the result types.
+(weights, hard rules), then call ``run_matching``, or ``run_peer_matching`` to pair
+peers within one set of people. See ``run.py`` for the result types.
 """
 
 from tandem.matching.engine.explain import Reason
@@ -16,6 +17,7 @@ from tandem.matching.engine.instance import (
     Topic,
     Weights,
 )
+from tandem.matching.engine.peers import run_peer_matching
 from tandem.matching.engine.quality import FairnessRow, QualityReport, Tradeoff, tradeoff
 from tandem.matching.engine.run import (
     LockedPairError,
@@ -46,5 +48,6 @@ __all__ = [
     "UnmatchedMentee",
     "Weights",
     "run_matching",
+    "run_peer_matching",
     "tradeoff",
 ]
