@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tandem.matching.engine.features import Features
-from tandem.matching.engine.instance import COMPONENTS, Mentee, Mentor
+from tandem.matching.engine.instance import CADENCE_PREFIX, COMPONENTS, Mentee, Mentor
 from tandem.matching.engine.pairs import RULES
 
 I64 = npt.NDArray[np.int64]
@@ -19,10 +19,21 @@ MAX_REASONS = 3
 # A component must add at least this much to the score to be worth mentioning.
 MIN_CONTRIBUTION = 0.01
 LEVELS = {1: "some experience", 2: "solid experience", 3: "deep expertise"}
+# Words for meeting rhythms when the instance's labels do not name them.
+CADENCES = {
+    "weekly": "weekly",
+    "fortnightly": "every two weeks",
+    "monthly": "monthly",
+    "bimonthly": "every two months",
+}
+ASKED = "asked"
 
 _RULE_SENTENCES = {
     "reporting_line": "every candidate is in your reporting line",
-    "excluded_pair": "every candidate is excluded for you (do-not-match or an earlier match)",
+    "excluded_pair": (
+        "every candidate is excluded for you (do-not-match, an earlier match, "
+        "or what you asked for after it)"
+    ),
     "department": "every candidate is in your own department",
     "language": "no candidate shares a language with you",
     "location": "no candidate is in your location",
@@ -101,16 +112,75 @@ def _profile_text(
         hours = "hour" if gap == 1 else "hours"
         return f"Time zones {gap:g} {hours} apart, with {value * 8:g} working hours in common"
     if component == "modes":
-        modes = sorted(mentee.modes & mentor.modes)
-        return "Can meet the way you prefer: " + ", ".join(_label(features, m) for m in modes)
+        ways = [_label(features, m) for m in sorted(mentee.modes & mentor.modes)]
+        if mentee.preferred_cadence and mentee.preferred_cadence == mentor.preferred_cadence:
+            ways.append(_cadence(features, mentee.preferred_cadence))
+        return "Can meet the way you prefer: " + ", ".join(ways)
     gap = (mentor.seniority or 0) - (mentee.seniority or 0)
     if gap > 0:
         return f"{gap} level{'s' if gap > 1 else ''} more senior than you"
     return "At your level: a peer's view" if gap == 0 else "Brings a different vantage point"
 
 
+def _cadence(features: Features, cadence: str) -> str:
+    return features.instance.labels.get(CADENCE_PREFIX + cadence, CADENCES.get(cadence, cadence))
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _asked_terms(features: Features, mi: I64, ri: I64) -> list[list[str]]:
+    """Return, per pair, the asked-for words that the mentor's profile shares."""
+    asked = features.lexical.asked
+    if asked is None:
+        return [[] for _ in range(mi.shape[0])]
+    shared = asked[mi].multiply(features.lexical.mentor_docs[ri]).tocsr()
+    labels = features.lexical.labels
+    return [
+        [labels[t] for t in shared.indices[shared.indptr[i] : shared.indptr[i + 1]].tolist()]
+        for i in range(shared.shape[0])
+    ]
+
+
+def asked_reason(features: Features, mentee: Mentee, mentor: Mentor, words: list[str]) -> str:
+    """Say which of the mentee's asks after an earlier match this mentor meets, or ''."""
+    met = []
+    others = sorted(d for d in mentee.avoid_departments if d != mentee.department)
+    if mentee.avoid_departments and mentor.department not in mentee.avoid_departments:
+        if mentee.department in mentee.avoid_departments:
+            met.append("outside your department")
+        if others:
+            met.append("outside " + _and(others))
+    if mentee.max_utc_gap_hours is not None:
+        gap = abs(mentee.utc_offset - mentor.utc_offset) % 24
+        if min(gap, 24 - gap) <= mentee.max_utc_gap_hours + 1e-9:
+            hours = mentee.max_utc_gap_hours
+            met.append(
+                "in your time zone"
+                if hours == 0
+                else f"within {hours:g} hour{'s' if hours != 1 else ''} of your time zone"
+            )
+    for topic, level in sorted(mentee.min_expertise.items()):
+        has = mentor.expertise.get(topic, 0)
+        if level > 0 and has >= level:
+            met.append(f"{LEVELS.get(has, 'experience')} in {features.topic_names[topic]}")
+    if mentee.preferred_cadence and mentee.preferred_cadence == mentor.preferred_cadence:
+        met.append("likes to meet " + _cadence(features, mentee.preferred_cadence))
+    if words:
+        met.append("their profile mentions " + _and([f"'{w}'" for w in words[:3]]))
+    if not met:
+        return ""
+    text = _and(met)
+    return f"{text[0].upper()}{text[1:]}, as you asked after your last match"
+
+
 def pair_reasons(features: Features, mi: I64, ri: I64, parts: F64) -> list[tuple[Reason, ...]]:
-    """Return the two or three strongest reasons for each pair, strongest first."""
+    """Return the two or three strongest reasons for each pair, strongest first.
+
+    When the mentee asked for something after an earlier match, a line saying which asks
+    this mentor meets comes first.
+    """
     contribution = features.arrays.me_w[mi] * parts
     order = np.argsort(-contribution, axis=1, kind="stable")[:, :MAX_REASONS]
     strength = np.take_along_axis(contribution, order, axis=1)
@@ -123,10 +193,16 @@ def pair_reasons(features: Features, mi: I64, ri: I64, parts: F64) -> list[tuple
             strict=True,
         )
     )
+    asking = np.flatnonzero([features.mentees[m].has_asks for m in mi.tolist()])
+    words = dict(zip(asking.tolist(), _asked_terms(features, mi[asking], ri[asking]), strict=True))
     out: list[tuple[Reason, ...]] = []
     for i, (components, values) in enumerate(zip(order.tolist(), strength.tolist(), strict=True)):
         mentee, mentor = features.mentees[mi[i]], features.mentors[ri[i]]
         reasons = []
+        if i in words:
+            asked = asked_reason(features, mentee, mentor, words[i])
+            if asked:
+                reasons.append(Reason(ASKED, asked, 0.0))
         for c, value in zip(components, values, strict=True):
             if value < MIN_CONTRIBUTION:
                 break

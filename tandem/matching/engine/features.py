@@ -20,7 +20,14 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from tandem.matching.engine.hierarchy import Hierarchy
-from tandem.matching.engine.instance import Instance, Mentee, Mentor, Policy, Topic
+from tandem.matching.engine.instance import (
+    CADENCE_PREFIX,
+    Instance,
+    Mentee,
+    Mentor,
+    Policy,
+    Topic,
+)
 from tandem.matching.engine.text import LexicalSpace, build_lexical_space
 
 I64 = npt.NDArray[np.int64]
@@ -88,6 +95,8 @@ class Arrays(NamedTuple):
     must_focus: bool
     must_attr: bool
     must_modes: bool
+    # Bits of me_modes/mr_modes that are meeting modes (the rest are meeting rhythms).
+    mode_meet: int
     min_score: float
 
 
@@ -106,6 +115,9 @@ class Features:
     mentee_index: dict[int, int]
     mentor_index: dict[int, int]
     topic_names: dict[int, str]
+    # (mentee key, mentor key) pairs that break what the mentee asked for after an
+    # earlier match; excluded like do-not-match pairs.
+    asked_pairs: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def n_mentees(self) -> int:
@@ -253,10 +265,60 @@ def _exclusions(
 
 
 def exclusion_lists(features: Features, extra: Iterable[tuple[int, int]]) -> tuple[I64, I64]:
-    """Rebuild the per-mentee excluded mentors: the policy's pairs plus ``extra`` keys."""
+    """Rebuild the per-mentee excluded mentors: the policy's and asked pairs plus ``extra``."""
     return _exclusions(
-        features.policy, extra, features.n_mentees, features.mentee_index, features.mentor_index
+        features.policy,
+        (*features.asked_pairs, *extra),
+        features.n_mentees,
+        features.mentee_index,
+        features.mentor_index,
     )
+
+
+def _quarter_hours(offset: float) -> float:
+    return round(offset * 4) / 4
+
+
+def asked_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> frozenset[tuple[int, int]]:
+    """Return the (mentee, mentor) keys that break a mentee's asks after an earlier match."""
+    asking = [
+        m
+        for m in mentees
+        if m.avoid_departments or m.max_utc_gap_hours is not None or m.min_expertise
+    ]
+    if not asking or not mentors:
+        return frozenset()
+    keys = np.array([r.key for r in mentors], np.int64)
+    department_code: dict[str, int] = {}
+    departments = np.fromiter(
+        (
+            -1
+            if r.department is None
+            else department_code.setdefault(r.department, len(department_code))
+            for r in mentors
+        ),
+        np.int64,
+        len(mentors),
+    )
+    offsets = np.array([_quarter_hours(r.utc_offset) for r in mentors], np.float64)
+    levels: dict[int, I64] = {}
+    out: set[tuple[int, int]] = set()
+    for m in asking:
+        banned = np.zeros(len(mentors), np.bool_)
+        avoid = [department_code[d] for d in m.avoid_departments if d in department_code]
+        if avoid:
+            banned |= np.isin(departments, avoid)
+        if m.max_utc_gap_hours is not None:
+            diff = np.abs(offsets - _quarter_hours(m.utc_offset)) % 24.0
+            banned |= np.minimum(diff, 24.0 - diff) > m.max_utc_gap_hours + 1e-9
+        for topic, level in m.min_expertise.items():
+            if topic not in levels:
+                levels[topic] = np.fromiter(
+                    (r.expertise.get(topic, 0) for r in mentors), np.int64, len(mentors)
+                )
+            banned |= levels[topic] < level
+        out.update((m.key, key) for key in keys[banned].tolist())
+    return frozenset(out)
 
 
 def _mentor_order(mentors: Sequence[Mentor], same_language: bool) -> list[int]:
@@ -290,8 +352,13 @@ def _text_features(
         [r.bio for r in mentors],
         ([position[t] for t in r.expertise] for r in mentors),
         topics,
+        asked=[m.prefer_words for m in mentees],
     )
     return sp.csr_matrix(focus), sp.csr_matrix(expertise / 3.0), lexical
+
+
+def _with_cadence(modes: frozenset[str], cadence: str | None) -> frozenset[str]:
+    return modes | {CADENCE_PREFIX + cadence} if cadence else modes
 
 
 def _person_fields(
@@ -308,6 +375,10 @@ def _person_fields(
     loc, _ = _codes([p.location for p in people])
     vocab: dict[str, dict[str, int]] = {"languages": {}, "attributes": {}, "meeting modes": {}}
     asked = [m.requested_attributes for m in mentees]
+    # A mentee's preferred rhythm scores as one more mode; a mentor's rhythm counts only
+    # for the mentees who asked for one, since only the mentee's bits are counted.
+    me_modes = [_with_cadence(m.modes, m.preferred_cadence) for m in mentees]
+    mr_modes = [_with_cadence(r.modes, r.preferred_cadence) for r in mentors]
     fields: dict[str, Any] = {
         "me_tin": hierarchy.tin[me_node],
         "me_tout": hierarchy.tout[me_node],
@@ -321,11 +392,16 @@ def _person_fields(
         "mr_lang": _masks([r.languages for r in mentors], vocab["languages"], "languages"),
         "me_req": _masks(asked, vocab["attributes"], "attributes"),
         "mr_attr": _masks([r.attributes for r in mentors], vocab["attributes"], "attributes"),
-        "me_modes": _masks([m.modes for m in mentees], vocab["meeting modes"], "meeting modes"),
-        "mr_modes": _masks([r.modes for r in mentors], vocab["meeting modes"], "meeting modes"),
+        "me_modes": _masks(me_modes, vocab["meeting modes"], "meeting modes"),
+        "mr_modes": _masks(mr_modes, vocab["meeting modes"], "meeting modes"),
         "wanted": np.array([max(m.mentors_wanted, 0) for m in mentees], np.int64),
         "capacity": np.array([max(r.capacity, 0) for r in mentors], np.int64),
     }
+    fields["mode_meet"] = sum(
+        1 << bit
+        for mode, bit in vocab["meeting modes"].items()
+        if not mode.startswith(CADENCE_PREFIX)
+    )
     mode_masks, mr_mode = np.unique(fields["mr_modes"], return_inverse=True)
     fields["mode_masks"], fields["mr_mode"] = mode_masks, mr_mode.astype(np.int64).reshape(-1)
     zones = _time_zones(mentees, mentors, rules.max_utc_gap_hours)
@@ -398,7 +474,10 @@ def build_features(
     lexical_text = _text_features(mentees, mentors, topics, position)
     people = _person_fields(instance, policy, mentees, mentors)
     scores = _score_fields(policy, lexical_text, people, dense_share)
-    ex_ptr, ex_idx = _exclusions(policy, excluded_pairs, len(mentees), mentee_index, mentor_index)
+    asked = asked_pairs(mentees, mentors)
+    ex_ptr, ex_idx = _exclusions(
+        policy, (*asked, *excluded_pairs), len(mentees), mentee_index, mentor_index
+    )
     rng = np.random.default_rng(seed)
     arrays = Arrays(
         **people,
@@ -426,4 +505,5 @@ def build_features(
         mentee_index=mentee_index,
         mentor_index=mentor_index,
         topic_names={t.id: t.name for t in topics},
+        asked_pairs=asked,
     )

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 # Names of the score components, in the order the engine stores them.
 COMPONENTS = ("focus", "lexical", "attributes", "time_zone", "modes", "seniority")
+# A preferred meeting rhythm is scored as one more "mode" under this prefix.
+CADENCE_PREFIX = "cadence:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,25 @@ class Mentee:
     mentors_wanted: int = 1
     # Self-described groups for the fairness table; only aggregates of >= 5 people are shown.
     groups: frozenset[str] = frozenset()
+    # What they asked for after an earlier match did not fit. Hard: never mentors from
+    # these departments, more than this many hours away, or below these levels (topic id
+    # -> 1..3) in these topics. Soft: words to look for in a mentor's profile (part of
+    # the lexical score) and how often they would like to meet (part of "modes").
+    avoid_departments: frozenset[str] = frozenset()
+    max_utc_gap_hours: float | None = None
+    min_expertise: Mapping[int, int] = field(default_factory=dict)
+    prefer_words: str = ""
+    preferred_cadence: str | None = None
+
+    @property
+    def has_asks(self) -> bool:
+        return bool(
+            self.avoid_departments
+            or self.max_utc_gap_hours is not None
+            or self.min_expertise
+            or self.prefer_words.strip()
+            or self.preferred_cadence
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +87,8 @@ class Mentor:
     seniority: int | None = None
     # Attributes the mentor agreed to let the engine use for requested-attribute fit.
     attributes: frozenset[str] = frozenset()
+    # How often they like to meet; scored only for mentees who asked for a rhythm.
+    preferred_cadence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,7 +298,11 @@ def first_broken_rule(a: Arrays, m: int, r: int, banned: bool) -> int:
         return 6
     if a.must_attr and a.me_req[m] != 0 and (a.me_req[m] & a.mr_attr[r]) == 0:
         return 7
-    if a.must_modes and a.me_modes[m] != 0 and (a.me_modes[m] & a.mr_modes[r]) == 0:
+    if (
+        a.must_modes
+        and (a.me_modes[m] & a.mode_meet) != 0
+        and (a.me_modes[m] & a.mr_modes[r] & a.mode_meet) == 0
+    ):
         return 8
     if a.capacity[r] <= 0:
         return NO_CAPACITY_RULE

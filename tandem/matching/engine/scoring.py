@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from tandem.matching.engine import pairs
 from tandem.matching.engine.features import Arrays, Features
-from tandem.matching.engine.pairs import MIN_SCORE_RULE, N_RULES, bits, mark
+from tandem.matching.engine.pairs import MIN_SCORE_RULE, N_RULES, mark
 from tandem.matching.engine.scans import block_count, run_blocks
 
 I64 = npt.NDArray[np.int64]
@@ -86,7 +86,9 @@ def _rule_block(a, mentees, totals, sole, lo, hi):  # type: ignore[no-untyped-de
             flags[6] = a.must_focus and a.me_has_focus[m] and focus_part(a, m, r) <= 0.0
             flags[7] = a.must_attr and a.me_req[m] != 0 and (a.me_req[m] & a.mr_attr[r]) == 0
             flags[8] = (
-                a.must_modes and a.me_modes[m] != 0 and bits(a.me_modes[m] & a.mr_modes[r]) == 0
+                a.must_modes
+                and (a.me_modes[m] & a.mode_meet) != 0
+                and (a.me_modes[m] & a.mr_modes[r] & a.mode_meet) == 0
             )
             flags[9] = np.float64(sparse_part(a, m, r)) + profile(a, m, r) < a.min_score
             flags[10] = a.capacity[r] <= 0

@@ -22,6 +22,9 @@ from tandem.matching.engine.instance import Topic
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 # Topic names and synonyms of up to this many words fold to the topic's term.
 MAX_PHRASE = 3
+# A word a mentee asked for in a mentor's profile weighs this much more than once in
+# their goals (on top of the goals' own weight for it).
+ASKED_WEIGHT = 2.0
 I64 = npt.NDArray[np.int64]
 
 # Common English words that say nothing about what someone wants or offers.
@@ -204,6 +207,8 @@ class LexicalSpace:
     labels: tuple[str, ...]
     # Term id of each topic (index = topic position in the instance's topic list).
     topic_terms: npt.NDArray[np.int64]
+    # Per mentee, 1 for each term of the words they asked for (explanations only).
+    asked: sp.csr_matrix | None = None
 
 
 class _Vocabulary:
@@ -295,9 +300,15 @@ def _counts(terms: I64, docs_of: I64, n_docs: int, n_terms: int) -> sp.csr_matri
     return matrix
 
 
-def _tfidf(counts: sp.csr_matrix, idf: npt.NDArray[np.float64]) -> sp.csr_matrix:
+def _tfidf(
+    counts: sp.csr_matrix, idf: npt.NDArray[np.float64], asked: sp.csr_matrix | None = None
+) -> sp.csr_matrix:
     weighted = counts.copy()
     weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    if asked is not None and asked.nnz:
+        extra = asked.copy()
+        extra.data = ASKED_WEIGHT * idf[extra.indices]
+        weighted = sp.csr_matrix(weighted + extra)
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     scale = np.repeat(1.0 / norms, np.diff(weighted.indptr))
@@ -310,11 +321,18 @@ def build_lexical_space(
     mentor_texts: Sequence[str],
     mentor_topics: Iterable[Iterable[int]],
     topics: Sequence[Topic],
+    *,
+    asked: Sequence[str] = (),
 ) -> LexicalSpace:
-    """Weight goals and mentor documents (bio plus expertise topics) by TF-IDF."""
+    """Weight goals and mentor documents (bio plus expertise topics) by TF-IDF.
+
+    ``asked`` (one text per goal, or none) holds words a mentee asked to find in a
+    mentor's profile: each counts ASKED_WEIGHT times a goal word, in the same row.
+    """
     vocab = _Vocabulary(topics)
     goal_terms, goal_docs = _fold_phrases(vocab, *_word_ids(vocab, goals))
     bio_terms, bio_docs = _fold_phrases(vocab, *_word_ids(vocab, mentor_texts))
+    asked_terms, asked_docs = _fold_phrases(vocab, *_word_ids(vocab, asked))
     owned = [list(t) for t in mentor_topics]
     owned_docs = np.repeat(np.arange(len(owned), dtype=np.int64), [len(t) for t in owned])
     owned_terms = np.fromiter(chain.from_iterable(owned), np.int64, owned_docs.shape[0])
@@ -326,14 +344,21 @@ def build_lexical_space(
         len(mentor_texts),
         n_terms,
     )
-    df = np.bincount(goal_counts.indices, minlength=n_terms) + np.bincount(
+    marked = None
+    mentee_terms = goal_counts
+    if asked:
+        marked = _counts(asked_terms, asked_docs, len(asked), n_terms)
+        marked.data[:] = 1.0
+        mentee_terms = sp.csr_matrix(goal_counts + marked)
+    df = np.bincount(mentee_terms.indices, minlength=n_terms) + np.bincount(
         doc_counts.indices, minlength=n_terms
     )
     n_docs = goal_counts.shape[0] + doc_counts.shape[0]
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     return LexicalSpace(
-        goals=_tfidf(goal_counts, idf),
+        goals=_tfidf(goal_counts, idf, marked),
         mentor_docs=_tfidf(doc_counts, idf),
         labels=tuple(vocab.labels),
         topic_terms=np.arange(len(topics), dtype=np.int64),
+        asked=marked,
     )

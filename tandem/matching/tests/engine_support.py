@@ -6,6 +6,7 @@ manager, rules are read off the records, optima come from scipy's MILP solver.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -25,6 +26,7 @@ TOPICS = (
 )
 MODES = ("video", "phone", "in_person")
 OFFSETS = (-5.0, 0.0, 1.0, 5.5, 9.0)
+CADENCES = ("weekly", "monthly")
 
 
 def random_instance(seed: int, max_mentees: int = 8, max_mentors: int = 6) -> Instance:
@@ -84,7 +86,37 @@ def random_instance(seed: int, max_mentees: int = 8, max_mentors: int = 6) -> In
         )
         for i, p in enumerate(mentor_people)
     ]
-    return Instance(mentees=mentees, mentors=mentors, topics=TOPICS, managers=managers)
+    return with_asks(
+        seed, Instance(mentees=mentees, mentors=mentors, topics=TOPICS, managers=managers)
+    )
+
+
+def with_asks(seed: int, instance: Instance) -> Instance:
+    """Give some mentees asks after an earlier match, and mentors a rhythm, at random.
+
+    A separate generator keeps the rest of the instance what it was for the same seed.
+    """
+    rng = np.random.default_rng(seed + 7)
+
+    def asks() -> dict[str, object]:
+        if rng.random() >= 0.4:
+            return {}
+        return {
+            "avoid_departments": frozenset(d for d in "ABC" if rng.random() < 0.3),
+            "max_utc_gap_hours": float(rng.choice([0.0, 1.0, 5.0])) if rng.random() < 0.3 else None,
+            "min_expertise": {t.id: int(rng.integers(1, 4)) for t in TOPICS if rng.random() < 0.15},
+            "prefer_words": " ".join(str(w) for w in rng.choice(WORDS, int(rng.integers(0, 3)))),
+            "preferred_cadence": str(rng.choice(CADENCES)) if rng.random() < 0.5 else None,
+        }
+
+    def rhythm() -> str | None:
+        return str(rng.choice(CADENCES)) if rng.random() < 0.6 else None
+
+    return dataclasses.replace(
+        instance,
+        mentees=[dataclasses.replace(m, **asks()) for m in instance.mentees],  # type: ignore[arg-type]
+        mentors=[dataclasses.replace(r, preferred_cadence=rhythm()) for r in instance.mentors],
+    )
 
 
 def random_policy(seed: int, instance: Instance) -> Policy:
@@ -136,10 +168,14 @@ def allowed(instance: Instance, policy: Policy, mentee: Mentee, mentor: Mentor) 
         return False
     if rules.same_location and (not mentee.location or mentee.location != mentor.location):
         return False
-    if rules.max_utc_gap_hours is not None:
-        gap = abs(mentee.utc_offset - mentor.utc_offset) % 24
-        if min(gap, 24 - gap) > rules.max_utc_gap_hours:
+    gap = abs(mentee.utc_offset - mentor.utc_offset) % 24
+    for limit in (rules.max_utc_gap_hours, mentee.max_utc_gap_hours):
+        if limit is not None and min(gap, 24 - gap) > limit:
             return False
+    if mentor.department in mentee.avoid_departments:
+        return False
+    if any(mentor.expertise.get(t, 0) < level for t, level in mentee.min_expertise.items()):
+        return False
     if "focus" in rules.must and mentee.focus and not set(mentee.focus) & set(mentor.expertise):
         return False
     if "modes" in rules.must and mentee.modes and not mentee.modes & mentor.modes:
