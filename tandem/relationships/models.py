@@ -90,6 +90,8 @@ class Relationship(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     pause_until = models.DateField(null=True, blank=True)
+    # Days spent in earlier pauses, which the agreed rhythm does not count.
+    paused_days = models.PositiveIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
     closed_by = models.ForeignKey(

@@ -2,7 +2,10 @@
 
 from django_tasks import task
 
-from tandem.relationships.services.lifecycle import relationships_close_long_paused
+from tandem.relationships.services.lifecycle import (
+    relationships_ask_to_return,
+    relationships_close_long_paused,
+)
 from tandem.relationships.services.proposals import proposals_expire
 from tandem.relationships.services.requests import requests_expire, requests_remind
 from tandem.relationships.services.rhythm import (
@@ -14,7 +17,7 @@ from tandem.relationships.services.rhythm import (
 
 @task()
 def sweep_due_work() -> dict[str, int]:
-    """Send due reminders, expire old requests and close long pauses; return the counts."""
+    """Send due reminders, expire old requests, end pauses; return the counts."""
     return {
         "request reminders": requests_remind(),
         "requests expired": requests_expire(),
@@ -22,5 +25,6 @@ def sweep_due_work() -> dict[str, int]:
         "meeting reminders": meetings_remind(),
         "commitment reminders": commitments_remind(),
         "check-ins asked": checkins_remind(),
+        "returns asked": relationships_ask_to_return(),
         "pauses closed": relationships_close_long_paused(),
     }

@@ -12,11 +12,13 @@ from tandem.relationships.services.journal import journal_entry_delete, journal_
 from tandem.relationships.services.lifecycle import (
     concern_raise,
     concern_update,
+    pause_closes_on,
     reflection_save,
     relationship_close,
     relationship_end_by_admin,
     relationship_pause,
     relationship_resume,
+    relationships_ask_to_return,
     relationships_close_long_paused,
 )
 from tandem.relationships.services.proposals import (
@@ -69,6 +71,7 @@ __all__ = [
     "meeting_schedule",
     "meeting_update",
     "meetings_plan_next",
+    "pause_closes_on",
     "proposal_answer",
     "proposal_create",
     "proposals_expire",
@@ -77,6 +80,7 @@ __all__ = [
     "relationship_end_by_admin",
     "relationship_pause",
     "relationship_resume",
+    "relationships_ask_to_return",
     "relationships_close_long_paused",
     "request_accept",
     "request_decline",

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
-from tandem.notifications.when import local_date
+from tandem.notifications.when import local_date, local_now
 from tandem.policy.access import user_administers_program
 from tandem.relationships.models import (
     Concern,
@@ -80,9 +81,14 @@ def relationship_resume(*, relationship: Relationship, by: User) -> Relationship
     if relationship.status != Relationship.Status.PAUSED:
         raise DomainError("Only a paused relationship can be resumed.")
     relationship.status = Relationship.Status.ACTIVE
+    if relationship.paused_at is not None:
+        paused = timezone.localdate() - timezone.localdate(relationship.paused_at)
+        relationship.paused_days += max(paused.days, 0)
     relationship.paused_at = None
     relationship.pause_until = None
-    relationship.save(update_fields=["status", "paused_at", "pause_until", "updated_at"])
+    relationship.save(
+        update_fields=["status", "paused_at", "pause_until", "paused_days", "updated_at"]
+    )
     meetings_plan_next(relationship=relationship)
     notify(
         user=relationship.partner_of(by.pk).user,
@@ -190,16 +196,79 @@ def relationship_end_by_admin(
     return relationship
 
 
-def relationships_close_long_paused(*, now: datetime.datetime | None = None) -> int:
-    """Close, as inactive, relationships paused past the program's limit; return how many."""
+def pause_closes_on(relationship: Relationship) -> datetime.date | None:
+    """Return the day a paused relationship closes gently unless someone resumes it.
+
+    The program's limit counts from the return date the pair chose, or else from the pause.
+    """
+    if relationship.status != Relationship.Status.PAUSED or relationship.paused_at is None:
+        return None
+    start = relationship.pause_until or timezone.localdate(relationship.paused_at)
+    return start + datetime.timedelta(days=relationship.program.max_pause_days)
+
+
+# On the return date, people are asked from this hour of their own morning.
+RETURN_PROMPT_HOUR = 8
+
+
+def relationships_ask_to_return(*, now: datetime.datetime | None = None) -> int:
+    """On a pause's return date, ask both people, once, to resume or close; return how many."""
     now = now or timezone.now()
+    due = Relationship.objects.select_related(
+        "program", "mentor__user", "mentee__user", "focus"
+    ).filter(
+        status=Relationship.Status.PAUSED,
+        # Calendars run up to a day ahead of UTC; each person's own date decides below.
+        pause_until__lte=now.date() + datetime.timedelta(days=1),
+    )
+    count = 0
+    for relationship in due:
+        for enrollment in (relationship.mentor, relationship.mentee):
+            if _ask_to_return(relationship, enrollment.user, now):
+                count += 1
+    return count
+
+
+def _ask_to_return(relationship: Relationship, user: User, now: datetime.datetime) -> bool:
+    until, closes_on = relationship.pause_until, pause_closes_on(relationship)
+    if until is None or closes_on is None:
+        return False
+    clock = local_now(user, organization_id=relationship.program.organization_id, now=now)
+    if (clock.date(), clock.hour) < (until, RETURN_PROMPT_HOUR):
+        return False
+    partner = relationship.partner_of(user.pk).user
+    resume = reverse("relationships:resume", args=[relationship.pk])
+    close = reverse("relationships:close", args=[relationship.pk])
+    sent = notify(
+        user=user,
+        kind="pause_ended",
+        title=f"Back from your pause with {partner.display_name}?",
+        body=f"You planned to pick up again on {local_date(user, until)}. Resume, and we plan "
+        "your next meeting at your agreed rhythm; or close without blame if the time has "
+        "come. Either of you can choose. If neither of you does, the relationship closes "
+        f"gently on {local_date(user, closes_on)}.\n"
+        f"Resume: {settings.SITE_URL}{resume}\n"
+        f"Close: {settings.SITE_URL}{close}",
+        url=resume,
+        dedupe_key=f"pause-ended-{relationship.pk}-{relationship.paused_at:%Y%m%d%H%M%S}",
+    )
+    return sent is not None
+
+
+def relationships_close_long_paused(*, now: datetime.datetime | None = None) -> int:
+    """Close, as inactive, relationships paused past the program's limit; return how many.
+
+    The limit counts from the return date when the pair gave one, otherwise from the pause.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     paused = Relationship.objects.select_related(
         "program", "mentor__user", "mentee__user", "focus"
     ).filter(status=Relationship.Status.PAUSED)
     count = 0
     for relationship in paused:
-        limit = datetime.timedelta(days=relationship.program.max_pause_days)
-        if relationship.paused_at is None or now - relationship.paused_at < limit:
+        closes_on = pause_closes_on(relationship)
+        if closes_on is None or today < closes_on:
             continue
         with transaction.atomic():
             locked = _locked(relationship)

@@ -190,13 +190,19 @@ class Rhythm:
     expected: int
     held: int
     next_meeting: Meeting | None
+    # A paused pair owes no meetings: nobody is behind while a pause lasts.
+    paused: bool = False
 
     @property
     def behind_by(self) -> int:
+        if self.paused:
+            return 0
         return max(self.expected - self.held, 0)
 
     @property
     def label(self) -> str:
+        if self.paused:
+            return "Paused"
         if self.behind_by == 0:
             return "On track"
         return f"Behind by {self.behind_by} meeting{'s' if self.behind_by > 1 else ''}"
@@ -210,13 +216,16 @@ def rhythm(relationship: Relationship, *, today: datetime.date | None = None) ->
     upcoming = (
         relationship.meetings.filter(status=Meeting.Status.PLANNED).order_by("starts_at").first()
     )
+    paused = relationship.status == Relationship.Status.PAUSED
     if agreement is None or relationship.started_at is None:
-        return Rhythm(expected=0, held=held, next_meeting=upcoming)
-    active_days = (today - relationship.started_at.date()).days
+        return Rhythm(expected=0, held=held, next_meeting=upcoming, paused=paused)
+    # Only the days the pair was working count: not this pause, nor earlier ones.
+    active_days = (today - timezone.localdate(relationship.started_at)).days
+    active_days -= relationship.paused_days
     if relationship.paused_at is not None:
-        active_days -= (today - relationship.paused_at.date()).days
+        active_days -= (today - timezone.localdate(relationship.paused_at)).days
     expected = max(active_days, 0) // CADENCE_DAYS[agreement.cadence]
-    return Rhythm(expected=expected, held=held, next_meeting=upcoming)
+    return Rhythm(expected=expected, held=held, next_meeting=upcoming, paused=paused)
 
 
 @transaction.atomic

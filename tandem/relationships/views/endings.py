@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
@@ -54,9 +53,22 @@ def pause(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpRespon
 
 
 @login_required
-@require_POST
 def resume(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
     relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
+    if request.method != "POST":
+        # The return-date notice links here: a page to choose, since links must not act.
+        if relationship.status != Relationship.Status.PAUSED:
+            messages.info(request, "This relationship is not paused any more.")
+            return redirect("relationships:detail", relationship.pk)
+        return render(
+            request,
+            "relationships/resume.html",
+            {
+                "r": relationship,
+                "partner": relationship.partner_of(request.user.pk),
+                "closes_on": services.pause_closes_on(relationship),
+            },
+        )
     try:
         services.relationship_resume(relationship=relationship, by=request.user)
         messages.success(request, "Welcome back. The next meeting is planned.")

@@ -61,6 +61,7 @@ def relationship_detail(request: AuthenticatedHttpRequest, relationship_id: int)
             "partner": relationship.partner_of(request.user.pk),
             "role": relationship.role_of(request.user.pk),
             "rhythm": services.rhythm(relationship),
+            "closes_on": services.pause_closes_on(relationship),
             "meetings": relationship.meetings.order_by("-starts_at")[:12],
             "commitments": commitments,
             "overdue": [c for c in commitments if c.is_overdue(today)],
