@@ -11,6 +11,7 @@ from tandem.matching.engine import Instance, Mentee, Mentor, Policy, Rules, Topi
 from tandem.policy.eligibility import managers_of, pairs_kept_apart, round_people
 from tandem.programs.models import Enrollment, MeetingMode, Program
 from tandem.programs.models import Topic as TopicRow
+from tandem.programs.next_match import NextMatchAsks
 
 
 def _offset(zone: str, now: datetime.datetime) -> float:
@@ -68,14 +69,22 @@ def _common(e: Enrollment, now: datetime.datetime) -> dict[str, Any]:
 
 def mentee_row(e: Enrollment, *, wanted: int, now: datetime.datetime) -> Mentee:
     """Describe a mentee to the engine (topics must be prefetched)."""
+    common = _common(e, now)
+    # What she asked for after a match that was not a fit, once she confirmed it.
+    asks = NextMatchAsks.from_json(e.next_match_asks)
     return Mentee(
-        **_common(e, now),
+        **common,
         focus={t.topic_id: t.level for t in e.topics.all() if t.kind == "focus"},
         goals=e.goals,
         requested_attributes=frozenset(e.requested_attributes),
         mentors_wanted=wanted,
         # Self-described identity reaches the engine only with the person's consent.
         groups=e.consented_identity,
+        avoid_departments=asks.avoid_departments(common["department"]),
+        max_utc_gap_hours=asks.max_time_zone_gap,
+        min_expertise=dict(asks.min_expertise),
+        prefer_words=asks.words,
+        preferred_cadence=asks.cadence or None,
     )
 
 
@@ -89,6 +98,7 @@ def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
         # Without consent a holder must look exactly like a non-holder: in scores,
         # reasons and order.
         attributes=e.consented_identity,
+        preferred_cadence=e.preferred_cadence or None,
     )
 
 

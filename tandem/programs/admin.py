@@ -26,8 +26,14 @@ class EnrollmentTopicInline(admin.TabularInline):
     autocomplete_fields = ["topic"]
 
 
-# Whether someone lets matching use their identity says something about it too.
-PRIVATE_FIELDS = ("identity_attributes", "identity_use", "requested_attributes")
+# Whether someone lets matching use their identity says something about it too. The asks
+# after a match that was not a fit come from a private reflection.
+PRIVATE_FIELDS = (
+    "identity_attributes",
+    "identity_use",
+    "requested_attributes",
+    "next_match_asks",
+)
 
 
 @admin.register(Enrollment)

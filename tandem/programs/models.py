@@ -273,6 +273,8 @@ class Enrollment(TimeStampedModel):
         max_length=10, choices=IdentityUse.choices, default=IdentityUse.PRIVATE
     )
     requested_attributes = models.JSONField(default=list, blank=True)
+    # What she asks of her next match after one that was not a fit (programs/next_match.py).
+    next_match_asks = models.JSONField(default=dict, blank=True)
     profile_completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
