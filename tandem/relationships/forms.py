@@ -4,7 +4,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from tandem.programs.models import Enrollment, MeetingMode, Topic
+from tandem.policy.eligibility import focuses_taken
+from tandem.programs.models import Cadence, Enrollment, MeetingMode, Topic
+from tandem.programs.next_match import MAX_WORDS, NextMatchAsks
 from tandem.relationships.models import Agreement, Relationship
 from tandem.relationships.services import DECLINE_TEMPLATES
 
@@ -28,7 +30,11 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, mentee: Enrollment, mentor: Enrollment, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        mine = [t.topic_id for t in mentee.topics.all() if t.kind == "focus"]
+        # Each mentor helps with a different focus: offer only those still without one.
+        taken = focuses_taken(mentee)
+        mine = [
+            t.topic_id for t in mentee.topics.all() if t.kind == "focus" and t.topic_id not in taken
+        ]
         theirs = {t.topic_id for t in mentor.topics.all() if t.kind == "expertise"}
         # Shared topics first: those are what this mentor can help with.
         ordered = sorted(mine, key=lambda pk: pk not in theirs)
@@ -309,3 +315,121 @@ class ProposalAnswerForm(forms.Form):
         label="If you say no: why? (optional, private)",
         help_text="Only you see this. It helps you, and it is never shown to the other person.",
     )
+
+
+GAP_CHOICES = [
+    ("", "No limit"),
+    ("0", "In my time zone"),
+    ("1", "Within 1 hour of mine"),
+    ("2", "Within 2 hours of mine"),
+    ("3", "Within 3 hours of mine"),
+    ("4", "Within 4 hours of mine"),
+    ("6", "Within 6 hours of mine"),
+]
+LEVEL_CHOICES = [("", "No minimum"), ("2", "Solid experience"), ("3", "Deep expertise")]
+
+
+class NextMatchForm(forms.Form):
+    """The asks for the next match: firm ones exclude mentors, soft ones rank them."""
+
+    outside_own_department = forms.BooleanField(required=False)
+    outside_departments = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Only mentors outside"
+    )
+    max_time_zone_gap = forms.TypedChoiceField(
+        choices=GAP_CHOICES,
+        coerce=float,
+        empty_value=None,
+        required=False,
+        label="Time zone",
+    )
+    experience_topic = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="More experience in"
+    )
+    experience_level = forms.TypedChoiceField(
+        choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False, label="At least"
+    )
+    cadence = forms.ChoiceField(
+        choices=[("", "No preference"), *Cadence.choices],
+        required=False,
+        label="How often you would like to meet",
+    )
+    words = forms.CharField(
+        required=False,
+        max_length=MAX_WORDS,
+        label="Words to look for in a mentor's profile",
+        help_text="For example: asks questions, practical examples.",
+    )
+
+    FIRM = (
+        "outside_own_department",
+        "outside_departments",
+        "max_time_zone_gap",
+        "experience_topic",
+        "experience_level",
+    )
+    SOFT = ("cadence", "words")
+
+    def __init__(
+        self,
+        *args: Any,
+        own_department: str | None,
+        departments: list[str],
+        topics: list[tuple[int, str]],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        if own_department:
+            self.fields[
+                "outside_own_department"
+            ].label = f"Only mentors outside my department ({own_department})"
+        else:
+            del self.fields["outside_own_department"]
+        others = self.fields["outside_departments"]
+        if departments:
+            assert isinstance(others, forms.MultipleChoiceField)
+            others.choices = [(name, name) for name in departments]
+        else:
+            del self.fields["outside_departments"]
+        topic = self.fields["experience_topic"]
+        assert isinstance(topic, forms.TypedChoiceField)
+        topic.choices = [("", "No topic"), *((str(pk), name) for pk, name in topics)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("experience_level") and not data.get("experience_topic"):
+            self.add_error("experience_topic", "Choose the topic you want more experience in.")
+        return data
+
+    def firm_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.FIRM if name in self.fields]
+
+    def soft_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.SOFT]
+
+    def asks(self) -> NextMatchAsks:
+        data = self.cleaned_data
+        topic, level = data.get("experience_topic"), data.get("experience_level")
+        return NextMatchAsks(
+            outside_own_department=bool(data.get("outside_own_department")),
+            outside_departments=tuple(data.get("outside_departments") or ()),
+            max_time_zone_gap=data.get("max_time_zone_gap"),
+            cadence=data.get("cadence") or "",
+            words=(data.get("words") or "").strip(),
+            min_expertise={topic: level} if topic and level else {},
+        )
+
+    @staticmethod
+    def initial_for(asks: NextMatchAsks) -> dict[str, Any]:
+        """Return the form's starting values for these asks."""
+        topic, level = next(iter(sorted(asks.min_expertise.items())), (None, None))
+        gap = asks.max_time_zone_gap
+        return {
+            "outside_own_department": asks.outside_own_department,
+            "outside_departments": list(asks.outside_departments),
+            "max_time_zone_gap": "" if gap is None else f"{gap:g}",
+            "experience_topic": "" if topic is None else str(topic),
+            "experience_level": "" if level is None else str(level),
+            "cadence": asks.cadence,
+            "words": asks.words,
+        }
