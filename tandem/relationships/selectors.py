@@ -44,6 +44,20 @@ def my_proposals(*, user: User) -> QuerySet[Proposal]:
     )
 
 
+def mentee_open_asks(*, mentee: Enrollment) -> tuple[dict[int, int], dict[int, int]]:
+    """Return her open relationships and waiting requests, each by mentor: mentor id -> id."""
+    working = relationships_of(mentee.user).filter(
+        mentee=mentee, status__in=Relationship.HOLDS_CAPACITY
+    )
+    asked = my_requests(user=mentee.user).filter(
+        mentee=mentee, status=MentorshipRequest.Status.PENDING
+    )
+    return (
+        dict(working.values_list("mentor_id", "pk")),
+        dict(asked.values_list("mentor_id", "pk")),
+    )
+
+
 @dataclass
 class MentorCard:
     enrollment: Enrollment

@@ -34,13 +34,18 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
         accepting_only=request.GET.get("all") != "1",
         same_time_zone=request.GET.get("tz") == "same",
     )
+    # Her own mentors and those she already asked get no second "Ask" button.
+    working_with, asked = selectors.mentee_open_asks(mentee=mentee)
     return render(
         request,
         "relationships/directory.html",
         {
             "program": mentee.program,
             "mentee": mentee,
-            "cards": cards[:60],
+            "cards": [
+                (card, working_with.get(card.enrollment.pk), asked.get(card.enrollment.pk))
+                for card in cards[:60]
+            ],
             "total": len(cards),
             "topics": [t.topic for t in mentee.topics.select_related("topic") if t.kind == "focus"],
             "filters": request.GET,
