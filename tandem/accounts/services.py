@@ -6,7 +6,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
@@ -55,33 +54,6 @@ def user_create(
             "An account with this e-mail address already exists. Sign in instead.", field="email"
         ) from None
     return user
-
-
-@transaction.atomic
-def organization_create(
-    *,
-    name: str,
-    kind: str = Organization.Kind.COMPANY,
-    email_domains: list[str] | None = None,
-    slug: str | None = None,
-    admin: User | None = None,
-) -> Organization:
-    """Create an organization with the default topic vocabulary and its first admin."""
-    from tandem.programs.services import topics_install_defaults
-
-    slug = slug or slugify(name)[:60]
-    if Organization.objects.filter(slug=slug).exists():
-        raise DomainError("An organization with this short name already exists.", field="slug")
-    organization = Organization.objects.create(
-        name=name,
-        slug=slug,
-        kind=kind,
-        email_domains=[d.strip().lower().lstrip("@") for d in email_domains or [] if d.strip()],
-    )
-    topics_install_defaults(organization=organization)
-    if admin is not None:
-        membership_create(user=admin, organization=organization, role=Membership.Role.ADMIN)
-    return organization
 
 
 def membership_check_manager(*, membership: Membership, manager: Membership | None) -> None:

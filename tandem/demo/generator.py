@@ -10,13 +10,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from tandem.accounts.models import Department, Membership, Organization, User
-from tandem.accounts.services import organization_create
 from tandem.demo import agency, catalog
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
-from tandem.programs.services import program_create
+from tandem.programs.services import organization_create, program_create
 
 DEMO_PASSWORD = "tandem-demo"
 BATCH_SIZE = 1000

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from tandem.accounts import time_zones
 from tandem.accounts.models import Membership, Organization, User
-from tandem.accounts.services import invitation_create
+from tandem.accounts.services import invitation_create, membership_create
 from tandem.core.errors import DomainError
 from tandem.policy.access import programs_visible_to
 from tandem.programs.models import (
@@ -25,6 +25,31 @@ from tandem.programs.models import (
     Topic,
 )
 from tandem.programs.vocabulary import DEFAULT_TOPICS
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    name: str,
+    kind: str = Organization.Kind.COMPANY,
+    email_domains: list[str] | None = None,
+    slug: str | None = None,
+    admin: User | None = None,
+) -> Organization:
+    """Create an organization with the default topic vocabulary and its first admin."""
+    slug = slug or slugify(name)[:60]
+    if Organization.objects.filter(slug=slug).exists():
+        raise DomainError("An organization with this short name already exists.", field="slug")
+    organization = Organization.objects.create(
+        name=name,
+        slug=slug,
+        kind=kind,
+        email_domains=[d.strip().lower().lstrip("@") for d in email_domains or [] if d.strip()],
+    )
+    topics_install_defaults(organization=organization)
+    if admin is not None:
+        membership_create(user=admin, organization=organization, role=Membership.Role.ADMIN)
+    return organization
 
 
 def topics_install_defaults(*, organization: Organization) -> list[Topic]:
