@@ -331,6 +331,11 @@ def _seeker_refusal(
     return None
 
 
+def seeker_refusal(seeker: Enrollment, *, focus: Topic | None = None) -> Refusal | None:
+    """Return why this person may not be matched with anyone now, or None when they may."""
+    return _seeker_refusal(seeker, focus, None)
+
+
 def givers_for(
     seeker: Enrollment,
     *,

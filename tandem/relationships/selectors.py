@@ -9,7 +9,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.matching.recommend import mentor_fits
 from tandem.policy.access import relationships_of
-from tandem.policy.eligibility import givers_for
+from tandem.policy.eligibility import givers_for, seeker_refusal
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     CheckIn,
@@ -64,6 +64,8 @@ class MentorCard:
     score: float
     reasons: list[str] = field(default_factory=list)
     places_left: int = 0
+    # Whether the mentee may send this mentor a request now.
+    can_ask: bool = False
 
 
 def mentor_directory(
@@ -106,6 +108,7 @@ def mentor_directory(
     if same_time_zone and my_zone:
         mentors = mentors.filter(membership__time_zone=my_zone)
     listed = [m for m in mentors if not mode or mode in m.meeting_modes]
+    seeking = seeker_refusal(mentee) is None
     # The matching engine scores every listed mentor as a round would, with its reasons.
     fits = mentor_fits(mentee=mentee, mentors=listed)
     cards = []
@@ -120,6 +123,7 @@ def mentor_directory(
                 score=round(fit.score * 100),
                 reasons=list(fit.reasons[:3]),
                 places_left=places if mentor.accepting_now else 0,
+                can_ask=seeking and mentor.accepting_now and places > 0,
             )
         )
     cards.sort(key=lambda c: (-c.score, c.enrollment.user.full_name))

@@ -16,6 +16,7 @@ from tandem.policy.access import (
     proposal_get_for_user,
     request_get_for_user,
 )
+from tandem.policy.eligibility import seeker_refusal
 from tandem.programs.models import Enrollment, MeetingMode
 from tandem.relationships import selectors, services
 from tandem.relationships.forms import ProposalAnswerForm, ReplyForm, RequestForm
@@ -47,6 +48,8 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
                 for card in cards[:60]
             ],
             "total": len(cards),
+            # Why she cannot ask anyone now (all her mentors found, say), if so.
+            "blocked": seeker_refusal(mentee),
             "topics": [t.topic for t in mentee.topics.select_related("topic") if t.kind == "focus"],
             "filters": request.GET,
             "modes": MeetingMode.choices,

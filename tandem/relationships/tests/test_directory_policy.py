@@ -1,0 +1,63 @@
+"""The mentor directory lists and offers exactly whom the pairing policy allows."""
+
+import pytest
+from django.urls import reverse
+
+from tandem.accounts.models import Membership
+from tandem.core.errors import DomainError
+from tandem.programs.models import Enrollment
+from tandem.relationships import services
+from tandem.relationships.models import Relationship
+from tandem.testing.fixtures import World, client_for
+
+MESSAGE = "I would value your view on planning: I am new to it and want to learn from you."
+
+
+def _manage(world: World, manager_user, report_user) -> None:
+    boss = Membership.objects.get(user=manager_user, organization=world.org)
+    Membership.objects.filter(user=report_user, organization=world.org).update(manager=boss)
+
+
+def test_the_request_form_refuses_a_mentor_in_the_reporting_line(ready: World) -> None:
+    _manage(ready, ready.mentor, ready.mentee)
+    url = reverse("relationships:request_new", args=[ready.program.pk, ready.mentor_enrollment.pk])
+    focus = ready.mentee_enrollment.topics.filter(kind="focus").first()
+    response = client_for(ready.mentee).post(url, {"focus": focus.topic_id, "message": MESSAGE})
+    assert response.status_code == 200
+    assert "reporting line" in response.content.decode()
+    assert not ready.mentee_enrollment.sent_requests.exists()
+
+
+def test_a_skip_level_manager_is_neither_listed_nor_can_be_asked(ready: World) -> None:
+    # Mo manages Omar, who manages Mia: Mo is two levels above her.
+    _manage(ready, ready.other_mentor, ready.mentee)
+    _manage(ready, ready.mentor, ready.other_mentor)
+    page = client_for(ready.mentee).get(reverse("relationships:directory", args=[ready.program.pk]))
+    assert ready.mentor.full_name not in page.content.decode()
+    assert page.status_code == 200
+    focus = ready.mentee_enrollment.topics.filter(kind="focus").first().topic
+    with pytest.raises(DomainError, match="reporting line"):
+        services.request_send(
+            mentee=ready.mentee_enrollment,
+            mentor=ready.mentor_enrollment,
+            focus=focus,
+            message=MESSAGE,
+        )
+    assert not ready.mentee_enrollment.sent_requests.exists()
+
+
+def test_a_mentee_with_all_her_mentors_is_told_so_and_offered_nobody(ready: World) -> None:
+    mentee = ready.mentee_enrollment
+    focus = mentee.topics.filter(kind="focus").first().topic
+    request = services.request_send(
+        mentee=mentee, mentor=ready.mentor_enrollment, focus=focus, message=MESSAGE
+    )
+    services.request_accept(request=request, by=ready.mentor)
+    Enrollment.objects.filter(program=ready.program, user=ready.other_mentor).update(
+        accepting_now=True, capacity=2
+    )
+    page = client_for(ready.mentee).get(reverse("relationships:directory", args=[ready.program.pk]))
+    body = page.content.decode()
+    assert "already has as many mentors as they asked for" in body
+    assert "request_new" not in body and "/requests/new" not in body
+    assert Relationship.objects.filter(mentee=mentee).count() == 1
