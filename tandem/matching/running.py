@@ -109,8 +109,10 @@ def _store(
             mentor_id=p.mentor,
             focus_id=_focus_of(people[p.mentee], people[p.mentor]),
             score=round(p.score, 4),
-            components={k: round(v, 3) for k, v in p.components.items()},
-            reasons=[reason.text for reason in p.reasons],
+            components={k: round(v, 3) for k, v in p.components.items() if k != "attributes"},
+            # Admins review these and both people read them: a shared self-described
+            # attribute is for the mentee who asked, in the directory, not for a round.
+            reasons=[reason.text for reason in p.reasons if reason.component != "attributes"],
             locked=p.locked,
         )
         for p in result.pairs

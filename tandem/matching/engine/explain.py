@@ -102,8 +102,16 @@ def _profile_text(
     features: Features, component: str, mentee: Mentee, mentor: Mentor, value: float
 ) -> str:
     if component == "attributes":
+        # Mentors reach the engine with attributes only when they agreed to be matched on
+        # them, so the sentence says so rather than implying the engine found them out.
         asked = len(mentee.requested_attributes)
-        return f"Has {round(value * asked)} of the {asked} things you asked for in a mentor"
+        shared = round(value * asked)
+        what = (
+            "what you asked for in a mentor"
+            if shared == asked
+            else f"{shared} of the {asked} things you asked for in a mentor"
+        )
+        return f"Shares {what}, and chose to let matching use it"
     if component == "time_zone":
         gap = abs(mentee.utc_offset - mentor.utc_offset) % 24
         gap = min(gap, 24 - gap)
