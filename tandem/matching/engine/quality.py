@@ -14,6 +14,8 @@ F64 = npt.NDArray[np.float64]
 
 # Groups smaller than this are left out of the fairness table, so nobody is singled out.
 MIN_GROUP = 5
+# The dimension of self-described groups: private, so small cells are suppressed too.
+PRIVATE_DIMENSION = "group"
 HISTOGRAM_BINS = 10
 
 
@@ -24,8 +26,9 @@ class FairnessRow:
     dimension: str
     group: str
     mentees: int
-    matched: int
-    matched_share: float
+    # None where showing it would let a reader pick out fewer than MIN_GROUP people.
+    matched: int | None
+    matched_share: float | None
     mean_score: float | None
 
 
@@ -69,6 +72,17 @@ def _quantiles(scores: F64) -> dict[str, float]:
     return {name: round(float(np.percentile(scores, q)), 4) for name, q in points.items()}
 
 
+def _cell_safe(inside: int, outside: int) -> bool:
+    """Whether a count of group members among named people singles nobody out.
+
+    Admins see who was matched and who was not, by name. Saying that `inside` of those
+    people belong to a private group is safe when none do (not belonging is never
+    certain, since anyone may keep it private), or when at least MIN_GROUP do and at
+    least MIN_GROUP of the same people do not.
+    """
+    return inside == 0 or (inside >= MIN_GROUP and outside >= MIN_GROUP)
+
+
 def _fairness_rows(
     dimension: str,
     groups: Sequence[Iterable[str]],
@@ -81,21 +95,31 @@ def _fairness_rows(
         if seeking[i]:
             for name in names:
                 members.setdefault(name, []).append(i)
+    private = dimension == PRIVATE_DIMENSION
+    n_seeking = int(seeking.sum())
+    n_matched = int(((got > 0) & seeking).sum())
     rows = []
     for name in sorted(members):
         idx = np.array(members[name], np.int64)
-        if idx.size < MIN_GROUP:
+        if not _cell_safe(idx.size, n_seeking - idx.size if private else MIN_GROUP):
             continue
         matched = int((got[idx] > 0).sum())
         pairs = int(got[idx].sum())
+        unmatched = int(idx.size) - matched
+        shown = not private or (
+            _cell_safe(matched, n_matched - matched)
+            and _cell_safe(unmatched, n_seeking - n_matched - unmatched)
+        )
         rows.append(
             FairnessRow(
                 dimension=dimension,
                 group=name,
                 mentees=int(idx.size),
-                matched=matched,
-                matched_share=round(matched / idx.size, 4),
-                mean_score=round(float(score_sum[idx].sum()) / pairs, 4) if pairs else None,
+                matched=matched if shown else None,
+                matched_share=round(matched / idx.size, 4) if shown else None,
+                mean_score=(
+                    round(float(score_sum[idx].sum()) / pairs, 4) if pairs and shown else None
+                ),
             )
         )
     return rows
@@ -123,7 +147,7 @@ def build_report(
     histogram = np.histogram(np.clip(scores, 0, 1), bins=HISTOGRAM_BINS, range=(0, 1))[0]
     fairness = _fairness_rows(
         "department", [[d] if d else [] for d in departments], got, score_sum, seeking
-    ) + _fairness_rows("group", groups, got, score_sum, seeking)
+    ) + _fairness_rows(PRIVATE_DIMENSION, groups, got, score_sum, seeking)
     n_seeking = int(seeking.sum())
     matched = int(((got > 0) & seeking).sum())
     return QualityReport(
