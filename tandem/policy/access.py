@@ -22,6 +22,7 @@ from tandem.relationships.models import (
     Meeting,
     MentorshipRequest,
     Proposal,
+    Reflection,
     Relationship,
 )
 
@@ -335,3 +336,59 @@ def concern_get_for_user(*, user: User, concern_id: int) -> Concern:
         )
     except Concern.DoesNotExist:
         raise NotFound("No such concern.") from None
+
+
+# Reflections before a rematch: like journal entries, their author's alone. The previous
+# mentor, the next one (unless the author shares it) and the program admins never read them.
+
+
+def reflections_of(user: User) -> QuerySet[Reflection]:
+    """Return the reflections this person wrote, and nobody else's."""
+    if not user.is_authenticated:
+        return Reflection.objects.none()
+    return Reflection.objects.filter(author=user)
+
+
+def reflection_get_for_author(*, user: User, reflection_id: int) -> Reflection:
+    """Return a reflection to its author, and to nobody else; otherwise raise NotFound."""
+    try:
+        return (
+            reflections_of(user)
+            .select_related(
+                "relationship__program__organization",
+                "relationship__focus",
+                "relationship__mentor__user",
+                "relationship__mentor__membership__department",
+                "relationship__mentee__membership__department",
+            )
+            .get(pk=reflection_id, relationship__mentee__user=user)
+        )
+    except Reflection.DoesNotExist:
+        raise NotFound("No such reflection.") from None
+
+
+def reflection_get_own(*, user: User, relationship: Relationship) -> Reflection | None:
+    """Return the reflection this person wrote on a relationship, if any."""
+    return reflections_of(user).filter(relationship=relationship).first()
+
+
+def reflection_shared_with_mentor(*, user: User, relationship: Relationship) -> Reflection | None:
+    """Return the reflection a mentee shared from an earlier match to this relationship's mentor.
+
+    Only a mentor whose relationship began after that match ended reads it; the mentor it
+    is about never does, whatever happens later.
+    """
+    if relationship.mentor.user_id != user.pk:
+        return None
+    return (
+        Reflection.objects.filter(
+            author_id=relationship.mentee.user_id,
+            share_with_next=True,
+            relationship__program_id=relationship.program_id,
+            relationship__mentee__user_id=relationship.mentee.user_id,
+            relationship__closed_at__lte=relationship.created_at,
+        )
+        .exclude(relationship__mentor__user=user)
+        .order_by("-created_at")
+        .first()
+    )

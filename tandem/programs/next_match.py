@@ -1,7 +1,7 @@
 """What a mentee asks of her next match after one that was not a fit.
 
 The asks live on her enrollment, ``Enrollment.next_match_asks``, as JSON of this shape
-(every key optional; an empty object asks for nothing)::
+(every key optional; an empty object, or empty values, ask for nothing)::
 
     {
       "from_relationship": 12,            # the closed relationship they were drawn from
@@ -94,9 +94,7 @@ class NextMatchAsks:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """Return the stored form; nothing at all when nothing is asked."""
-        if self.is_empty:
-            return {}
+        """Return the stored form; confirming that nothing is asked is kept too."""
         return {
             "from_relationship": self.from_relationship,
             "confirmed_at": self.confirmed_at,

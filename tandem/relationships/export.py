@@ -119,6 +119,7 @@ def _enrollment(e: Enrollment) -> dict[str, Any]:
         "identity_attributes": e.identity_attributes,
         "identity_use": e.identity_use,
         "requested_attributes": e.requested_attributes,
+        "next_match_asks": e.next_match_asks,
         "topics": [
             {"topic": t.topic.name, "kind": t.kind, "level": t.level} for t in e.topics.all()
         ],

@@ -33,6 +33,17 @@ urlpatterns = [
     path("<int:relationship_id>/concern/", views.concern_new, name="concern_new"),
     path("concerns/<int:concern_id>/", views.concern_detail, name="concern"),
     path("<int:relationship_id>/reflect/", views.reflect, name="reflect"),
+    path("reflections/<int:reflection_id>/", views.reflection_detail, name="reflection"),
+    path(
+        "reflections/<int:reflection_id>/share/",
+        views.reflection_share,
+        name="reflection_share",
+    ),
+    path(
+        "reflections/<int:reflection_id>/next-match/",
+        views.reflection_next_match,
+        name="reflection_next_match",
+    ),
     path("<int:relationship_id>/end/", views.admin_end, name="admin_end"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),

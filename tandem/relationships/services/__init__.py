@@ -26,6 +26,7 @@ from tandem.relationships.services.proposals import (
     proposal_create,
     proposals_expire,
 )
+from tandem.relationships.services.rematch import next_match_asks_confirm, reflection_share_set
 from tandem.relationships.services.requests import (
     DECLINE_TEMPLATES,
     request_accept,
@@ -71,11 +72,13 @@ __all__ = [
     "meeting_schedule",
     "meeting_update",
     "meetings_plan_next",
+    "next_match_asks_confirm",
     "pause_closes_on",
     "proposal_answer",
     "proposal_create",
     "proposals_expire",
     "reflection_save",
+    "reflection_share_set",
     "relationship_close",
     "relationship_end_by_admin",
     "relationship_pause",

@@ -15,6 +15,11 @@ from tandem.relationships.views.journal import (
     journal,
     journal_entry,
 )
+from tandem.relationships.views.reflections import (
+    reflection_detail,
+    reflection_next_match,
+    reflection_share,
+)
 from tandem.relationships.views.requests import (
     mentor_directory,
     proposal_detail,
@@ -68,6 +73,9 @@ __all__ = [
     "program_relationships",
     "proposal_detail",
     "reflect",
+    "reflection_detail",
+    "reflection_next_match",
+    "reflection_share",
     "relationship_detail",
     "relationship_list",
     "request_detail",

@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from tandem.core.errors import DomainError
+from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.policy.access import (
     concern_get_for_user,
     program_get_for_admin,
+    reflection_get_own,
     relationship_get_for_admin,
     relationship_get_for_user,
     user_administers_program,
@@ -172,34 +173,34 @@ def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpRe
 @login_required
 def reflect(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
     relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
-    form = ReflectionForm(posted(request))
-    if (
-        form.is_bound
-        and form.is_valid()
-        and run_service(
+    if relationship.mentee.user_id != request.user.pk:
+        # The reflection is the mentee's alone; her previous mentor cannot even open it.
+        raise NotFound("No such reflection.")
+    existing = reflection_get_own(user=request.user, relationship=relationship)
+    initial = (
+        {name: getattr(existing, name) for name in ReflectionForm.base_fields} if existing else None
+    )
+    form = ReflectionForm(posted(request), initial=initial)
+    if form.is_bound and form.is_valid():
+        saved = run_service(
             form,
             services.reflection_save,
             relationship=relationship,
             author=request.user,
             **form.cleaned_data,
         )
-        is not None
-    ):
-        program = relationship.program
-        if program.matching_mode != "rounds":
+        if saved is not None:
             return redirect_with_message(
                 request,
-                "Thank you. Here are mentors who may suit you better.",
-                "relationships:directory",
-                program.pk,
+                "Saved. Here is what Tandem suggests for your next match: confirm or change it.",
+                "relationships:reflection_next_match",
+                saved.pk,
             )
-        return redirect_with_message(
-            request,
-            "Thank you. The next matching round will take this into account.",
-            "programs:detail",
-            program.pk,
-        )
-    return render(request, "relationships/reflect.html", {"r": relationship, "form": form})
+    return render(
+        request,
+        "relationships/reflect.html",
+        {"r": relationship, "form": form, "reflection": existing},
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.policy.access import (
     journal_entry_get_for_author,
+    reflections_of,
 )
 from tandem.relationships import selectors, services
 from tandem.relationships.export import personal_export
@@ -38,7 +39,13 @@ def journal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "relationships/journal.html",
-        {"form": form, "timeline": selectors.growth_timeline(user=request.user)[:200]},
+        {
+            "form": form,
+            "timeline": selectors.growth_timeline(user=request.user)[:200],
+            "reflections": reflections_of(request.user)
+            .select_related("relationship__focus", "relationship__mentor__user")
+            .order_by("-created_at"),
+        },
     )
 
 

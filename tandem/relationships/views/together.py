@@ -16,6 +16,9 @@ from tandem.policy.access import (
     calendar_feed_get_by_token,
     commitment_get_for_user,
     meeting_get_for_user,
+    reflection_get_own,
+    reflection_shared_with_mentor,
+    reflections_of,
     relationship_get_for_user,
 )
 from tandem.relationships import calendar, selectors, services
@@ -27,19 +30,21 @@ from tandem.relationships.forms import (
     NotesForm,
     RescheduleForm,
 )
-from tandem.relationships.models import Reflection, Relationship
+from tandem.relationships.models import Relationship
 from tandem.relationships.views._shared import redirect_with_message
 
 
 @login_required
 def relationship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     relationships = list(selectors.my_relationships(user=request.user))
+    reflected = dict(reflections_of(request.user).values_list("relationship_id", "pk"))
     return render(
         request,
         "relationships/list.html",
         {
             "open": [r for r in relationships if r.is_open],
-            "closed": [r for r in relationships if not r.is_open],
+            # Closed relationships, each with her reflection on it, if she wrote one.
+            "closed": [(r, reflected.get(r.pk)) for r in relationships if not r.is_open],
             "requests": selectors.my_requests(user=request.user)[:30],
             "proposals": selectors.my_proposals(user=request.user)[:30],
             "concerns": request.user.concerns_raised.select_related("relationship__focus")[:20],
@@ -68,26 +73,15 @@ def relationship_detail(request: AuthenticatedHttpRequest, relationship_id: int)
             "agreement": relationship.agreements.order_by("-version").first(),
             "checkin_due": services.checkin_due(relationship, request.user),
             "commitment_form": CommitmentForm(),
-            "shared_reflection": _shared_reflection(relationship, request.user.pk),
+            "shared_reflection": reflection_shared_with_mentor(
+                user=request.user, relationship=relationship
+            ),
+            "my_reflection": reflection_get_own(user=request.user, relationship=relationship)
+            if relationship.status == Relationship.Status.CLOSED
+            else None,
             "today": today,
             "now": timezone.now(),
         },
-    )
-
-
-def _shared_reflection(relationship: Relationship, user_id: int) -> Reflection | None:
-    """Return the reflection a mentee chose to share from an earlier match, for the mentor."""
-    if relationship.mentor.user_id != user_id:
-        return None
-    return (
-        Reflection.objects.filter(
-            author_id=relationship.mentee.user_id,
-            share_with_next=True,
-            relationship__program=relationship.program,
-        )
-        .exclude(relationship=relationship)
-        .order_by("-created_at")
-        .first()
     )
 
 
