@@ -15,8 +15,10 @@ from tandem.matching.engine import (
     run_matching,
     tradeoff,
 )
+from tandem.matching.engine.peers import run_peer_matching
 from tandem.matching.loading import load_instance, load_policy
 from tandem.matching.models import MatchingRound, RoundPair
+from tandem.policy.eligibility import focuses_taken_in
 from tandem.programs.models import Enrollment, EnrollmentTopic
 
 logger = logging.getLogger(__name__)
@@ -54,14 +56,24 @@ def round_run(*, round_id: int) -> str:
             rules=matching_round.rules,
             participation_first=matching_round.participation_first,
         )
-        result = run_matching(
-            instance,
-            policy,
-            solver=matching_round.solver,  # type: ignore[arg-type]
-            seed=matching_round.seed,
-            locked_pairs=locked,
-            progress=_progress(round_id),
-        )
+        if program.is_peer:
+            # One set of people: each pair once, each person within their own limit.
+            result = run_peer_matching(
+                instance,
+                policy,
+                seed=matching_round.seed,
+                locked_pairs=locked,
+                progress=_progress(round_id),
+            )
+        else:
+            result = run_matching(
+                instance,
+                policy,
+                solver=matching_round.solver,  # type: ignore[arg-type]
+                seed=matching_round.seed,
+                locked_pairs=locked,
+                progress=_progress(round_id),
+            )
     except (LockedPairError, SolverError, HierarchyCycleError, ValueError) as error:
         logger.warning("Matching round %s failed: %s", round_id, error)
         MatchingRound.objects.filter(pk=round_id).update(
@@ -69,7 +81,7 @@ def round_run(*, round_id: int) -> str:
         )
         return MatchingRound.Status.FAILED
     comparison = None
-    if matching_round.solver == MatchingRound.Solver.STABLE:
+    if matching_round.solver == MatchingRound.Solver.STABLE and not program.is_peer:
         # Show the admin what stability costs: the same instance solved for the best total.
         optimal = run_matching(
             instance, policy, solver="optimal", seed=matching_round.seed, locked_pairs=locked
@@ -79,7 +91,8 @@ def round_run(*, round_id: int) -> str:
     return MatchingRound.Status.READY
 
 
-def _focus_of(mentee: Enrollment, mentor: Enrollment) -> int:
+def _focus_of(mentee: Enrollment, mentor: Enrollment, used: set[int]) -> int:
+    """Pick the mentee's most important focus the mentor offers, never one already covered."""
     wanted = sorted(
         (
             (t.level, -t.topic_id, t.topic_id)
@@ -89,10 +102,10 @@ def _focus_of(mentee: Enrollment, mentor: Enrollment) -> int:
         reverse=True,
     )
     offered = {t.topic_id for t in mentor.topics.all() if t.kind == EnrollmentTopic.Kind.EXPERTISE}
-    for _, _, topic_id in wanted:
-        if topic_id in offered:
-            return topic_id
-    return wanted[0][2]
+    free = [topic_id for _, _, topic_id in wanted if topic_id not in used] or [wanted[0][2]]
+    topic = next((t for t in free if t in offered), free[0])
+    used.add(topic)
+    return topic
 
 
 @transaction.atomic
@@ -101,13 +114,18 @@ def _store(
 ) -> None:
     ids = {p.mentee for p in result.pairs} | {p.mentor for p in result.pairs}
     people = Enrollment.objects.prefetch_related("topics").in_bulk(ids)
+    # Each of a mentee's mentors helps with a different focus, counting those she has.
+    used = focuses_taken_in(matching_round.program)
+    ordered = sorted(result.pairs, key=lambda p: (not p.locked, -p.score, p.mentee, p.mentor))
     matching_round.pairs.all().delete()
     RoundPair.objects.bulk_create(
         RoundPair(
             round=matching_round,
             mentee_id=p.mentee,
             mentor_id=p.mentor,
-            focus_id=_focus_of(people[p.mentee], people[p.mentor]),
+            focus_id=_focus_of(
+                people[p.mentee], people[p.mentor], used.setdefault(p.mentee, set())
+            ),
             score=round(p.score, 4),
             components={k: round(v, 3) for k, v in p.components.items() if k != "attributes"},
             # Admins review these and both people read them: a shared self-described
@@ -115,7 +133,7 @@ def _store(
             reasons=[reason.text for reason in p.reasons if reason.component != "attributes"],
             locked=p.locked,
         )
-        for p in result.pairs
+        for p in ordered
     )
     report = result.quality.to_dict()
     report["unmatched"] = [

@@ -485,7 +485,7 @@ def round_people(program: Program) -> RoundPeople:
     return RoundPeople(
         seekers=seekers,
         wanted=wanted,
-        focuses_taken=_focuses_taken_by(program),
+        focuses_taken=focuses_taken_in(program),
         givers=givers,
         places=places,
         apart=pairs_kept_apart(program),
@@ -493,7 +493,7 @@ def round_people(program: Program) -> RoundPeople:
     )
 
 
-def _focuses_taken_by(program: Program) -> dict[int, set[int]]:
+def focuses_taken_in(program: Program) -> dict[int, set[int]]:
     taken: dict[int, set[int]] = {}
     held = Relationship.objects.filter(program=program, status__in=HOLDS_PLACE)
     waiting = Proposal.objects.filter(program=program, status=Proposal.Status.PENDING)
