@@ -271,7 +271,8 @@ def run_peer_matching(
         # Relative gap to HiGHS's bound in millionths; 0 when proved, -1 when unknown.
         "mip_gap_ppm": round(solution.mip_gap * 1e6) if np.isfinite(solution.mip_gap) else -1,
         "mip_nodes": solution.nodes,
-        "greedy_fallback": int(solution.used_greedy),
+        # 1 when the LP relaxation's rounding stood in, 2 when the greedy matching did.
+        "fallback": ("", "lp_rounding", "greedy").index(solution.fallback),
     }
     return MatchResult(
         solver="optimal",

@@ -310,11 +310,12 @@ def test_b_matching_equals_the_exhaustive_optimum_on_odd_cycles(seed, n):
 
 
 def test_a_solve_cut_short_falls_back_to_a_valid_matching_and_says_so(monkeypatch):
-    monkeypatch.setattr(peer_solve, "_run", lambda *args: (None, 1, np.inf, 0))
+    cut_short = peer_solve._Run(x=None, status=1, gap=np.inf, nodes=0, bound=np.inf)
+    monkeypatch.setattr(peer_solve, "_run", lambda *args: cut_short)
     u = np.array([0, 1, 0], np.int64)
     v = np.array([1, 2, 2], np.int64)
     solution = solve_b_matching(u, v, np.array([0.9, 0.5, 0.4]), np.ones(3, np.int64))
-    assert not solution.proved_optimal and solution.used_greedy
+    assert not solution.proved_optimal and solution.fallback == "greedy"
     assert solution.chosen.tolist() == [True, False, False]
 
 
