@@ -180,6 +180,7 @@ def _enrollment(plan: Plan, program: Program, user: User, membership: Membership
         preferred_cadence=plan.preferred_cadence,
         languages=plan.languages,
         identity_attributes=plan.identity_attributes,
+        identity_use=plan.identity_use,
         requested_attributes=plan.requested_attributes,
         profile_completed_at=plan.completed_at,
     )

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 from tandem.demo import agency, catalog, writing
 from tandem.demo.catalog import NEW_HIRE, PEER, WOMEN_IN_TECH, ProgramSpec
 from tandem.demo.people import MAN, NON_BINARY, WOMAN, Person
-from tandem.programs.models import Cadence, IdentityAttribute, MeetingMode, Program
+from tandem.programs.models import (
+    Cadence,
+    IdentityAttribute,
+    IdentityUse,
+    MeetingMode,
+    Program,
+)
 
 TOPIC_SLUGS = tuple(writing.TOPIC_NAMES)
 PROGRAM_SPECS = {spec.key: spec for spec in catalog.PROGRAMS}
@@ -38,6 +44,7 @@ class Plan:
     preferred_cadence: str = ""
     languages: list[str] = field(default_factory=list)
     identity_attributes: list[str] = field(default_factory=list)
+    identity_use: str = IdentityUse.PRIVATE.value
     requested_attributes: list[str] = field(default_factory=list)
     focus: list[tuple[str, int]] = field(default_factory=list)
     expertise: list[tuple[str, int]] = field(default_factory=list)
@@ -203,6 +210,9 @@ def _identity(rng: random.Random, plan: Plan) -> None:
     plan.identity_attributes = sorted(attributes)
     if plan.seeks and attributes and rng.random() < (0.45 if women_in_tech else 0.25):
         plan.requested_attributes = [rng.choice(attributes)]
+    # Most who share something also let matching use it; the rest keep it private.
+    if attributes and rng.random() < 0.7:
+        plan.identity_use = IdentityUse.MATCH.value
 
 
 def _write(rng: random.Random, plan: Plan, spec: ProgramSpec) -> None:
@@ -334,6 +344,7 @@ def persona_plan(person: Person, profile: catalog.PersonaProfile, today: datetim
         preferred_cadence=str(profile.cadence),
         languages=sorted(map(str, profile.languages)),
         identity_attributes=sorted(map(str, profile.identity)),
+        identity_use=(IdentityUse.MATCH if profile.identity else IdentityUse.PRIVATE).value,
         requested_attributes=sorted(map(str, profile.requested)),
         focus=list(profile.focus),
         expertise=list(profile.expertise),

@@ -65,6 +65,7 @@ def snapshot() -> dict[str, list[str]]:
         "preferred_cadence",
         "languages",
         "identity_attributes",
+        "identity_use",
         "requested_attributes",
         "profile_completed_at",
     )
@@ -266,3 +267,11 @@ def test_refused_rebuild_keeps_the_old_data():
     with pytest.raises(CommandError, match="at least"):
         call_command("demo_data", "--people", "10", "--flush", stdout=StringIO())
     assert Membership.objects.filter(organization__slug=agency.AGENCY_SLUG).count() == int(PEOPLE)
+
+
+@pytest.mark.django_db
+def test_people_who_share_identity_may_let_matching_use_it():
+    run()
+    uses = [e.identity_use for e in Enrollment.objects.all() if e.identity_attributes]
+    assert "match" in uses
+    assert not Enrollment.objects.filter(identity_attributes=[], identity_use="match").exists()
