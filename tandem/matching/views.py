@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
@@ -56,7 +57,11 @@ def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
 @login_required
 def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     matching_round = round_get_for_admin(user=request.user, round_id=round_id)
-    if request.htmx and matching_round.status == MatchingRound.Status.RUNNING:
+    if request.htmx and not request.htmx.history_restore_request:
+        # The progress card polls this page while the round runs. Once it has finished,
+        # reload the whole page: the card alone cannot hold the results.
+        if matching_round.status != MatchingRound.Status.RUNNING:
+            return HttpResponseClientRefresh()
         return render(request, "matching/round.html#progress", {"r": matching_round})
     sort = request.GET.get("sort", "score")
     pairs = matching_round.pairs.select_related(
