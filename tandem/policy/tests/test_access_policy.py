@@ -12,8 +12,11 @@ from tandem.policy.access import (
     program_get_for_admin,
     program_get_for_user,
     programs_visible_to,
+    reflection_get_for_author,
+    reflection_shared_with_mentor,
 )
 from tandem.programs.models import Program
+from tandem.relationships.models import Reflection, Relationship
 from tandem.testing.factories import (
     MembershipFactory,
     ProgramFactory,
@@ -149,3 +152,26 @@ def test_members_see_colleagues_positions_but_not_other_organizations(world: Wor
     MembershipFactory.create(user=alum, organization=world.org, status=Membership.Status.ALUMNI)
     with pytest.raises(NotFound):
         membership_get_for_user(user=alum, membership_id=colleague.pk)
+
+
+def test_a_reflection_is_its_authors_alone_whatever_the_persona(world: World) -> None:
+    relationship = Relationship.objects.create(
+        program=world.program,
+        mentor=world.mentor_enrollment,
+        mentee=world.mentee_enrollment,
+        focus=world.topic("Public speaking"),
+        origin=Relationship.Origin.REQUEST,
+        status=Relationship.Status.CLOSED,
+        close_reason=Relationship.CloseReason.NOT_A_FIT,
+    )
+    reflection = Reflection.objects.create(
+        relationship=relationship, author=world.mentee, different="Slower", share_with_next=True
+    )
+    assert reflection_get_for_author(user=world.mentee, reflection_id=reflection.pk) == reflection
+    for person in (world.mentor, world.other_mentor, world.admin, world.member, world.outsider):
+        with pytest.raises(NotFound, match="No such reflection"):
+            reflection_get_for_author(user=person, reflection_id=reflection.pk)
+    with pytest.raises(NotFound, match="No such reflection"):
+        reflection_get_for_author(user=world.mentee, reflection_id=reflection.pk + 1)
+    # Shared with the next mentor does not mean with the mentor it is about.
+    assert reflection_shared_with_mentor(user=world.mentor, relationship=relationship) is None

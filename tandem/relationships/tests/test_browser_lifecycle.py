@@ -118,10 +118,24 @@ def test_request_to_rematch(ready: World, new_page: Any, axe: AxeChecker) -> Non
     mia.get_by_label("What should be different next time?").fill("More homework.")
     mia.get_by_label("Share this reflection with my next mentor").check()
     mia.get_by_role("button", name="Save and find a new match").click()
+    mia.get_by_role("heading", name="What your next match takes from your reflection").wait_for()
+    axe.check(mia, "l14-next-match")
+    mia.get_by_label("How often you would like to meet").select_option("monthly")
+    mia.get_by_role("button", name="Confirm for my next match").click()
     mia.get_by_role("heading", name="Find a mentor").wait_for()
     assert "Mo Haddad" not in mia.content()  # never proposed again after "not a fit"
+    # Her reflection stays hers to reread, and to stop sharing without retyping it.
+    mia.goto("/relationships/journal/")
+    mia.get_by_role("link", name="Public speaking with Mo Haddad").click()
+    mia.get_by_role("heading", name="Your reflection on Public speaking with Mo Haddad").wait_for()
+    axe.check(mia, "l15-reflection")
+    mia.get_by_role("button", name="Stop sharing it").click()
+    mia.get_by_text("No longer shared").wait_for()
+    assert "More homework." in mia.content()
 
     relationship.refresh_from_db()
     assert relationship.close_reason == Relationship.CloseReason.NOT_A_FIT
-    assert Reflection.objects.get().share_with_next
+    reflection = Reflection.objects.get()
+    assert not reflection.share_with_next
+    assert reflection.different == "More homework."
     assert axe.problems == [], "\n".join(axe.problems)
