@@ -141,6 +141,12 @@ TASKS = {
         }[TASK_BACKEND]
     }
 }
+# A task row still RUNNING after this long belongs to a worker that died; the scheduler
+# puts it back in the queue. Longer than any task runs, and well under a day (after a
+# day, an unfinished e-mail claim is given up as abandoned; see notifications/tasks.py).
+TASK_RECOVER_AFTER_MINUTES = env_int("TASK_RECOVER_AFTER_MINUTES", 30)
+if not 1 <= TASK_RECOVER_AFTER_MINUTES <= 720:
+    raise ImproperlyConfigured("TASK_RECOVER_AFTER_MINUTES must be between 1 and 720.")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

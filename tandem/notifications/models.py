@@ -16,6 +16,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The task run sending its e-mail, and since when. A run that dies keeps its claim;
+    # the same run, re-queued by the scheduler, takes it up again (see tasks.py).
+    email_claimed_by = models.CharField(max_length=64, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     # Set when the same event may be reported more than once (a task run twice):
     # one notification per person and key.
     dedupe_key = models.CharField(max_length=120, blank=True)

@@ -15,7 +15,7 @@ def test_an_update_is_shown_in_the_app_and_mailed_once_with_its_link(
     assert note is not None
     assert len(mail.outbox) == 1
     assert "http://localhost:8000/relationships/" in mail.outbox[0].body
-    send_notification_email.call(note.pk)  # a second run sends nothing
+    send_notification_email.enqueue(note.pk)  # a second run sends nothing
     assert len(mail.outbox) == 1
     page = client_for(world.mentee).get(reverse("notifications:list")).content.decode()
     assert "Mo accepted" in page

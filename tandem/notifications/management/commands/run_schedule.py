@@ -1,17 +1,22 @@
 """Enqueue Tandem's time-based work on a fixed rhythm, for as long as it runs.
 
 Run one of these per deployment, next to the web process and the task worker:
-every few minutes it enqueues the sweep (reminders, expiries, gentle auto-closes), and
-once a day the e-mail digest. Both tasks are safe to run twice, so a restart or a second
-scheduler does no harm. `--once` enqueues both right away and exits (for cron).
+every few minutes it puts back in the queue the tasks of workers that died mid-task
+(RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
+expiries, gentle auto-closes), and once a day the e-mail digest. Every task is safe to
+run twice, so a restart or a second scheduler does no harm. `--once` does all three
+right away and exits (for cron).
 """
 
+import datetime
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from tandem.core.task_runs import tasks_recover_abandoned
 from tandem.notifications.tasks import send_daily_digests
 from tandem.relationships.tasks import sweep_due_work
 
@@ -27,12 +32,40 @@ class Command(BaseCommand):
         parser.add_argument(
             "--digest-hour", type=int, default=7, help="Local hour to send digests (0-23)."
         )
+        parser.add_argument(
+            "--recover-after",
+            type=int,
+            default=None,
+            help="Seconds a task may stay RUNNING before it counts as left by a dead worker "
+            "and is queued again (default: TASK_RECOVER_AFTER_MINUTES). Only lower it while "
+            "no worker runs.",
+        )
 
-    def handle(self, *args: Any, once: bool, every: int, digest_hour: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        once: bool,
+        every: int,
+        digest_hour: int,
+        recover_after: int | None,
+        **options: Any,
+    ) -> None:
         if every < 10:
             raise CommandError("--every must be at least 10 seconds.")
+        if recover_after is None:
+            recover_after = settings.TASK_RECOVER_AFTER_MINUTES * 60
+        if recover_after < 0:
+            raise CommandError("--recover-after must not be negative.")
         last_digest_day = None
         while True:
+            recovered = tasks_recover_abandoned(
+                older_than=datetime.timedelta(seconds=recover_after)
+            )
+            if any(recovered.values()):
+                self.stdout.write(
+                    f"{timezone.now():%Y-%m-%d %H:%M:%S} tasks of dead workers: "
+                    f"{recovered['requeued']} queued again, {recovered['failed']} given up"
+                )
             result = sweep_due_work.enqueue()
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep enqueued ({result.id})")
             today = timezone.localdate()
