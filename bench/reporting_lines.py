@@ -69,6 +69,11 @@ def _build(people: int, rng: random.Random) -> tuple[int, dict[str, int]]:
     depth = {ids[0]: 0}
     for i in range(1, len(ids)):
         depth[ids[i]] = depth[managers[ids[i]]] + 1
+    # Give the planner statistics, as a database in use has them after autovacuum.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     deepest = max(depth, key=lambda pk: depth[pk])
     middle = next(pk for pk in ids if depth[pk] == max(1, depth[deepest] // 2))
     return org.pk, {"top of the tree": ids[0], "middle manager": middle, "deepest": deepest}

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -67,11 +67,9 @@ def reporting_line(membership: Membership | None) -> set[int]:
     """Return the membership ids above and below this person in the reporting hierarchy."""
     if membership is None:
         return set()
-    return set(
-        Membership.objects.filter(id__in=reporting_line_sql(membership.pk)).values_list(
-            "id", flat=True
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_ABOVE_AND_BELOW, (membership.pk, membership.pk))
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _count(queryset: QuerySet[Any, Any]) -> Coalesce:

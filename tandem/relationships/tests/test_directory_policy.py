@@ -21,7 +21,7 @@ def _manage(world: World, manager_user, report_user) -> None:
 def test_the_request_form_refuses_a_mentor_in_the_reporting_line(ready: World) -> None:
     _manage(ready, ready.mentor, ready.mentee)
     url = reverse("relationships:request_new", args=[ready.program.pk, ready.mentor_enrollment.pk])
-    focus = ready.mentee_enrollment.topics.filter(kind="focus").first()
+    focus = ready.mentee_enrollment.topics.filter(kind="focus")[0]
     response = client_for(ready.mentee).post(url, {"focus": focus.topic_id, "message": MESSAGE})
     assert response.status_code == 200
     assert "reporting line" in response.content.decode()
@@ -35,7 +35,7 @@ def test_a_skip_level_manager_is_neither_listed_nor_can_be_asked(ready: World) -
     page = client_for(ready.mentee).get(reverse("relationships:directory", args=[ready.program.pk]))
     assert ready.mentor.full_name not in page.content.decode()
     assert page.status_code == 200
-    focus = ready.mentee_enrollment.topics.filter(kind="focus").first().topic
+    focus = ready.mentee_enrollment.topics.filter(kind="focus")[0].topic
     with pytest.raises(DomainError, match="reporting line"):
         services.request_send(
             mentee=ready.mentee_enrollment,
@@ -48,7 +48,7 @@ def test_a_skip_level_manager_is_neither_listed_nor_can_be_asked(ready: World) -
 
 def test_a_mentee_with_all_her_mentors_is_told_so_and_offered_nobody(ready: World) -> None:
     mentee = ready.mentee_enrollment
-    focus = mentee.topics.filter(kind="focus").first().topic
+    focus = mentee.topics.filter(kind="focus")[0].topic
     request = services.request_send(
         mentee=mentee, mentor=ready.mentor_enrollment, focus=focus, message=MESSAGE
     )
