@@ -12,3 +12,15 @@ class AuthenticatedHttpRequest(HttpRequest):
 
     user: "User"
     htmx: HtmxDetails
+
+
+# Ids fit a 64-bit column; a longer run of digits names nothing.
+MAX_ID_DIGITS = 18
+
+
+def id_from(value: str | None) -> int | None:
+    """Return the id a query or form value names, or None when it names none."""
+    # str.isdigit() also accepts "²" and "١٢", which int() refuses or reads as another number.
+    if value and len(value) <= MAX_ID_DIGITS and value.isascii() and value.isdigit():
+        return int(value)
+    return None

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 
 from tandem.accounts import time_zones
@@ -22,3 +22,28 @@ class PersonTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+NUL_REFUSED = (
+    "This address holds a NUL character (%00), which Tandem cannot read. "
+    "Check the link and try again."
+)
+
+
+class RefuseNulCharactersMiddleware:
+    """Answer 400 to an address or query string holding a NUL character, before any view.
+
+    No database text column can store one (PostgreSQL refuses it outright), and no person
+    types one. Form fields refuse NUL in posted data with a message beside the field.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -7,7 +7,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
-from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.http import AuthenticatedHttpRequest, id_from
 from tandem.matching import services
 from tandem.matching.forms import RoundForm
 from tandem.matching.models import MatchingRound
@@ -114,9 +114,7 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
 def round_action(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     matching_round = round_get_for_admin(user=request.user, round_id=round_id)
     action = request.POST.get("action", "")
-    pair_id = (
-        int(request.POST.get("pair", "0") or 0) if request.POST.get("pair", "").isdigit() else 0
-    )
+    pair_id = id_from(request.POST.get("pair")) or 0
     try:
         if action == "rerun":
             services.round_start(matching_round=matching_round)
@@ -139,10 +137,9 @@ def round_action(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             services.pair_remove(matching_round=matching_round, pair_id=pair_id)
             messages.success(request, "Pair removed from this round.")
         elif action == "swap":
-            mentor_id = request.POST.get("mentor", "")
             mentor = (
                 Enrollment.objects.filter(
-                    program=matching_round.program, pk=int(mentor_id) if mentor_id.isdigit() else 0
+                    program=matching_round.program, pk=id_from(request.POST.get("mentor")) or 0
                 )
                 .select_related("user")
                 .first()

@@ -136,6 +136,19 @@ PROGRAM_FIELDS = (
 )
 
 
+# Enrollment opens and closes around the program's own year; a date set further off either
+# way is a slip of the keyboard.
+ENROLLMENT_DATE_RANGE = datetime.timedelta(days=2 * 365)
+
+
+def _check_enrollment_dates(fields: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    for name in ("enrollment_opens_on", "enrollment_closes_on"):
+        value = fields.get(name)
+        if isinstance(value, datetime.date) and abs(value - today) > ENROLLMENT_DATE_RANGE:
+            raise DomainError("Pick a date within two years of today.", field=name)
+
+
 def _check_program(program: Program, partner_organizations: list[Organization] | None) -> None:
     if program.format not in Program.AVAILABLE_FORMATS:
         raise DomainError(
@@ -180,6 +193,7 @@ def program_create(
 ) -> Program:
     """Create a program in an organization; its creator becomes one of its admins."""
     program = Program(organization=organization, **_only_program_fields(fields))
+    _check_enrollment_dates(fields)
     _check_program(program, partner_organizations)
     program.save()
     program.partner_organizations.set(partner_organizations or [])
@@ -196,6 +210,8 @@ def program_update(
 ) -> Program:
     """Change a program's settings."""
     changed = _only_program_fields(fields)
+    # A date kept as it was stays valid, however long ago enrollment opened.
+    _check_enrollment_dates({k: v for k, v in changed.items() if getattr(program, k) != v})
     for name, value in changed.items():
         setattr(program, name, value)
     _check_program(program, partner_organizations)

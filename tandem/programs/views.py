@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
-from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.http import AuthenticatedHttpRequest, id_from
 from tandem.policy.access import (
     enrollment_get_for_user,
     enrollment_get_own,
@@ -244,10 +244,9 @@ def program_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organizations = list(organizations_administered_by(request.user))
     if not organizations:
         raise NotFound("You do not administer an organization.")
-    requested = request.GET.get("organization", "")
     organization = organization_get_for_admin(
         user=request.user,
-        organization_id=int(requested) if requested.isdigit() else organizations[0].pk,
+        organization_id=id_from(request.GET.get("organization")) or organizations[0].pk,
     )
     form = ProgramForm(posted(request), organization=organization)
     if request.method == "POST" and form.is_valid():

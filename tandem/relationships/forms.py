@@ -54,7 +54,12 @@ class ReplyForm(forms.Form):
         ("own", "I will write my own words"),
     ]
     decision = forms.ChoiceField(
-        choices=[("accept", "Accept"), ("decline", "Decline")], widget=forms.HiddenInput
+        choices=[("accept", "Accept"), ("decline", "Decline")],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose Accept or Decline.",
+            "invalid_choice": "Choose Accept or Decline.",
+        },
     )
     template = forms.ChoiceField(
         choices=TEMPLATE_CHOICES, required=False, widget=forms.RadioSelect, label="A kind answer"
@@ -307,7 +312,11 @@ class JournalForm(forms.Form):
 
 
 class ProposalAnswerForm(forms.Form):
-    answer = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.HiddenInput)
+    answer = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Answer yes or no.", "invalid_choice": "Answer yes or no."},
+    )
     private_reason = forms.CharField(
         required=False,
         max_length=2000,

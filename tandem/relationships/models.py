@@ -225,6 +225,12 @@ class Agreement(TimeStampedModel):
         return [MeetingMode(c).label for c in self.channels if c in MeetingMode.values]
 
 
+# Every stored meeting lies between these, so that it shows in any time zone, in a calendar
+# file and in an export. Services keep new meetings much closer (rhythm.MEETING_HORIZON).
+MEETING_EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+MEETING_LATEST = datetime.datetime(2200, 1, 1, tzinfo=datetime.UTC)
+
+
 class Meeting(TimeStampedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -247,6 +253,12 @@ class Meeting(TimeStampedModel):
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_at__gte=MEETING_EARLIEST, starts_at__lt=MEETING_LATEST),
+                name="meeting_starts_in_calendar_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Meeting on {self.starts_at:%Y-%m-%d}"

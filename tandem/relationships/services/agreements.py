@@ -14,6 +14,9 @@ from tandem.programs.models import CADENCE_DAYS, Cadence, Program
 from tandem.relationships.models import Agreement, Relationship
 from tandem.relationships.services.rhythm import meetings_plan_next
 
+# An agreement is reviewed within a program's life; a later date is a slip of the keyboard.
+REVIEW_HORIZON = datetime.timedelta(days=2 * 365)
+
 NO_FAULT_EXIT = (
     "Either of us can end this relationship at any time, without giving a reason and "
     "without blame. We will say so kindly, in a message or in a last conversation."
@@ -81,6 +84,8 @@ def _check_terms(terms: dict[str, Any]) -> None:
     review_on = terms.get("review_on")
     if isinstance(review_on, datetime.date) and review_on <= timezone.localdate():
         raise DomainError("Pick a review date in the future.", field="review_on")
+    if isinstance(review_on, datetime.date) and review_on > timezone.localdate() + REVIEW_HORIZON:
+        raise DomainError("Pick a review date at most two years ahead.", field="review_on")
     if not str(terms.get("exit_clause", "")).strip():
         raise DomainError(
             "Keep an exit clause: it makes ending safe for both.", field="exit_clause"

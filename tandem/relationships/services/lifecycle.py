@@ -204,6 +204,8 @@ def pause_closes_on(relationship: Relationship) -> datetime.date | None:
     if relationship.status != Relationship.Status.PAUSED or relationship.paused_at is None:
         return None
     start = relationship.pause_until or timezone.localdate(relationship.paused_at)
+    if start > datetime.date.max - datetime.timedelta(days=relationship.program.max_pause_days):
+        return datetime.date.max  # a return date from before dates were bounded
     return start + datetime.timedelta(days=relationship.program.max_pause_days)
 
 

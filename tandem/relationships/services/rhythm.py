@@ -16,6 +16,9 @@ from tandem.programs.models import CADENCE_DAYS
 from tandem.relationships.models import Agreement, CheckIn, Commitment, Meeting, Relationship
 
 DEFAULT_HOUR = 16  # a planned meeting starts mid-afternoon in the mentee's zone
+# How far ahead a meeting may be planned: a program year and then some. Beyond it a date
+# is a slip of the keyboard, and near year 9999 it no longer fits every time zone.
+MEETING_HORIZON = datetime.timedelta(days=2 * 365)
 
 
 def _in_force(relationship: Relationship) -> Agreement | None:
@@ -35,6 +38,15 @@ def _check_working(relationship: Relationship) -> None:
         raise DomainError("This relationship is closed; what you shared is kept, read-only.")
     if relationship.status == Relationship.Status.PAUSED:
         raise DomainError("This relationship is paused. Resume it first.")
+
+
+def _check_meeting_time(
+    starts_at: datetime.datetime, *, earliest: datetime.datetime, too_early: str
+) -> None:
+    if starts_at < earliest:
+        raise DomainError(too_early, field="starts_at")
+    if starts_at > timezone.now() + MEETING_HORIZON:
+        raise DomainError("Plan meetings at most two years ahead.", field="starts_at")
 
 
 def meetings_plan_next(
@@ -102,6 +114,13 @@ def meeting_update(
     changed = [k for k, v in changes.items() if v is not None and getattr(meeting, k) != v]
     if meeting.status == Meeting.Status.HELD and {"starts_at", "duration_minutes"} & set(changed):
         raise DomainError("This meeting took place; only its notes can change.")
+    if starts_at is not None and "starts_at" in changed:
+        # Moving a meeting into the past records when it really took place.
+        _check_meeting_time(
+            starts_at,
+            earliest=relationship.started_at or relationship.created_at,
+            too_early="Pick a time after your relationship began.",
+        )
     for name in changed:
         setattr(meeting, name, changes[name])
     if "starts_at" in changed:
@@ -127,6 +146,9 @@ def meeting_schedule(
     _check_working(relationship)
     if relationship.status != Relationship.Status.ACTIVE:
         raise DomainError("Sign the agreement together first; then plan your meetings.")
+    _check_meeting_time(
+        starts_at, earliest=timezone.now(), too_early="Pick a time that is still ahead."
+    )
     meeting = Meeting.objects.create(
         relationship=relationship,
         starts_at=starts_at,
@@ -239,6 +261,8 @@ def commitment_create(
         raise DomainError("Say what you will do.", field="text")
     if due_on < timezone.localdate():
         raise DomainError("Pick a date from today on.", field="due_on")
+    if due_on > timezone.localdate() + MEETING_HORIZON:
+        raise DomainError("Pick a date at most two years ahead.", field="due_on")
     commitment = Commitment.objects.create(
         relationship=relationship, owner=owner, text=text.strip(), due_on=due_on
     )

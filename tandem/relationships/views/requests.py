@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
-from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.http import AuthenticatedHttpRequest, id_from
 from tandem.policy.access import (
     enrollment_get_for_user,
     enrollment_get_own,
@@ -27,10 +27,9 @@ from tandem.relationships.views._shared import redirect_with_message
 @login_required
 def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     mentee = _own_mentee_enrollment(request, program_id)
-    topic = request.GET.get("topic", "")
     cards = selectors.mentor_directory(
         mentee=mentee,
-        topic_id=int(topic) if topic.isdigit() else None,
+        topic_id=id_from(request.GET.get("topic")),
         mode=request.GET.get("mode", ""),
         accepting_only=request.GET.get("all") != "1",
         same_time_zone=request.GET.get("tz") == "same",
