@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from tandem.programs.models import CADENCE_DAYS, Cadence, EnrollmentTopic, Topic
+from tandem.accounts.models import User
+from tandem.policy.access import reflections_of
+from tandem.programs.models import CADENCE_DAYS, Cadence, Enrollment, EnrollmentTopic, Topic
 from tandem.programs.next_match import NextMatchAsks
 from tandem.relationships.models import Reflection, Relationship
 
@@ -312,6 +314,22 @@ def describe(
     if asks.words.strip():
         lines.append(f"Mentors whose profile mentions “{asks.words.strip()}” first")
     return lines
+
+
+def asks_in_force(enrollment: Enrollment, user: User) -> tuple[list[str], Reflection | None]:
+    """Return her confirmed asks in words, and the reflection they came from, for her pages."""
+    asks = NextMatchAsks.from_json(enrollment.next_match_asks)
+    if asks.is_empty or enrollment.user_id != user.pk:
+        return [], None
+    membership = enrollment.membership
+    own = membership.department.name if membership and membership.department else None
+    topics = Topic.objects.filter(pk__in=asks.min_expertise).values_list("pk", "name")
+    reflection = (
+        reflections_of(user).filter(relationship_id=asks.from_relationship).first()
+        if asks.from_relationship
+        else None
+    )
+    return describe(asks, own_department=own, topic_names=dict(topics)), reflection
 
 
 def _gap(zone_a: str, zone_b: str, now: datetime.datetime) -> float | None:

@@ -183,6 +183,11 @@ def test_confirmed_asks_reorder_her_mentor_list_with_the_reason_shown(after_mo: 
     )
     assert f"Outside your department, {AFTER}" in html
     assert "likes to meet monthly and their profile mentions" in html
+    # The page says why Rita is missing, and where to change it.
+    assert "Shaped by what you asked after your last match" in html
+    assert "Only mentors outside your department (Operations)" in html
+    reflection = Reflection.objects.get(author=after_mo.mentee)
+    assert reverse("relationships:reflection_next_match", args=[reflection.pk]) in html
 
 
 def test_clearing_the_asks_restores_the_matching_as_before(

@@ -21,6 +21,7 @@ from tandem.programs.models import Enrollment, MeetingMode
 from tandem.relationships import selectors, services
 from tandem.relationships.forms import ProposalAnswerForm, ReplyForm, RequestForm
 from tandem.relationships.models import MentorshipRequest
+from tandem.relationships.rematch import asks_in_force
 from tandem.relationships.views._shared import redirect_with_message
 
 
@@ -36,12 +37,16 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
     )
     # Her own mentors and those she already asked get no second "Ask" button.
     working_with, asked = selectors.mentee_open_asks(mentee=mentee)
+    asks, asked_in = asks_in_force(mentee, request.user)
     return render(
         request,
         "relationships/directory.html",
         {
             "program": mentee.program,
             "mentee": mentee,
+            # What she asked for after a match that was not a fit, shaping this list.
+            "asks": asks,
+            "asked_in": asked_in,
             "cards": [
                 (card, working_with.get(card.enrollment.pk), asked.get(card.enrollment.pk))
                 for card in cards[:60]
