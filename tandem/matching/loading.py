@@ -39,6 +39,8 @@ def load_instance(program: Program, *, now: datetime.datetime | None = None) -> 
     mentees, mentors = [], []
     for pk, wanted in people.wanted.items():
         row = mentee_row(topics[pk], wanted=wanted, now=now)
+        if not row.focus:  # nobody is matched before saying what they want help with
+            continue
         if not program.is_peer:
             # Each mentor helps with a different focus: drop the focuses already covered,
             # and want no more mentors than focuses remain.

@@ -59,6 +59,10 @@ class RoundPair(models.Model):
     mentee = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     focus = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    # Peers each bring a focus; this one is what the second peer ("mentor") wants.
+    peer_focus = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     score = models.FloatField()
     components = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
@@ -74,3 +78,9 @@ class RoundPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee.user} with {self.mentor.user}"
+
+    @property
+    def focus_label(self) -> str:
+        if self.peer_focus_id and self.peer_focus_id != self.focus_id:
+            return f"{self.focus} and {self.peer_focus}"
+        return str(self.focus)

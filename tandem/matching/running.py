@@ -91,7 +91,7 @@ def round_run(*, round_id: int) -> str:
     return MatchingRound.Status.READY
 
 
-def _focus_of(mentee: Enrollment, mentor: Enrollment, used: set[int]) -> int:
+def _focus_of(mentee: Enrollment, mentor: Enrollment, used: set[int]) -> int | None:
     """Pick the mentee's most important focus the mentor offers, never one already covered."""
     wanted = sorted(
         (
@@ -102,6 +102,8 @@ def _focus_of(mentee: Enrollment, mentor: Enrollment, used: set[int]) -> int:
         reverse=True,
     )
     offered = {t.topic_id for t in mentor.topics.all() if t.kind == EnrollmentTopic.Kind.EXPERTISE}
+    if not wanted:
+        return None
     free = [topic_id for _, _, topic_id in wanted if topic_id not in used] or [wanted[0][2]]
     topic = next((t for t in free if t in offered), free[0])
     used.add(topic)
@@ -116,25 +118,33 @@ def _store(
     people = Enrollment.objects.prefetch_related("topics").in_bulk(ids)
     # Each of a mentee's mentors helps with a different focus, counting those she has.
     used = focuses_taken_in(matching_round.program)
+    peer = matching_round.program.is_peer
     ordered = sorted(result.pairs, key=lambda p: (not p.locked, -p.score, p.mentee, p.mentor))
-    matching_round.pairs.all().delete()
-    RoundPair.objects.bulk_create(
-        RoundPair(
-            round=matching_round,
-            mentee_id=p.mentee,
-            mentor_id=p.mentor,
-            focus_id=_focus_of(
-                people[p.mentee], people[p.mentor], used.setdefault(p.mentee, set())
-            ),
-            score=round(p.score, 4),
-            components={k: round(v, 3) for k, v in p.components.items() if k != "attributes"},
-            # Admins review these and both people read them: a shared self-described
-            # attribute is for the mentee who asked, in the directory, not for a round.
-            reasons=[reason.text for reason in p.reasons if reason.component != "attributes"],
-            locked=p.locked,
+    rows = []
+    for p in ordered:
+        focus = _focus_of(people[p.mentee], people[p.mentor], used.setdefault(p.mentee, set()))
+        if focus is None:  # the loader leaves out people without a focus
+            raise ValueError(f"Enrollment {p.mentee} has no focus to be matched on.")
+        rows.append(
+            RoundPair(
+                round=matching_round,
+                mentee_id=p.mentee,
+                mentor_id=p.mentor,
+                focus_id=focus,
+                # Peers each bring a focus: the second one's, offered by the first.
+                peer_focus_id=_focus_of(people[p.mentor], people[p.mentee], set())
+                if peer
+                else None,
+                score=round(p.score, 4),
+                components={k: round(v, 3) for k, v in p.components.items() if k != "attributes"},
+                # Admins review these and both people read them: a shared self-described
+                # attribute is for the mentee who asked, in the directory, not for a round.
+                reasons=[r.text for r in p.reasons if r.component != "attributes"],
+                locked=p.locked,
+            )
         )
-        for p in ordered
-    )
+    matching_round.pairs.all().delete()
+    RoundPair.objects.bulk_create(rows)
     report = result.quality.to_dict()
     report["unmatched"] = [
         {

@@ -190,7 +190,9 @@ def round_publish(*, matching_round: MatchingRound) -> int:
     matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
     if matching_round.status != MatchingRound.Status.READY:
         raise DomainError("Only a round that is ready for review can be published.")
-    pairs = list(matching_round.pairs.select_related("mentee__user", "mentor__user", "focus"))
+    pairs = list(
+        matching_round.pairs.select_related("mentee__user", "mentor__user", "focus", "peer_focus")
+    )
     if not pairs:
         raise DomainError("This round has no pairs to publish.")
     lock_people([p.mentee for p in pairs] + [p.mentor for p in pairs])
@@ -202,6 +204,7 @@ def round_publish(*, matching_round: MatchingRound) -> int:
                 mentor=pair.mentor,
                 mentee=pair.mentee,
                 focus=pair.focus,
+                peer_focus=pair.peer_focus,
                 score=pair.score,
                 reasons=pair.reasons,
             )

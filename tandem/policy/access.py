@@ -251,7 +251,9 @@ def relationship_get_for_user(*, user: User, relationship_id: int) -> Relationsh
     try:
         return (
             relationships_of(user)
-            .select_related("program__organization", "mentor__user", "mentee__user", "focus")
+            .select_related(
+                "program__organization", "mentor__user", "mentee__user", "focus", "peer_focus"
+            )
             .get(pk=relationship_id)
         )
     except Relationship.DoesNotExist:
@@ -282,7 +284,7 @@ def proposal_get_for_user(*, user: User, proposal_id: int) -> Proposal:
     """Return a proposal to one of the two people proposed; otherwise raise NotFound."""
     try:
         return Proposal.objects.select_related(
-            "program", "mentor__user", "mentee__user", "focus"
+            "program", "mentor__user", "mentee__user", "focus", "peer_focus"
         ).get(Q(mentor__user=user) | Q(mentee__user=user), pk=proposal_id)
     except Proposal.DoesNotExist:
         raise NotFound("No such proposal.") from None

@@ -85,6 +85,11 @@ class Relationship(TimeStampedModel):
         Enrollment, on_delete=models.CASCADE, related_name="relationships_as_mentee"
     )
     focus = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    # Peers each bring a focus: ``focus`` is what the first peer ("mentee") wants help
+    # with, ``peer_focus`` what the other peer ("mentor") wants.
+    peer_focus = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     origin = models.CharField(max_length=10, choices=Origin.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.AGREEING)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -122,6 +127,13 @@ class Relationship(TimeStampedModel):
     @property
     def is_peer(self) -> bool:
         return self.program.format == Program.Format.PEER
+
+    @property
+    def focus_label(self) -> str:
+        """Name what the pair works on: one focus, or each peer's own."""
+        if self.peer_focus_id and self.peer_focus_id != self.focus_id:
+            return f"{self.focus} and {self.peer_focus}"
+        return str(self.focus)
 
     def participant_ids(self) -> tuple[int, int]:
         return (self.mentor.user_id, self.mentee.user_id)
@@ -448,6 +460,10 @@ class Proposal(TimeStampedModel):
         Enrollment, on_delete=models.CASCADE, related_name="proposals_as_mentee"
     )
     focus = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    # In a peer proposal, what the second peer ("mentor") wants help with.
+    peer_focus = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     score = models.FloatField(default=0)
     reasons = models.JSONField(default=list, help_text="Plain-words reasons for the match.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -477,6 +493,12 @@ class Proposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Proposal: {self.mentor.user} & {self.mentee.user}"
+
+    @property
+    def focus_label(self) -> str:
+        if self.peer_focus_id and self.peer_focus_id != self.focus_id:
+            return f"{self.focus} and {self.peer_focus}"
+        return str(self.focus)
 
     def side_of(self, user_id: int) -> str:
         return "mentor" if self.mentor.user_id == user_id else "mentee"

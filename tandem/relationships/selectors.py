@@ -23,7 +23,7 @@ from tandem.relationships.models import (
 def my_relationships(*, user: User) -> QuerySet[Relationship]:
     return (
         relationships_of(user)
-        .select_related("program", "mentor__user", "mentee__user", "focus")
+        .select_related("program", "mentor__user", "mentee__user", "focus", "peer_focus")
         .order_by("status", "-created_at")
     )
 
@@ -39,7 +39,7 @@ def my_requests(*, user: User) -> QuerySet[MentorshipRequest]:
 def my_proposals(*, user: User) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(Q(mentee__user=user) | Q(mentor__user=user))
-        .select_related("program", "mentee__user", "mentor__user", "focus")
+        .select_related("program", "mentee__user", "mentor__user", "focus", "peer_focus")
         .order_by("status", "-created_at")
     )
 
@@ -242,3 +242,20 @@ def growth_timeline(*, user: User) -> list[TimelineEvent]:
         )
     events.sort(key=lambda e: e.when, reverse=True)
     return events
+
+
+def program_relationships(*, program: Program) -> QuerySet[Relationship]:
+    """Return a program's pairs for its admins: who, on what, in which state; no content."""
+    return (
+        Relationship.objects.filter(program=program)
+        .select_related("mentor__user", "mentee__user", "focus", "peer_focus")
+        .order_by("status", "-created_at")
+    )
+
+
+def program_open_concerns(*, program: Program) -> QuerySet[Concern]:
+    return (
+        Concern.objects.filter(relationship__program=program)
+        .exclude(status=Concern.Status.RESOLVED)
+        .order_by("-created_at")
+    )

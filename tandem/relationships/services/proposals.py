@@ -34,8 +34,12 @@ def proposal_create(
     focus: Topic,
     score: float,
     reasons: Sequence[str],
+    peer_focus: Topic | None = None,
 ) -> Proposal:
-    """Propose a match to both people, with the reasons for it."""
+    """Propose a match to both people, with the reasons for it.
+
+    In a peer program ``peer_focus`` is what the second peer (``mentor``) wants help with.
+    """
     if mentor.program_id != program.pk or mentee.program_id != program.pk:
         raise DomainError("Both people must be in the program.")
     people = lock_people([mentor, mentee])
@@ -47,6 +51,7 @@ def proposal_create(
                 mentor=mentor,
                 mentee=mentee,
                 focus=focus,
+                peer_focus=peer_focus if program.is_peer else None,
                 score=score,
                 reasons=list(reasons),
                 expires_at=timezone.now() + datetime.timedelta(days=program.proposal_response_days),
@@ -57,7 +62,7 @@ def proposal_create(
         notify(
             user=person.user,
             kind="proposal_received",
-            title=f"A proposed match: {other.user.full_name}, on {focus}",
+            title=f"A proposed match: {other.user.full_name}, on {proposal.focus_label}",
             body=f"Please say yes or no by {_answer_by(proposal, person.user)}.",
             url=_url(proposal),
         )
@@ -132,6 +137,7 @@ def _start(proposal: Proposal) -> Relationship:
         mentor=proposal.mentor,
         mentee=proposal.mentee,
         focus=proposal.focus,
+        peer_focus=proposal.peer_focus,
         origin=Relationship.Origin.PROPOSAL,
     )
     agreement_start(relationship=relationship)
