@@ -8,18 +8,10 @@ from django_htmx.http import HttpResponseClientRefresh
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
-from tandem.matching import services
+from tandem.matching import selectors, services
 from tandem.matching.forms import RoundForm
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import program_get_for_admin, round_get_for_admin
-from tandem.programs.models import Enrollment
-
-SORTS = {
-    "score": "-score",
-    "mentee": "mentee__user__full_name",
-    "mentor": "mentor__user__full_name",
-    "focus": "focus__name",
-}
 
 
 @login_required
@@ -49,7 +41,7 @@ def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
         {
             "program": program,
             "form": form,
-            "rounds": MatchingRound.objects.filter(program=program)[:30],
+            "rounds": selectors.rounds_of(program),
         },
     )
 
@@ -64,45 +56,18 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             return HttpResponseClientRefresh()
         return render(request, "matching/round.html#progress", {"r": matching_round})
     sort = request.GET.get("sort", "score")
-    pairs = matching_round.pairs.select_related(
-        "mentee__user",
-        "mentor__user",
-        "focus",
-        "mentee__membership__department",
-        "mentor__membership__department",
-    ).order_by(SORTS.get(sort, "-score"), "pk")
-    report = matching_round.report or {}
-    unmatched = report.get("unmatched", [])
-    names = dict(
-        Enrollment.objects.filter(pk__in=[u["mentee"] for u in unmatched]).values_list(
-            "pk", "user__full_name"
-        )
-    )
-    mentors = (
-        Enrollment.objects.filter(
-            program=matching_round.program,
-            status="active",
-            accepting_now=True,
-            profile_completed_at__isnull=False,
-        )
-        .filter(is_mentor=True)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
-    if matching_round.program.is_peer:
-        mentors = Enrollment.objects.filter(
-            program=matching_round.program, status="active", is_peer=True
-        ).select_related("user")
+    review = selectors.round_review(matching_round=matching_round, sort=sort)
+    report = review.report
     return render(
         request,
         "matching/round.html",
         {
             "r": matching_round,
-            "pairs": pairs,
+            "pairs": review.pairs,
             "sort": sort,
             "report": report,
-            "unmatched": [{**u, "name": names.get(u["mentee"], "?")} for u in unmatched],
-            "mentors": mentors[:500],
+            "unmatched": review.unmatched,
+            "mentors": review.swap_candidates,
             "histogram": list(enumerate(report.get("score_histogram", []))),
             "histogram_max": max(report.get("score_histogram", [1]) or [1]),
         },
@@ -137,12 +102,9 @@ def round_action(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             services.pair_remove(matching_round=matching_round, pair_id=pair_id)
             messages.success(request, "Pair removed from this round.")
         elif action == "swap":
-            mentor = (
-                Enrollment.objects.filter(
-                    program=matching_round.program, pk=id_from(request.POST.get("mentor")) or 0
-                )
-                .select_related("user")
-                .first()
+            mentor = selectors.swap_candidate(
+                matching_round=matching_round,
+                enrollment_id=id_from(request.POST.get("mentor")) or 0,
             )
             if mentor is None:
                 raise DomainError("Choose a mentor from the list.")

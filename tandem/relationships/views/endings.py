@@ -24,7 +24,7 @@ from tandem.relationships.forms import (
     PauseForm,
     ReflectionForm,
 )
-from tandem.relationships.models import Concern, Relationship
+from tandem.relationships.models import Relationship
 from tandem.relationships.views._shared import redirect_with_message
 
 
@@ -122,6 +122,7 @@ def concern_new(request: AuthenticatedHttpRequest, relationship_id: int) -> Http
             relationship=relationship,
             reporter=request.user,
             body=form.cleaned_data["body"],
+            submission_key=form.cleaned_data["submission_key"],
         )
         if concern is not None:
             return redirect_with_message(
@@ -207,11 +208,7 @@ def reflect(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResp
 def program_relationships(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
     stats = selectors.program_relationship_stats(program=program)
-    relationships = (
-        Relationship.objects.filter(program=program)
-        .select_related("mentor__user", "mentee__user", "focus")
-        .order_by("status", "-created_at")[:200]
-    )
+    relationships = selectors.program_relationships(program=program)[:200]
     return render(
         request,
         "relationships/admin_list.html",
@@ -223,9 +220,7 @@ def program_relationships(request: AuthenticatedHttpRequest, program_id: int) ->
                 (label, stats.by_status.get(value, 0))
                 for value, label in Relationship.Status.choices
             ],
-            "open_concerns": Concern.objects.filter(relationship__program=program)
-            .exclude(status=Concern.Status.RESOLVED)
-            .order_by("-created_at")[:50],
+            "open_concerns": selectors.program_open_concerns(program=program)[:50],
         },
     )
 
