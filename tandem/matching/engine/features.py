@@ -115,9 +115,9 @@ class Features:
     mentee_index: dict[int, int]
     mentor_index: dict[int, int]
     topic_names: dict[int, str]
-    # (mentee key, mentor key) pairs that break what the mentee asked for after an
-    # earlier match; excluded like do-not-match pairs.
-    asked_pairs: frozenset[tuple[int, int]] = frozenset()
+    # (mentee index, mentor index) pairs that break what the mentee asked for after an
+    # earlier match, sorted; excluded like do-not-match pairs.
+    asked: tuple[I64, I64] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
 
     @property
     def n_mentees(self) -> int:
@@ -252,6 +252,7 @@ def _exclusions(
     n: int,
     mentee_index: dict[int, int],
     mentor_index: dict[int, int],
+    asked: tuple[I64, I64] | None = None,
 ) -> tuple[I64, I64]:
     pairs = {
         (mentee_index[a], mentor_index[b])
@@ -259,6 +260,15 @@ def _exclusions(
         if a in mentee_index and b in mentor_index
     }
     flat = np.array(sorted(pairs), np.int64).reshape(-1, 2)
+    if asked is not None and asked[0].shape[0]:
+        # Asked pairs can be many (a time-zone limit rules out most mentors): merge them
+        # as sorted codes rather than as Python tuples.
+        width = max(len(mentor_index), 1)
+        codes = np.sort(
+            np.concatenate([flat[:, 0] * width + flat[:, 1], asked[0] * width + asked[1]])
+        )
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+        flat = np.stack([codes // width, codes % width], axis=1)
     ptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(flat[:, 0], minlength=n), out=ptr[1:])
     return ptr, flat[:, 1].copy()
@@ -268,10 +278,11 @@ def exclusion_lists(features: Features, extra: Iterable[tuple[int, int]]) -> tup
     """Rebuild the per-mentee excluded mentors: the policy's and asked pairs plus ``extra``."""
     return _exclusions(
         features.policy,
-        (*features.asked_pairs, *extra),
+        extra,
         features.n_mentees,
         features.mentee_index,
         features.mentor_index,
+        features.asked,
     )
 
 
@@ -279,16 +290,15 @@ def _quarter_hours(offset: float) -> float:
     return round(offset * 4) / 4
 
 
-def asked_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> frozenset[tuple[int, int]]:
-    """Return the (mentee, mentor) keys that break a mentee's asks after an earlier match."""
+def asked_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> tuple[I64, I64]:
+    """Return (mentee index, mentor index) of pairs that break a mentee's asks, sorted."""
     asking = [
-        m
-        for m in mentees
+        i
+        for i, m in enumerate(mentees)
         if m.avoid_departments or m.max_utc_gap_hours is not None or m.min_expertise
     ]
     if not asking or not mentors:
-        return frozenset()
-    keys = np.array([r.key for r in mentors], np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     department_code: dict[str, int] = {}
     departments = np.fromiter(
         (
@@ -302,8 +312,10 @@ def asked_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> frozens
     )
     offsets = np.array([_quarter_hours(r.utc_offset) for r in mentors], np.float64)
     levels: dict[int, I64] = {}
-    out: set[tuple[int, int]] = set()
-    for m in asking:
+    me: list[I64] = []
+    mr: list[I64] = []
+    for i in asking:
+        m = mentees[i]
         banned = np.zeros(len(mentors), np.bool_)
         avoid = [department_code[d] for d in m.avoid_departments if d in department_code]
         if avoid:
@@ -317,8 +329,10 @@ def asked_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> frozens
                     (r.expertise.get(topic, 0) for r in mentors), np.int64, len(mentors)
                 )
             banned |= levels[topic] < level
-        out.update((m.key, key) for key in keys[banned].tolist())
-    return frozenset(out)
+        found = np.flatnonzero(banned).astype(np.int64)
+        me.append(np.full(found.shape[0], i, np.int64))
+        mr.append(found)
+    return np.concatenate(me), np.concatenate(mr)
 
 
 def _mentor_order(mentors: Sequence[Mentor], same_language: bool) -> list[int]:
@@ -476,7 +490,7 @@ def build_features(
     scores = _score_fields(policy, lexical_text, people, dense_share)
     asked = asked_pairs(mentees, mentors)
     ex_ptr, ex_idx = _exclusions(
-        policy, (*asked, *excluded_pairs), len(mentees), mentee_index, mentor_index
+        policy, excluded_pairs, len(mentees), mentee_index, mentor_index, asked
     )
     rng = np.random.default_rng(seed)
     arrays = Arrays(
@@ -505,5 +519,5 @@ def build_features(
         mentee_index=mentee_index,
         mentor_index=mentor_index,
         topic_names={t.id: t.name for t in topics},
-        asked_pairs=asked,
+        asked=asked,
     )

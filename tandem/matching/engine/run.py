@@ -209,12 +209,8 @@ def run_matching(
 
     excluded = set(excluded_pairs)
     features = build_features(instance, policy, seed=seed, excluded_pairs=excluded)
-    banned = (
-        excluded
-        | set(policy.rules.do_not_match)
-        | set(policy.rules.failed_pairs)
-        | features.asked_pairs
-    )
+    # A locked pair against the mentee's asks is refused below, as an excluded pair.
+    banned = excluded | set(policy.rules.do_not_match) | set(policy.rules.failed_pairs)
     lock_mi, lock_ri = _locked_indexes(features, locked_pairs, banned)
     _check_locked(features, lock_mi, lock_ri, score_pairs(features, lock_mi, lock_ri).broken)
     solving = _without_locked(features, lock_mi, lock_ri, excluded)
