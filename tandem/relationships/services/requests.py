@@ -10,7 +10,7 @@ from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
 from tandem.notifications.when import local_date
-from tandem.policy.eligibility import lock_people, pair_check
+from tandem.policy.eligibility import lock_people, pair_check, pair_refusal
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import MentorshipRequest, Relationship
 from tandem.relationships.services.agreements import agreement_start
@@ -56,7 +56,11 @@ def _check_can_request(mentee: Enrollment, mentor: Enrollment, focus: Topic) -> 
         raise DomainError("Join the program as a mentee to send requests.")
     if mentee.profile_completed_at is None:
         raise DomainError("Finish your profile first: mentors read it before they answer.")
-    pair_check(seeker=mentee, giver=mentor, focus=focus, field="focus")
+    refusal = pair_refusal(seeker=mentee, giver=mentor, focus=focus)
+    if refusal is not None:
+        # A focus she already has a mentor for is the form's focus field's error; any
+        # other refusal is about the pair.
+        refusal.raise_error(field="focus" if refusal.code.startswith("focus") else None)
 
 
 @transaction.atomic

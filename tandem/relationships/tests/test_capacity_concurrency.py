@@ -54,6 +54,6 @@ def test_parallel_acceptances_respect_capacity(ready: World) -> None:
 
     assert outcomes.count("accepted") == 1
     refused = [o for o in outcomes if o != "accepted"]
-    assert len(refused) == 1 and "full capacity" in refused[0]
+    assert len(refused) == 1 and "no free place" in refused[0]
     assert Relationship.objects.filter(mentor=ready.mentor_enrollment).count() == 1
     assert MentorshipRequest.objects.filter(status="pending").count() == 1

@@ -16,7 +16,7 @@ from tandem.policy.access import (
     proposal_get_for_user,
     request_get_for_user,
 )
-from tandem.policy.eligibility import seeker_refusal
+from tandem.policy.eligibility import pair_refusal, seeker_refusal
 from tandem.programs.models import Enrollment, MeetingMode
 from tandem.relationships import selectors, services
 from tandem.relationships.forms import ProposalAnswerForm, ReplyForm, RequestForm
@@ -81,10 +81,12 @@ def request_new(
                 "relationships:request",
                 sent.pk,
             )
+    # Say up front when the policy refuses this pair, before anyone writes a message.
+    refusal = None if form.is_bound else pair_refusal(seeker=mentee, giver=mentor)
     return render(
         request,
         "relationships/request_new.html",
-        {"form": form, "mentor": mentor, "program": mentee.program},
+        {"form": form, "mentor": mentor, "program": mentee.program, "refusal": refusal},
     )
 
 
