@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from tandem.core.submissions import submission_key_field
 from tandem.policy.eligibility import focuses_taken
 from tandem.programs.models import Cadence, Enrollment, MeetingMode, Topic
 from tandem.programs.next_match import MAX_WORDS, NextMatchAsks
@@ -143,6 +144,7 @@ class MeetingForm(forms.Form):
         label="Shared agenda",
         max_length=5000,
     )
+    submission_key = submission_key_field()
 
 
 class RescheduleForm(forms.Form):
@@ -174,6 +176,7 @@ class NotesForm(forms.Form):
 class CommitmentForm(forms.Form):
     text = forms.CharField(label="I will…", max_length=300)
     due_on = forms.DateField(label="by", widget=forms.DateInput(attrs={"type": "date"}))
+    submission_key = submission_key_field()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -246,6 +249,7 @@ class ConcernForm(forms.Form):
         help_text="Only the program admins read this. Your partner is not told that you "
         "raised it, unless the admins decide it is needed and tell you first.",
     )
+    submission_key = submission_key_field()
 
 
 class ConcernUpdateForm(forms.Form):
@@ -300,6 +304,7 @@ class JournalForm(forms.Form):
         required=False,
         label="About my goals in a program (optional)",
     )
+    submission_key = submission_key_field()
 
     def __init__(self, *args: Any, relationships: Any, enrollments: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

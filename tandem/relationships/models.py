@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from tandem.core.models import TimeStampedModel
+from tandem.core.submissions import submission_key_column
 from tandem.programs.models import Cadence, Enrollment, MeetingMode, Program, Topic
 
 
@@ -261,15 +262,19 @@ class Meeting(TimeStampedModel):
     notes = models.TextField(blank=True, help_text="Shared notes: both of you can edit them.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    submission_key = submission_key_column()
 
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "submission_key"], name="meeting_submitted_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(starts_at__gte=MEETING_EARLIEST, starts_at__lt=MEETING_LATEST),
                 name="meeting_starts_in_calendar_range",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -293,9 +298,15 @@ class Commitment(TimeStampedModel):
     due_on = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    submission_key = submission_key_column()
 
     class Meta:
         ordering = ["done_at", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "submission_key"], name="commitment_submitted_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -364,10 +375,16 @@ class JournalEntry(TimeStampedModel):
     )
     title = models.CharField(max_length=140, blank=True)
     body = models.TextField()
+    submission_key = submission_key_column()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "journal entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="journal_entry_submitted_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Entry of {self.created_at:%Y-%m-%d}"
@@ -393,9 +410,15 @@ class Concern(TimeStampedModel):
     reporter_named_to_partner = models.BooleanField(
         default=False, help_text="Only an admin decides to tell the partner who raised it."
     )
+    submission_key = submission_key_column()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "submission_key"], name="concern_submitted_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Concern about {self.relationship}"

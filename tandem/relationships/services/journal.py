@@ -4,6 +4,7 @@ from django.db import transaction
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.core.submissions import create_once
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import JournalEntry, Relationship
 
@@ -16,6 +17,7 @@ def journal_entry_write(
     title: str = "",
     relationship: Relationship | None = None,
     enrollment: Enrollment | None = None,
+    submission_key: str | None = None,
 ) -> JournalEntry:
     """Write a private entry, optionally about one relationship or one program goal."""
     if not body.strip():
@@ -24,13 +26,16 @@ def journal_entry_write(
         raise DomainError("You can only tie an entry to your own relationships.")
     if enrollment is not None and enrollment.user_id != author.pk:
         raise DomainError("You can only tie an entry to your own goals.")
-    return JournalEntry.objects.create(
-        author=author,
+    entry, _ = create_once(
+        JournalEntry,
+        submission_key=submission_key,
+        owner={"author": author},
         body=body.strip(),
         title=title.strip(),
         relationship=relationship,
         enrollment=enrollment,
     )
+    return entry
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.core.submissions import create_once
 from tandem.notifications.services import notify
 from tandem.notifications.when import local_date, local_now
 from tandem.policy.access import user_administers_program
@@ -293,14 +294,22 @@ def relationships_close_long_paused(*, now: datetime.datetime | None = None) -> 
 
 
 @transaction.atomic
-def concern_raise(*, relationship: Relationship, reporter: User, body: str) -> Concern:
+def concern_raise(
+    *, relationship: Relationship, reporter: User, body: str, submission_key: str | None = None
+) -> Concern:
     """Raise a confidential concern with the program admins; the partner is not told."""
     _check_participant(relationship, reporter)
     if len(body.strip()) < 10:
         raise DomainError("Say briefly what happened, so the admins can help.", field="body")
-    concern = Concern.objects.create(
-        relationship=relationship, reporter=reporter, body=body.strip()
+    concern, created = create_once(
+        Concern,
+        submission_key=submission_key,
+        owner={"reporter": reporter},
+        relationship=relationship,
+        body=body.strip(),
     )
+    if not created:
+        return concern  # the same form sent twice: the admins were told the first time
     for admin in relationship.program.admins.all():
         notify(
             user=admin,

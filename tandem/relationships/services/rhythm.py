@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.core.submissions import create_once
 from tandem.notifications.services import notify
 from tandem.notifications.when import local_date, local_datetime, local_now
 from tandem.programs.models import CADENCE_DAYS
@@ -140,6 +141,7 @@ def meeting_schedule(
     duration_minutes: int,
     mode: str,
     agenda: str = "",
+    submission_key: str | None = None,
 ) -> Meeting:
     """Add a meeting to the calendar of an active relationship."""
     _check_participant(relationship, by)
@@ -149,13 +151,17 @@ def meeting_schedule(
     _check_meeting_time(
         starts_at, earliest=timezone.now(), too_early="Pick a time that is still ahead."
     )
-    meeting = Meeting.objects.create(
-        relationship=relationship,
+    meeting, created = create_once(
+        Meeting,
+        submission_key=submission_key,
+        owner={"relationship": relationship},
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         mode=mode,
         agenda=agenda,
     )
+    if not created:
+        return meeting  # the same form sent twice: the partner was told the first time
     partner = relationship.partner_of(by.pk).user
     when = local_datetime(partner, starts_at, organization_id=relationship.program.organization_id)
     notify(
@@ -252,7 +258,12 @@ def rhythm(relationship: Relationship, *, today: datetime.date | None = None) ->
 
 @transaction.atomic
 def commitment_create(
-    *, relationship: Relationship, owner: User, text: str, due_on: datetime.date
+    *,
+    relationship: Relationship,
+    owner: User,
+    text: str,
+    due_on: datetime.date,
+    submission_key: str | None = None,
 ) -> Commitment:
     """Record "I will do X by then"; the partner sees it."""
     _check_participant(relationship, owner)
@@ -263,9 +274,16 @@ def commitment_create(
         raise DomainError("Pick a date from today on.", field="due_on")
     if due_on > timezone.localdate() + MEETING_HORIZON:
         raise DomainError("Pick a date at most two years ahead.", field="due_on")
-    commitment = Commitment.objects.create(
-        relationship=relationship, owner=owner, text=text.strip(), due_on=due_on
+    commitment, created = create_once(
+        Commitment,
+        submission_key=submission_key,
+        owner={"owner": owner},
+        relationship=relationship,
+        text=text.strip(),
+        due_on=due_on,
     )
+    if not created:
+        return commitment  # the same form sent twice: the partner was told the first time
     notify(
         user=relationship.partner_of(owner.pk).user,
         kind="commitment_made",
