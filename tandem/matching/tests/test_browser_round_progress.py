@@ -10,6 +10,7 @@ from tandem.matching.tasks import run_round
 from tandem.testing.browser import sign_in
 from tandem.testing.factories import PASSWORD
 from tandem.testing.fixtures import World
+from tandem.testing.rounds import round_create_default
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +20,7 @@ def test_the_progress_card_gives_way_to_the_whole_page(
 ) -> None:
     # No worker empties the queue until the test plays the worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    created = services.round_create(
-        program=cohort.program,
-        by=cohort.admin,
-        name="Spring",
-        solver="optimal",
-        participation_first=True,
-        weights=services.DEFAULT_WEIGHTS,
-        rules={},
-        seed=1,
-    )
+    created = round_create_default(program=cohort.program, by=cohort.admin)
     services.round_start(matching_round=created)
     sign_in(page, cohort.admin.email, PASSWORD)
     page.goto(f"/matching/rounds/{created.pk}/")

@@ -20,6 +20,7 @@ from tandem.testing.factories import (
     UserFactory,
 )
 from tandem.testing.fixtures import client_for
+from tandem.testing.rounds import round_create_default
 
 # Each peer wants help with one topic and offers another, round the circle.
 TOPICS = ("Leadership", "Budgeting", "Writing", "Negotiation", "Public speaking")
@@ -60,14 +61,9 @@ def peers(db: None) -> tuple[Program, list[Enrollment]]:
 
 
 def _run(program: Program, capture: object) -> MatchingRound:
-    created = services.round_create(
+    created = round_create_default(
         program=program,
         by=program.enrollments.first().user,  # type: ignore[union-attr]
-        name="Peers",
-        solver="optimal",
-        participation_first=True,
-        weights=services.DEFAULT_WEIGHTS,
-        rules={},
     )
     with capture(execute=True):  # type: ignore[operator]
         services.round_start(matching_round=created)

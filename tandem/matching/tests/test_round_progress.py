@@ -12,6 +12,7 @@ from tandem.matching.forms import RoundForm
 from tandem.matching.models import MatchingRound
 from tandem.matching.tasks import run_round
 from tandem.testing.fixtures import World, client_for
+from tandem.testing.rounds import round_create_default
 
 POLL = {"HX-Request": "true"}
 
@@ -23,16 +24,7 @@ def queued(settings: Any) -> None:
 
 
 def _started(world: World, django_capture_on_commit_callbacks) -> MatchingRound:
-    created = services.round_create(
-        program=world.program,
-        by=world.admin,
-        name="Spring",
-        solver="optimal",
-        participation_first=True,
-        weights=services.DEFAULT_WEIGHTS,
-        rules={},
-        seed=1,
-    )
+    created = round_create_default(program=world.program, by=world.admin)
     with django_capture_on_commit_callbacks(execute=True):
         services.round_start(matching_round=created)
     created.refresh_from_db()

@@ -9,20 +9,11 @@ from tandem.matching.models import MatchingRound, RoundPair
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import Proposal
 from tandem.testing.fixtures import World, client_for
+from tandem.testing.rounds import round_create_default
 
 
 def _round(world: World, **options: object) -> MatchingRound:
-    created = services.round_create(
-        program=world.program,
-        by=world.admin,
-        name="Spring",
-        solver="optimal",
-        participation_first=True,
-        weights=services.DEFAULT_WEIGHTS,
-        rules={},
-        seed=1,
-        **options,
-    )
+    created = round_create_default(program=world.program, by=world.admin, **options)
     services.round_start(matching_round=created)
     created.refresh_from_db()
     return created

@@ -33,6 +33,7 @@ from tandem.testing.factories import (
     UserFactory,
 )
 from tandem.testing.fixtures import client_for
+from tandem.testing.rounds import round_create_default
 
 MESSAGE = "I would value your view on this: I am new to it and want to learn from someone kind."
 OPEN = Relationship.HOLDS_CAPACITY
@@ -143,14 +144,10 @@ def _answer_request(rng: random.Random, world: Org) -> None:
 
 def _run_round(rng: random.Random, world: Org, capture: object) -> None:
     program = rng.choice(world.programs)
-    created = matching.round_create(
+    created = round_create_default(
         program=program,
         by=world.users[0],
-        name="Round",
         solver=rng.choice(["optimal", "stable"]),
-        participation_first=True,
-        weights=matching.DEFAULT_WEIGHTS,
-        rules={},
         seed=rng.randint(1, 100),
     )
     with capture(execute=True):  # type: ignore[operator]
