@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, User
+from tandem.policy.eligibility import places_left
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships import services
 from tandem.relationships.models import (
@@ -19,7 +20,6 @@ from tandem.relationships.models import (
     MentorshipRequest,
     Relationship,
 )
-from tandem.policy.eligibility import places_left
 
 OPENINGS = (
     "Hello {mentor}, I read your profile and your note on why you mentor stayed with me. ",
