@@ -89,7 +89,10 @@ class NextMatchAsks:
             min_expertise={
                 int(topic): level
                 for topic, level in (levels.items() if isinstance(levels, dict) else ())
-                if str(topic).isdigit() and isinstance(level, int) and 1 <= level <= 3
+                if str(topic).isascii()
+                and str(topic).isdigit()
+                and isinstance(level, int)
+                and 1 <= level <= 3
             },
         )
 
