@@ -34,6 +34,9 @@ def mentor_fits(*, mentee: Enrollment, mentors: Sequence[Enrollment]) -> dict[in
         mentee.program,
         [mentee_row(mentee, wanted=1, now=now)],
         [mentor_row(m, places=1, now=now) for m in mentors],
+        # The pairing policy has already left out her reporting line, walking it in SQL;
+        # loading the organization's whole hierarchy for one page would cost more.
+        managers={},
     )
     features = build_features(instance, Policy())
     ri = np.array([features.mentor_index[m.pk] for m in mentors], np.int64)

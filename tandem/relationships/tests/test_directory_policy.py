@@ -1,6 +1,8 @@
 """The mentor directory lists and offers exactly whom the pairing policy allows."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.accounts.models import Membership
@@ -8,6 +10,7 @@ from tandem.core.errors import DomainError
 from tandem.programs.models import Enrollment
 from tandem.relationships import services
 from tandem.relationships.models import Relationship
+from tandem.testing.factories import MembershipFactory
 from tandem.testing.fixtures import World, client_for
 
 MESSAGE = "I would value your view on planning: I am new to it and want to learn from you."
@@ -61,3 +64,31 @@ def test_a_mentee_with_all_her_mentors_is_told_so_and_offered_nobody(ready: Worl
     assert "already has as many mentors as they asked for" in body
     assert "request_new" not in body and "/requests/new" not in body
     assert Relationship.objects.filter(mentee=mentee).count() == 1
+
+
+def test_the_directory_does_not_grow_with_the_organization(ready: World) -> None:
+    url = reverse("relationships:directory", args=[ready.program.pk])
+    client = client_for(ready.mentee)
+
+    def queries() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    before = queries()
+    # Two hundred more people in a deep hierarchy above and beside her.
+    boss = Membership.objects.get(user=ready.mentee, organization=ready.org)
+    for _ in range(200):
+        boss.manager = MembershipFactory.create(organization=ready.org)
+        boss.save(update_fields=["manager"])
+        boss = boss.manager
+    after = queries()
+    assert len(after) == len(before)
+    # No query reads the organization's memberships wholesale, by organization alone.
+    wholesale = [
+        sql
+        for sql in after
+        if 'FROM "accounts_membership"' in sql
+        and '"accounts_membership"."organization_id" IN' in sql
+    ]
+    assert wholesale == []
