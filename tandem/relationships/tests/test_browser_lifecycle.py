@@ -59,7 +59,9 @@ def test_request_to_rematch(ready: World, new_page: Any, axe: AxeChecker) -> Non
     mia.goto(f"/relationships/{relationship.pk}/")
     axe.check(mia, "l07-relationship")
 
-    # They met yesterday: Mia moves the meeting and marks it held.
+    # They signed a few days ago and met yesterday: Mia moves the meeting and marks it held.
+    signed = timezone.now() - datetime.timedelta(days=3)
+    Relationship.objects.filter(pk=relationship.pk).update(started_at=signed, created_at=signed)
     meeting = Meeting.objects.get(relationship=relationship, status="planned")
     mia.goto(f"/relationships/meetings/{meeting.pk}/")
     mia.get_by_label("Shared agenda").fill("Board presentation, slide by slide")
