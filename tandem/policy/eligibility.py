@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -30,20 +30,24 @@ from tandem.relationships.models import MatchExclusion, Proposal, Relationship
 
 HOLDS_PLACE = Relationship.HOLDS_CAPACITY
 
-# The reporting line of one membership: every manager above it and every report below it,
-# at any depth. UNION (not UNION ALL) ends the walk even if bad data made a loop.
-_ABOVE_AND_BELOW = """
+# The reporting line of one person: every manager above and every report below any of
+# their memberships, at any depth, as the people (users) who hold those memberships. A
+# person may belong to several organizations (a partner's, say); a line through any of them
+# counts. UNION (not UNION ALL) ends the walk even if bad data made a loop.
+_LINE_OF_PERSON = """
     WITH RECURSIVE above(id) AS (
-        SELECT manager_id FROM accounts_membership WHERE id = %s AND manager_id IS NOT NULL
+        SELECT manager_id FROM accounts_membership WHERE user_id = %s AND manager_id IS NOT NULL
         UNION
         SELECT m.manager_id FROM accounts_membership m JOIN above a ON m.id = a.id
         WHERE m.manager_id IS NOT NULL
     ), below(id) AS (
-        SELECT id FROM accounts_membership WHERE manager_id = %s
+        SELECT m.id FROM accounts_membership m
+        JOIN accounts_membership mine ON m.manager_id = mine.id WHERE mine.user_id = %s
         UNION
         SELECT m.id FROM accounts_membership m JOIN below b ON m.manager_id = b.id
     )
-    SELECT id FROM above UNION SELECT id FROM below
+    SELECT user_id FROM accounts_membership
+    WHERE id IN (SELECT id FROM above UNION SELECT id FROM below)
 """
 
 
@@ -58,18 +62,16 @@ class Refusal:
         raise DomainError(self.message, field=field)
 
 
-def reporting_line_sql(membership_id: int) -> RawSQL:
-    """Return a subquery of the membership ids above and below this one, at any depth."""
-    return RawSQL(_ABOVE_AND_BELOW, (membership_id, membership_id))
+def reporting_line_sql(user_id: int) -> RawSQL:
+    """Return a subquery of the people above and below this person, at any depth."""
+    return RawSQL(_LINE_OF_PERSON, (user_id, user_id))
 
 
-def reporting_line(membership: Membership | None) -> set[int]:
-    """Return the membership ids above and below this person in the reporting hierarchy."""
-    if membership is None:
-        return set()
+def reporting_line(user_id: int) -> set[int]:
+    """Return the ids of the people above and below this person in any reporting line."""
     with connection.cursor() as cursor:
-        cursor.execute(_ABOVE_AND_BELOW, (membership.pk, membership.pk))
-        return {row[0] for row in cursor.fetchall()}
+        cursor.execute(_LINE_OF_PERSON, (user_id, user_id))
+        return {row[0] for row in cursor.fetchall()} - {user_id}
 
 
 def _count(queryset: QuerySet[Any, Any]) -> Coalesce:
@@ -238,25 +240,21 @@ def _giver_rules(
             lambda g: f"{_name(g)} is not offering help in this program.",
         ),
     ]
-    if seeker.membership_id is not None:
-        rules.append(
-            _Rule(
-                "reporting_line",
-                ~Q(membership_id__in=reporting_line_sql(seeker.membership_id)),
-                lambda g: (
-                    f"{_name(g)} is in {_name(seeker)}'s reporting line, and mentors "
-                    "never come from one's own reporting line."
-                ),
-            )
-        )
     rules += [
+        _Rule(
+            "reporting_line",
+            ~Q(user_id__in=reporting_line_sql(seeker.user_id)),
+            lambda g: (
+                f"{_name(g)} is in {_name(seeker)}'s reporting line, and mentors never come "
+                "from one's own reporting line."
+            ),
+        ),
         _Rule(
             "not_a_fit",
             ~_not_a_fit_with(seeker),
-            lambda g: (
-                f"{_name(seeker)} and {_name(g)} ended an earlier relationship as not a "
-                "fit, so they are not paired again."
-            ),
+            # The same words as "do not match": an admin of one program reads this too,
+            # and must not learn how a relationship in another program ended.
+            lambda g: f"{_name(seeker)} and {_name(g)} are not to be matched with each other.",
         ),
         _Rule(
             "do_not_match",
@@ -299,7 +297,7 @@ def _seeker_refusal(
     if not users_admitted_to(program).filter(pk=seeker.user_id).exists():
         return Refusal(
             "audience",
-            f"{_name(seeker)} is not among the people {program.name} is open to any more.",
+            f"{_name(seeker)} cannot be matched in {program.name} now.",
         )
     if not ready.exists():
         return Refusal(
@@ -311,8 +309,7 @@ def _seeker_refusal(
         noun = "peers" if program.is_peer else "mentors"
         return Refusal(
             "seeker_full",
-            f"{_name(seeker)} already has as many {noun} as they asked for (counting proposals "
-            "still waiting for answers).",
+            f"{_name(seeker)} already has as many {noun} as they asked for.",
         )
     if (
         focus is not None
@@ -523,6 +520,37 @@ def pairs_kept_apart(program: Program) -> set[tuple[int, int]]:
     for queryset in (held, waiting):
         for a, b in queryset.values_list("mentee_id", "mentor_id"):
             apart |= {(a, b), (b, a)}
+    return apart | _lines_beyond_the_managers_map(program, enrollment_of)
+
+
+def _lines_beyond_the_managers_map(
+    program: Program, enrollment_of: dict[int, int]
+) -> set[tuple[int, int]]:
+    """Return pairs in one reporting line that the engine's managers map cannot see.
+
+    The engine follows the line from the membership each person joined through. Someone who
+    belongs to several organizations, or joined without a membership, may report to someone
+    through another one; walk their line as a person and keep those pairs apart.
+    """
+    enrolled = Enrollment.objects.filter(program=program)
+    several = (
+        Membership.objects.filter(user__in=enrolled.values("user"))
+        .values("user")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("user")
+    )
+    people = set(
+        enrolled.filter(Q(membership__isnull=True) | Q(user__in=several)).values_list(
+            "user_id", flat=True
+        )
+    )
+    apart: set[tuple[int, int]] = set()
+    for person in people:
+        for other in reporting_line(person):
+            if other in enrollment_of:
+                a, b = enrollment_of[person], enrollment_of[other]
+                apart |= {(a, b), (b, a)}
     return apart
 
 

@@ -96,7 +96,7 @@ def test_a_not_a_fit_in_one_program_keeps_the_pair_apart_in_the_other(
 
     # Not in her directory, not by request, not in a round of the other program.
     assert mentor_directory(mentee=mentee) == []
-    with pytest.raises(DomainError, match="not a fit"):
+    with pytest.raises(DomainError, match="not to be matched"):
         services.request_send(mentee=mentee, mentor=mentor, focus=topic, message=MESSAGE)
     created = round_create_default(program=second, by=mia)
     with django_capture_on_commit_callbacks(execute=True):
