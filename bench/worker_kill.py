@@ -91,7 +91,6 @@ def setup_data(env: dict[str, str], notes: int, digest_share: float, seed: int) 
     """Record the notifications (in this process: the bench's child)."""
     _django(env)
     from django.db import transaction
-
     from tandem.accounts.models import User
     from tandem.notifications.services import notify
 
@@ -191,7 +190,9 @@ def _database(kind: str, tmp: Path) -> tuple[str, str | None]:
     import psycopg
 
     name = f"bench_worker_kill_{os.getpid()}"
-    with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as c:
+    with psycopg.connect(
+        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
+    ) as c:
         c.execute(f'CREATE DATABASE "{name}"')
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, name
 
@@ -201,7 +202,9 @@ def _drop(name: str | None) -> None:
         return
     import psycopg
 
-    with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as c:
+    with psycopg.connect(
+        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
+    ) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -239,8 +242,19 @@ def main() -> None:
     try:
         _manage(env, "migrate", "--no-input", "-v0")
         subprocess.run(
-            [PYTHON, "-m", "bench.worker_kill", "--child", "setup", "--notes", str(args.notes)]
-            + ["--digest-share", str(args.digest_share), "--seed", str(args.seed)],
+            [
+                PYTHON,
+                "-m",
+                "bench.worker_kill",
+                "--child",
+                "setup",
+                "--notes",
+                str(args.notes),
+                "--digest-share",
+                str(args.digest_share),
+                "--seed",
+                str(args.seed),
+            ],
             cwd=ROOT,
             env=env,
             check=True,
