@@ -9,9 +9,10 @@ Run from the repository root:
 On a fresh database it records notifications through `notify()` (most people get one
 e-mail per update, some take the daily digest), so their e-mail tasks are queued as in
 production (`TASK_BACKEND=database`). It then starts `manage.py db_worker`, waits until it
-is working, `kill -9`s it after a random moment, runs `manage.py run_schedule --once` (the
-scheduler: it enqueues the digest and, where it exists, recovers tasks of dead workers),
-and starts again, `--kills` times. A last worker drains the queue with `--batch`.
+has finished a first task, `kill -9`s it after a random moment, runs `manage.py
+run_schedule --once` (the scheduler: it enqueues the digest and, where it exists,
+recovers tasks of dead workers), and starts again, `--kills` times. A last worker drains
+the queue with `--batch`.
 
 E-mail goes to a bench backend that stands in for SMTP: it waits `--smtp-ms` (most of it
 before the server accepts the message, a little after, like QUIT), and the moment a
@@ -25,6 +26,20 @@ notification whether it reached its person, and how many times:
 - `seen twice`: extra copies that a mailbox shows, as mailboxes drop a second message with
   a Message-ID they already hold;
 - `stuck RUNNING`: task rows a dead worker left as running when the bench ends.
+
+Measured (2 CPUs, default options, seed 0; "before" is the code before task recovery and
+e-mail claims by task run):
+
+| database | code | expected | delivered | lost | sent twice | seen twice | stuck RUNNING |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| SQLite | before | 360 | 337 | 23 | 0 | 0 | 31 |
+| SQLite | after | 360 | 360 | 0 | 8 | 0 | 0 |
+| PostgreSQL | before | 360 | 337 | 23 | 0 | 0 | 31 |
+| PostgreSQL | after | 360 | 360 | 0 | 7 | 0 | 0 |
+
+"Sent twice" after the change are kills that landed between the server taking a message
+and `emailed_at` being written (here the 4 ms the stand-in spends on QUIT): the re-run
+sends the same message again, with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -32,6 +47,7 @@ from __future__ import annotations
 import argparse
 import email
 import os
+import queue
 import random
 import re
 import shutil
@@ -39,6 +55,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -51,6 +68,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 TOKEN = re.compile(r"\[n(\d{4})\]")
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
+PG_ADMIN_DSN = PG_ADMIN_URL.replace("postgres://", "postgresql://")
 
 
 class SlowOutboxBackend(BaseEmailBackend):
@@ -91,6 +109,7 @@ def setup_data(env: dict[str, str], notes: int, digest_share: float, seed: int) 
     """Record the notifications (in this process: the bench's child)."""
     _django(env)
     from django.db import transaction
+
     from tandem.accounts.models import User
     from tandem.notifications.services import notify
 
@@ -140,12 +159,33 @@ def _start_worker(env: dict[str, str], batch: bool = False) -> subprocess.Popen[
     )
 
 
-def _wait_until_working(worker: subprocess.Popen[str]) -> None:
-    assert worker.stdout is not None
-    for line in worker.stdout:
-        if "Starting worker" in line:
+def _wait_until_working(worker: subprocess.Popen[str], timeout: float = 120.0) -> None:
+    """Return once the worker has finished its first task (or after timeout).
+
+    A fresh worker's first task is slow (imports, templates), so killing it at a moment
+    counted from start-up would nearly always kill that first task, the same one each
+    time; real deaths (out of memory, deploys, lost machines) strike a warm worker.
+    """
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            lines.put(line)
+        lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if not line:
+            raise RuntimeError("the worker exited before it ran a task")
+        if "state=SUCCESSFUL" in line or "state=FAILED" in line:
             return
-    raise RuntimeError("the worker exited before it started")
+    print("warning: the worker finished no task within", timeout, "s", file=sys.stderr)
 
 
 def _schedule_once(env: dict[str, str], recovers: bool) -> None:
@@ -184,15 +224,23 @@ def count(env: dict[str, str], outbox: Path, notes: int) -> dict[str, int]:
     }
 
 
+def failures(env: dict[str, str]) -> list[str]:
+    _django(env)
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        f"{row.task_path}: {row.traceback.strip().splitlines()[-1]}"
+        for row in DBTaskResult.objects.failed()
+    ]
+
+
 def _database(kind: str, tmp: Path) -> tuple[str, str | None]:
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'bench.sqlite3'}", None
     import psycopg
 
     name = f"bench_worker_kill_{os.getpid()}"
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-    ) as c:
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as c:
         c.execute(f'CREATE DATABASE "{name}"')
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, name
 
@@ -202,9 +250,7 @@ def _drop(name: str | None) -> None:
         return
     import psycopg
 
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-    ) as c:
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -283,6 +329,8 @@ def main() -> None:
         )
         print(" | ".join(figures))
         print(" | ".join(str(v).rjust(len(k)) for k, v in figures.items()))
+        for line in failures(env):
+            print("failed:", line)
     finally:
         _drop(pg_name)
         shutil.rmtree(tmp, ignore_errors=True)
