@@ -1,5 +1,9 @@
 """Run a matching round in the background; thin, and safe to run twice."""
 
+import datetime
+
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -9,10 +13,18 @@ from tandem.matching.running import round_run
 
 @task()
 def run_round(round_id: int) -> str:
-    """Run one round that is waiting to run; a second run of the same task does nothing."""
-    claimed = MatchingRound.objects.filter(
-        pk=round_id, status=MatchingRound.Status.RUNNING, started_at__isnull=True
-    ).update(started_at=timezone.now(), progress=5, progress_note="Reading the program")
+    """Run one round that is waiting to run; a second run of the same task does nothing.
+
+    A run whose worker died is re-queued by the scheduler after TASK_RECOVER_AFTER_MINUTES;
+    by then the round's claim is as old, so the new run takes it over and finishes it.
+    """
+    now = timezone.now()
+    abandoned = now - datetime.timedelta(minutes=settings.TASK_RECOVER_AFTER_MINUTES)
+    claimed = (
+        MatchingRound.objects.filter(pk=round_id, status=MatchingRound.Status.RUNNING)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lte=abandoned))
+        .update(started_at=now, progress=5, progress_note="Reading the program")
+    )
     if not claimed:
         return "skipped"
     return round_run(round_id=round_id)

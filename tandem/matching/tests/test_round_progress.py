@@ -1,9 +1,11 @@
 """A running round's page polls its progress, and reloads itself whole once the round ends."""
 
+import datetime
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks.backends.dummy import DummyBackend
 
@@ -107,3 +109,24 @@ def test_starting_a_round_only_queues_it_for_the_worker(
     assert isinstance(backend, DummyBackend)
     queued_runs = [r for r in backend.results if r.task.name == "run_round"]
     assert [r.args for r in queued_runs] == [[matching_round.pk]]
+
+
+def test_a_round_whose_worker_died_is_finished_by_the_recovered_task(
+    cohort: World, queued: None, django_capture_on_commit_callbacks
+) -> None:
+    matching_round = _started(cohort, django_capture_on_commit_callbacks)
+    assert run_round.call(matching_round.pk) != "skipped"
+    # A worker took the round an hour ago and died before storing anything.
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    MatchingRound.objects.filter(pk=matching_round.pk).update(
+        status=MatchingRound.Status.RUNNING, started_at=an_hour_ago, progress=45
+    )
+    assert run_round.call(matching_round.pk) == MatchingRound.Status.READY
+    matching_round.refresh_from_db()
+    assert matching_round.status == MatchingRound.Status.READY
+    assert matching_round.pairs.exists()
+    # A run that finds a live claim leaves it alone.
+    MatchingRound.objects.filter(pk=matching_round.pk).update(
+        status=MatchingRound.Status.RUNNING, started_at=timezone.now()
+    )
+    assert run_round.call(matching_round.pk) == "skipped"

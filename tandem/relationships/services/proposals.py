@@ -159,18 +159,21 @@ def proposals_expire(*, now: datetime.datetime | None = None) -> int:
     )
     count = 0
     for proposal in due:
-        if not Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PENDING).update(
-            status=Proposal.Status.EXPIRED
-        ):
-            continue
-        for person in (proposal.mentor, proposal.mentee):
-            notify(
-                user=person.user,
-                kind="proposal_expired",
-                title="A proposed match lapsed without both answers",
-                body="No harm done: you stay in the next matching round.",
-                url=_url(proposal),
-                dedupe_key=f"proposal-expired-{proposal.pk}",
-            )
-        count += 1
+        # One transaction per proposal: a worker killed between the two writes leaves the
+        # proposal pending, so the next sweep expires it and tells both people.
+        with transaction.atomic():
+            if not Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PENDING).update(
+                status=Proposal.Status.EXPIRED
+            ):
+                continue
+            for person in (proposal.mentor, proposal.mentee):
+                notify(
+                    user=person.user,
+                    kind="proposal_expired",
+                    title="A proposed match lapsed without both answers",
+                    body="No harm done: you stay in the next matching round.",
+                    url=_url(proposal),
+                    dedupe_key=f"proposal-expired-{proposal.pk}",
+                )
+            count += 1
     return count
