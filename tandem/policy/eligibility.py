@@ -455,14 +455,15 @@ class RoundPeople:
     givers: dict[int, Enrollment]
     # Giver enrollment id -> how many more people they can take.
     places: dict[int, int]
-    # (seeker id, giver id) pairs the policy keeps apart, whichever role each plays.
-    apart: set[tuple[int, int]]
     # Membership id -> manager's membership id, in the organization and its partners.
     managers: dict[int, int]
 
 
 def round_people(program: Program) -> RoundPeople:
-    """Return the people of a round and the pairs kept apart, by the rules above."""
+    """Return the people of a round, their places and open focuses, by the rules above.
+
+    The pairs the rules keep apart come from ``pairs_kept_apart``, for the engine's policy.
+    """
     ready = with_places(Enrollment.objects.filter(_ready(program)), program=program)
     ready = ready.select_related("membership__department", "user").order_by("pk")
     seekers: dict[int, Enrollment] = {}
@@ -483,7 +484,6 @@ def round_people(program: Program) -> RoundPeople:
         focuses_taken=focuses_taken_in(program),
         givers=givers,
         places=places,
-        apart=pairs_kept_apart(program),
         managers=managers_of(program),
     )
 
