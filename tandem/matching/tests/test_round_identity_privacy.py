@@ -17,6 +17,7 @@ from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import Proposal
 from tandem.testing.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from tandem.testing.fixtures import World, client_for
+from tandem.testing.rounds import round_create_default
 
 
 def _person(world: World, name: str, **fields: object) -> Enrollment:
@@ -103,14 +104,8 @@ def test_the_review_page_is_for_program_admins_only(
     diverse: World, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.round_create(
-            program=diverse.program,
-            by=diverse.admin,
-            name="Spring",
-            solver="stable",
-            participation_first=False,
-            weights=services.DEFAULT_WEIGHTS,
-            rules={},
+        created = round_create_default(
+            program=diverse.program, by=diverse.admin, solver="stable", participation_first=False
         )
         services.round_start(matching_round=created)
     url = reverse("matching:round", args=[created.pk])

@@ -79,14 +79,8 @@ def test_swapping_to_the_mentees_manager_is_refused(
 
 
 def test_rounds_are_for_program_admins_only(cohort: World) -> None:
-    created = services.round_create(
-        program=cohort.program,
-        by=cohort.admin,
-        name="x",
-        solver="stable",
-        participation_first=False,
-        weights=services.DEFAULT_WEIGHTS,
-        rules={},
+    created = round_create_default(
+        program=cohort.program, by=cohort.admin, solver="stable", participation_first=False
     )
     for person in (cohort.mentor, cohort.mentee, cohort.outsider):
         client = client_for(person)
@@ -130,14 +124,8 @@ def test_a_stable_round_shows_what_stability_costs(
     cohort: World, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.round_create(
-            program=cohort.program,
-            by=cohort.admin,
-            name="Stable",
-            solver="stable",
-            participation_first=False,
-            weights=services.DEFAULT_WEIGHTS,
-            rules={},
+        created = round_create_default(
+            program=cohort.program, by=cohort.admin, solver="stable", participation_first=False
         )
         services.round_start(matching_round=created)
     created.refresh_from_db()

@@ -18,6 +18,7 @@ from tandem.programs.models import Enrollment, EnrollmentTopic, IdentityAttribut
 from tandem.relationships.models import Proposal
 from tandem.testing.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from tandem.testing.fixtures import World, client_for
+from tandem.testing.rounds import round_create_default
 
 # name -> (self-described attributes, lets matching use them)
 MENTORS = {
@@ -102,16 +103,7 @@ def _directory(world: World) -> list[tuple[str, Card]]:
 def _proposal(world: World, django_capture_on_commit_callbacks) -> tuple[str, tuple[str, ...]]:
     """Run and publish a round as the admin; return who Mia is proposed and why, as she sees it."""
     with django_capture_on_commit_callbacks(execute=True):
-        created = matching.round_create(
-            program=world.program,
-            by=world.admin,
-            name="Probe",
-            solver="optimal",
-            participation_first=True,
-            weights=matching.DEFAULT_WEIGHTS,
-            rules={},
-            seed=1,
-        )
+        created = round_create_default(program=world.program, by=world.admin)
         matching.round_start(matching_round=created)
     matching.round_publish(matching_round=created)
     proposal = Proposal.objects.get(mentee=world.mentee_enrollment)

@@ -22,6 +22,7 @@ from tandem.relationships.models import Agreement, Reflection, Relationship
 from tandem.relationships.tests.conftest import active, complete
 from tandem.testing.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from tandem.testing.fixtures import World, client_for
+from tandem.testing.rounds import round_create_default
 
 AFTER = "as you asked after your last match"
 WROTE = (
@@ -90,16 +91,7 @@ def after_mo(ready: World) -> World:
 
 def _proposed(world: World, capture: Any) -> tuple[str, list[str]]:
     with capture(execute=True):
-        created = matching.round_create(
-            program=world.program,
-            by=world.admin,
-            name="Next",
-            solver="optimal",
-            participation_first=True,
-            weights=matching.DEFAULT_WEIGHTS,
-            rules={},
-            seed=1,
-        )
+        created = round_create_default(program=world.program, by=world.admin)
         matching.round_start(matching_round=created)
     created.refresh_from_db()
     assert created.status == MatchingRound.Status.READY
