@@ -33,6 +33,7 @@ from tandem.matching.engine.peer_report import peer_report, peer_unmatched
 from tandem.matching.engine.peer_solve import DEFAULT_TIME_LIMIT, PeerSolution, solve_b_matching
 from tandem.matching.engine.run import LockedPairError, MatchResult, ProposedPair
 from tandem.matching.engine.solve_optimal import SolverError
+from tandem.matching.engine.stages import Stages
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -211,16 +212,8 @@ def run_peer_matching(
     inputs and seed always give the same result (unless the time limit cut the solve).
     """
     policy = policy or Policy()
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 4)
-        clock = now
-        if progress:
-            progress(stage)
+    stages = Stages(progress)
+    lap = stages.lap
 
     excluded = set(excluded_pairs)
     # Directed scans must not drop a pair whose one direction is below the minimum: the
@@ -280,6 +273,6 @@ def run_peer_matching(
         pairs=pairs,
         unmatched=unmatched,
         quality=quality,
-        timings=timings,
+        timings=stages.timings,
         stats=stats,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -20,6 +19,7 @@ from tandem.matching.engine.quality import QualityReport, build_report
 from tandem.matching.engine.scoring import rule_exclusions, score_pairs
 from tandem.matching.engine.solve_optimal import solve_optimal
 from tandem.matching.engine.solve_stable import solve_stable
+from tandem.matching.engine.stages import Stages
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -196,16 +196,8 @@ def run_matching(
     proposed. The same inputs and seed always give the same result.
     """
     policy = policy or Policy()
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 4)
-        clock = now
-        if progress:
-            progress(stage)
+    stages = Stages(progress)
+    lap = stages.lap
 
     excluded = set(excluded_pairs)
     features = build_features(instance, policy, seed=seed, excluded_pairs=excluded)
@@ -264,6 +256,6 @@ def run_matching(
         pairs=pairs,
         unmatched=unmatched,
         quality=quality,
-        timings=timings,
+        timings=stages.timings,
         stats=stats,
     )
