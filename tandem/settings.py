@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tandem.relationships",
     "tandem.notifications",
     "tandem.matching",
+    "tandem.people",
     "tandem.demo",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("relationships/", include("tandem.relationships.urls")),
     path("notifications/", include("tandem.notifications.urls")),
     path("matching/", include("tandem.matching.urls")),
+    path("organizations/", include("tandem.people.urls")),
     path("admin/", admin.site.urls),
 ]
