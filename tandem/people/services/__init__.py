@@ -1,0 +1,1 @@
+"""Writes for organization admins: members, departments, imports, sign-on, erasure."""
