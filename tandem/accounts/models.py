@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from tandem.accounts import time_zones
 from tandem.core.models import TimeStampedModel
@@ -100,6 +101,7 @@ class Organization(TimeStampedModel):
             "programs to each other's members. Set by site staff once both sides agree."
         ),
     )
+    history = HistoricalRecords(m2m_fields=[partners])
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +115,7 @@ class Department(models.Model):
         Organization, on_delete=models.CASCADE, related_name="departments"
     )
     name = models.CharField(max_length=120)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -158,6 +161,7 @@ class Membership(TimeStampedModel):
     # An IANA zone name; validated against tandem.accounts.time_zones where people type it.
     time_zone = models.CharField(max_length=64, default="UTC")
     location = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organization", "user__full_name"]
