@@ -1,0 +1,190 @@
+"""Erasing a person: private content goes, shared content stays under a former member's name."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from tandem.accounts.models import Invitation, Membership, User
+from tandem.core.errors import DomainError
+from tandem.notifications.models import Notification
+from tandem.people.services.erasure import (
+    ERASED_NAME,
+    erased_email,
+    membership_erase,
+    person_erase,
+    user_is_erased,
+)
+from tandem.people.tests.erasure_setup import private_count, story_of_mia
+from tandem.programs.models import Enrollment
+from tandem.relationships.models import (
+    Agreement,
+    CalendarFeed,
+    CheckIn,
+    Commitment,
+    Concern,
+    Meeting,
+    MentorshipRequest,
+    Proposal,
+    Relationship,
+)
+from tandem.testing.factories import MembershipFactory
+from tandem.testing.fixtures import World, client_for
+
+
+def test_private_content_goes_and_shared_content_stays(world: World) -> None:
+    story = story_of_mia(world)
+    mia = world.mentee
+    assert private_count(mia) > 0
+
+    person_erase(person=mia, by=mia)
+
+    mia.refresh_from_db()
+    assert private_count(mia) == 0
+    assert not CalendarFeed.objects.filter(user=mia).exists()
+    # The scores stay in the averages; the words are gone.
+    checkin = CheckIn.objects.get(author=mia)
+    assert (checkin.going, checkin.meeting_goals, checkin.comment) == (4, 3, "")
+    assert Concern.objects.get(reporter=mia).body.startswith("Removed")
+    assert Proposal.objects.filter(mentee_decline_reason__contains=story.canary).count() == 0
+    enrollment = Enrollment.objects.get(user=mia)
+    assert enrollment.goals == "" and enrollment.status == Enrollment.Status.WITHDRAWN
+    assert not enrollment.topics.exists()
+    # What Mo relies on is kept, under the former member's name.
+    assert Meeting.objects.get(relationship=story.relationship).notes == "Shared note by Mo"
+    assert Agreement.objects.get(relationship=story.relationship).is_signed
+    assert Commitment.objects.get(relationship=story.relationship).owner == mia
+    assert Relationship.objects.filter(pk=story.earlier.pk).exists()
+    # The account is anonymised, not deleted, so every link stays valid.
+    assert mia.full_name == ERASED_NAME and mia.email == erased_email(mia.pk)
+    assert (mia.preferred_name, mia.pronouns, mia.is_active) == ("", "", False)
+    assert not mia.has_usable_password()
+    assert user_is_erased(mia)
+    membership = Membership.objects.get(user=mia)
+    assert membership.status == Membership.Status.ALUMNI and membership.title == ""
+
+
+def test_open_things_end_with_notice_to_the_other_side(world: World) -> None:
+    story = story_of_mia(world)
+    mia, mo, omar = world.mentee, world.mentor, world.other_mentor
+
+    person_erase(person=mia, by=mia)
+
+    story.relationship.refresh_from_db()
+    assert story.relationship.status == Relationship.Status.CLOSED
+    assert Meeting.objects.filter(status=Meeting.Status.PLANNED).count() == 0
+    story.request.refresh_from_db()
+    assert story.request.status == MentorshipRequest.Status.WITHDRAWN
+    story.proposal.refresh_from_db()
+    assert story.proposal.status == Proposal.Status.DECLINED
+    closed = Notification.objects.get(user=mo, kind="relationship_closed")
+    # Notices already sent name the former member, not Mia.
+    assert closed.title.startswith("A former member closed")
+    assert "left Tandem" in closed.body
+    told = Notification.objects.filter(user=omar).values_list("kind", flat=True)
+    assert {"request_withdrawn", "proposal_declined"} <= set(told)
+    for notification in Notification.objects.filter(user__in=[mo, omar]):
+        assert "Mia" not in notification.title + notification.body, notification.title
+
+
+def test_a_request_the_person_received_is_answered_kindly(world: World) -> None:
+    mo = world.mentor
+    story_of_mia(world)
+    person_erase(person=mo, by=mo)
+    mia_notes = Notification.objects.filter(user=world.mentee, kind="relationship_closed")
+    assert mia_notes.count() == 1
+    assert world.mentee.is_active
+
+
+def test_erasing_twice_changes_nothing_the_second_time(world: World) -> None:
+    story_of_mia(world)
+    mia = world.mentee
+    first = person_erase(person=mia, by=mia)
+    notified = Notification.objects.count()
+    second = person_erase(person=mia, by=mia)
+    assert first.erased and not first.already_erased
+    assert second.already_erased
+    assert Notification.objects.count() == notified
+
+
+def test_a_last_mail_goes_to_the_address_before_it_is_wiped(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    mia = world.mentee
+    address = mia.email
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=mia, by=mia)
+    farewell = [m for m in mail.outbox if m.to == [address]]
+    assert len(farewell) == 1
+    assert "deleted" in farewell[0].subject
+    assert "As you asked" in farewell[0].body
+
+
+def test_every_session_of_the_person_ends(world: World) -> None:
+    mia = world.mentee
+    client_for(mia)
+    client_for(world.mentor)
+    assert any(s.get_decoded().get(SESSION_KEY) == str(mia.pk) for s in Session.objects.all())
+    person_erase(person=mia, by=mia)
+    keys = [s.get_decoded().get(SESSION_KEY) for s in Session.objects.all()]
+    assert str(mia.pk) not in keys and str(world.mentor.pk) in keys
+
+
+def test_invitations_and_program_admin_roles_lose_the_person(world: World) -> None:
+    admin = world.admin
+    Invitation.objects.create(organization=world.org, email=admin.email, accepted_by=admin)
+    person_erase(person=admin, by=None, reason="ticket 12")
+    assert not world.program.admins.filter(pk=admin.pk).exists()
+    assert Invitation.objects.get().email == erased_email(admin.pk)
+    assert Membership.objects.get(user=admin).role == Membership.Role.MEMBER
+
+
+def test_an_org_admin_erases_a_leaver_only_with_a_reason(world: World) -> None:
+    membership = Membership.objects.get(user=world.mentee)
+    with pytest.raises(DomainError):
+        membership_erase(admin=world.admin, membership=membership, reason=" ")
+    assert not user_is_erased(User.objects.get(pk=world.mentee.pk))
+    done = membership_erase(admin=world.admin, membership=membership, reason="Asked by e-mail")
+    assert done.erased
+    assert user_is_erased(User.objects.get(pk=world.mentee.pk))
+
+
+def test_org_admin_cannot_erase_themselves_or_site_staff(world: World) -> None:
+    own = Membership.objects.get(user=world.admin)
+    with pytest.raises(DomainError):
+        membership_erase(admin=world.admin, membership=own, reason="me")
+    User.objects.filter(pk=world.member.pk).update(is_staff=True)
+    staff = Membership.objects.get(user=world.member)
+    with pytest.raises(DomainError):
+        membership_erase(admin=world.admin, membership=staff, reason="staff")
+    assert User.objects.filter(is_active=False).count() == 0
+
+
+def test_someone_in_another_organization_only_loses_this_membership(world: World) -> None:
+    story = story_of_mia(world)
+    mia = world.mentee
+    MembershipFactory.create(user=mia, organization=world.other_org)
+    membership = Membership.objects.get(user=mia, organization=world.org)
+
+    done = membership_erase(admin=world.admin, membership=membership, reason="Left the agency")
+
+    assert not done.erased
+    mia.refresh_from_db()
+    assert not user_is_erased(mia) and mia.is_active
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ALUMNI
+    assert Membership.objects.get(user=mia, organization=world.other_org).status == "active"
+    story.relationship.refresh_from_db()
+    assert story.relationship.status == Relationship.Status.CLOSED
+    # Her private writing is hers, and stays with her.
+    assert mia.journal_entries.filter(body__contains=story.canary).exists()
+
+
+def test_support_desk_command_erases_by_address(world: World) -> None:
+    story_of_mia(world)
+    address = world.mentee.email
+    call_command("erase_person", address.upper(), reason="ticket 7")
+    assert user_is_erased(User.objects.get(pk=world.mentee.pk))
+    with pytest.raises(CommandError, match="No account uses the address"):
+        call_command("erase_person", address)
