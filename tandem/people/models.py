@@ -1,1 +1,84 @@
 """Tables of the organization admins' pages."""
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+from tandem.accounts.models import Department, Membership, Organization, User
+from tandem.core.models import TimeStampedModel
+
+
+class ScimToken(TimeStampedModel):
+    """A bearer token an identity provider uses to provision one organization's people.
+
+    Only a hash of the secret is kept; the secret is shown once, when the token is made.
+    """
+
+    SECRET_PREFIX = "tdm_scim_"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="scim_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="Which system uses it, e.g. “Okta”.")
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="scim_token_name_unique_while_usable",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.SECRET_PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        # The secret holds 256 random bits, so a fast unsalted hash cannot be reversed.
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class ScimUser(models.Model):
+    """What an identity provider said about a member that Tandem keeps nowhere else."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, primary_key=True, related_name="scim"
+    )
+    external_id = models.CharField(max_length=255, blank=True)
+    # SCIM DELETE keeps the person as alumni, but the provider must no longer see them.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"SCIM record of {self.membership_id}"
+
+
+class ScimGroup(models.Model):
+    """A department an identity provider created or changed, with its provider-side id."""
+
+    department = models.OneToOneField(
+        Department, on_delete=models.CASCADE, primary_key=True, related_name="scim"
+    )
+    external_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"SCIM record of department {self.department_id}"
