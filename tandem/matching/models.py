@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from tandem.core.models import TimeStampedModel
 from tandem.programs.models import Enrollment, Program, Topic
@@ -40,6 +41,8 @@ class MatchingRound(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Settings and status changes only: the report and progress are outputs of a run.
+    history = HistoricalRecords(excluded_fields=["progress", "progress_note", "report", "error"])
 
     class Meta:
         ordering = ["-created_at"]

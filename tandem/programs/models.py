@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from tandem.accounts.models import Membership, Organization
 from tandem.core.models import TimeStampedModel
@@ -196,6 +197,7 @@ class Program(TimeStampedModel):
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text="A relationship paused longer than this closes gently as inactive.",
     )
+    history = HistoricalRecords(m2m_fields=[admins, partner_organizations])
 
     class Meta:
         ordering = ["organization", "name"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from tandem.core.models import TimeStampedModel
 from tandem.core.submissions import submission_key_column
@@ -103,6 +104,8 @@ class Relationship(TimeStampedModel):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The state only: why a relationship closed stays with the people who closed it.
+    history = HistoricalRecords(excluded_fields=["close_reason"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -411,6 +414,8 @@ class Concern(TimeStampedModel):
         default=False, help_text="Only an admin decides to tell the partner who raised it."
     )
     submission_key = submission_key_column()
+    # Status and handling only: what was raised, by whom, and the answer stay confidential.
+    history = HistoricalRecords(excluded_fields=["body", "response", "reporter", "submission_key"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -498,6 +503,10 @@ class Proposal(TimeStampedModel):
     mentee_decline_reason = models.TextField(blank=True)
     relationship = models.OneToOneField(
         Relationship, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
+    )
+    # Answers and status only: each side's reason for declining is private to that side.
+    history = HistoricalRecords(
+        excluded_fields=["mentor_decline_reason", "mentee_decline_reason", "reasons", "score"]
     )
 
     class Meta:

@@ -166,6 +166,9 @@ def proposals_expire(*, now: datetime.datetime | None = None) -> int:
                 status=Proposal.Status.EXPIRED
             ):
                 continue
+            # The claim above is a queryset update, which the audit trail does not see.
+            proposal.status = Proposal.Status.EXPIRED
+            Proposal.history.bulk_history_create([proposal], update=True)
             for person in (proposal.mentor, proposal.mentee):
                 notify(
                     user=person.user,
