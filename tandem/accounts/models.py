@@ -161,6 +161,10 @@ class Membership(TimeStampedModel):
     # An IANA zone name; validated against tandem.accounts.time_zones where people type it.
     time_zone = models.CharField(max_length=64, default="UTC")
     location = models.CharField(max_length=120, blank=True)
+    may_run_programs = models.BooleanField(
+        default=False,
+        help_text="May create programs and run them, without being an organization admin.",
+    )
     history = HistoricalRecords()
 
     class Meta:
