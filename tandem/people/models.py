@@ -82,3 +82,46 @@ class ScimGroup(models.Model):
 
     def __str__(self) -> str:
         return f"SCIM record of department {self.department_id}"
+
+
+class PartnershipRequest(TimeStampedModel):
+    """One organization's proposal to share programs with another, until the other answers."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    from_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="partnership_requests_sent"
+    )
+    to_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="partnership_requests_received"
+    )
+    proposed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_organization", "to_organization"],
+                condition=models.Q(status="pending"),
+                name="partnership_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_organization=models.F("to_organization")),
+                name="partnership_request_not_to_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_organization} → {self.to_organization}"
