@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tandem.accounts.models import Invitation, Membership, Organization, User
+from tandem.accounts.models import Department, Invitation, Membership, Organization, User
 from tandem.core.errors import NotFound
 from tandem.matching.models import MatchingRound
+from tandem.people.models import PartnershipRequest
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import (
     Agreement,
@@ -150,6 +151,70 @@ def organization_get_for_admin(*, user: User, organization_id: int) -> Organizat
         return organizations_administered_by(user).get(pk=organization_id)
     except Organization.DoesNotExist:
         raise NotFound("No such organization.") from None
+
+
+def membership_get_for_org_admin(
+    *, user: User, organization_id: int, membership_id: int
+) -> Membership:
+    """Return a membership of an organization this person administers; otherwise NotFound."""
+    try:
+        return Membership.objects.select_related(
+            "user", "organization", "department", "manager__user"
+        ).get(
+            pk=membership_id,
+            organization_id=organization_id,
+            organization__in=organizations_administered_by(user),
+        )
+    except Membership.DoesNotExist:
+        raise NotFound("No such person.") from None
+
+
+def department_get_for_org_admin(
+    *, user: User, organization_id: int, department_id: int
+) -> Department:
+    """Return a department of an organization this person administers; otherwise NotFound."""
+    try:
+        return Department.objects.select_related("organization").get(
+            pk=department_id,
+            organization_id=organization_id,
+            organization__in=organizations_administered_by(user),
+        )
+    except Department.DoesNotExist:
+        raise NotFound("No such department.") from None
+
+
+def partnership_request_get_for_org_admin(
+    *, user: User, organization_id: int, request_id: int
+) -> PartnershipRequest:
+    """Return a partnership request to an admin of either organization; otherwise NotFound."""
+    try:
+        return PartnershipRequest.objects.select_related(
+            "from_organization", "to_organization"
+        ).get(
+            Q(from_organization_id=organization_id) | Q(to_organization_id=organization_id),
+            Exists(organizations_administered_by(user).filter(pk=organization_id)),
+            pk=request_id,
+        )
+    except PartnershipRequest.DoesNotExist:
+        raise NotFound("No such request.") from None
+
+
+# Who may create and run programs: the organization's admins, and the members they named.
+# Every path that creates a program asks this one rule.
+
+
+def organizations_where_may_create_programs(user: User) -> QuerySet[Organization]:
+    """Return the organizations in which this person may create and run programs."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    allowed = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).filter(
+        Q(role=Membership.Role.ADMIN) | Q(may_run_programs=True)
+    )
+    return Organization.objects.filter(id__in=allowed.values("organization_id"))
+
+
+def user_may_create_programs(*, user: User, organization: Organization) -> bool:
+    return organizations_where_may_create_programs(user).filter(pk=organization.pk).exists()
 
 
 def round_get_for_admin(*, user: User, round_id: int) -> MatchingRound:

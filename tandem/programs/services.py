@@ -12,7 +12,7 @@ from tandem.accounts import time_zones
 from tandem.accounts.models import Membership, Organization, User
 from tandem.accounts.services import invitation_create, membership_create
 from tandem.core.errors import DomainError
-from tandem.policy.access import programs_visible_to
+from tandem.policy.access import programs_visible_to, user_may_create_programs
 from tandem.programs.models import (
     Cadence,
     Enrollment,
@@ -192,6 +192,8 @@ def program_create(
     **fields: Any,
 ) -> Program:
     """Create a program in an organization; its creator becomes one of its admins."""
+    if not user_may_create_programs(user=created_by, organization=organization):
+        raise DomainError(f"You may not create programs in {organization}.")
     program = Program(organization=organization, **_only_program_fields(fields))
     _check_enrollment_dates(fields)
     _check_program(program, partner_organizations)
