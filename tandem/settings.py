@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.matching",
     "tandem.people",
+    "tandem.security",
     "tandem.demo",
 ]
 
@@ -151,6 +152,12 @@ TASKS = {
 TASK_RECOVER_AFTER_MINUTES = env_int("TASK_RECOVER_AFTER_MINUTES", 30)
 if not 1 <= TASK_RECOVER_AFTER_MINUTES <= 720:
     raise ImproperlyConfigured("TASK_RECOVER_AFTER_MINUTES must be between 1 and 720.")
+
+# Security events (sign-ins, failures, second factors, exports, concern access) older than
+# this are deleted by `manage.py prune_security_log`.
+SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
+if SECURITY_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 1.")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

@@ -6,11 +6,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
 from tandem.accounts.services import membership_check_manager
+from tandem.core.admin import PrivacyAdmin, PrivacyInline
 from tandem.core.errors import DomainError
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PrivacyAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "memberships__organization"]
@@ -27,13 +28,13 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-class DepartmentInline(admin.TabularInline):
+class DepartmentInline(PrivacyInline):
     model = Department
     extra = 0
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(PrivacyAdmin):
     list_display = ["name", "slug", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -57,7 +58,7 @@ class MembershipAdminForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PrivacyAdmin):
     form = MembershipAdminForm
     list_display = ["user", "organization", "role", "status", "department", "title", "manager"]
     list_filter = ["organization", "role", "status", "department"]
@@ -74,14 +75,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(PrivacyAdmin):
     list_display = ["name", "organization"]
     list_filter = ["organization"]
     search_fields = ["name"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PrivacyAdmin):
     list_display = ["email", "organization", "program", "created_at", "expires_at", "accepted_at"]
     list_filter = ["organization", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]

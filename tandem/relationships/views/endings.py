@@ -26,6 +26,8 @@ from tandem.relationships.forms import (
 )
 from tandem.relationships.models import Relationship
 from tandem.relationships.views._shared import redirect_with_message
+from tandem.security.models import SecurityEvent
+from tandem.security.services import security_event_record
 
 
 @login_required
@@ -140,6 +142,12 @@ def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpRe
     is_admin = user_administers_program(user=request.user, program=concern.relationship.program)
     form = None
     if is_admin:
+        security_event_record(
+            kind=SecurityEvent.Kind.CONCERN_VIEWED,
+            request=request,
+            organization_id=concern.relationship.program.organization_id,
+            detail={"concern": concern.pk},
+        )
         form = ConcernUpdateForm(
             posted(request),
             initial={

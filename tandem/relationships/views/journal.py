@@ -16,6 +16,8 @@ from tandem.relationships.forms import (
     JournalForm,
 )
 from tandem.relationships.views._shared import redirect_with_message
+from tandem.security.models import SecurityEvent
+from tandem.security.services import security_event_record
 
 
 @login_required
@@ -60,6 +62,9 @@ def journal_entry(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespo
 
 @login_required
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT, request=request, detail={"what": "my data"}
+    )
     response = JsonResponse(personal_export(user=request.user), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="tandem-my-data.json"'
     return response
