@@ -3,6 +3,7 @@
 import socket
 
 import pytest
+from django.core.cache import cache
 
 pytest_plugins = ["tandem.testing.fixtures", "tandem.testing.browser"]
 
@@ -28,3 +29,17 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings: object) -> None:
+    """Give each test an empty cache, so that rate-limit counters never carry over."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # type: ignore[attr-defined]
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings: object) -> None:
+    # Most tests sign admins in with force_login and are about something else; the tests
+    # of the second-factor rule (tandem/accounts/tests/test_mfa.py) turn it back on.
+    settings.MFA_REQUIRED_FOR_ADMINS = False  # type: ignore[attr-defined]

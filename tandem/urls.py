@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,9 +6,12 @@ from tandem.programs import views as program_views
 
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem administration"
+# The admin signs in through allauth, with its rate limits and second factor.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", program_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
     path("accounts/", include("tandem.accounts.urls")),
     path("programs/", include("tandem.programs.urls")),
     path("relationships/", include("tandem.relationships.urls")),

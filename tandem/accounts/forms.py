@@ -1,50 +1,55 @@
+from typing import Any
+
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
-from tandem.accounts.models import User
+from tandem.accounts import services
+
+_PASSWORD_HELP = "At least 8 characters; not only numbers, not a common password."
 
 
-class LoginForm(forms.Form):
-    email = forms.EmailField(
-        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-
-    def __init__(self, *args: object, request: HttpRequest, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.request = request
-        self.user: User | None = None
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        email, password = cleaned.get("email"), cleaned.get("password")
-        if email and password:
-            user = authenticate(self.request, email=email, password=password)
-            if user is None:
-                raise forms.ValidationError(
-                    "That e-mail address and password do not match an account."
-                )
-            self.user = user
-        return cleaned
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "E-mail address"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
 
 
-class SignupForm(forms.Form):
+class SignupForm(allauth_forms.SignupForm):
     full_name = forms.CharField(
         max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(
-        label="Work e-mail address",
-        help_text="Use the address your organization gave you.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    password = forms.CharField(
-        min_length=8,
-        help_text="At least 8 characters; not only numbers, not a common password.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    field_order = ["full_name", "email", "password1"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Work e-mail address"
+        email.help_text = "Use the address your organization gave you."
+        email.widget.attrs.pop("placeholder", None)
+        password = self.fields["password1"]
+        password.help_text = _PASSWORD_HELP
+        password.widget.attrs.pop("placeholder", None)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if services.organization_for_email(email) is None:
+            raise forms.ValidationError(
+                "No organization on Tandem has open sign-up for this e-mail domain. "
+                "Ask your program admin for an invitation link."
+            )
+        cleaned: str = super().clean_email()
+        return cleaned
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists:
+            # No account is made, but hash the password as if one were, so that the answer
+            # takes as long as for a new address and the timing tells nothing.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class InvitationAcceptForm(forms.Form):
@@ -53,6 +58,6 @@ class InvitationAcceptForm(forms.Form):
     )
     password = forms.CharField(
         min_length=8,
-        help_text="At least 8 characters; not only numbers, not a common password.",
+        help_text=_PASSWORD_HELP,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -45,9 +45,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Receive one e-mail a day with all news instead of one e-mail per event.",
     )
-    email_confirmed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the person proved they receive mail at this address."
-    )
 
     objects: ClassVar[UserManager] = UserManager()
 

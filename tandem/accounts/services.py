@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,11 +10,7 @@ from django.utils import timezone
 
 from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
-from tandem.accounts.tasks import (
-    send_account_exists_notice,
-    send_invitation_email,
-    send_signup_confirmation,
-)
+from tandem.accounts.tasks import send_invitation_email
 from tandem.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -34,14 +31,12 @@ def _check_password(password: str, user: User) -> None:
 def user_create(
     *, email: str, full_name: str, password: str | None, confirmed: bool = True
 ) -> User:
-    """Create a person who signs in with this e-mail address."""
+    """Create a person who signs in with this e-mail address.
+
+    `confirmed` says the address is already proven (an invitation link reached it).
+    """
     email = _normalize_email(email)
-    user = User(
-        email=email,
-        full_name=full_name.strip(),
-        is_active=confirmed,
-        email_confirmed_at=timezone.now() if confirmed else None,
-    )
+    user = User(email=email, full_name=full_name.strip(), is_active=True)
     if password is not None:
         _check_password(password, user)
     user.set_password(password)
@@ -53,6 +48,7 @@ def user_create(
         raise DomainError(
             "An account with this e-mail address already exists. Sign in instead.", field="email"
         ) from None
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=confirmed)
     return user
 
 
@@ -138,50 +134,14 @@ def organization_for_email(email: str) -> Organization | None:
 
 
 @transaction.atomic
-def user_sign_up(*, email: str, full_name: str, password: str) -> None:
-    """Start an account for someone at an organization's domain; the address must confirm it.
-
-    Whether or not the address already has an account, the person sees the same answer and
-    only the mailbox learns which it was, so sign-up cannot be used to probe for accounts.
-    """
-    email = _normalize_email(email)
-    if organization_for_email(email) is None:
-        raise DomainError(
-            "No organization on Tandem has open sign-up for this e-mail domain. "
-            "Ask your program admin for an invitation link.",
-            field="email",
-        )
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None and existing.email_confirmed_at is not None:
-        transaction.on_commit(lambda: send_account_exists_notice.enqueue(existing.pk))
-        return
-    if existing is not None:
-        # An unconfirmed sign-up does not reserve the address: whoever confirms it owns it.
-        _check_password(password, existing)
-        existing.full_name = full_name.strip()
-        existing.set_password(password)
-        existing.save(update_fields=["full_name", "password"])
-        user = existing
-    else:
-        user = user_create(email=email, full_name=full_name, password=password, confirmed=False)
-    transaction.on_commit(lambda: send_signup_confirmation.enqueue(user.pk))
-
-
-@transaction.atomic
-def user_confirm_email(*, user: User) -> User:
-    """Activate an account whose address is now proven, and join its organization."""
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = timezone.now()
-        user.is_active = True
-        user.save(update_fields=["email_confirmed_at", "is_active"])
-    organization = organization_for_email(user.email)
+def user_email_verified(*, user: User, email: str) -> None:
+    """Join the organization that opened sign-up for a person's newly proven address."""
+    organization = organization_for_email(email)
     if (
         organization is not None
         and not Membership.objects.filter(user=user, organization=organization).exists()
     ):
         membership_create(user=user, organization=organization)
-    return user
 
 
 @transaction.atomic

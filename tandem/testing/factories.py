@@ -1,6 +1,7 @@
 """Factories for tests: build valid objects with as little said as possible."""
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
 from tandem.accounts.models import Department, Membership, Organization, User
@@ -17,6 +18,12 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Person {n} Example")
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
+
+    @factory.post_generation
+    def verified_email(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Record the address as proven, as for anyone who can sign in with a password."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):

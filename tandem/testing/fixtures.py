@@ -5,6 +5,7 @@ mentor in the same program, a member who has not joined, and an outsider who is 
 different organization.
 """
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -146,6 +147,15 @@ def _complete(enrollment: Enrollment, world: World, kind: str) -> None:
 
 
 def client_for(user: User) -> Client:
+    """Return a client signed in as this person, as if they had just typed their password."""
     client = Client()
     client.force_login(user)
+    # force_login skips allauth; record a fresh password check as allauth would, so that
+    # pages asking to confirm the password first (the data export) let the test through.
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
     return client

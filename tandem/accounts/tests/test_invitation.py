@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -69,7 +70,10 @@ def test_invitation_link_creates_account_and_opens_the_program(world: World) -> 
     assert client.get(response["Location"]).status_code == 200
     invitation.refresh_from_db()
     assert invitation.accepted_by == user
-    assert user.email_confirmed_at is not None
+    # The link reached the mailbox: the address counts as proven, and the newcomer is in.
+    address = EmailAddress.objects.get(user=user)
+    assert address.verified and address.primary and address.email == user.email
+    assert client.get("/").context["user"] == user
 
 
 def test_a_program_invitation_opens_that_program_only(world: World) -> None:
@@ -119,3 +123,17 @@ def test_invitation_for_another_address_is_refused_for_a_signed_in_person(world:
 def test_invite_only_program_is_hidden_until_the_invitation_is_used(world: World) -> None:
     _invite(world)
     assert client_for(world.member).get(f"/programs/{world.program.pk}/join/").status_code == 404
+
+
+def test_a_newcomer_can_sign_in_with_the_password_chosen_on_the_invitation(world: World) -> None:
+    invitation = _invite(world)
+    Client().post(
+        f"/accounts/invite/{invitation.token}/",
+        {"full_name": "Nel Ortiz", "password": "quiet harbour 7"},
+    )
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"login": "new.person@elsewhere.test", "password": "quiet harbour 7"}
+    )
+    assert response["Location"] == "/"
+    assert client.get("/").context["user"].email == "new.person@elsewhere.test"

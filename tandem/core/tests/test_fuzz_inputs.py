@@ -38,7 +38,7 @@ from tandem.testing.hostile import HOSTILE, PageForm, page_forms
 # Query parameters views read that no rendered form carries.
 QUERY_PARAMS = {
     "home": ["next"],
-    "accounts:login": ["next"],
+    "account_login": ["next"],
     "programs:new": ["organization"],
     "relationships:directory": ["topic", "mode", "all", "tz"],
     "matching:round": ["sort"],

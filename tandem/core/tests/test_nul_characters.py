@@ -31,7 +31,7 @@ def test_a_nul_in_a_form_field_gets_a_message_beside_the_field(world: World) -> 
 
 def test_a_nul_in_a_sign_in_gets_a_message(world: World) -> None:
     response = Client().post(
-        reverse("accounts:login"), {"email": "mia.mentee@northwind.test\x00", "password": "x"}
+        reverse("account_login"), {"login": "mia.mentee@northwind.test\x00", "password": "x"}
     )
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()

@@ -1,5 +1,6 @@
 """The private journal and growth timeline."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -61,6 +62,7 @@ def journal_entry(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespo
 
 
 @login_required
+@reauthentication_required
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT, request=request, detail={"what": "my data"}
