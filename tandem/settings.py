@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "tandem.programs",
     "tandem.relationships",
     "tandem.notifications",
@@ -114,7 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = [
+    # Refuses passwords for addresses whose organization requires its single sign-on.
+    "tandem.accounts.social.SignOnRequiredBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -160,6 +166,14 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = SITE_URL.startswith("http:")
 # Organization admins, program admins and site staff must add a second factor before they
 # can do anything else (tandem/accounts/middleware.py).
 MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", default=True)
+
+# Single sign-on: each organization admin registers Tandem at their OpenID Connect provider
+# (tandem/people/views/sign_on.py); tandem/accounts/social.py decides who gets in.
+SOCIALACCOUNT_ADAPTER = "tandem.accounts.social.OrganizationSignOnAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Seconds Tandem waits for an identity provider's discovery, token and userinfo answers.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 
 # A session ends after this many idle minutes: every request pushes the expiry forward.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)

@@ -1,0 +1,252 @@
+"""Single sign-on through each organization's own OpenID Connect provider.
+
+An organization admin registers Tandem at their identity provider; Tandem keeps that
+registration as one allauth `SocialApp` (provider "openid_connect", provider id
+`org-<slug>`), with the organization and its options in the app's settings.
+
+The rule for who gets in: the provider must say it verified the address
+(`email_verified`), and the address must be at one of the organization's e-mail domains.
+Then the person signs in to the Tandem account connected to that provider account, or,
+the first time, to the Tandem account with that address (the organization's provider
+speaks for its own domains), or, when the organization asked for it, to a new account
+with a membership. Anything else is refused with a message, before anyone is signed in.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.stages import AuthenticateStage
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp, SocialLogin
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import resolve_url
+
+from tandem.accounts.middleware import must_use_second_factor
+from tandem.accounts.models import Membership, Organization, User
+from tandem.accounts.services import membership_create
+
+PROVIDER = "openid_connect"
+PROVIDER_ID_PREFIX = "org-"
+
+
+@dataclass(frozen=True)
+class SignOn:
+    """One organization's single sign-on: its provider registration and options."""
+
+    organization: Organization
+    app: SocialApp
+
+    @property
+    def issuer(self) -> str:
+        return str(self.app.settings.get("server_url", ""))
+
+    @property
+    def required(self) -> bool:
+        """People at the organization's domains may not sign in with a password."""
+        return bool(self.app.settings.get("require_sign_on"))
+
+    @property
+    def creates_accounts(self) -> bool:
+        """New people at the organization's domains get an account and a membership."""
+        return bool(self.app.settings.get("create_accounts"))
+
+    @property
+    def authorization_origin(self) -> str:
+        return str(self.app.settings.get("authorization_origin", ""))
+
+    def covers(self, email: str) -> bool:
+        return email_domain(email) in domains_of(self.organization)
+
+
+def email_domain(email: str) -> str:
+    return email.strip().rsplit("@", 1)[-1].lower()
+
+
+def domains_of(organization: Organization) -> set[str]:
+    return {str(domain).strip().lower() for domain in organization.email_domains or []}
+
+
+def _sign_ons(apps: Any) -> list[SignOn]:
+    apps = list(apps)
+    ids = {app.settings.get("organization_id") for app in apps}
+    organizations = Organization.objects.in_bulk([pk for pk in ids if isinstance(pk, int)])
+    return [
+        SignOn(organization=organizations[app.settings["organization_id"]], app=app)
+        for app in apps
+        if app.settings.get("organization_id") in organizations
+    ]
+
+
+def sign_on_for_organization(organization: Organization) -> SignOn | None:
+    """Return the organization's single sign-on, if it has one."""
+    app = SocialApp.objects.filter(
+        provider=PROVIDER, settings__organization_id=organization.pk
+    ).first()
+    return SignOn(organization=organization, app=app) if app else None
+
+
+def sign_on_for_app(app: SocialApp) -> SignOn | None:
+    """Return the single sign-on this provider registration belongs to, if any."""
+    if app.provider != PROVIDER or not app.provider_id.startswith(PROVIDER_ID_PREFIX):
+        return None
+    found = _sign_ons([app])
+    return found[0] if found else None
+
+
+def sign_ons_for_email(email: str) -> list[SignOn]:
+    """Return the single sign-ons of the organizations whose domains cover this address."""
+    if "@" not in email:
+        return []
+    # Few organizations set up single sign-on; their domains are checked here in Python
+    # so that the lookup reads the same on SQLite and PostgreSQL.
+    found = _sign_ons(
+        SocialApp.objects.filter(provider=PROVIDER, provider_id__startswith=PROVIDER_ID_PREFIX)
+    )
+    return sorted(
+        (sign_on for sign_on in found if sign_on.covers(email)),
+        key=lambda sign_on: sign_on.organization.name,
+    )
+
+
+def required_sign_on_for_email(email: str) -> SignOn | None:
+    """Return the single sign-on that people at this address must use, if any."""
+    return next((s for s in sign_ons_for_email(email) if s.required), None)
+
+
+def _refuse(request: HttpRequest, message: str) -> ImmediateHttpResponse:
+    messages.error(request, message)
+    return ImmediateHttpResponse(HttpResponseRedirect(resolve_url(settings.LOGIN_URL)))
+
+
+def _provider_address(sociallogin: SocialLogin) -> tuple[str, bool]:
+    """Return the address the provider gave and whether it says it verified it."""
+    for address in sociallogin.email_addresses:
+        if address.primary or len(sociallogin.email_addresses) == 1:
+            return address.email.strip().lower(), bool(address.verified)
+    return "", False
+
+
+class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
+    """Let people in through their organization's provider only on the rule above."""
+
+    def _sign_on(self, request: HttpRequest, sociallogin: SocialLogin) -> SignOn:
+        sign_on = sign_on_for_app(sociallogin.provider.app)
+        if sign_on is None:
+            raise _refuse(request, "This single sign-on is no longer set up. Sign in another way.")
+        return sign_on
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        sign_on = self._sign_on(request, sociallogin)
+        name = sign_on.organization.name
+        email, verified = _provider_address(sociallogin)
+        if not email:
+            raise _refuse(request, f"{name}'s sign-in did not tell Tandem your e-mail address.")
+        if not verified:
+            raise _refuse(
+                request,
+                f"{name}'s sign-in has not verified your address {email}, so Tandem cannot "
+                "use it. Ask your IT team to verify it, or sign in another way.",
+            )
+        if not sign_on.covers(email):
+            raise _refuse(
+                request,
+                f"Your address {email} is not at one of {name}'s e-mail domains, so you "
+                f"cannot sign in through {name}'s single sign-on.",
+            )
+        if not sociallogin.is_existing and not sign_on.creates_accounts:
+            raise _refuse(
+                request,
+                f"No Tandem account uses {email}, and {name} does not create accounts at "
+                "sign-in. Ask your organization admin for an invitation.",
+            )
+        if sociallogin.is_existing and sign_on.creates_accounts:
+            assert isinstance(sociallogin.user, User)
+            _ensure_membership(user=sociallogin.user, organization=sign_on.organization)
+
+    def can_authenticate_by_email(self, login: SocialLogin, email: str) -> bool:
+        # Only called with addresses the provider verified; the domain makes it authoritative.
+        sign_on = sign_on_for_app(login.provider.app)
+        return sign_on is not None and sign_on.covers(email)
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        sign_on = sign_on_for_app(sociallogin.provider.app)
+        return sign_on is not None and sign_on.creates_accounts
+
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return True
+
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: dict) -> Any:
+        user = sociallogin.user
+        assert isinstance(user, User)
+        email = (data.get("email") or "").strip().lower()
+        given = " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
+        user.email = email
+        user.full_name = (data.get("name") or given or email.split("@")[0])[:150]
+        return user
+
+    @transaction.atomic
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        sign_on = self._sign_on(request, sociallogin)
+        # The provider verified the address: allauth records it as a verified EmailAddress.
+        user = super().save_user(request, sociallogin, form)
+        _ensure_membership(user=user, organization=sign_on.organization)
+        return user
+
+
+def _ensure_membership(*, user: User, organization: Organization) -> None:
+    # A former member who still holds an account at the provider stays alumni here.
+    if not Membership.objects.filter(user=user, organization=organization).exists():
+        membership_create(user=user, organization=organization)
+
+
+class SignOnRequiredBackend(ModelBackend):
+    """Refuse password sign-in for addresses whose organization requires its single sign-on.
+
+    Listed before the password backends, it authenticates nobody and only refuses: the
+    ValidationError reaches the sign-in form as its message. The rule depends on the domain
+    alone, so the refusal says nothing about whether an account exists. It inherits
+    ModelBackend's user lookup because Django hands sessions to the first listed backend.
+    """
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, **credentials: Any
+    ) -> None:
+        email = credentials.get("email") or credentials.get("username") or ""
+        if credentials.get("password") is None or not isinstance(email, str):
+            return None
+        sign_on = required_sign_on_for_email(email)
+        if sign_on is not None:
+            name = sign_on.organization.name
+            raise ValidationError(
+                f"People at {email_domain(email)} sign in through {name}'s single sign-on, "
+                "not with a password. Use “Sign in with your organization's account”.",
+                code="sign_on_required",
+            )
+        return None
+
+
+class SignOnAwareAuthenticateStage(AuthenticateStage):
+    """Ask for Tandem's second factor, except of members after their organization's sign-on.
+
+    The organization's provider decides how its members prove who they are. Admins and
+    site staff must use Tandem's second factor however they sign in, as the middleware
+    that makes them set one up requires.
+    """
+
+    def _should_handle(self, request: HttpRequest) -> bool:
+        sociallogin = (self.login.signal_kwargs or {}).get("sociallogin")
+        user = self.login.user
+        if (
+            sociallogin is not None
+            and isinstance(user, User)
+            and sign_on_for_app(sociallogin.provider.app) is not None
+            and not must_use_second_factor(user)
+        ):
+            return False
+        return super()._should_handle(request)
