@@ -121,3 +121,62 @@ def test_old_events_are_pruned_after_the_retention(world: World, settings: objec
 
     assert security_events_prune() == 1
     assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_sign_in_page_logs_failures_without_the_password_and_then_the_sign_in(
+    world: World,
+) -> None:
+    from tandem.testing.factories import PASSWORD
+
+    client = Client()
+    secret = "wrong-canary-password-91"
+    client.post("/accounts/login/", {"login": world.mentee.email, "password": secret})
+    client.post("/accounts/login/", {"login": world.mentee.email, "password": PASSWORD})
+
+    failed = SecurityEvent.objects.get(kind=Kind.SIGN_IN_FAILED)
+    assert failed.email == world.mentee.email
+    assert failed.ip_address == "127.0.0.1"
+    assert secret not in repr(SecurityEvent.objects.values().get(pk=failed.pk))
+    signed_in = SecurityEvent.objects.get(kind=Kind.SIGN_IN)
+    assert signed_in.user == world.mentee
+    assert signed_in.created_at >= failed.created_at
+
+
+def test_the_data_export_is_logged_once_it_is_handed_out(world: World) -> None:
+    from tandem.testing.factories import PASSWORD
+
+    client = Client()
+    client.post("/accounts/login/", {"login": world.mentee.email, "password": PASSWORD})
+    asked = client.get("/relationships/my-data.json")
+    assert not SecurityEvent.objects.filter(kind=Kind.EXPORT).exists()
+    client.post(asked["Location"], {"password": PASSWORD})
+
+    assert client.get("/relationships/my-data.json").status_code == 200
+    export = SecurityEvent.objects.get(kind=Kind.EXPORT)
+    assert export.user == world.mentee
+    assert export.organization == world.org
+
+
+def test_a_program_admin_opening_a_concern_is_logged_and_the_reporter_is_not(
+    world: World,
+) -> None:
+    from django.urls import reverse
+
+    from tandem.relationships import services
+    from tandem.relationships.tests.conftest import accepted, complete
+    from tandem.testing.fixtures import client_for
+
+    complete(world.mentee_enrollment, world, "focus")
+    complete(world.mentor_enrollment, world, "expertise")
+    concern = services.concern_raise(
+        relationship=accepted(world), reporter=world.mentee, body="Cancelled three times now."
+    )
+    url = reverse("relationships:concern", args=[concern.pk])
+
+    assert client_for(world.mentee).get(url).status_code == 200
+    assert client_for(world.admin).get(url).status_code == 200
+
+    viewed = SecurityEvent.objects.get(kind=Kind.CONCERN_VIEWED)
+    assert viewed.user == world.admin
+    assert viewed.organization == world.org
+    assert viewed.detail == {"concern": concern.pk}
