@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Q
@@ -18,6 +20,10 @@ from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 from tandem.programs.services import organization_create, program_create
 
 DEMO_PASSWORD = "tandem-demo"
+# The authenticator-app secret of the demo accounts that must use a second factor (the
+# organization admin and site staff); `manage.py demo_code` prints its current code.
+DEMO_TOTP_SECRET = "TANDEMDEMOSECRETTANDEMDEMOSECRET"
+SECOND_FACTOR_PERSONAS = ("admin", "staff")
 BATCH_SIZE = 1000
 # Keeps `pk__in` lists under SQLite's historical limit of 999 query parameters.
 DELETE_CHUNK = 900
@@ -102,7 +108,16 @@ def _create_users(people: Sequence[Person], password: str, today: datetime.date)
         )
         for person in people
     ]
-    return User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+    created = User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+    # The demo's addresses count as proven, so that everyone can sign in with the password.
+    EmailAddress.objects.bulk_create(
+        (
+            EmailAddress(user=user, email=user.email, primary=True, verified=True)
+            for user in created
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    return created
 
 
 def _create_memberships(
@@ -302,6 +317,8 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         if person.persona
     }
     relationships = create_stories(seed=seed, programs=programs, personas=personas)
+    for key in SECOND_FACTOR_PERSONAS:
+        TOTP.activate(personas[key], DEMO_TOTP_SECRET)
     return DemoSummary(
         people=len(staff),
         members=len(members),

@@ -1,12 +1,14 @@
 """Second factors: required for admins and site staff, optional for everyone else."""
 
 import time
+from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 
 from tandem.accounts.models import User
@@ -166,3 +168,15 @@ def test_the_setup_message_is_a_warning(world: World) -> None:
     response = client.get("/")
     levels = [m.level_tag for m in get_messages(response.wsgi_request)]
     assert "warning" in levels
+
+
+def test_the_demo_admin_signs_in_with_the_code_the_demo_prints(db: None) -> None:
+    call_command("demo_data", "--people", "150", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    client, location = sign_in("admin@harbourview.gov", "tandem-demo")
+    assert location == "/accounts/2fa/authenticate/"
+    response = client.post(location, {"code": out.getvalue().split()[0]})
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert client.get("/").context["user"].email == "admin@harbourview.gov"

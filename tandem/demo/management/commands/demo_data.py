@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tandem.demo.generator import (
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     DemoDataError,
     DemoSummary,
     demo_data_create,
@@ -67,3 +68,8 @@ class Command(BaseCommand):
         width = max(len(login.email) for login in summary.logins)
         for login in summary.logins:
             self.stdout.write(f"  {login.email:<{width}}  {login.full_name}: {login.role}")
+        self.stdout.write(
+            "The admin and staff accounts also ask for a second-factor code: run "
+            "`manage.py demo_code`, or add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app."
+        )
