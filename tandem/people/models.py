@@ -10,6 +10,31 @@ from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.core.models import TimeStampedModel
 
 
+class ImportBatch(TimeStampedModel):
+    """An uploaded people file, parsed and kept between its preview and its confirmation."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    # The file's columns (lower-cased) and its rows as strings, in file order.
+    columns = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    mark_leavers = models.BooleanField(
+        default=False, help_text="The file is everyone: people not in it become alumni."
+    )
+    allow_new_departments = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"
+
+
 class ScimToken(TimeStampedModel):
     """A bearer token an identity provider uses to provision one organization's people.
 

@@ -1,0 +1,17 @@
+"""Background work for organization admins' pages; each task is thin and safe to run twice."""
+
+from django_tasks import task
+
+from tandem.accounts.models import Organization, User
+from tandem.accounts.services import invitation_create
+
+
+@task()
+def invite_imported_people(organization_id: int, invited_by_id: int, emails: list[str]) -> None:
+    """Invite people an import added; an invitation still waiting is reused, not sent again."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    invited_by = User.objects.filter(pk=invited_by_id).first()
+    if organization is None or invited_by is None:
+        return
+    for email in emails:
+        invitation_create(organization=organization, email=email, invited_by=invited_by)
