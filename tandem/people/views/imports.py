@@ -1,0 +1,170 @@
+"""The people import: upload a file, read the preview and the errors, then confirm."""
+
+import tablib
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.people.forms.imports import ImportConfirmForm, ImportUploadForm
+from tandem.people.models import ImportBatch
+from tandem.people.services import imports
+from tandem.policy.access import organization_get_for_admin
+
+# Each list of the preview shows this many rows, then says how many more there are.
+SHOWN = 100
+ERRORS_PER_PAGE = 200
+EXAMPLE = [
+    [
+        "ada.okafor@example.org",
+        "Ada Okafor",
+        "Operations",
+        "Director",
+        "",
+        "Europe/London",
+        "London",
+        "admin",
+    ],
+    [
+        "mo.haddad@example.org",
+        "Mo Haddad",
+        "Operations",
+        "Team lead",
+        "ada.okafor@example.org",
+        "Europe/London",
+        "Leeds",
+        "member",
+    ],
+    [
+        "mia.santos@example.org",
+        "Mia Santos",
+        "Finance",
+        "Analyst",
+        "mo.haddad@example.org",
+        "America/New_York",
+        "",
+        "",
+    ],
+]
+
+
+def _batch(organization_id: int, batch_id: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch, pk=batch_id, organization_id=organization_id)
+
+
+def _members_url(organization_id: int) -> str:
+    try:
+        return reverse("people:members", args=[organization_id])
+    except NoReverseMatch:
+        return reverse("people:home", args=[organization_id])
+
+
+@login_required
+def import_upload(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    form = ImportUploadForm(posted(request), request.FILES or None)
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = run_service(
+            form,
+            imports.import_batch_create,
+            organization=organization,
+            by=request.user,
+            name=upload.name,
+            content=upload.read(),
+            mark_leavers=form.cleaned_data["mark_leavers"],
+            allow_new_departments=form.cleaned_data["allow_new_departments"],
+        )
+        if batch is not None:
+            return redirect("people:import_preview", organization.pk, batch.pk)
+    return render(
+        request,
+        "people/imports/upload.html",
+        {"organization": organization, "form": form, "columns": imports.COLUMNS},
+    )
+
+
+@login_required
+def import_template(
+    request: AuthenticatedHttpRequest, organization_id: int, kind: str
+) -> HttpResponse:
+    organization_get_for_admin(user=request.user, organization_id=organization_id)
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    dataset = tablib.Dataset(*EXAMPLE, headers=list(imports.COLUMNS))
+    content_type = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[kind]
+    response = HttpResponse(dataset.export(kind), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="people-template.{kind}"'
+    return response
+
+
+@login_required
+def import_preview(
+    request: AuthenticatedHttpRequest, organization_id: int, batch_id: int
+) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    batch = _batch(organization.pk, batch_id)
+    form = ImportConfirmForm(posted(request))
+    if form.is_bound and form.is_valid():
+        plan = run_service(
+            form,
+            imports.import_batch_apply,
+            batch=batch,
+            by=request.user,
+            send_invitations=form.cleaned_data["send_invitations"],
+        )
+        if plan is not None:
+            return render(
+                request,
+                "people/imports/done.html",
+                {
+                    "organization": organization,
+                    "plan": plan,
+                    "file_name": batch.file_name,
+                    "members_url": _members_url(organization.pk),
+                    "invited": form.cleaned_data["send_invitations"] and plan.new_people,
+                },
+            )
+    plan = imports.import_plan(
+        organization=organization,
+        table=imports.Table(batch.columns, batch.rows),
+        mark_leavers=batch.mark_leavers,
+        allow_new_departments=batch.allow_new_departments,
+        by=request.user,
+    )
+    errors = Paginator(plan.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/imports/preview.html",
+        {
+            "organization": organization,
+            "batch": batch,
+            "plan": plan,
+            "errors": errors,
+            "form": form,
+            "shown": SHOWN,
+            "lists": {
+                "new_people": plan.new_people[:SHOWN],
+                "joining": plan.joining[:SHOWN],
+                "changes": plan.changes[:SHOWN],
+                "leavers": plan.leavers[:SHOWN],
+            },
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_discard(
+    request: AuthenticatedHttpRequest, organization_id: int, batch_id: int
+) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    imports.import_batch_discard(batch=_batch(organization.pk, batch_id))
+    return redirect("people:import", organization.pk)
