@@ -25,11 +25,14 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from tandem.accounts.models import Invitation, Membership, Organization, User
 from tandem.core.errors import DomainError
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
+from tandem.people.models import ScimUser
+from tandem.people.services.leaving import memberships_leave
 from tandem.programs.models import Enrollment, EnrollmentTopic, IdentityUse, Program
 from tandem.relationships.models import (
     CalendarFeed,
@@ -65,7 +68,6 @@ REQUEST_REPLY = (
     "I have left Tandem, so I cannot take this on. This says nothing about you: "
     "please ask another mentor."
 )
-LEFT_MESSAGE = "They have left {organization}. What you wrote together stays readable for you."
 
 # Apps of the sign-in system whose rows (addresses, second factors, linked accounts,
 # sessions) belong to one person and go with them.
@@ -145,8 +147,9 @@ def person_erase(*, person: User, by: User | None, reason: str = "") -> ErasureS
     counterparts = _counterparts(person)
     ended = _wind_down(person, programs=None, note=CLOSE_MESSAGE)
     deleted = _delete_private(person)
-    _empty_profiles(person)
+    _empty_profiles(person, by=by, reason=reason)
     _scrub_shared_records(person)
+    _security_log_scrub(person)
     _mentions_replace(user_ids=counterparts, names=names)
     _anonymise(person)
     _log(person=person, by=by, kind="account_erased", reason=reason)
@@ -164,7 +167,7 @@ def membership_erase(*, admin: User, membership: Membership, reason: str) -> Era
     organization.
     """
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user", "organization")
         .get(pk=membership.pk)
     )
@@ -178,15 +181,20 @@ def membership_erase(*, admin: User, membership: Membership, reason: str) -> Era
     person, organization = membership.user, membership.organization
     if not belongs_elsewhere(person=person, organization=organization):
         return person_erase(person=person, by=admin, reason=reason)
-    ended = _wind_down(
-        person,
-        programs=Program.objects.filter(organization=organization),
-        note=LEFT_MESSAGE.format(organization=organization),
+    # Their account is not this organization's to erase: they leave it, as any leaver does.
+    left = memberships_leave(memberships=[membership], by=admin, reason=reason)
+    _log(
+        person=person,
+        by=admin,
+        kind="membership_ended",
+        reason=reason,
+        organization_id=organization.pk,
     )
-    Membership.objects.filter(pk=membership.pk).update(
-        status=Membership.Status.ALUMNI, role=Membership.Role.MEMBER, updated_at=timezone.now()
+    ended = WindDown(
+        relationships_closed=left.relationships_ended,
+        requests_answered=left.requests_ended,
+        proposals_declined=left.proposals_ended,
     )
-    _log(person=person, by=admin, kind="membership_ended", reason=reason)
     return ErasureSummary(user_id=person.pk, erased=False, ended=ended)
 
 
@@ -276,7 +284,9 @@ def _delete_private(person: User) -> int:
     _update(Proposal.objects.filter(mentor__user=person), mentor_decline_reason="")
     _update(Proposal.objects.filter(mentee__user=person), mentee_decline_reason="")
     _update(Concern.objects.filter(reporter=person), body=CONCERN_REMOVED)
-    _sessions_end(person)
+    # Their sessions stop working at once (the account is inactive, its password changed);
+    # the rows themselves go after commit, since finding them means reading every session.
+    transaction.on_commit(lambda: _sessions_end(person))
     for app_label in SIGN_IN_APPS:
         if not apps.is_installed(f"allauth.{app_label}"):
             continue
@@ -309,7 +319,7 @@ def _sessions_end(person: User) -> None:
     Session.objects.filter(pk__in=ended).delete()
 
 
-def _empty_profiles(person: User) -> None:
+def _empty_profiles(person: User, *, by: User | None, reason: str) -> None:
     enrollments = Enrollment.objects.filter(user=person)
     _delete(EnrollmentTopic.objects.filter(enrollment__in=enrollments))
     _update(
@@ -327,13 +337,22 @@ def _empty_profiles(person: User) -> None:
         requested_attributes=[],
         next_match_asks={},
     )
-    _update(
-        Membership.objects.filter(user=person),
-        status=Membership.Status.ALUMNI,
-        role=Membership.Role.MEMBER,
-        title="",
-        location="",
-    )
+    memberships = list(Membership.objects.filter(user=person))
+    _history_update(Membership, [m.pk for m in memberships], {"title": "", "location": ""})
+    for membership in memberships:
+        membership.status = Membership.Status.ALUMNI
+        membership.role = Membership.Role.MEMBER
+        membership.title = ""
+        membership.location = ""
+    if memberships:
+        # The audit trail records who erased them and why, as for any change of membership.
+        bulk_update_with_history(
+            memberships,
+            Membership,
+            ["status", "role", "title", "location"],
+            default_user=by,
+            default_change_reason=f"Erased: {reason.strip()}"[:100] if reason.strip() else "Erased",
+        )
 
 
 def _scrub_shared_records(person: User) -> None:
@@ -341,6 +360,10 @@ def _scrub_shared_records(person: User) -> None:
     _update(
         Invitation.objects.filter(Q(email__iexact=person.email) | Q(accepted_by=person)),
         email=erased_email(person.pk),
+    )
+    # The identity provider's id for them goes, and the provider no longer sees them.
+    _update(
+        ScimUser.objects.filter(membership__user=person), external_id="", deleted_at=timezone.now()
     )
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk)
@@ -374,10 +397,15 @@ def _mentions_replace(*, user_ids: Iterable[int], names: list[str]) -> None:
     for name in names:
         mentions |= Q(title__contains=name) | Q(body__contains=name)
     for notification in Notification.objects.filter(mentions, user_id__in=list(user_ids)):
-        title = pattern.sub(ERASED_MENTION, notification.title)[:200]
-        body = pattern.sub(ERASED_MENTION, notification.body)
+        title = pattern.sub(_mention, notification.title)[:200]
+        body = pattern.sub(_mention, notification.body)
         if (title, body) != (notification.title, notification.body):
             Notification.objects.filter(pk=notification.pk).update(title=title, body=body)
+
+
+def _mention(match: re.Match[str]) -> str:
+    starts_sentence = match.start() == 0 or match.string[: match.start()].rstrip()[-1:] in ".!?"
+    return ERASED_MENTION if starts_sentence else ERASED_MENTION.lower()
 
 
 # The account itself.
@@ -386,7 +414,8 @@ def _mentions_replace(*, user_ids: Iterable[int], names: list[str]) -> None:
 def _anonymise(person: User) -> None:
     person.email = erased_email(person.pk)
     person.full_name = ERASED_NAME
-    person.preferred_name = ""
+    # Pages greet people by their preferred name, or else the first word of their name.
+    person.preferred_name = ERASED_NAME
     person.pronouns = ""
     person.is_active = False
     person.is_staff = False
@@ -403,30 +432,44 @@ def _anonymise(person: User) -> None:
         {
             "email": person.email,
             "full_name": ERASED_NAME,
-            "preferred_name": "",
+            "preferred_name": ERASED_NAME,
             "pronouns": "",
             "password": person.password,
         },
     )
 
 
-def _log(*, person: User, by: User | None, kind: str, reason: str) -> None:
-    """Record the erasure in the security log, when the project has one."""
-    try:
-        event_model = apps.get_model("accounts", "SecurityEvent")
-    except LookupError:
-        logger.info("%s: user %s by %s", kind, person.pk, by.pk if by else "support desk")
+def _log(
+    *,
+    person: User,
+    by: User | None,
+    kind: str,
+    reason: str,
+    organization_id: int | None = None,
+) -> None:
+    """Record the erasure in the security log: whom, who asked, and why."""
+    by_whom = "support desk" if by is None else ("self" if by.pk == person.pk else by.pk)
+    logger.info("%s: user %s by %s", kind, person.pk, by_whom)
+    if not apps.is_installed("tandem.security"):
         return
-    fields = {f.name for f in event_model._meta.concrete_fields}
-    values: dict[str, Any] = {"kind": kind}
-    if "user" in fields:
-        values["user"] = person
-    for name in ("actor", "by"):
-        if name in fields:
-            values[name] = by
-    if "detail" in fields:
-        values["detail"] = {"reason": reason.strip()} if reason.strip() else {}
-    event_model._default_manager.create(**{k: v for k, v in values.items() if k in fields})
+    from tandem.security.services import security_event_record
+
+    security_event_record(
+        kind=kind,
+        user=person,
+        organization_id=organization_id,
+        detail={"by": by_whom, "reason": reason.strip()[:200]},
+    )
+
+
+def _security_log_scrub(person: User) -> None:
+    """Keep what happened in the security log, without the address, network and browser."""
+    if not apps.is_installed("tandem.security"):
+        return
+    event = apps.get_model("security", "SecurityEvent")
+    event._default_manager.filter(Q(user=person) | Q(email__iexact=person.email)).update(
+        email="", ip_address=None, user_agent=""
+    )
 
 
 def _send_farewell(*, address: str, name: str, by_self: bool) -> None:

@@ -1,10 +1,12 @@
 """Erasing a person: private content goes, shared content stays under a former member's name."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from tandem.accounts.models import Invitation, Membership, User
 from tandem.core.errors import DomainError
@@ -58,7 +60,7 @@ def test_private_content_goes_and_shared_content_stays(world: World) -> None:
     assert Relationship.objects.filter(pk=story.earlier.pk).exists()
     # The account is anonymised, not deleted, so every link stays valid.
     assert mia.full_name == ERASED_NAME and mia.email == erased_email(mia.pk)
-    assert (mia.preferred_name, mia.pronouns, mia.is_active) == ("", "", False)
+    assert (mia.display_name, mia.pronouns, mia.is_active) == (ERASED_NAME, "", False)
     assert not mia.has_usable_password()
     assert user_is_erased(mia)
     membership = Membership.objects.get(user=mia)
@@ -121,14 +123,19 @@ def test_a_last_mail_goes_to_the_address_before_it_is_wiped(
     assert "As you asked" in farewell[0].body
 
 
-def test_every_session_of_the_person_ends(world: World) -> None:
+def test_every_session_of_the_person_ends(world: World, django_capture_on_commit_callbacks) -> None:
     mia = world.mentee
-    client_for(mia)
-    client_for(world.mentor)
+    hers, his = client_for(mia), client_for(world.mentor)
     assert any(s.get_decoded().get(SESSION_KEY) == str(mia.pk) for s in Session.objects.all())
-    person_erase(person=mia, by=mia)
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        person_erase(person=mia, by=mia)
+    # Before the rows go, the session already opens nothing.
+    assert hers.get(reverse("relationships:list")).status_code == 302
+    for callback in after_commit:
+        callback()
     keys = [s.get_decoded().get(SESSION_KEY) for s in Session.objects.all()]
     assert str(mia.pk) not in keys and str(world.mentor.pk) in keys
+    assert his.get(reverse("relationships:list")).status_code == 200
 
 
 def test_invitations_and_program_admin_roles_lose_the_person(world: World) -> None:
@@ -188,3 +195,35 @@ def test_support_desk_command_erases_by_address(world: World) -> None:
     assert user_is_erased(User.objects.get(pk=world.mentee.pk))
     with pytest.raises(CommandError, match="No account uses the address"):
         call_command("erase_person", address)
+
+
+@pytest.mark.skipif(not apps.is_installed("tandem.security"), reason="no security log")
+def test_the_security_log_records_who_erased_whom_and_why(world: World) -> None:
+    event = apps.get_model("security", "SecurityEvent")
+    mia = world.mentee
+    event.objects.create(kind="sign_in", user=mia, ip_address="203.0.113.9", user_agent="Firefox")
+    membership = Membership.objects.get(user=mia)
+    membership_erase(admin=world.admin, membership=membership, reason="Ticket 42")
+    erased = event.objects.get(kind="account_erased")
+    assert erased.user_id == mia.pk and erased.organization_id == world.org.pk
+    assert erased.detail == {"by": world.admin.pk, "reason": "Ticket 42"}
+    # Earlier events stay, without the network address and browser.
+    sign_in = event.objects.get(kind="sign_in")
+    assert (sign_in.ip_address, sign_in.user_agent) == (None, "")
+    # The audit trail says who did it and why, as for any change of membership.
+    last = membership.history.first()
+    assert last.history_user_id == world.admin.pk
+    assert last.history_change_reason == "Erased: Ticket 42"
+
+
+@pytest.mark.skipif(not apps.is_installed("allauth.mfa"), reason="no sign-in system")
+def test_sign_in_addresses_and_second_factors_go(world: World) -> None:
+    email_address = apps.get_model("account", "EmailAddress")
+    authenticator = apps.get_model("mfa", "Authenticator")
+    mia = world.mentee
+    if not email_address.objects.filter(user=mia).exists():
+        email_address.objects.create(user=mia, email=mia.email, verified=True, primary=True)
+    authenticator.objects.create(user=mia, type="totp", data={"secret": "x"})
+    person_erase(person=mia, by=mia)
+    assert not email_address.objects.filter(user=mia).exists()
+    assert not authenticator.objects.filter(user=mia).exists()

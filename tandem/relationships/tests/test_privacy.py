@@ -2,9 +2,12 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.people.services.erasure import ERASED_NAME, person_erase
+from tandem.people.tests.erasure_setup import story_of_mia
 from tandem.relationships import services
 from tandem.relationships.calendar import calendar_feed_for
 from tandem.relationships.models import Meeting, Relationship
@@ -174,3 +177,99 @@ def test_no_one_outside_the_pair_can_act_on_it(ready: World) -> None:
     assert meeting.notes == "" and meeting.status == Meeting.Status.PLANNED
     assert relationship.commitments.count() == 1
     assert relationship.checkins.count() == 0
+
+
+# Erasure: the export carries a person's own canaries only, and erasing them leaves none.
+
+MIA_CANARY = "canary-mia-erase-91c2-heron"
+MO_CANARY = "canary-mo-keep-5d0e-otter"
+TEXTUAL = ("Char", "Text", "JSON", "Email", "Slug", "URL", "File")
+
+
+def _tables_holding(text: str) -> list[str]:
+    """Scan every text, character and JSON column of every table for the text."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            for column in connection.introspection.get_table_description(cursor, table):
+                try:
+                    kind = connection.introspection.get_field_type(column.type_code, column)
+                except KeyError:
+                    kind = "unknown"  # scanned anyway: a type we cannot name may hold text
+                if not any(k in kind for k in TEXTUAL) and kind != "unknown":
+                    continue
+                qn = connection.ops.quote_name
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {qn(table)} "
+                    f"WHERE CAST({qn(column.name)} AS TEXT) LIKE %s",
+                    [f"%{text}%"],
+                )
+                if cursor.fetchone()[0]:
+                    found.append(f"{table}.{column.name}")
+    return found
+
+
+def _mo_writes_privately(world: World, relationship: Relationship) -> None:
+    services.journal_entry_write(author=world.mentor, body=f"Mo's own {MO_CANARY}")
+    services.checkin_record(
+        relationship=relationship,
+        author=world.mentor,
+        going=3,
+        meeting_goals=3,
+        comment=f"Mo's pulse {MO_CANARY}",
+    )
+
+
+def test_an_export_holds_its_owners_canaries_and_none_of_the_partners(world: World) -> None:
+    story = story_of_mia(world, canary=MIA_CANARY)
+    _mo_writes_privately(world, story.relationship)
+    mia = client_for(world.mentee).get(reverse("relationships:export")).content.decode()
+    mo = client_for(world.mentor).get(reverse("relationships:export")).content.decode()
+    for part in ("Title", "Body", "Note", "Goals", "Different", "Declined"):
+        assert f"{part} {MIA_CANARY}" in mia, part
+    assert MO_CANARY not in mia
+    assert MO_CANARY in mo
+    assert MIA_CANARY not in mo
+    # What the two share is in both.
+    assert "Shared note by Mo" in mia and "Shared note by Mo" in mo
+
+
+def test_after_erasure_none_of_the_persons_private_words_remain_anywhere(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    story = story_of_mia(world, canary=MIA_CANARY)
+    _mo_writes_privately(world, story.relationship)
+    client_for(world.mentee)  # a signed-in session, which must end too
+    assert _tables_holding(MIA_CANARY), "the canary must be planted before the erasure"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=world.mentee, by=world.mentee)
+
+    assert _tables_holding(MIA_CANARY) == []
+    assert _tables_holding(world.mentee_enrollment.user.email) == []
+    # Mo's own private words are untouched.
+    assert _tables_holding(MO_CANARY)
+    # Mo's pages still work, with the shared notes, and Mia shown as a former member.
+    mo = client_for(world.mentor)
+    relationship = story.relationship
+    meeting = relationship.meetings.get()
+    for url in (
+        reverse("relationships:detail", args=[relationship.pk]),
+        reverse("relationships:agreement", args=[relationship.pk]),
+        reverse("relationships:meeting", args=[meeting.pk]),
+        reverse("relationships:list"),
+        reverse("notifications:list"),
+    ):
+        response = mo.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        # Her name as the system shows it is gone; words the pair wrote stay as written.
+        assert "Mia Santos" not in page, url
+        assert MIA_CANARY not in page, url
+    detail = mo.get(reverse("relationships:detail", args=[relationship.pk])).content.decode()
+    assert ERASED_NAME in detail
+    assert (
+        "Shared note by Mo"
+        in mo.get(reverse("relationships:meeting", args=[meeting.pk])).content.decode()
+    )
+    assert "Rehearse the budget talk" in detail
