@@ -39,6 +39,7 @@ KIND_CHOICES = [(kind, label) for kind, (_model, label) in KINDS.items()]
 # Bookkeeping columns that say nothing an auditor needs.
 QUIET_FIELDS = frozenset({"updated_at", "created_at"})
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Removed"}
+SHOWN_LENGTH = 160
 
 
 @dataclass
@@ -57,6 +58,9 @@ class AuditEntry:
     who: str
     what: str
     changes: list[FieldChange] = field(default_factory=list)
+    # No earlier version: created, or changed when the history began (for instance after a
+    # bulk load), so the values are shown as they became, without an old side.
+    values_only: bool = False
 
 
 def _history(model: type[models.Model]) -> Any:
@@ -190,10 +194,8 @@ def _shown(value: Any, model_field: models.Field[Any, Any], names: _Names) -> st
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, list | dict):
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return text if len(text) <= 120 else text[:119] + "…"
-    return str(value)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
 IDENTITY_FIELDS: dict[str, frozenset[str]] = {
@@ -318,17 +320,19 @@ def audit_entries(rows: Iterable[dict[str, Any]]) -> list[AuditEntry]:
         model, label = KINDS[kind]
         earlier = previous.get(record.history_id)
         who = names.of(User, record.history_user_id) if record.history_user_id else "Tandem"
+        first_seen = earlier is None and record.history_type == "~"
         entries.append(
             AuditEntry(
                 kind=kind,
                 kind_label=label,
-                action=ACTIONS.get(record.history_type, "Changed"),
+                action="First recorded" if first_seen else ACTIONS[record.history_type],
                 when=record.history_date,
                 who=who,
                 what=_what(kind, record, names),
                 changes=_changes(kind, model, record, earlier, m2m, names)
                 if record.history_type != "-"
                 else [],
+                values_only=earlier is None,
             )
         )
     return entries

@@ -143,3 +143,17 @@ def test_the_security_log_shows_the_members_events(world: World) -> None:
     assert "Olga" not in page
     filtered = client.get(url, {"kind": "sign_out"}).content.decode()
     assert "No events match." in filtered
+
+
+def test_a_row_loaded_without_history_shows_what_it_became_when_first_changed(
+    world: World,
+) -> None:
+    mia = Membership.objects.get(user=world.mentee, organization=world.org)
+    Membership.history.filter(id=mia.pk).delete()  # type: ignore[attr-defined]
+    _edit(mia, world.admin, title="Planner")
+
+    page = _audit(world, kind="membership", person=world.mentee.email)
+
+    assert "First recorded" in page
+    assert "Planner" in page
+    assert "→" not in page.split("<tbody>")[1]
