@@ -14,12 +14,15 @@ from tandem.core.env import env_bool, env_choice, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TANDEM_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: a forgotten variable must not put a server in debug mode.
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off. On a development machine, set DEBUG=true."
+        )
     SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789abcdef"
 
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
