@@ -79,6 +79,10 @@ def round_run(*, round_id: int) -> str:
         MatchingRound.objects.filter(pk=round_id).update(
             status=MatchingRound.Status.FAILED, error=str(error), finished_at=timezone.now()
         )
+        # A queryset update writes no history; the failure belongs in the audit trail.
+        MatchingRound.history.bulk_history_create(
+            [MatchingRound.objects.get(pk=round_id)], update=True
+        )
         return MatchingRound.Status.FAILED
     comparison = None
     if matching_round.solver == MatchingRound.Solver.STABLE and not program.is_peer:

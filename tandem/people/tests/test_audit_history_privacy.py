@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
@@ -149,3 +150,22 @@ def test_expired_proposals_are_recorded_in_the_history(world: World) -> None:
 
     statuses = list(proposal.history.values_list("status", flat=True))
     assert statuses == [Proposal.Status.EXPIRED, Proposal.Status.PENDING]
+
+
+def test_a_round_that_fails_records_the_failure_in_the_history(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tandem.matching import running
+
+    def gives_up(*args: object, **kwargs: object) -> None:
+        raise ValueError("The solver gave up.")
+
+    monkeypatch.setattr(running, "run_matching", gives_up)
+    matching_round = MatchingRound.objects.create(
+        program=world.program, name="Doomed", status=MatchingRound.Status.RUNNING
+    )
+
+    assert running.round_run(round_id=matching_round.pk) == MatchingRound.Status.FAILED
+
+    statuses = list(matching_round.history.values_list("status", flat=True))
+    assert statuses == [MatchingRound.Status.FAILED, MatchingRound.Status.RUNNING]

@@ -149,7 +149,7 @@ def test_a_row_loaded_without_history_shows_what_it_became_when_first_changed(
     world: World,
 ) -> None:
     mia = Membership.objects.get(user=world.mentee, organization=world.org)
-    Membership.history.filter(id=mia.pk).delete()  # type: ignore[attr-defined]
+    Membership.history.filter(id=mia.pk).delete()
     _edit(mia, world.admin, title="Planner")
 
     page = _audit(world, kind="membership", person=world.mentee.email)
