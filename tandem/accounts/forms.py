@@ -16,6 +16,8 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].label = "E-mail address"
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].widget.attrs.pop("placeholder", None)
+        # The page links to the password reset below the form.
+        self.fields["password"].help_text = ""
 
 
 class SignupForm(allauth_forms.SignupForm):
