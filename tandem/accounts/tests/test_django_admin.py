@@ -90,3 +90,25 @@ def test_admin_refuses_a_reporting_loop(world: World) -> None:
     assert "loop" in response.content.decode()
     mentor.refresh_from_db()
     assert mentor.manager is None
+
+
+def test_staff_read_the_security_log_and_cannot_change_it(world: World) -> None:
+    from tandem.security.models import SecurityEvent
+    from tandem.security.services import security_event_record
+
+    event = security_event_record(
+        kind=SecurityEvent.Kind.SIGN_IN_FAILED, email="mia.mentee@northwind.test"
+    )
+    client = _staff_client()
+
+    listing = client.get("/admin/security/securityevent/", {"kind__exact": "sign_in_failed"})
+    assert listing.status_code == 200
+    assert "mia.mentee@northwind.test" in listing.content.decode()
+    assert client.get("/admin/security/securityevent/add/").status_code == 403
+    change = client.post(
+        f"/admin/security/securityevent/{event.pk}/change/", {"email": "someone@else.test"}
+    )
+    assert change.status_code == 403
+    assert client.post(f"/admin/security/securityevent/{event.pk}/delete/").status_code == 403
+    event.refresh_from_db()
+    assert event.email == "mia.mentee@northwind.test"
