@@ -19,6 +19,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.backends import ModelBackend
@@ -159,6 +160,15 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
                 f"Your address {email} is not at one of {name}'s e-mail domains, so you "
                 f"cannot sign in through {name}'s single sign-on.",
             )
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # Connecting from a signed-in session: only the provider account with one's own
+            # address, so that nobody can attach a colleague's identity to their account.
+            own = getattr(request.user, "email", "").lower()
+            if own != email:
+                raise _refuse(
+                    request, f"You can connect only the {name} account with your own address."
+                )
+            return
         if not sociallogin.is_existing and not sign_on.creates_accounts:
             raise _refuse(
                 request,

@@ -23,7 +23,7 @@ from tandem.accounts.adapters import AccountAdapter
 from tandem.accounts.models import Membership, User
 from tandem.accounts.social import sign_on_for_organization
 from tandem.people.services.sign_on import sign_on_configure
-from tandem.testing.fixtures import World
+from tandem.testing.fixtures import World, client_for
 from tandem.testing.oidc_provider.process import IdentityProvider, identity_provider
 
 CLIENT_ID = "tandem-northwind"
@@ -131,6 +131,25 @@ def _sign_in_through_provider(
     fields["allow"] = "Authorize"
     landing = browser.post(action, data=fields)
     return browser, landing
+
+
+def _connect_through_provider(
+    live_server: Any, provider: IdentityProvider, *, user: User, username: str
+) -> requests.Response:
+    """Connect a provider account to a signed-in person's account, from allauth's own page."""
+    browser = requests.Session()
+    host = urlsplit(live_server.url).hostname
+    session_key = client_for(user).cookies["sessionid"].value
+    browser.cookies.set("sessionid", session_key, domain=host)
+    start = browser.get(f"{live_server.url}/accounts/oidc/org-northwind/login/?process=connect")
+    action, fields = _form(start, "csrfmiddlewaretoken")
+    provider_login = browser.post(action, data=fields)
+    action, fields = _form(provider_login, "username")
+    fields.update(username=username, password=PASSWORD)
+    consent = browser.post(action, data=fields)
+    action, fields = _form(consent, "client_id")
+    fields["allow"] = "Authorize"
+    return browser.post(action, data=fields)
 
 
 def _signed_in_user(browser: requests.Session) -> User | None:
@@ -320,3 +339,39 @@ def test_admin_is_still_asked_for_tandems_second_factor_after_sign_on(
     )
     assert urlsplit(landing.url).path == "/accounts/2fa/authenticate/"
     assert _signed_in_user(browser) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_person_cannot_connect_someone_elses_provider_account(
+    world: World, live_server: Any, provider: IdentityProvider
+) -> None:
+    _sign_on(world, provider)
+    landing = _connect_through_provider(live_server, provider, user=world.mentor, username="nia")
+    assert "connect only the Northwind Transit Agency account with your own address" in (
+        _messages(landing)
+    )
+    assert not SocialAccount.objects.exists()
+    assert not User.objects.filter(email="nia.new@northwind.test").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_person_signs_in_through_the_provider_in_chromium(
+    world: World, live_server: Any, provider: IdentityProvider, page: Any
+) -> None:
+    # A real browser enforces the CSP's form-action across the redirect to the provider.
+    _sign_on(world, provider, create_accounts=True)
+    page.goto("/accounts/login/")
+    page.get_by_label("Your work e-mail").fill("nia.new@northwind.test")
+    page.get_by_role("button", name="Continue with single sign-on").click()
+    page.get_by_role("button", name="Continue to Northwind Transit Agency").click()
+    page.get_by_label("Username").fill("nia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Authorize").click()
+    page.get_by_role("button", name="Sign out").or_(
+        page.get_by_role("link", name="Sign out")
+    ).wait_for()
+    assert page.url.startswith(live_server.url)
+    user = User.objects.get(email="nia.new@northwind.test")
+    assert user.memberships.get().organization == world.org
