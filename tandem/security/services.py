@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -64,3 +65,9 @@ def security_events_prune(*, now: datetime.datetime | None = None) -> int:
     cutoff = now - datetime.timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)
     deleted, _ = SecurityEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def security_events_forget(*, user: User) -> int:
+    """Keep an erased person's events as counts only: no link to them, no address typed."""
+    mine = Q(user=user) | Q(email__iexact=user.email)
+    return SecurityEvent.objects.filter(mine).update(user=None, email="", user_agent="")

@@ -10,7 +10,11 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.security.models import SecurityEvent
 from tandem.security.selectors import security_events_for_organization
-from tandem.security.services import security_event_record, security_events_prune
+from tandem.security.services import (
+    security_event_record,
+    security_events_forget,
+    security_events_prune,
+)
 from tandem.testing.fixtures import World
 
 Kind = SecurityEvent.Kind
@@ -180,3 +184,16 @@ def test_a_program_admin_opening_a_concern_is_logged_and_the_reporter_is_not(
     assert viewed.user == world.admin
     assert viewed.organization == world.org
     assert viewed.detail == {"concern": concern.pk}
+
+
+def test_an_erased_persons_events_stay_as_counts_only(world: World) -> None:
+    security_event_record(kind=Kind.SIGN_IN, user=world.mentee)
+    security_event_record(kind=Kind.SIGN_IN_FAILED, email=world.mentee.email.upper())
+    security_event_record(kind=Kind.SIGN_IN, user=world.mentor)
+
+    assert security_events_forget(user=world.mentee) == 2
+
+    assert SecurityEvent.objects.count() == 3
+    assert not SecurityEvent.objects.filter(user=world.mentee).exists()
+    assert not SecurityEvent.objects.filter(email__iexact=world.mentee.email).exists()
+    assert SecurityEvent.objects.filter(user=world.mentor).count() == 1
