@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.people.views import home, imports, sign_on
+from tandem.people.views import home, imports, members, sign_on, structure
 
 app_name = "people"
 # Each page module adds its routes here.
@@ -9,6 +9,59 @@ urlpatterns = [
     path("sign-on/", sign_on.sign_on_start, name="sign_on_start"),
     path("<int:organization_id>/sign-on/", sign_on.sign_on_settings, name="sign_on"),
     path("<int:organization_id>/sign-on/off/", sign_on.sign_on_turn_off, name="sign_on_off"),
+    path("<int:organization_id>/members/", members.member_list, name="members"),
+    path(
+        "<int:organization_id>/members/export.<str:file_format>",
+        members.member_export,
+        name="members_export",
+    ),
+    path(
+        "<int:organization_id>/members/<int:membership_id>/",
+        members.member_detail,
+        name="member",
+    ),
+    path(
+        "<int:organization_id>/members/<int:membership_id>/manager/",
+        members.member_manager,
+        name="member_manager",
+    ),
+    path(
+        "<int:organization_id>/members/<int:membership_id>/status/",
+        members.member_status,
+        name="member_status",
+    ),
+    path("<int:organization_id>/departments/", structure.department_list, name="departments"),
+    path(
+        "<int:organization_id>/departments/<int:department_id>/",
+        structure.department_detail,
+        name="department",
+    ),
+    path(
+        "<int:organization_id>/departments/<int:department_id>/remove/",
+        structure.department_delete,
+        name="department_delete",
+    ),
+    path("<int:organization_id>/partners/", structure.partner_list, name="partners"),
+    path(
+        "<int:organization_id>/partners/requests/<int:request_id>/",
+        structure.partner_request_answer,
+        name="partner_request",
+    ),
+    path(
+        "<int:organization_id>/partners/<int:partner_id>/end/",
+        structure.partner_end,
+        name="partner_end",
+    ),
+    path(
+        "<int:organization_id>/program-runners/",
+        structure.program_runner_list,
+        name="program_runners",
+    ),
+    path(
+        "<int:organization_id>/program-runners/<int:membership_id>/",
+        structure.program_runner_set,
+        name="program_runner_set",
+    ),
     # The people import: upload, preview with errors, confirm.
     path("<int:organization_id>/import/", imports.import_upload, name="import"),
     path(

@@ -1,15 +1,16 @@
 """Organization admins' pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from tandem.core.http import AuthenticatedHttpRequest
 from tandem.people import selectors
 from tandem.policy.access import organization_get_for_admin
 
 
 @login_required
-def organization_home(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_home(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     return render(
         request,

@@ -1,0 +1,242 @@
+"""Reads for the members pages: the list, its export, one person's reporting line."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from tandem.accounts.models import Department, Membership, Organization
+from tandem.programs.models import Enrollment, Program
+
+# Sort keys people can choose; each ends on the primary key so pages never overlap.
+MEMBER_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("user__full_name", "pk"),
+    "-name": ("-user__full_name", "-pk"),
+    "email": ("user__email", "pk"),
+    "title": ("title", "user__full_name", "pk"),
+    "department": ("department__name", "user__full_name", "pk"),
+    "newest": ("-created_at", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """What the admin asked the members list for; empty values mean "any"."""
+
+    q: str = ""
+    department: Department | None = None
+    no_department: bool = False
+    status: str = ""
+    role: str = ""
+    no_manager: bool = False
+    may_run_programs: bool = False
+    sort: str = "name"
+
+
+def members_filtered(*, organization: Organization, filters: MemberFilters) -> QuerySet[Membership]:
+    """Return the organization's memberships that match the filters, in the chosen order."""
+    members = Membership.objects.filter(organization=organization)
+    if filters.q:
+        # Each word must appear in the name, the address or the title.
+        for word in filters.q.split()[:5]:
+            members = members.filter(
+                Q(user__full_name__icontains=word)
+                | Q(user__email__icontains=word)
+                | Q(title__icontains=word)
+            )
+    if filters.department is not None:
+        members = members.filter(department=filters.department)
+    elif filters.no_department:
+        members = members.filter(department__isnull=True)
+    if filters.status:
+        members = members.filter(status=filters.status)
+    if filters.role:
+        members = members.filter(role=filters.role)
+    if filters.no_manager:
+        members = members.filter(manager__isnull=True)
+    if filters.may_run_programs:
+        members = members.filter(may_run_programs=True)
+    return members.order_by(*MEMBER_SORTS.get(filters.sort, MEMBER_SORTS["name"]))
+
+
+def members_page_rows(members: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Return the list's columns only, in one query with the people, departments and managers."""
+    return members.select_related("user", "department", "manager__user").only(
+        "role",
+        "status",
+        "title",
+        "time_zone",
+        "may_run_programs",
+        "organization_id",
+        "user__full_name",
+        "user__email",
+        "department__name",
+        "manager__user__full_name",
+    )
+
+
+@dataclass
+class ProgramRoles:
+    """A person's roles in the organization's programs: ("Mentor", "New-hire mentoring")."""
+
+    roles: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{role} in {program}" for role, program in self.roles)
+
+
+ROLE_LABELS = (
+    ("is_mentor", "Mentor"),
+    ("is_mentee", "Mentee"),
+    ("is_peer", "Peer"),
+    ("is_coach", "Coach"),
+)
+
+
+def program_roles_of(*, organization: Organization, user_ids: list[int]) -> dict[int, ProgramRoles]:
+    """Return each person's active roles in the organization's own programs, in one query."""
+    roles: dict[int, ProgramRoles] = defaultdict(ProgramRoles)
+    enrollments = (
+        Enrollment.objects.filter(
+            user_id__in=user_ids,
+            program__organization=organization,
+            status=Enrollment.Status.ACTIVE,
+        )
+        .exclude(program__status=Program.Status.ARCHIVED)
+        .values_list("user_id", "program__name", *(flag for flag, _ in ROLE_LABELS))
+        .order_by("program__name")
+    )
+    for user_id, program_name, *flags in enrollments:
+        for (_, label), on in zip(ROLE_LABELS, flags, strict=True):
+            if on:
+                roles[user_id].roles.append((label, program_name))
+    return roles
+
+
+EXPORT_HEADERS = [
+    "Name",
+    "E-mail",
+    "Department",
+    "Title",
+    "Manager",
+    "Manager e-mail",
+    "Time zone",
+    "Location",
+    "Status",
+    "Role",
+    "May run programs",
+    "Program roles",
+]
+
+EXPORT_CHUNK = 2000
+
+
+def members_export_rows(members: QuerySet[Membership]) -> Iterator[list[str]]:
+    """Yield one row per member for the export, reading the people in chunks."""
+    rows = members.select_related("user", "department", "manager__user").only(
+        "role",
+        "status",
+        "title",
+        "time_zone",
+        "location",
+        "may_run_programs",
+        "organization_id",
+        "user__full_name",
+        "user__email",
+        "department__name",
+        "manager__user__full_name",
+        "manager__user__email",
+    )
+    organization_id = None
+    chunk: list[Membership] = []
+    for membership in rows.iterator(chunk_size=EXPORT_CHUNK):
+        organization_id = membership.organization_id
+        chunk.append(membership)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _export_chunk(chunk, organization_id)
+            chunk = []
+    if chunk and organization_id is not None:
+        yield from _export_chunk(chunk, organization_id)
+
+
+def _export_chunk(chunk: list[Membership], organization_id: int) -> Iterator[list[str]]:
+    roles = program_roles_of(
+        organization=Organization(pk=organization_id), user_ids=[m.user_id for m in chunk]
+    )
+    for m in chunk:
+        manager = m.manager.user if m.manager else None
+        yield [
+            m.user.full_name,
+            m.user.email,
+            m.department.name if m.department else "",
+            m.title,
+            manager.full_name if manager else "",
+            manager.email if manager else "",
+            m.time_zone,
+            m.location,
+            m.get_status_display(),
+            m.get_role_display(),
+            "yes" if m.may_run_programs or m.role == Membership.Role.ADMIN else "no",
+            str(roles.get(m.user_id, "")),
+        ]
+
+
+# The reporting line. Loops are refused on every write, but a walk stops at this depth
+# anyway so that a row written some other way cannot make a page spin.
+MAX_CHAIN = 50
+
+
+def member_chain(membership: Membership) -> list[Membership]:
+    """Return the managers above this member, nearest first, up to the top."""
+    chain: list[Membership] = []
+    seen = {membership.pk}
+    current_id = membership.manager_id
+    while current_id is not None and current_id not in seen and len(chain) < MAX_CHAIN:
+        manager = (
+            Membership.objects.select_related("user", "department")
+            .only("title", "status", "manager_id", "user__full_name", "department__name")
+            .get(pk=current_id)
+        )
+        chain.append(manager)
+        seen.add(manager.pk)
+        current_id = manager.manager_id
+    return chain
+
+
+DIRECT_REPORTS_SHOWN = 200
+
+
+def member_direct_reports(membership: Membership) -> list[Membership]:
+    """Return up to DIRECT_REPORTS_SHOWN people who report to this member, by name."""
+    return list(
+        membership.reports.select_related("user", "department").order_by("user__full_name", "pk")[
+            :DIRECT_REPORTS_SHOWN
+        ]
+    )
+
+
+CANDIDATES_SHOWN = 10
+
+
+def members_matching(
+    *, organization_id: int, q: str, exclude_pk: int | None = None
+) -> list[Membership]:
+    """Return a few current members of the organization whose name or address matches."""
+    words = q.split()[:5]
+    if not words:
+        return []
+    candidates = Membership.objects.filter(
+        organization_id=organization_id, status=Membership.Status.ACTIVE
+    )
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    for word in words:
+        candidates = candidates.filter(
+            Q(user__full_name__icontains=word) | Q(user__email__icontains=word)
+        )
+    return list(
+        candidates.select_related("user", "department").order_by("user__full_name", "pk")[
+            :CANDIDATES_SHOWN
+        ]
+    )

@@ -1,0 +1,196 @@
+"""The members pages: the list and its export, and one member's page."""
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from tandem.accounts.models import Membership, Organization
+from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest, id_from
+from tandem.people.forms.members import (
+    ManagerPickForm,
+    ManagerSearchForm,
+    MemberFilterForm,
+    MembershipForm,
+)
+from tandem.people.selectors import members as selectors
+from tandem.people.services import members as services
+from tandem.people.services.leaving import LeaveSummary
+from tandem.policy.access import membership_get_for_org_admin, organization_get_for_admin
+
+PAGE_SIZE = 50
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def member_list(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    form = MemberFilterForm(request.GET, organization=organization)
+    members = selectors.members_filtered(organization=organization, filters=form.filters())
+    page = Paginator(selectors.members_page_rows(members), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "people/members/list.html",
+        {"organization": organization, "form": form, "page": page},
+    )
+
+
+@never_cache
+@login_required
+def member_export(
+    request: AuthenticatedHttpRequest, organization_id: int, file_format: str
+) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    if file_format not in EXPORT_FORMATS:
+        raise NotFound("No such format.")
+    form = MemberFilterForm(request.GET, organization=organization)
+    members = selectors.members_filtered(organization=organization, filters=form.filters())
+    dataset = tablib.Dataset(headers=selectors.EXPORT_HEADERS, title="Members")
+    for row in selectors.members_export_rows(members):
+        dataset.append(row)
+    response = HttpResponse(dataset.export(file_format), content_type=EXPORT_FORMATS[file_format])
+    name = f"{organization.slug}-members-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _member_page(
+    request: AuthenticatedHttpRequest,
+    organization: Organization,
+    membership: Membership,
+    *,
+    form: MembershipForm | None = None,
+    pick_form: ManagerPickForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    search = ManagerSearchForm(request.GET if "q" in request.GET else None)
+    candidates = (
+        selectors.members_matching(
+            organization_id=organization.pk, q=search.cleaned_data["q"], exclude_pk=membership.pk
+        )
+        if search.is_bound and search.is_valid()
+        else []
+    )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "form": form
+        or MembershipForm(
+            initial=MembershipForm.initial_for(membership), organization=organization
+        ),
+        "search": search,
+        "candidates": candidates,
+        "pick_form": pick_form or ManagerPickForm(),
+        "chain": selectors.member_chain(membership),
+        "reports": selectors.member_direct_reports(membership),
+    }
+    if request.htmx and "q" in request.GET:
+        return render(request, "people/members/detail.html#candidates", context)
+    return render(request, "people/members/detail.html", context, status=status)
+
+
+@login_required
+def member_detail(
+    request: AuthenticatedHttpRequest, organization_id: int, membership_id: int
+) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    membership = membership_get_for_org_admin(
+        user=request.user, organization_id=organization.pk, membership_id=membership_id
+    )
+    form = MembershipForm(posted(request), organization=organization)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, services.membership_update, membership=membership, **form.cleaned_data
+        )
+        if saved is not None:
+            messages.success(request, f"{membership.user}'s details are saved.")
+            return redirect("people:member", organization.pk, membership.pk)
+    return _member_page(
+        request,
+        organization,
+        membership,
+        form=form if form.is_bound else None,
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+def member_manager(
+    request: AuthenticatedHttpRequest, organization_id: int, membership_id: int
+) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    membership = membership_get_for_org_admin(
+        user=request.user, organization_id=organization.pk, membership_id=membership_id
+    )
+    form = ManagerPickForm(request.POST)
+    if form.is_valid():
+        manager = None
+        if not form.cleaned_data["clear"]:
+            try:
+                manager = membership_get_for_org_admin(
+                    user=request.user,
+                    organization_id=organization.pk,
+                    membership_id=id_from(form.cleaned_data["manager"]) or 0,
+                )
+            except NotFound:
+                form.add_error(
+                    None, f"Pick the manager from the current members of {organization}."
+                )
+        if form.is_valid():
+            saved = run_service(
+                form, services.membership_change_manager, membership=membership, manager=manager
+            )
+            if saved is not None:
+                if manager is None:
+                    messages.success(request, f"{membership.user} now reports to nobody.")
+                else:
+                    messages.success(request, f"{membership.user} now reports to {manager.user}.")
+                return redirect("people:member", organization.pk, membership.pk)
+    return _member_page(request, organization, membership, pick_form=form, status=400)
+
+
+@require_POST
+@login_required
+def member_status(
+    request: AuthenticatedHttpRequest, organization_id: int, membership_id: int
+) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    membership = membership_get_for_org_admin(
+        user=request.user, organization_id=organization.pk, membership_id=membership_id
+    )
+    try:
+        if request.POST.get("status") == Membership.Status.ALUMNI:
+            summary = services.membership_mark_alumni(membership=membership, by=request.user)
+            messages.success(request, f"{membership.user} is now alumni.{_ended(summary)}")
+        elif request.POST.get("status") == Membership.Status.ACTIVE:
+            services.membership_make_current(membership=membership)
+            messages.success(request, f"{membership.user} is a current member again.")
+        else:
+            messages.error(request, "Choose current member or alumni.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("people:member", organization.pk, membership.pk)
+
+
+def _ended(summary: LeaveSummary) -> str:
+    parts = [
+        (summary.relationships_ended, "relationship", "relationships"),
+        (summary.requests_ended, "waiting request", "waiting requests"),
+        (summary.proposals_ended, "proposed match", "proposed matches"),
+    ]
+    said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
+    return f" Ended, with notice to the people in them: {', '.join(said)}." if said else ""
