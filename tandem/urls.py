@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from tandem.people.views import erasure as erasure_views
 from tandem.programs import views as program_views
 
 admin.site.site_header = "Tandem administration"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", program_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("tandem.accounts.urls")),
+    path("account/delete/", erasure_views.account_delete, name="account_delete"),
     path("programs/", include("tandem.programs.urls")),
     path("relationships/", include("tandem.relationships.urls")),
     path("notifications/", include("tandem.notifications.urls")),

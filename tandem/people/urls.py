@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.people.views import home, imports, members, sign_on, structure
+from tandem.people.views import erasure, home, imports, members, sign_on, structure
 
 app_name = "people"
 # Each page module adds its routes here.
@@ -61,6 +61,11 @@ urlpatterns = [
         "<int:organization_id>/program-runners/<int:membership_id>/",
         structure.program_runner_set,
         name="program_runner_set",
+    ),
+    path(
+        "<int:organization_id>/members/<int:membership_id>/erase/",
+        erasure.member_erase,
+        name="member_erase",
     ),
     # The people import: upload, preview with errors, confirm.
     path("<int:organization_id>/import/", imports.import_upload, name="import"),

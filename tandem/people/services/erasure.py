@@ -140,6 +140,15 @@ def person_erase(*, person: User, by: User | None, reason: str = "") -> ErasureS
     person = User.objects.select_for_update().get(pk=person.pk)
     if user_is_erased(person):
         return ErasureSummary(user_id=person.pk, erased=True, already_erased=True)
+    if (
+        person.is_superuser
+        and not User.objects.filter(is_superuser=True, is_active=True)
+        .exclude(pk=person.pk)
+        .exists()
+    ):
+        raise DomainError(
+            "This is the site's only superuser account. Make someone else a superuser first."
+        )
     if by is not None and by.pk != person.pk and not reason.strip():
         raise DomainError("Say why, for the record: for example, the request you received.")
     address, name = person.email, person.display_name
@@ -463,13 +472,12 @@ def _log(
 
 
 def _security_log_scrub(person: User) -> None:
-    """Keep what happened in the security log, without the address, network and browser."""
+    """Keep the person's security events as counts only, no longer linked to them."""
     if not apps.is_installed("tandem.security"):
         return
-    event = apps.get_model("security", "SecurityEvent")
-    event._default_manager.filter(Q(user=person) | Q(email__iexact=person.email)).update(
-        email="", ip_address=None, user_agent=""
-    )
+    from tandem.security.services import security_events_forget
+
+    security_events_forget(user=person)
 
 
 def _send_farewell(*, address: str, name: str, by_self: bool) -> None:

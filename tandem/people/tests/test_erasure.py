@@ -207,9 +207,9 @@ def test_the_security_log_records_who_erased_whom_and_why(world: World) -> None:
     erased = event.objects.get(kind="account_erased")
     assert erased.user_id == mia.pk and erased.organization_id == world.org.pk
     assert erased.detail == {"by": world.admin.pk, "reason": "Ticket 42"}
-    # Earlier events stay, without the network address and browser.
+    # Earlier events stay as counts, no longer linked to her.
     sign_in = event.objects.get(kind="sign_in")
-    assert (sign_in.ip_address, sign_in.user_agent) == (None, "")
+    assert (sign_in.user_id, sign_in.user_agent) == (None, "")
     # The audit trail says who did it and why, as for any change of membership.
     last = membership.history.first()
     assert last.history_user_id == world.admin.pk
@@ -227,3 +227,11 @@ def test_sign_in_addresses_and_second_factors_go(world: World) -> None:
     person_erase(person=mia, by=mia)
     assert not email_address.objects.filter(user=mia).exists()
     assert not authenticator.objects.filter(user=mia).exists()
+
+
+def test_the_last_superuser_is_not_erased(world: World) -> None:
+    root = User.objects.create_superuser("root@northwind.test", "x", full_name="Root")
+    with pytest.raises(DomainError, match="only superuser"):
+        person_erase(person=root, by=root)
+    User.objects.create_superuser("second@northwind.test", "x", full_name="Second")
+    assert person_erase(person=root, by=root).erased
