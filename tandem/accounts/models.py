@@ -57,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
         ]
         ordering = ["full_name"]
+        # Lists of people are read by name, a page at a time, in organizations of 100,000.
+        indexes = [models.Index(fields=["full_name", "id"], name="user_full_name_idx")]
 
     def __str__(self) -> str:
         return self.full_name or self.email
