@@ -138,3 +138,13 @@ def test_a_member_of_another_organization_only_leaves_this_one(world: World) -> 
     assert Membership.objects.get(user=world.mentee, organization=world.org).status == "alumni"
     story.relationship.refresh_from_db()
     assert story.relationship.status == Relationship.Status.CLOSED
+
+
+def test_the_member_page_offers_erasure_but_not_for_oneself(world: World) -> None:
+    admin = client_for(world.admin)
+    mia = Membership.objects.get(user=world.mentee)
+    page = admin.get(reverse("people:member", args=[world.org.pk, mia.pk])).content.decode()
+    assert _erase_url(world, world.mentee) in page
+    own = Membership.objects.get(user=world.admin)
+    page = admin.get(reverse("people:member", args=[world.org.pk, own.pk])).content.decode()
+    assert _erase_url(world, world.admin) not in page
