@@ -20,5 +20,7 @@ urlpatterns = [
     path("notifications/", include("tandem.notifications.urls")),
     path("matching/", include("tandem.matching.urls")),
     path("organizations/", include("tandem.people.urls")),
+    # SCIM 2.0 provisioning: bearer tokens, no cookies, so no CSRF (see people/scim/views.py).
+    path("scim/v2/", include("tandem.people.scim.urls")),
     path("admin/", admin.site.urls),
 ]

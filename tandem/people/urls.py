@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.people.views import erasure, home, imports, members, sign_on, structure
+from tandem.people.views import erasure, home, imports, members, scim_tokens, sign_on, structure
 
 app_name = "people"
 # Each page module adds its routes here.
@@ -83,5 +83,12 @@ urlpatterns = [
         "<int:organization_id>/import/<int:batch_id>/discard/",
         imports.import_discard,
         name="import_discard",
+    ),
+    # Tokens for identity providers that provision people through SCIM.
+    path("<int:organization_id>/scim/", scim_tokens.scim_tokens, name="scim_tokens"),
+    path(
+        "<int:organization_id>/scim/<int:token_id>/revoke/",
+        scim_tokens.scim_token_revoke_view,
+        name="scim_token_revoke",
     ),
 ]
