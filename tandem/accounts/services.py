@@ -166,6 +166,25 @@ def invitation_create(
     return invitation
 
 
+def _invited_account(*, email: str, full_name: str, password: str) -> User:
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        return user_create(email=email, full_name=full_name, password=password)
+    if EmailAddress.objects.filter(user=existing, verified=True).exists():
+        raise DomainError(
+            f"There is already an account for {email}. Sign in with it, then open this link again."
+        )
+    # Nobody ever proved this address, so the account may be someone else's sign-up with
+    # a password of their choosing: the invitee, who now proves it, takes it over.
+    _check_password(password, existing)
+    existing.full_name = full_name.strip()
+    existing.set_password(password)
+    existing.save(update_fields=["full_name", "password"])
+    EmailAddress.objects.filter(user=existing).delete()
+    EmailAddress.objects.create(user=existing, email=existing.email, primary=True, verified=True)
+    return existing
+
+
 @transaction.atomic
 def invitation_accept(
     *,
@@ -183,13 +202,8 @@ def invitation_accept(
     if not invitation.is_usable:
         raise DomainError("This invitation has already been used or has expired.")
     if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            raise DomainError(
-                f"There is already an account for {invitation.email}. "
-                "Sign in with it, then open this link again."
-            )
         # The link reached this mailbox, which proves the address.
-        user = user_create(email=invitation.email, full_name=full_name, password=password)
+        user = _invited_account(email=invitation.email, full_name=full_name, password=password)
     elif user.email.lower() != invitation.email.lower():
         raise DomainError(
             f"This invitation was sent to {invitation.email}; sign in with that address."

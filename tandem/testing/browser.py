@@ -61,7 +61,7 @@ def sign_in(page: Any, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_role("link", name="Sign out").or_(
         page.get_by_role("button", name="Sign out")
     ).wait_for()

@@ -137,3 +137,31 @@ def test_a_newcomer_can_sign_in_with_the_password_chosen_on_the_invitation(world
     )
     assert response["Location"] == "/"
     assert client.get("/").context["user"].email == "new.person@elsewhere.test"
+
+
+def test_an_invitation_takes_back_an_address_someone_signed_up_without_proving(
+    world: World,
+) -> None:
+    world.org.email_domains = ["elsewhere.test"]
+    world.org.save()
+    Client().post(
+        "/accounts/signup/",
+        {
+            "full_name": "Squatter",
+            "email": "new.person@elsewhere.test",
+            "password1": "attacker 123",
+        },
+    )
+    invitation = _invite(world)
+    client = Client()
+    response = client.post(
+        f"/accounts/invite/{invitation.token}/",
+        {"full_name": "Nel Ortiz", "password": "quiet harbour 7"},
+    )
+    assert response["Location"] == f"/programs/{world.program.pk}/join/"
+    user = User.objects.get(email="new.person@elsewhere.test")
+    assert user.full_name == "Nel Ortiz"
+    assert user.check_password("quiet harbour 7")
+    assert not user.check_password("attacker 123")
+    assert EmailAddress.objects.get(user=user).verified
+    assert client.get("/").context["user"] == user
