@@ -157,3 +157,17 @@ def test_a_row_loaded_without_history_shows_what_it_became_when_first_changed(
     assert "First recorded" in page
     assert "Planner" in page
     assert "→" not in page.split("<tbody>")[1]
+
+
+def test_the_security_log_reads_a_full_page_in_few_queries(
+    world: World, django_assert_max_num_queries: pytest.FixtureRequest
+) -> None:
+    people = [world.mentee, world.mentor, world.member, world.other_mentor]
+    for n in range(60):
+        security_event_record(kind=SecurityEvent.Kind.SIGN_IN, user=people[n % len(people)])
+    client = client_for(world.admin)
+    url = reverse("people:security", args=[world.org.pk])
+
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        response = client.get(url)
+    assert response.content.decode().count("<tr>") == 50 + 1
