@@ -1,17 +1,18 @@
 """Write an import's plan in bulk: departments, accounts, memberships, then reporting lines."""
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tandem.accounts.models import Department, Membership, Organization, User
 
 if TYPE_CHECKING:
-    from tandem.people.services.imports import ImportPlan
+    from tandem.people.services.imports import ImportPlan, _Target
 
 BATCH = 1000
 
@@ -57,9 +58,10 @@ class PlanWriter:
         return {d.name.casefold(): d.pk for d in self.organization.departments.all()}
 
     def users(self) -> dict[str, int]:
-        # No usable password: new people sign in through an invitation, a reset or SSO.
+        # No usable password: new people sign in through an invitation, a reset or SSO. (The
+        # same mark as make_password(None), from one call to the system's randomness each.)
         people = [
-            User(email=email, full_name=name, password=make_password(None))
+            User(email=email, full_name=name, password=_unusable_password())
             for _, email, name in self.plan.new_people
         ]
         created = _bulk_create(people, by=self.by, reason=self.reason)
@@ -81,44 +83,41 @@ class PlanWriter:
         current = self.plan.current
         assert current is not None
         ids = {email: m.pk for email, m in current.members.items()}
-        fresh = [t for t in self.plan.targets if t.membership_id is None]
-        rows = []
-        for target in fresh:
-            values = dict(target.values)
-            department = values.pop("department")
-            rows.append(
-                Membership(
-                    user_id=target.user_id or users[target.email],
-                    organization=self.organization,
-                    department_id=departments[department] if department else None,
-                    # A manager who is new too gets an id only once created, below.
-                    manager_id=ids.get(target.manager_email or ""),
-                    **values,
+        fresh = {t.email: t for t in self.plan.targets if t.membership_id is None}
+        # Managers are created before their reports, a level of the hierarchy at a time, so
+        # each membership is written once, with its manager: one insert per level and batch.
+        for level in _levels(fresh):
+            rows = []
+            for target in level:
+                values = dict(target.values)
+                department = values.pop("department")
+                rows.append(
+                    Membership(
+                        user_id=target.user_id or users[target.email],
+                        organization=self.organization,
+                        department_id=departments[department] if department else None,
+                        manager_id=ids[target.manager_email] if target.manager_email else None,
+                        **values,
+                    )
                 )
-            )
-        created = _bulk_create(rows, by=self.by, reason=self.reason)
-        if any(m.pk is None for m in created):  # a database that does not return new ids
-            by_user = dict(
-                Membership.objects.filter(organization=self.organization).values_list(
-                    "user_id", "pk"
+            created = _bulk_create(rows, by=self.by, reason=self.reason)
+            if any(m.pk is None for m in created):  # a database that returns no new ids
+                by_user = dict(
+                    Membership.objects.filter(organization=self.organization).values_list(
+                        "user_id", "pk"
+                    )
                 )
-            )
-            for membership in created:
-                membership.pk = by_user[membership.user_id]
-        ids.update({t.email: m.pk for t, m in zip(fresh, created, strict=True)})
-        later = []
-        for target, membership in zip(fresh, created, strict=True):
-            if target.manager_email and membership.manager_id is None:
-                membership.manager_id = ids[target.manager_email]
-                membership.updated_at = self.now
-                later.append(membership)
-        _bulk_update(later, ["manager", "updated_at"], by=self.by, reason=self.reason)
+                for membership in created:
+                    membership.pk = by_user[membership.user_id]
+            ids.update({t.email: m.pk for t, m in zip(level, created, strict=True)})
         self.update_members(departments, ids)
 
     def update_members(self, departments: dict[str, int], ids: dict[str, int]) -> None:
         current = self.plan.current
         assert current is not None
-        changed, fields = [], {"updated_at"}
+        # Rows changing the same fields are updated together, so each bulk update carries
+        # only the fields that change; updated_at, the same for all, is set separately.
+        groups: dict[tuple[str, ...], list[Membership]] = {}
         for target in self.plan.targets:
             if target.membership_id is None or not target.changed:
                 continue
@@ -134,6 +133,34 @@ class PlanWriter:
                 else:
                     setattr(membership, name, target.values[name])
             membership.updated_at = self.now
-            fields |= target.changed
-            changed.append(membership)
-        _bulk_update(changed, sorted(fields), by=self.by, reason=self.reason)
+            groups.setdefault(tuple(sorted(target.changed)), []).append(membership)
+        for fields, members in groups.items():
+            _bulk_update(members, list(fields), by=self.by, reason=self.reason)
+            pks = [m.pk for m in members]
+            for start in range(0, len(pks), BATCH):
+                Membership.objects.filter(pk__in=pks[start : start + BATCH]).update(
+                    updated_at=self.now
+                )
+
+
+def _unusable_password() -> str:
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _levels(fresh: dict[str, "_Target"]) -> list[list["_Target"]]:
+    """Group new memberships by how many new managers stand above them (0: none)."""
+    depth: dict[str, int] = {}
+    for email in fresh:
+        path = []
+        node: str | None = email
+        while node in fresh and node not in depth:
+            path.append(node)
+            node = fresh[node].manager_email
+        # The plan refused loops, so every walk ends outside the new people or at a known depth.
+        base = depth[node] + 1 if node in depth else 0
+        for step, name in enumerate(reversed(path)):
+            depth[name] = base + step
+    levels: list[list[_Target]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for email, target in fresh.items():
+        levels[depth[email]].append(target)
+    return levels

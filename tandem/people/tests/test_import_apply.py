@@ -200,15 +200,32 @@ def _queries(world: World, rows: list[list[str]]) -> int:
     return len(queries)
 
 
+def team(n: int, *, start: int) -> list[list[str]]:
+    """A new team lead under Ada, and n - 1 new people under the lead, the lead last."""
+    lead = f"new{start}@northwind.test"
+    rows = [
+        [f"new{i}@northwind.test", f"New Person {i}", "Signals", "Engineer", lead, "", ""]
+        for i in range(start + 1, start + n)
+    ]
+    return [*rows, [lead, "Lead", "Signals", "Lead", "ada.admin@northwind.test", "", ""]]
+
+
 def test_the_import_costs_the_same_queries_for_5_or_50_people(world: World) -> None:
     for name in ("Signals", "Finance"):
         DepartmentFactory.create(organization=world.org, name=name)
-    few = _queries(world, newcomers(5))
-    many = _queries(world, newcomers(50, start=100))
+    few = _queries(world, team(5, start=0))
+    many = _queries(world, team(50, start=100))
     assert few == many
     # Moving all of them is one bulk update too.
-    moved = [[r[0], "", "Finance", "Manager", "", "", ""] for r in newcomers(50, start=100)]
+    moved = [[r[0], "", "Finance", "Manager", r[4], "", ""] for r in team(50, start=100)]
     assert _queries(world, moved) <= few
+
+
+def test_new_memberships_are_written_once_with_their_manager(world: World) -> None:
+    run(world, csv_of(newcomers(4)), allow_new_departments=True)
+    created = Membership.history.filter(history_change_reason="Import of people.csv")
+    assert created.count() == 4 and {r.history_type for r in created} == {"+"}
+    assert all(r.manager_id for r in created)
 
 
 def test_invitations_go_out_in_the_background_only_when_asked(
