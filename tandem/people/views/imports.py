@@ -148,6 +148,7 @@ def import_preview(
             "batch": batch,
             "plan": plan,
             "errors": errors,
+            "error_rows": len({e.line for e in plan.errors if e.line is not None}),
             "form": form,
             "shown": SHOWN,
             "lists": {
