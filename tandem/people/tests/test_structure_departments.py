@@ -94,6 +94,12 @@ def test_a_department_with_people_is_removed_only_after_moving_them(world: World
     assert response.status_code == 302
     assert not Department.objects.filter(pk=ops.pk).exists()
     assert Membership.objects.filter(department=fin).count() == 2
+    # Each move is in the audit trail, with who made it and why.
+    moves = Membership.history.filter(department_id=fin.pk, history_type="~")
+    assert moves.count() == 2
+    assert {(m.history_user, m.history_change_reason) for m in moves} == {
+        (world.admin, "Operations removed")
+    }
 
 
 @pytest.mark.parametrize("target", ["self", "other_org", "abc", "99999"])
