@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
 from tandem.accounts.services import membership_check_manager
@@ -88,3 +90,26 @@ class InvitationAdmin(PrivacyAdmin):
     search_fields = ["email"]
     raw_id_fields = ["invited_by", "accepted_by", "program"]
     readonly_fields = ["token"]
+
+
+if apps.is_installed("allauth.mfa"):
+    import allauth.mfa.admin  # noqa: F401  (registers allauth's admin first, whatever the order)
+    from allauth.mfa.models import Authenticator
+
+    # allauth's own admin shows and edits an authenticator's data: the TOTP secret and
+    # the recovery codes' seed. Staff may see that a factor exists, and remove a lost one.
+    admin.site.unregister(Authenticator)
+
+    @admin.register(Authenticator)
+    class AuthenticatorAdmin(PrivacyAdmin):
+        list_display = ["user", "type", "created_at", "last_used_at"]
+        list_filter = ["type"]
+        search_fields = ["user__email", "user__full_name"]
+        list_select_related = ["user"]
+        readonly_fields = fields = ("user", "type", "created_at", "last_used_at")
+
+        def has_add_permission(self, request: HttpRequest) -> bool:
+            return False
+
+        def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+            return False

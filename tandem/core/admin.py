@@ -49,6 +49,8 @@ PRIVATE_FIELDS: dict[str, frozenset[str]] = {
     "relationships.Reflection": frozenset({"keep", "different", "my_part"}),
     "relationships.Proposal": frozenset({"mentor_decline_reason", "mentee_decline_reason"}),
     "notifications.Notification": frozenset({"title", "body"}),
+    # Second factors: the TOTP secret, the recovery codes' seed, passkey credentials.
+    "mfa.Authenticator": frozenset({"data"}),
 }
 
 

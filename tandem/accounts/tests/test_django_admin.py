@@ -112,3 +112,27 @@ def test_staff_read_the_security_log_and_cannot_change_it(world: World) -> None:
     assert client.post(f"/admin/security/securityevent/{event.pk}/delete/").status_code == 403
     event.refresh_from_db()
     assert event.email == "mia.mentee@northwind.test"
+
+
+def test_staff_see_that_a_second_factor_exists_and_never_its_secret(world: World) -> None:
+    from allauth.mfa.models import Authenticator
+
+    secret = "CANARYTOTPSECRETZZQX"
+    factor = Authenticator.objects.create(
+        user=world.admin, type=Authenticator.Type.TOTP, data={"secret": secret}
+    )
+    client = _staff_client()
+
+    listing = client.get("/admin/mfa/authenticator/")
+    page = client.get(f"/admin/mfa/authenticator/{factor.pk}/change/")
+    assert listing.status_code == page.status_code == 200
+    assert "Ada Okafor" in listing.content.decode()
+    assert secret not in page.content.decode()
+    hit = client.get("/admin/mfa/authenticator/", {"data__icontains": "CANARY"})
+    miss = client.get("/admin/mfa/authenticator/", {"data__icontains": "nothing"})
+    assert hit.status_code == miss.status_code == 400
+    assert (
+        client.post(f"/admin/mfa/authenticator/{factor.pk}/delete/", {"post": "yes"}).status_code
+        == 302
+    )
+    assert not Authenticator.objects.filter(pk=factor.pk).exists()
