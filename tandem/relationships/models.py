@@ -1,6 +1,7 @@
 """A relationship from first request to graceful ending, and everything the pair keeps."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -393,6 +394,14 @@ class JournalEntry(TimeStampedModel):
         return self.title or f"Entry of {self.created_at:%Y-%m-%d}"
 
 
+def _concern_history_user(request: Any = None, instance: Any = None, **kwargs: Any) -> Any:
+    # The history names the admins who handle a concern, never the person who raised it.
+    user = getattr(request, "user", None)
+    if user is None or instance is None or user.pk == instance.reporter_id:
+        return None
+    return user
+
+
 class Concern(TimeStampedModel):
     """A confidential concern raised with the program admins about a relationship."""
 
@@ -415,7 +424,10 @@ class Concern(TimeStampedModel):
     )
     submission_key = submission_key_column()
     # Status and handling only: what was raised, by whom, and the answer stay confidential.
-    history = HistoricalRecords(excluded_fields=["body", "response", "reporter", "submission_key"])
+    history = HistoricalRecords(
+        excluded_fields=["body", "response", "reporter", "submission_key"],
+        get_user=_concern_history_user,
+    )
 
     class Meta:
         ordering = ["-created_at"]

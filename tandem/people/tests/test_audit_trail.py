@@ -171,3 +171,27 @@ def test_the_security_log_reads_a_full_page_in_few_queries(
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         response = client.get(url)
     assert response.content.decode().count("<tr>") == 50 + 1
+
+
+def test_the_trail_never_names_who_raised_a_concern(world: World) -> None:
+    complete(world.mentee_enrollment, world, "focus")
+    complete(world.mentor_enrollment, world, "expertise")
+    relationship = accepted(world)
+    raised = client_for(world.mentee).post(
+        reverse("relationships:concern_new", args=[relationship.pk]),
+        {"body": "He cancels every meeting at the last minute."},
+    )
+    assert raised.status_code == 302
+    concern = Concern.objects.get()
+    client_for(world.admin).post(
+        reverse("relationships:concern", args=[concern.pk]),
+        {"status": Concern.Status.IN_REVIEW, "response": "We will talk to him."},
+    )
+
+    history = list(concern.history.order_by("history_date"))
+    assert [h.history_user_id for h in history] == [None, world.admin.pk]
+    page = _audit(world, kind="concern")
+    assert "Being looked at" in page
+    assert "Ada Okafor" in page
+    assert "Mia Santos" not in page.split("A concern about")[0].split("<tbody>")[1]
+    assert "No changes match." in _audit(world, kind="concern", person=world.mentee.email)
