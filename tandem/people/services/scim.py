@@ -209,7 +209,11 @@ def scim_user_create(*, organization: Organization, changes: UserChanges) -> Mem
         full_name = _check_text(full_name, limit=150, what="name") or email.split("@")[0]
         # No password, and the address is not yet proven: the person signs in through the
         # organization's single sign-on, or proves the mailbox before choosing a password.
-        user = user_create(email=email, full_name=full_name, password=None, confirmed=False)
+        try:
+            user = user_create(email=email, full_name=full_name, password=None, confirmed=False)
+        except DomainError:
+            # Another call provisioned the same address a moment ago.
+            raise ScimConflict(f"{email} is already provisioned.", field="email") from None
     time_zone = "UTC" if isinstance(changes.time_zone, Keep) else changes.time_zone.strip()
     membership = membership_create(
         user=user,
