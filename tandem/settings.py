@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's list of passkeys shows "added 3 days ago".
+    "django.contrib.humanize",
     "django.forms",
     "django_htmx",
     "template_partials",

@@ -180,3 +180,12 @@ def test_the_demo_admin_signs_in_with_the_code_the_demo_prints(db: None) -> None
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
     assert client.get("/").context["user"].email == "admin@harbourview.gov"
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/2fa/", "/accounts/2fa/webauthn/", "/accounts/2fa/recovery-codes/"]
+)
+def test_the_second_factor_pages_answer_a_member_without_error(world: World, path: str) -> None:
+    # Without recovery codes yet, their page is "not found"; never a server error.
+    response = client_for(world.mentee).get(path)
+    assert response.status_code in (200, 404), path
