@@ -1,6 +1,15 @@
 from django.urls import path
 
-from tandem.people.views import erasure, home, imports, members, scim_tokens, sign_on, structure
+from tandem.people.views import (
+    audit,
+    erasure,
+    home,
+    imports,
+    members,
+    scim_tokens,
+    sign_on,
+    structure,
+)
 
 app_name = "people"
 # Each page module adds its routes here.
@@ -84,6 +93,8 @@ urlpatterns = [
         imports.import_discard,
         name="import_discard",
     ),
+    path("<int:organization_id>/audit/", audit.audit_trail, name="audit"),
+    path("<int:organization_id>/security/", audit.security_log, name="security"),
     # Tokens for identity providers that provision people through SCIM.
     path("<int:organization_id>/scim/", scim_tokens.scim_tokens, name="scim_tokens"),
     path(
