@@ -3,7 +3,6 @@
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,7 +37,7 @@ def member_list(request: AuthenticatedHttpRequest, organization_id: int) -> Http
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     form = MemberFilterForm(request.GET, organization=organization)
     members = selectors.members_filtered(organization=organization, filters=form.filters())
-    page = Paginator(selectors.members_page_rows(members), PAGE_SIZE).get_page(
+    page = selectors.TwoEndedPaginator(selectors.members_page_rows(members), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
