@@ -26,3 +26,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if confirmed and email_address.primary:
             services.user_email_verified(user=email_address.user, email=email_address.email)
         return confirmed
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with a second-factor stage that knows organizations' sign-on."""
+        return [
+            "tandem.accounts.social.SignOnAwareAuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]

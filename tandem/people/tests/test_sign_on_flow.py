@@ -19,7 +19,6 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.sessions.backends.db import SessionStore
 
-from tandem.accounts.adapters import AccountAdapter
 from tandem.accounts.models import Membership, User
 from tandem.accounts.social import sign_on_for_organization
 from tandem.people.services.sign_on import sign_on_configure
@@ -299,25 +298,9 @@ def test_admin_sets_up_sign_on_over_http_then_a_member_signs_in(
     assert user is not None and user.memberships.get().organization == world.org
 
 
-@pytest.fixture
-def sign_on_aware_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the second-factor stage that knows about organizations' sign-on."""
-    stages = AccountAdapter.get_login_stages
-
-    def get_login_stages(self: AccountAdapter) -> list[str]:
-        return [
-            "tandem.accounts.social.SignOnAwareAuthenticateStage"
-            if stage == "allauth.mfa.stages.AuthenticateStage"
-            else stage
-            for stage in stages(self)
-        ]
-
-    monkeypatch.setattr(AccountAdapter, "get_login_stages", get_login_stages)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_member_is_not_asked_for_tandems_second_factor_after_sign_on(
-    world: World, live_server: Any, provider: IdentityProvider, sign_on_aware_second_factor: None
+    world: World, live_server: Any, provider: IdentityProvider
 ) -> None:
     _sign_on(world, provider)
     TOTP.activate(world.mentor, generate_totp_secret())
@@ -330,7 +313,7 @@ def test_member_is_not_asked_for_tandems_second_factor_after_sign_on(
 
 @pytest.mark.django_db(transaction=True)
 def test_admin_is_still_asked_for_tandems_second_factor_after_sign_on(
-    world: World, live_server: Any, provider: IdentityProvider, sign_on_aware_second_factor: None
+    world: World, live_server: Any, provider: IdentityProvider
 ) -> None:
     _sign_on(world, provider)
     TOTP.activate(world.admin, generate_totp_secret())
