@@ -179,6 +179,9 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
 # Seconds Tandem waits for an identity provider's discovery, token and userinfo answers.
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
+# Whether an issuer may be plain http on this machine's loopback address (a provider run
+# beside Tandem for development or tests). Never in production: Tandem would fetch from it.
+SIGN_ON_ALLOW_LOOPBACK_HTTP = env_bool("SIGN_ON_ALLOW_LOOPBACK_HTTP", default=DEBUG)
 
 # A session ends after this many idle minutes: every request pushes the expiry forward.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)

@@ -40,7 +40,9 @@ def _check_url(url: str, *, field: str, what: str) -> None:
         raise DomainError(f"The {what} must be a web address.", field=field)
     if parts.username or parts.password:
         raise DomainError(f"The {what} must not contain a name or password.", field=field)
-    if parts.scheme != "https" and not (settings.DEBUG or _is_loopback(parts.hostname)):
+    if parts.scheme != "https" and not (
+        settings.SIGN_ON_ALLOW_LOOPBACK_HTTP and _is_loopback(parts.hostname)
+    ):
         raise DomainError(f"The {what} must start with https://.", field=field)
 
 

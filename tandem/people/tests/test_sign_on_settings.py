@@ -7,6 +7,7 @@ import pytest
 from allauth.socialaccount.models import SocialApp
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from tandem.people.services import sign_on as services
 from tandem.testing.fixtures import World, client_for
@@ -91,6 +92,16 @@ def test_first_setup_needs_a_secret(world: World, org_admin: Client, idp: Discov
 
 def test_issuer_must_use_https_unless_on_this_machine(world: World, org_admin: Client) -> None:
     response = org_admin.post(_url(world), _form("http://sso.northwind.test/realms/staff"))
+    assert response.status_code == 400
+    assert "must start with https://" in response.content.decode()
+    assert not SocialApp.objects.exists()
+
+
+def test_loopback_issuer_must_use_https_in_production(
+    world: World, org_admin: Client, idp: DiscoveryServer, settings: Settings
+) -> None:
+    settings.SIGN_ON_ALLOW_LOOPBACK_HTTP = False
+    response = org_admin.post(_url(world), _form(idp.base_url))
     assert response.status_code == 400
     assert "must start with https://" in response.content.decode()
     assert not SocialApp.objects.exists()
