@@ -1,3 +1,4 @@
+from importlib import import_module
 from typing import Any
 
 from django import forms
@@ -93,7 +94,8 @@ class InvitationAdmin(PrivacyAdmin):
 
 
 if apps.is_installed("allauth.mfa"):
-    import allauth.mfa.admin  # noqa: F401  (registers allauth's admin first, whatever the order)
+    # Registers allauth's admin first, whatever the order of the apps.
+    import_module("allauth.mfa.admin")
     from allauth.mfa.models import Authenticator
 
     # allauth's own admin shows and edits an authenticator's data: the TOTP secret and
@@ -107,6 +109,29 @@ if apps.is_installed("allauth.mfa"):
         search_fields = ["user__email", "user__full_name"]
         list_select_related = ["user"]
         readonly_fields = fields = ("user", "type", "created_at", "last_used_at")
+
+        def has_add_permission(self, request: HttpRequest) -> bool:
+            return False
+
+        def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+            return False
+
+
+if apps.is_installed("allauth.socialaccount"):
+    import_module("allauth.socialaccount.admin")
+    from allauth.socialaccount.models import SocialApp, SocialToken
+
+    # allauth's own admin shows an organization's sign-on client secret and people's
+    # provider tokens. Organization admins set sign-on up in Tandem; staff only see it exists.
+    admin.site.unregister(SocialApp)
+    admin.site.unregister(SocialToken)
+
+    @admin.register(SocialApp)
+    class SocialAppAdmin(PrivacyAdmin):
+        list_display = ["name", "provider", "provider_id", "client_id"]
+        list_filter = ["provider"]
+        search_fields = ["name", "provider_id"]
+        readonly_fields = fields = ("name", "provider", "provider_id", "client_id")
 
         def has_add_permission(self, request: HttpRequest) -> bool:
             return False

@@ -51,6 +51,9 @@ PRIVATE_FIELDS: dict[str, frozenset[str]] = {
     "notifications.Notification": frozenset({"title", "body"}),
     # Second factors: the TOTP secret, the recovery codes' seed, passkey credentials.
     "mfa.Authenticator": frozenset({"data"}),
+    # An organization's single sign-on registration: its client secret is write-only.
+    "socialaccount.SocialApp": frozenset({"secret", "key"}),
+    "socialaccount.SocialToken": frozenset({"token", "token_secret"}),
 }
 
 

@@ -136,3 +136,29 @@ def test_staff_see_that_a_second_factor_exists_and_never_its_secret(world: World
         == 302
     )
     assert not Authenticator.objects.filter(pk=factor.pk).exists()
+
+
+def test_staff_never_see_an_organizations_sign_on_secret(world: World) -> None:
+    from allauth.socialaccount.models import SocialApp
+
+    secret = "CANARYCLIENTSECRETQZX"
+    app = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="org-northwind",
+        name="Northwind",
+        client_id="tandem",
+        secret=secret,
+        settings={"server_url": "https://sso.northwind.test"},
+    )
+    client = _staff_client()
+
+    listing = client.get("/admin/socialaccount/socialapp/")
+    page = client.get(f"/admin/socialaccount/socialapp/{app.pk}/change/")
+    assert listing.status_code == page.status_code == 200
+    assert "org-northwind" in listing.content.decode()
+    assert secret not in page.content.decode()
+    hit = client.get("/admin/socialaccount/socialapp/", {"secret__startswith": "CANARY"})
+    miss = client.get("/admin/socialaccount/socialapp/", {"secret__startswith": "nothing"})
+    assert hit.status_code == miss.status_code == 400
+    assert client.post(f"/admin/socialaccount/socialapp/{app.pk}/change/", {}).status_code == 403
+    assert SocialApp.objects.get(pk=app.pk).secret == secret
