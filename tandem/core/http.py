@@ -24,3 +24,19 @@ def id_from(value: str | None) -> int | None:
     if value and len(value) <= MAX_ID_DIGITS and value.isascii() and value.isdigit():
         return int(value)
     return None
+
+
+class IdConverter:
+    """A path segment that names a row: at most MAX_ID_DIGITS ASCII digits.
+
+    Django's `int` converter takes any run of digits, and a 20-digit id overflows the
+    database's integer before the view can say "not found"; this one is a 404 instead.
+    """
+
+    regex = f"[0-9]{{1,{MAX_ID_DIGITS}}}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)

@@ -4,7 +4,7 @@ from tandem.matching import views
 
 app_name = "matching"
 urlpatterns = [
-    path("programs/<int:program_id>/", views.round_list, name="rounds"),
-    path("rounds/<int:round_id>/", views.round_detail, name="round"),
-    path("rounds/<int:round_id>/act/", views.round_action, name="act"),
+    path("programs/<id:program_id>/", views.round_list, name="rounds"),
+    path("rounds/<id:round_id>/", views.round_detail, name="round"),
+    path("rounds/<id:round_id>/act/", views.round_action, name="act"),
 ]
