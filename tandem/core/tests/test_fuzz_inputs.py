@@ -48,8 +48,9 @@ HOSTILE_EVERYWHERE = ["²"]
 ADMIN_HOSTILE = ["²", "99999999999999999999", "", "x" * 10_000, "9999-12-31"]
 # Admin pages take the search box, sorting, paging and filters from the query string.
 ADMIN_QUERY_PARAMS = ["q", "o", "p", "e", "_changelist_filters", "status", "id__exact"]
-# A valid POST here may show a page without an error: a low check-in answers with support.
-POST_200_IS_SUCCESS = {"relationships:checkin"}
+# Pages that answer a successful POST with 200, not a redirect: the check-in thanks the
+# person on the spot, and a new SCIM token is shown once, in that answer only.
+POST_200_IS_SUCCESS = {"relationships:checkin", "people:scim_tokens"}
 TEXT_PATH_VALUES = ["ab\x00cd", "²", "x" * 10_000, "%00"]
 BIG_IDS = ["99999999999999999999", "0"]
 # Each field also gets this many hostile values one at a time, a fixed sample per field.
