@@ -268,3 +268,21 @@ def test_enrollments_are_untouched_by_a_title_change(world: World) -> None:
     assert timezone.now() - member("mia.mentee@northwind.test").updated_at < datetime.timedelta(
         minutes=1
     )
+
+
+def test_an_imported_person_gets_in_through_their_invitation(world: World) -> None:
+    from tandem.accounts.services import invitation_accept, invitation_create
+
+    run(world, csv_of(STAFF + newcomers(1)), allow_new_departments=True)
+    invitation = invitation_create(
+        organization=world.org, email="new0@northwind.test", invited_by=world.admin
+    )
+    person = invitation_accept(
+        invitation=invitation, full_name="New Person 0", password="a-long-new-passphrase"
+    )
+
+    assert person == User.objects.get(email="new0@northwind.test")
+    person.refresh_from_db()
+    assert person.check_password("a-long-new-passphrase")
+    assert EmailAddress.objects.get(user=person).verified is True
+    assert member("new0@northwind.test").manager == member("ada.admin@northwind.test")
