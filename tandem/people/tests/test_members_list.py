@@ -210,3 +210,20 @@ def test_export_reads_a_fixed_number_of_queries(world: World) -> None:
 
 def test_an_unknown_export_format_is_missing(world: World) -> None:
     assert client_for(world.admin).get(_url(world, "export.pdf")).status_code == 404
+
+
+def test_export_asks_for_the_password_again_and_is_logged(world: World) -> None:
+    from django.test import Client
+
+    from tandem.security.models import SecurityEvent
+
+    stale = Client()
+    stale.force_login(world.admin)
+    response = stale.get(_url(world, "export.csv"))
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
+
+    rows = _export_rows(world, "csv")
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
+    assert (event.user, event.organization_id) == (world.admin, world.org.pk)
+    assert event.detail == {"what": "members", "format": "csv", "rows": len(rows) - 1}

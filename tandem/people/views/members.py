@@ -1,6 +1,7 @@
 """The members pages: the list and its export, and one member's page."""
 
 import tablib
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -23,6 +24,8 @@ from tandem.people.selectors import members as selectors
 from tandem.people.services import members as services
 from tandem.people.services.leaving import LeaveSummary
 from tandem.policy.access import membership_get_for_org_admin, organization_get_for_admin
+from tandem.security.models import SecurityEvent
+from tandem.security.services import security_event_record
 
 PAGE_SIZE = 50
 
@@ -49,6 +52,7 @@ def member_list(request: AuthenticatedHttpRequest, organization_id: int) -> Http
 
 @never_cache
 @login_required
+@reauthentication_required
 def member_export(
     request: AuthenticatedHttpRequest, organization_id: int, file_format: str
 ) -> HttpResponse:
@@ -61,6 +65,12 @@ def member_export(
     for row in selectors.members_export_rows(members):
         dataset.append(row)
     response = HttpResponse(dataset.export(file_format), content_type=EXPORT_FORMATS[file_format])
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        organization_id=organization.pk,
+        detail={"what": "members", "format": file_format, "rows": len(dataset)},
+    )
     name = f"{organization.slug}-members-{timezone.localdate():%Y-%m-%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
