@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tandem.core.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tandem.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,8 +188,9 @@ SIGN_ON_ALLOW_LOOPBACK_HTTP = env_bool("SIGN_ON_ALLOW_LOOPBACK_HTTP", default=DE
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 if SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be at least 1.")
+# Sessions are kept this long from their last save; tandem.accounts.middleware's
+# SessionIdleMiddleware saves an active person's session once a minute.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 # Rate-limit counters and other shared state: Redis when CACHE_URL (or REDIS_URL) names
 # one, else a table in the database (created by the accounts migrations).

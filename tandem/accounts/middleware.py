@@ -1,5 +1,7 @@
-"""Request rules for signed-in people: a second factor for admins, and no caching."""
+"""Request rules for signed-in people: a second factor for admins, idle sessions end, and
+no caching."""
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
@@ -93,4 +95,34 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(settings.STATIC_URL):
             add_never_cache_headers(response)
+        return response
+
+
+# A session is pushed forward at most this often, so a busy person does not cost a
+# database write on every page; it ends between IDLE and IDLE minus this many seconds.
+SESSION_TOUCH_SECONDS = 60
+_SEEN_KEY = "_tandem_seen"
+
+
+def _now() -> float:
+    return time.time()
+
+
+class SessionIdleMiddleware:
+    """End a session after SESSION_IDLE_MINUTES without a request.
+
+    The session store keeps each session for SESSION_COOKIE_AGE (the idle time) from its
+    last save; this saves it again once a minute while the person is active.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = _now()
+            if now - session.get(_SEEN_KEY, 0) >= SESSION_TOUCH_SECONDS:
+                session[_SEEN_KEY] = int(now)
         return response

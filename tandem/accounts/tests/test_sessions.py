@@ -1,11 +1,16 @@
 """Sessions: an idle timeout, a fresh password before the export, and nothing cached."""
 
+import time
 from datetime import timedelta
 
+import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tandem.accounts import middleware
 from tandem.testing.factories import PASSWORD
 from tandem.testing.fixtures import World, client_for
 
@@ -20,15 +25,19 @@ def _session(client: Client) -> Session:
     return Session.objects.get(session_key=client.cookies["sessionid"].value)
 
 
-def test_a_session_ends_after_an_hour_without_a_request(world: World) -> None:
+def test_a_session_ends_after_an_hour_without_a_request(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     client = _signed_in(world)
     expires = _session(client).expire_date
     assert timedelta(minutes=59) < expires - timezone.now() <= timedelta(minutes=60)
 
-    # Each request pushes the end an hour past it.
+    # A request a minute or more after the last one pushes the end an hour past it.
     Session.objects.filter(pk=_session(client).pk).update(
         expire_date=timezone.now() + timedelta(minutes=5)
     )
+    later = time.time() + middleware.SESSION_TOUCH_SECONDS
+    monkeypatch.setattr(middleware, "_now", lambda: later)
     assert client.get("/relationships/journal/").status_code == 200
     assert _session(client).expire_date - timezone.now() > timedelta(minutes=59)
 
@@ -84,3 +93,15 @@ def test_changing_the_password_asks_for_the_current_one(world: World) -> None:
     assert response.status_code == 200
     world.mentee.refresh_from_db()
     assert world.mentee.check_password(PASSWORD)
+
+
+def test_requests_within_a_minute_do_not_write_the_session(world: World) -> None:
+    client = _signed_in(world)
+    client.get("/relationships/journal/")
+    before = _session(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/relationships/journal/").status_code == 200
+    assert not [
+        q for q in queries.captured_queries if q["sql"].startswith('UPDATE "django_session')
+    ]
+    assert _session(client).expire_date == before
