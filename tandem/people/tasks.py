@@ -4,6 +4,8 @@ from django_tasks import task
 
 from tandem.accounts.models import Organization, User
 from tandem.accounts.services import invitation_create
+from tandem.people.services.imports import import_batches_prune
+from tandem.security.services import security_events_prune
 
 
 @task()
@@ -15,3 +17,10 @@ def invite_imported_people(organization_id: int, invited_by_id: int, emails: lis
         return
     for email in emails:
         invitation_create(organization=organization, email=email, invited_by=invited_by)
+
+
+@task()
+def prune_kept_records() -> None:
+    """Daily: drop security events past their retention and uploads nobody confirmed."""
+    security_events_prune()
+    import_batches_prune()

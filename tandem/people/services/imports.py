@@ -102,6 +102,21 @@ class ImportRefused(DomainError):
         self.plan = plan
 
 
+# An upload nobody confirmed is kept this long: the admin's preview, not an archive.
+IMPORT_BATCH_KEPT = datetime.timedelta(days=1)
+
+
+def import_batches_prune(
+    *, organization: Organization | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Delete uploads nobody confirmed in time, with the people's rows they hold."""
+    batches = ImportBatch.objects.filter(created_at__lt=(now or timezone.now()) - IMPORT_BATCH_KEPT)
+    if organization is not None:
+        batches = batches.filter(organization=organization)
+    deleted, _ = batches.delete()
+    return deleted
+
+
 @transaction.atomic
 def import_batch_create(
     *,
@@ -114,10 +129,7 @@ def import_batch_create(
 ) -> ImportBatch:
     """Read an uploaded file and keep its rows until the admin confirms or starts over."""
     table = import_file_read(name=name, content=content)
-    # Uploads nobody confirmed are not kept for long.
-    ImportBatch.objects.filter(
-        organization=organization, created_at__lt=timezone.now() - datetime.timedelta(days=1)
-    ).delete()
+    import_batches_prune(organization=organization)
     return ImportBatch.objects.create(
         organization=organization,
         uploaded_by=by,
