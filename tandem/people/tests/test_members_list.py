@@ -227,3 +227,13 @@ def test_export_asks_for_the_password_again_and_is_logged(world: World) -> None:
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
     assert (event.user, event.organization_id) == (world.admin, world.org.pk)
     assert event.detail == {"what": "members", "format": "csv", "rows": len(rows) - 1}
+
+
+def test_a_member_asking_for_the_export_is_not_found_before_any_password_prompt(
+    world: World,
+) -> None:
+    from django.test import Client
+
+    stale = Client()
+    stale.force_login(world.mentee)
+    assert stale.get(_url(world, "export.csv")).status_code == 404

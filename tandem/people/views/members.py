@@ -52,13 +52,21 @@ def member_list(request: AuthenticatedHttpRequest, organization_id: int) -> Http
 
 @never_cache
 @login_required
-@reauthentication_required
 def member_export(
     request: AuthenticatedHttpRequest, organization_id: int, file_format: str
 ) -> HttpResponse:
+    # Whom the export is for is checked before the password is asked for again, so that
+    # a member who is no admin meets the same "not found" as on every other admin page.
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     if file_format not in EXPORT_FORMATS:
         raise NotFound("No such format.")
+    return _member_export(request, organization, file_format)
+
+
+@reauthentication_required
+def _member_export(
+    request: AuthenticatedHttpRequest, organization: Organization, file_format: str
+) -> HttpResponse:
     form = MemberFilterForm(request.GET, organization=organization)
     members = selectors.members_filtered(organization=organization, filters=form.filters())
     dataset = tablib.Dataset(headers=selectors.EXPORT_HEADERS, title="Members")

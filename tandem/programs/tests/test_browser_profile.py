@@ -22,7 +22,7 @@ def test_mentee_edits_profile_fixing_an_invalid_field(page: Any, axe: AxeChecker
     page.get_by_label("E-mail address").fill(MENTEE)
     page.get_by_label("Password").fill("tandem-demo")
     axe.check(page, "02-login")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     page.get_by_role("heading", name="My programs").wait_for()
     axe.check(page, "03-home")
