@@ -26,6 +26,8 @@ class SecurityEvent(models.Model):
         EXPORT = "export", "Exported data"
         CONCERN_VIEWED = "concern_viewed", "Opened a concern"
         ADMIN_CONCERN_VIEWED = "admin_concern_viewed", "Opened concerns in the site admin"
+        ACCOUNT_ERASED = "account_erased", "Account erased"
+        MEMBERSHIP_ENDED = "membership_ended", "Membership ended on request"
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     user = models.ForeignKey(

@@ -50,6 +50,7 @@ from tandem.relationships.services import (
     request_decline,
     request_withdraw,
 )
+from tandem.security.models import SecurityEvent
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ def person_erase(*, person: User, by: User | None, reason: str = "") -> ErasureS
     _security_log_scrub(person)
     _mentions_replace(user_ids=counterparts, names=names)
     _anonymise(person)
-    _log(person=person, by=by, kind="account_erased", reason=reason)
+    _log(person=person, by=by, kind=SecurityEvent.Kind.ACCOUNT_ERASED, reason=reason)
     transaction.on_commit(lambda: _send_farewell(address=address, name=name, by_self=by == person))
     return ErasureSummary(
         user_id=person.pk, erased=True, ended=ended, private_items_deleted=deleted
@@ -195,7 +196,7 @@ def membership_erase(*, admin: User, membership: Membership, reason: str) -> Era
     _log(
         person=person,
         by=admin,
-        kind="membership_ended",
+        kind=SecurityEvent.Kind.MEMBERSHIP_ENDED,
         reason=reason,
         organization_id=organization.pk,
     )
