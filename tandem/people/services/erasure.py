@@ -363,6 +363,27 @@ def _empty_profiles(person: User, *, by: User | None, reason: str) -> None:
             default_user=by,
             default_change_reason=f"Erased: {reason.strip()}"[:100] if reason.strip() else "Erased",
         )
+        _reports_move_up(memberships, by=by)
+
+
+def _reports_move_up(memberships: list[Membership], *, by: User | None) -> None:
+    """People who reported to the erased person now report to that person's own manager.
+
+    Nobody keeps an erased placeholder as their manager; the reporting line above them,
+    which the pairing rules protect, stays whole.
+    """
+    reports = list(Membership.objects.filter(manager__in=memberships).order_by("pk"))
+    above = {m.pk: m.manager_id for m in memberships}
+    for report in reports:
+        report.manager_id = above[report.manager_id]
+    if reports:
+        bulk_update_with_history(
+            reports,
+            Membership,
+            ["manager"],
+            default_user=by,
+            default_change_reason="Their manager's account was erased",
+        )
 
 
 def _scrub_shared_records(person: User) -> None:

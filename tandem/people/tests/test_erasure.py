@@ -235,3 +235,21 @@ def test_the_last_superuser_is_not_erased(world: World) -> None:
         person_erase(person=root, by=root)
     User.objects.create_superuser("second@northwind.test", "x", full_name="Second")
     assert person_erase(person=root, by=root).erased
+
+
+def test_people_who_reported_to_the_erased_person_report_one_level_up(world: World) -> None:
+    from tandem.accounts.models import Membership
+    from tandem.people.services.erasure import person_erase
+
+    admin = Membership.objects.get(user=world.admin, organization=world.org)
+    mentor = Membership.objects.get(user=world.mentor, organization=world.org)
+    mentee = Membership.objects.get(user=world.mentee, organization=world.org)
+    Membership.objects.filter(pk=mentor.pk).update(manager=admin)
+    Membership.objects.filter(pk=mentee.pk).update(manager=mentor)
+
+    person_erase(person=world.mentor, by=None)
+
+    mentee.refresh_from_db()
+    assert mentee.manager_id == admin.pk
+    assert not Membership.objects.filter(manager=mentor).exists()
+    assert mentee.history.first().history_change_reason == "Their manager's account was erased"
