@@ -46,6 +46,11 @@ def test_an_admin_uploads_previews_and_confirms(world: World) -> None:
     assert (new.title, new.manager) == ("Engineer", Membership.objects.get(user=world.mentor))
     assert not ImportBatch.objects.exists()
 
+    # Reloading the page (or going back to it) after the import imports nothing again.
+    again = client.post(response["Location"], {}, follow=True)
+    assert "That upload was already imported or set aside." in again.content.decode()
+    assert again.redirect_chain[-1][0] == reverse("people:import", args=[world.org.pk])
+
 
 def test_errors_are_listed_and_there_is_nothing_to_confirm(world: World) -> None:
     client = client_for(world.admin)
@@ -102,9 +107,12 @@ def test_members_and_other_organizations_admins_get_404(world: World) -> None:
         for url in urls:
             assert client_for(outsider).get(url).status_code == 404
         assert client_for(outsider).post(urls[1], {}).status_code == 404
-    # Another organization's admin cannot reach this batch through their own organization.
+    # Another organization's admin cannot reach this batch through their own organization:
+    # it is as gone for them as an upload already imported.
     other = reverse("people:import_preview", args=[world.other_org.pk, batch.pk])
-    assert client_for(world.outsider).post(other, {}).status_code == 404
+    response = client_for(world.outsider).post(other, {})
+    assert response["Location"] == reverse("people:import", args=[world.other_org.pk])
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
     assert not User.objects.filter(email="new.one@northwind.test").exists()
 
 

@@ -1,6 +1,7 @@
 """The people import: upload a file, read the preview and the errors, then confirm."""
 
 import tablib
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -110,7 +111,15 @@ def import_preview(
     request: AuthenticatedHttpRequest, organization_id: int, batch_id: int
 ) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
-    batch = _batch(organization.pk, batch_id)
+    batch = ImportBatch.objects.filter(pk=batch_id, organization_id=organization.pk).first()
+    if batch is None:
+        # Reloading the page after the import, or going back to it: the upload is gone.
+        messages.info(
+            request,
+            "That upload was already imported or set aside. The members list shows who is "
+            "in your organization now; upload a file to import again.",
+        )
+        return redirect("people:import", organization.pk)
     form = ImportConfirmForm(posted(request))
     if form.is_bound and form.is_valid():
         plan = run_service(
