@@ -375,6 +375,7 @@ def _reports_move_up(memberships: list[Membership], *, by: User | None) -> None:
     reports = list(Membership.objects.filter(manager__in=memberships).order_by("pk"))
     above = {m.pk: m.manager_id for m in memberships}
     for report in reports:
+        assert report.manager_id is not None  # found by their manager
         report.manager_id = above[report.manager_id]
     if reports:
         bulk_update_with_history(
