@@ -228,7 +228,17 @@ def _user_answer(
 ) -> HttpResponse:
     membership = _user(token, str(pk))
     resource = resources.user_resource(membership, _base_url())
-    shown, hidden = _projection(request, schemas.USER)
+    return _resource_answer(resource, *_projection(request, schemas.USER), status=status)
+
+
+def _resource_answer(
+    resource: dict[str, Any],
+    shown: list[resources.Path] | None,
+    hidden: list[resources.Path] | None,
+    *,
+    status: int,
+) -> HttpResponse:
+    """Answer with one resource, as asked to show it, with its version (and, new, where)."""
     headers = {"ETag": resource["meta"]["version"]}
     if status == 201:
         headers["Location"] = resource["meta"]["location"]
@@ -293,14 +303,7 @@ def _group_answer(
     with_members = resources.wants_members(shown, hidden)
     department = _group(token, str(pk), with_members=with_members)
     resource = resources.group_resource(department, _base_url(), with_members=with_members)
-    headers = {"ETag": resource["meta"]["version"]}
-    if status == 201:
-        headers["Location"] = resource["meta"]["location"]
-    return scim_response(
-        resources.project(resource, attributes=shown, excluded=hidden),
-        status=status,
-        headers=headers,
-    )
+    return _resource_answer(resource, shown, hidden, status=status)
 
 
 @scim_endpoint("GET", "POST")
