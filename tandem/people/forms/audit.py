@@ -18,6 +18,8 @@ class AuditFilterForm(forms.Form):
         required=False,
         help_text="Changes made by this person, and changes to their membership.",
     )
+    # Set by the links of the imports list: only the rows one import wrote.
+    reason = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -34,10 +36,10 @@ class AuditFilterForm(forms.Form):
             raise forms.ValidationError("Nobody in your organization has this address.")
         return person
 
-    def filters(self) -> tuple[str, User | None]:
+    def filters(self) -> tuple[str, User | None, str]:
         if not self.is_valid():
-            return "", None
-        return self.cleaned_data["kind"], self.cleaned_data["person"]
+            return "", None, ""
+        return self.cleaned_data["kind"], self.cleaned_data["person"], self.cleaned_data["reason"]
 
 
 class SecurityFilterForm(forms.Form):

@@ -61,6 +61,22 @@ class AuditEntry:
     # No earlier version: created, or changed when the history began (for instance after a
     # bulk load), so the values are shown as they became, without an old side.
     values_only: bool = False
+    # Why, when the change came with a reason: "Import of people.csv", an erasure…
+    reason: str = ""
+
+
+@dataclass
+class ImportRun:
+    """One import of a people file, as the trail saw it: its rows grouped together."""
+
+    reason: str
+    who: str
+    started: datetime.datetime
+    finished: datetime.datetime
+    changes: int
+
+
+IMPORT_REASON_PREFIX = "Import of "
 
 
 def _history(model: type[models.Model]) -> Any:
@@ -80,7 +96,7 @@ def _scope(kind: str, organization: Organization) -> Q:
 
 
 def audit_records(
-    *, organization: Organization, kind: str = "", person: User | None = None
+    *, organization: Organization, kind: str = "", person: User | None = None, reason: str = ""
 ) -> QuerySet[Any]:
     """Return (kind, history_id, history_date) rows of the organization's trail, newest first."""
     parts = []
@@ -88,6 +104,8 @@ def audit_records(
         if kind and kind != name:
             continue
         scope = _scope(name, organization)
+        if reason:
+            scope &= Q(history_change_reason=reason)
         if person is not None:
             about = Q(user_id=person.pk) if name == "membership" else Q(pk__in=[])
             scope &= Q(history_user_id=person.pk) | about
@@ -333,6 +351,40 @@ def audit_entries(rows: Iterable[dict[str, Any]]) -> list[AuditEntry]:
                 if record.history_type != "-"
                 else [],
                 values_only=earlier is None,
+                reason=record.history_change_reason or "",
             )
         )
     return entries
+
+
+def import_runs(*, organization: Organization, limit: int = 5) -> list[ImportRun]:
+    """The latest imports of people files into the organization, each as one line."""
+    runs = list(
+        _history(Membership)
+        .objects.filter(
+            organization_id=organization.pk,
+            history_change_reason__startswith=IMPORT_REASON_PREFIX,
+        )
+        .values("history_change_reason", "history_user_id")
+        .annotate(
+            started=models.Min("history_date"),
+            finished=models.Max("history_date"),
+            changes=models.Count("history_id"),
+        )
+        .order_by("-finished")[:limit]
+    )
+    names = dict(
+        User.objects.filter(pk__in=[r["history_user_id"] for r in runs]).values_list(
+            "pk", "full_name"
+        )
+    )
+    return [
+        ImportRun(
+            reason=r["history_change_reason"],
+            who=names.get(r["history_user_id"], "Tandem (scheduled import)"),
+            started=r["started"],
+            finished=r["finished"],
+            changes=r["changes"],
+        )
+        for r in runs
+    ]

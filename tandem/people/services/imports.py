@@ -502,7 +502,9 @@ def import_apply(
         raise ImportRefused(plan)
     if not plan.has_changes:
         return plan
-    writer = PlanWriter(organization, plan, by, f"Import of {file_name}"[:100])
+    # One reason per import, so that the audit trail can show each import as one event.
+    reason = f"Import of {file_name[:60]} at {timezone.now():%Y-%m-%d %H:%M:%S} UTC"
+    writer = PlanWriter(organization, plan, by, reason)
     departments = writer.departments()
     writer.memberships(departments, writer.users())
     if plan.leavers:

@@ -195,3 +195,30 @@ def test_the_trail_never_names_who_raised_a_concern(world: World) -> None:
     assert "Ada Okafor" in page
     assert "Mia Santos" not in page.split("A concern about")[0].split("<tbody>")[1]
     assert "No changes match." in _audit(world, kind="concern", person=world.mentee.email)
+
+
+def test_each_import_is_one_line_that_opens_only_its_changes(world: World) -> None:
+    import tablib
+
+    from tandem.people.services.imports import Table, import_apply, import_file_read
+
+    def people_file(*rows: list[str]) -> Table:
+        data = tablib.Dataset(*rows, headers=["email", "full_name", "title"])
+        return import_file_read(name="people.csv", content=data.export("csv").encode())
+
+    import_apply(
+        organization=world.org,
+        table=people_file(["new.one@northwind.test", "New One", "Engineer"]),
+        by=world.admin,
+        file_name="people.csv",
+    )
+    _edit(Membership.objects.get(user=world.mentor), world.admin, title="Head of Signals")
+
+    page = _audit(world)
+    reason = Membership.history.get(user__email="new.one@northwind.test").history_change_reason
+    assert reason.startswith("Import of people.csv at ")
+    assert f"{reason}</a>" in page and "by Ada Okafor, 1 change" in page
+
+    only = _audit(world, reason=reason)
+    assert "New One" in only and "Head of Signals" not in only
+    assert "Showing only the changes of" in only

@@ -21,8 +21,10 @@ PAGE_SIZE = 50
 def audit_trail(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     form = AuditFilterForm(request.GET or None, organization=organization)
-    kind, person = form.filters()
-    records = selectors.audit_records(organization=organization, kind=kind, person=person)
+    kind, person, reason = form.filters()
+    records = selectors.audit_records(
+        organization=organization, kind=kind, person=person, reason=reason
+    )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -32,6 +34,8 @@ def audit_trail(request: AuthenticatedHttpRequest, organization_id: int) -> Http
             "form": form,
             "page": page,
             "entries": selectors.audit_entries(page.object_list),
+            "imports": selectors.import_runs(organization=organization),
+            "reason": reason,
         },
     )
 
