@@ -38,10 +38,14 @@ def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+@functools.cache
+def _offered() -> frozenset[str]:
+    return frozenset(zone for _, zones in time_zone_choices() for zone, _ in zones)
+
+
 def is_valid(name: str) -> bool:
-    return name == "UTC" or any(
-        name == zone for _, zones in time_zone_choices() for zone, _ in zones
-    )
+    """Say whether this is one of the zones people choose from."""
+    return name in _offered()
 
 
 def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
