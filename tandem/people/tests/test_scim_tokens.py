@@ -189,3 +189,17 @@ def test_scim_calls_need_no_csrf_token_but_the_page_does(world: World) -> None:
     assert created.status_code == 201
     assert page.status_code == 403
     assert not ScimToken.objects.filter(name="Forged").exists()
+
+
+@pytest.mark.parametrize("host", ["tandem.example.org:8123", "127.0.0.1:8150"])
+def test_the_page_names_the_base_url_at_the_address_in_use(
+    world: World, host: str, settings: object
+) -> None:
+    settings.SITE_URL = "http://localhost:8000"  # type: ignore[attr-defined]
+    settings.ALLOWED_HOSTS = [host.split(":")[0]]  # type: ignore[attr-defined]
+
+    response = client_for(world.admin).get(f"/organizations/{world.org.pk}/scim/", HTTP_HOST=host)
+
+    assert response.status_code == 200
+    assert f'value="http://{host}/scim/v2/"' in response.content.decode()
+    assert "localhost:8000" not in response.content.decode()

@@ -1,6 +1,5 @@
 """The organization admin's SCIM page: tokens for identity providers, and where to point them."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -42,7 +41,9 @@ def scim_tokens(request: AuthenticatedHttpRequest, organization_id: int) -> Http
             "new_token": created[0] if created else None,
             # Shown in this answer only: it is kept nowhere, not even in the session.
             "secret": created[1] if created else None,
-            "base_url": settings.SITE_URL + reverse("scim:users").removesuffix("Users"),
+            # The address this page was reached at, which is the one the provider can reach
+            # too, even when SITE_URL names another port or host.
+            "base_url": request.build_absolute_uri(reverse("scim:users").removesuffix("Users")),
             "domains": organization.email_domains,
         },
     )
