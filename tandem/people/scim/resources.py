@@ -55,8 +55,19 @@ def _stamp(value: Any) -> str | None:
 
 
 def user_version(membership: Membership) -> str:
+    """Return the version of a User: it moves whenever anything the User shows changes."""
     user = membership.user
-    return _version(membership.updated_at.timestamp(), user.email, user.full_name)
+    record = getattr(membership, "scim", None)
+    # The department's and the manager's names are shown but kept on other rows, which
+    # can change without this membership being saved.
+    return _version(
+        membership.updated_at.timestamp(),
+        user.email,
+        user.full_name,
+        membership.department.name if membership.department else "",
+        membership.manager.user.full_name if membership.manager else "",
+        record.external_id if record else "",
+    )
 
 
 def user_resource(membership: Membership, base_url: str) -> dict[str, Any]:

@@ -13,11 +13,19 @@ CONTENT_TYPE = "application/scim+json"
 class ScimError(Exception):
     """A request SCIM answers with an error message; scim_type as in RFC 7644 Table 9."""
 
-    def __init__(self, status: int, detail: str, scim_type: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        scim_type: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.scim_type = scim_type
+        self.headers = headers or {}
 
 
 def invalid_value(detail: str) -> ScimError:
@@ -51,7 +59,7 @@ def error_response(error: ScimError) -> HttpResponse:
     }
     if error.scim_type:
         data["scimType"] = error.scim_type
-    headers = {}
+    headers = dict(error.headers)
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="SCIM"'
         if error.scim_type is None and error.detail != UNAUTHENTICATED:

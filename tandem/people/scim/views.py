@@ -16,7 +16,7 @@ from tandem.accounts.models import Department, Membership
 from tandem.core.errors import DomainError
 from tandem.core.http import id_from
 from tandem.people.models import ScimToken
-from tandem.people.scim import changes, filters, resources, schemas
+from tandem.people.scim import changes, filters, rate_limit, resources, schemas
 from tandem.people.scim.responses import (
     UNAUTHENTICATED,
     ScimError,
@@ -25,6 +25,7 @@ from tandem.people.scim.responses import (
     not_found,
     scim_response,
 )
+from tandem.people.services.members import LastAdmin
 from tandem.people.services.scim import (
     ScimConflict,
     ScimImmutable,
@@ -59,6 +60,7 @@ def scim_endpoint(*methods: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 token = _authenticate(request)
+                rate_limit.consume(request, token)
                 if request.method not in methods:
                     raise ScimError(405, f"{request.method} is not allowed here.")
                 return view(request, token, *args, **kwargs)
@@ -68,6 +70,9 @@ def scim_endpoint(*methods: str) -> Callable[[View], View]:
                 return error_response(ScimError(409, error.message, "uniqueness"))
             except ScimImmutable as error:
                 return error_response(ScimError(400, error.message, "mutability"))
+            except LastAdmin as error:
+                # Refused for the organization's state, not for the request's form.
+                return error_response(ScimError(409, error.message))
             except DomainError as error:
                 return error_response(invalid_value(error.message))
 
@@ -228,10 +233,21 @@ def _user_answer(
 ) -> HttpResponse:
     membership = _user(token, str(pk))
     resource = resources.user_resource(membership, _base_url())
-    return _resource_answer(resource, *_projection(request, schemas.USER), status=status)
+    return _resource_answer(request, resource, *_projection(request, schemas.USER), status=status)
+
+
+def _unchanged_for(request: HttpRequest, version: str) -> bool:
+    """Say whether a GET names, in If-None-Match, the version the provider already holds."""
+    held = request.headers.get("If-None-Match")
+    if request.method != "GET" or held is None:
+        return False
+    # Weak comparison, as RFC 9110 §13.1.2 asks: every version here is a weak one.
+    tags = {tag.strip().removeprefix("W/") for tag in held.split(",")}
+    return "*" in tags or version.removeprefix("W/") in tags
 
 
 def _resource_answer(
+    request: HttpRequest,
     resource: dict[str, Any],
     shown: list[resources.Path] | None,
     hidden: list[resources.Path] | None,
@@ -240,6 +256,8 @@ def _resource_answer(
 ) -> HttpResponse:
     """Answer with one resource, as asked to show it, with its version (and, new, where)."""
     headers = {"ETag": resource["meta"]["version"]}
+    if _unchanged_for(request, headers["ETag"]):
+        return scim_response(None, status=304, headers=headers)
     if status == 201:
         headers["Location"] = resource["meta"]["location"]
     return scim_response(
@@ -303,7 +321,7 @@ def _group_answer(
     with_members = resources.wants_members(shown, hidden)
     department = _group(token, str(pk), with_members=with_members)
     resource = resources.group_resource(department, _base_url(), with_members=with_members)
-    return _resource_answer(resource, shown, hidden, status=status)
+    return _resource_answer(request, resource, shown, hidden, status=status)
 
 
 @scim_endpoint("GET", "POST")

@@ -15,24 +15,31 @@ def _lock_organization(organization_id: int) -> None:
     Organization.objects.select_for_update().filter(pk=organization_id).first()
 
 
-def _check_keeps_an_admin(membership: Membership, *, losing: str) -> None:
-    if membership.role != Membership.Role.ADMIN or membership.status != Membership.Status.ACTIVE:
-        return
-    others = (
-        Membership.objects.filter(
-            organization_id=membership.organization_id,
-            role=Membership.Role.ADMIN,
-            status=Membership.Status.ACTIVE,
-        )
-        .exclude(pk=membership.pk)
-        .exists()
+class LastAdmin(DomainError):
+    """The change would leave the organization without a current admin."""
+
+
+def membership_check_keeps_an_admin(*, membership: Membership, losing: str) -> None:
+    """Refuse to take away the organization's last current admin, whoever asks.
+
+    ``losing`` ends the sentence that says what to do first ("before removing their
+    admin role"). The organization's row is locked, so that two changes made at once (two
+    admins demoting each other, a page and an identity provider) cannot both pass.
+    """
+    _lock_organization(membership.organization_id)
+    admins = Membership.objects.filter(
+        organization_id=membership.organization_id,
+        role=Membership.Role.ADMIN,
+        status=Membership.Status.ACTIVE,
     )
-    if not others:
-        raise DomainError(
-            f"{membership.user} is the organization's only admin. Make someone else an admin "
-            f"before {losing}.",
-            field="role",
-        )
+    if not admins.filter(pk=membership.pk).exists() or admins.exclude(pk=membership.pk).exists():
+        return
+    user = membership.user
+    raise LastAdmin(
+        f"{user.full_name or user.email} ({user.email}) is the organization's only admin. "
+        f"Make someone else an admin before {losing}.",
+        field="role",
+    )
 
 
 @transaction.atomic
@@ -52,7 +59,7 @@ def membership_update(
     if role not in Membership.Role.values:
         raise DomainError("Choose a role.", field="role")
     if role != membership.role:
-        _check_keeps_an_admin(membership, losing="removing their admin role")
+        membership_check_keeps_an_admin(membership=membership, losing="removing their admin role")
     if department is not None and department.organization_id != membership.organization_id:
         raise DomainError("Choose a department of this organization.", field="department")
     if not time_zones.is_valid(time_zone):
@@ -82,7 +89,8 @@ def membership_change_manager(*, membership: Membership, manager: Membership | N
     """Set whom a member reports to; a manager elsewhere or a loop is refused."""
     if manager is not None and manager.status != Membership.Status.ACTIVE:
         raise DomainError(
-            f"{manager.user} is no longer a current member; choose a current member.",
+            f"{manager.user} ({manager.user.email}) is no longer a current member; choose a "
+            "current member.",
             field="manager",
         )
     return membership_set_manager(membership=membership, manager=manager)
@@ -105,7 +113,7 @@ def membership_mark_alumni(*, membership: Membership, by: User) -> LeaveSummary:
     membership = Membership.objects.select_related("user", "organization").get(pk=membership.pk)
     if membership.status == Membership.Status.ALUMNI:
         raise DomainError(f"{membership.user} is already alumni.")
-    _check_keeps_an_admin(membership, losing="marking them as alumni")
+    membership_check_keeps_an_admin(membership=membership, losing="marking them as alumni")
     return memberships_leave(memberships=[membership], by=by, reason="Marked as alumni")
 
 

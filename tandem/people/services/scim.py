@@ -18,7 +18,11 @@ from tandem.accounts.services import membership_create, user_create
 from tandem.core.errors import DomainError
 from tandem.people.models import ScimGroup, ScimToken, ScimUser
 from tandem.people.services.leaving import memberships_leave
-from tandem.people.services.members import membership_change_manager, membership_make_current
+from tandem.people.services.members import (
+    membership_change_manager,
+    membership_check_keeps_an_admin,
+    membership_make_current,
+)
 from tandem.people.services.structure import department_create, department_rename
 
 
@@ -176,6 +180,11 @@ def _manager(organization: Organization, manager_id: int | None) -> Membership |
 
 
 def _leave(membership: Membership) -> None:
+    # The members page's rule: the identity provider cannot take away the last admin either.
+    membership_check_keeps_an_admin(
+        membership=membership,
+        losing="the identity provider deactivates or deletes them",
+    )
     memberships_leave(
         memberships=[membership], by=None, reason="Deactivated by the identity provider"
     )
