@@ -52,6 +52,11 @@ def user_create(
     return user
 
 
+def user_named(user: User) -> str:
+    """Name a person so that nobody is mistaken for another: "Uma Kim (uma.kim@example.org)"."""
+    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+
+
 def membership_check_manager(*, membership: Membership, manager: Membership | None) -> None:
     """Refuse a manager from another organization, oneself, or one that closes a loop."""
     if manager is None:
@@ -66,9 +71,10 @@ def membership_check_manager(*, membership: Membership, manager: Membership | No
     current_id: int | None = manager.pk
     while current_id is not None and current_id not in seen:
         if current_id == membership.pk:
+            # Named with their addresses: in a large organization several share a name.
             raise DomainError(
-                f"{manager.user} already reports to {membership.user}, directly or "
-                "indirectly; that would make the reporting line a loop.",
+                f"{user_named(manager.user)} already reports to {user_named(membership.user)}, "
+                "directly or indirectly; that would make the reporting line a loop.",
                 field="manager",
             )
         seen.add(current_id)

@@ -1,5 +1,7 @@
 """One member's page: role and position, the reporting line, and leaving."""
 
+from typing import Any
+
 import pytest
 
 from tandem.accounts.models import Department, Membership, User
@@ -143,30 +145,83 @@ def test_admin_picks_the_manager_and_sees_the_chain_and_the_reports(world: World
     assert [m.user.full_name for m in response.context["chain"]] == ["Ada Okafor"]
 
 
+def _refused(response: Any, world: World, membership: Membership) -> str:
+    """Check a refused manager change lands back on the member's page; return what it says."""
+    assert response.redirect_chain[-1][0].startswith(_url(world, membership))
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
 def test_a_loop_is_refused_with_a_clear_error(world: World) -> None:
     ada, mo, mia = _m(world, world.admin), _m(world, world.mentor), _m(world, world.mentee)
     Membership.objects.filter(pk=mo.pk).update(manager=ada)
     Membership.objects.filter(pk=mia.pk).update(manager=mo)
-    response = client_for(world.admin).post(_url(world, ada, "manager/"), {"manager": mia.pk})
-    assert response.status_code == 400
-    assert "loop" in response.content.decode()
+    client = client_for(world.admin)
+    response = client.post(_url(world, ada, "manager/"), {"manager": mia.pk}, follow=True)
+    assert "loop" in _refused(response, world, ada)
     ada.refresh_from_db()
     assert ada.manager is None
 
 
+def test_a_refused_manager_change_survives_a_reload_and_keeps_the_search(world: World) -> None:
+    ada, mo, mia = _m(world, world.admin), _m(world, world.mentor), _m(world, world.mentee)
+    Membership.objects.filter(pk=mo.pk).update(manager=ada)
+    Membership.objects.filter(pk=mia.pk).update(manager=mo)
+    client = client_for(world.admin)
+
+    response = client.post(
+        _url(world, ada, "manager/"), {"manager": mia.pk, "q": "santos"}, follow=True
+    )
+
+    landed = response.redirect_chain[-1][0]
+    assert landed == _url(world, ada, "?q=santos")
+    assert "loop" in response.content.decode()
+    assert [c.user.full_name for c in response.context["candidates"]] == ["Mia Santos"]
+    reload = client.get(landed)
+    assert reload.status_code == 200
+    assert "loop" not in reload.content.decode()  # said once, like any other notice
+    assert client.get(_url(world, ada, "manager/")).status_code == 302
+    ada.refresh_from_db()
+    assert ada.manager is None
+
+
+def test_the_loop_error_names_people_sharing_a_name_by_their_address(world: World) -> None:
+    kims = [
+        MembershipFactory.create(
+            user=UserFactory.create(full_name="Uma Kim", email=f"uma.kim{n}@northwind.test"),
+            organization=world.org,
+        )
+        for n in range(3)
+    ]
+    Membership.objects.filter(pk=kims[1].pk).update(manager=kims[0])
+    client = client_for(world.admin)
+
+    response = client.post(_url(world, kims[0], "manager/"), {"manager": kims[1].pk}, follow=True)
+
+    page = _refused(response, world, kims[0])
+    assert (
+        "Uma Kim (uma.kim1@northwind.test) already reports to Uma Kim (uma.kim0@northwind.test)"
+        in page
+    )
+    kims[0].refresh_from_db()
+    assert kims[0].manager is None
+
+
 def test_nobody_can_be_their_own_manager(world: World) -> None:
     mo = _m(world, world.mentor)
-    response = client_for(world.admin).post(_url(world, mo, "manager/"), {"manager": mo.pk})
-    assert response.status_code == 400
-    assert "own manager" in response.content.decode()
+    response = client_for(world.admin).post(
+        _url(world, mo, "manager/"), {"manager": mo.pk}, follow=True
+    )
+    assert "own manager" in _refused(response, world, mo)
 
 
 def test_a_manager_in_another_organization_cannot_be_picked(world: World) -> None:
     olga = Membership.objects.get(user=world.outsider)
     mo = _m(world, world.mentor)
-    response = client_for(world.admin).post(_url(world, mo, "manager/"), {"manager": olga.pk})
-    assert response.status_code == 400
-    assert "current members of Northwind" in response.content.decode()
+    response = client_for(world.admin).post(
+        _url(world, mo, "manager/"), {"manager": olga.pk}, follow=True
+    )
+    assert "current members of Northwind" in _refused(response, world, mo)
     mo.refresh_from_db()
     assert mo.manager is None
 
@@ -175,8 +230,10 @@ def test_an_alumni_manager_cannot_be_picked(world: World) -> None:
     omar = _m(world, world.other_mentor)
     Membership.objects.filter(pk=omar.pk).update(status="alumni")
     mo = _m(world, world.mentor)
-    response = client_for(world.admin).post(_url(world, mo, "manager/"), {"manager": omar.pk})
-    assert response.status_code == 400
+    response = client_for(world.admin).post(
+        _url(world, mo, "manager/"), {"manager": omar.pk}, follow=True
+    )
+    assert "no longer a current member" in _refused(response, world, mo)
     mo.refresh_from_db()
     assert mo.manager is None
 
@@ -184,8 +241,10 @@ def test_an_alumni_manager_cannot_be_picked(world: World) -> None:
 @pytest.mark.parametrize("value", ["", "abc", "-1", "99999999", "١٢", "9" * 40])
 def test_a_manager_that_names_nobody_is_a_form_error(world: World, value: str) -> None:
     mo = _m(world, world.mentor)
-    response = client_for(world.admin).post(_url(world, mo, "manager/"), {"manager": value})
-    assert response.status_code == 400
+    response = client_for(world.admin).post(
+        _url(world, mo, "manager/"), {"manager": value}, follow=True
+    )
+    assert "Pick" in _refused(response, world, mo)
     mo.refresh_from_db()
     assert mo.manager is None
 
@@ -199,9 +258,13 @@ def test_the_manager_can_be_removed(world: World) -> None:
     assert mo.manager is None
 
 
-def test_the_manager_pages_answer_only_post(world: World) -> None:
+def test_the_manager_address_opened_directly_leads_to_the_members_page(world: World) -> None:
     mo = _m(world, world.mentor)
-    assert client_for(world.admin).get(_url(world, mo, "manager/")).status_code == 405
+    response = client_for(world.admin).get(_url(world, mo, "manager/"))
+    assert response.status_code == 302
+    assert response["Location"] == _url(world, mo)
+    mo.refresh_from_db()
+    assert mo.manager is None
 
 
 # Leaving

@@ -1,16 +1,20 @@
 """The members pages: the list and its export, and one member's page."""
 
+from urllib.parse import urlencode
+
 import tablib
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import Membership, Organization
+from tandem.accounts.services import user_named
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
@@ -144,7 +148,6 @@ def member_detail(
     )
 
 
-@require_POST
 @login_required
 def member_manager(
     request: AuthenticatedHttpRequest, organization_id: int, membership_id: int
@@ -153,31 +156,38 @@ def member_manager(
     membership = membership_get_for_org_admin(
         user=request.user, organization_id=organization.pk, membership_id=membership_id
     )
+    page = reverse("people:member", args=[organization.pk, membership.pk])
+    if request.method != "POST":
+        # Only the member's page posts here; a reload or a typed address lands back on it.
+        return redirect(page)
     form = ManagerPickForm(request.POST)
-    if form.is_valid():
-        manager = None
-        if not form.cleaned_data["clear"]:
-            try:
-                manager = membership_get_for_org_admin(
-                    user=request.user,
-                    organization_id=organization.pk,
-                    membership_id=id_from(form.cleaned_data["manager"]) or 0,
-                )
-            except NotFound:
-                form.add_error(
-                    None, f"Pick the manager from the current members of {organization}."
-                )
-        if form.is_valid():
-            saved = run_service(
-                form, services.membership_change_manager, membership=membership, manager=manager
+    manager = None
+    if form.is_valid() and not form.cleaned_data["clear"]:
+        try:
+            manager = membership_get_for_org_admin(
+                user=request.user,
+                organization_id=organization.pk,
+                membership_id=id_from(form.cleaned_data["manager"]) or 0,
             )
-            if saved is not None:
-                if manager is None:
-                    messages.success(request, f"{membership.user} now reports to nobody.")
-                else:
-                    messages.success(request, f"{membership.user} now reports to {manager.user}.")
-                return redirect("people:member", organization.pk, membership.pk)
-    return _member_page(request, organization, membership, pick_form=form, status=400)
+        except NotFound:
+            form.add_error(None, f"Pick the manager from the current members of {organization}.")
+    if form.is_valid():
+        saved = run_service(
+            form, services.membership_change_manager, membership=membership, manager=manager
+        )
+        if saved is not None:
+            said = "nobody" if manager is None else user_named(manager.user)
+            messages.success(request, f"{user_named(membership.user)} now reports to {said}.")
+            return redirect(page)
+    # Back to the member's page, an address that survives a reload, with the reason and
+    # the search the admin picked from.
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    search = ManagerSearchForm(request.POST)
+    if search.is_valid():
+        return redirect(f"{page}?{urlencode({'q': search.cleaned_data['q']})}")
+    return redirect(page)
 
 
 @require_POST
