@@ -45,6 +45,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Receive one e-mail a day with all news instead of one e-mail per event.",
     )
+    # Kept when the person is erased on request, so that an organization's next people
+    # file does not bring them back: when, and a keyed one-way hash of their address
+    # (tandem.people.services.erasure), never the address itself.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_email_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -58,7 +63,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
         ordering = ["full_name"]
         # Lists of people are read by name, a page at a time, in organizations of 100,000.
-        indexes = [models.Index(fields=["full_name", "id"], name="user_full_name_idx")]
+        indexes = [
+            models.Index(fields=["full_name", "id"], name="user_full_name_idx"),
+            models.Index(
+                fields=["erased_email_hash"],
+                name="user_erased_email_idx",
+                condition=~models.Q(erased_email_hash=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from simple_history.utils import bulk_update_with_history
 
 from tandem.accounts.models import Invitation, Membership, Organization, User
@@ -100,6 +101,24 @@ def erased_email(user_id: int) -> str:
     return f"erased-{user_id}@{ERASED_DOMAIN}"
 
 
+ERASED_HASH_SALT = "tandem.people.erased-address"
+
+
+def erased_address_hash(email: str, *, secret: str | None = None) -> str:
+    """Return the keyed one-way hash an erased person's address is remembered by."""
+    # Keyed with the site's secret: a plain hash of an address is undone by hashing a
+    # list of likely addresses.
+    return salted_hmac(
+        ERASED_HASH_SALT, email.strip().lower(), secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
+def erased_address_hashes(email: str) -> list[str]:
+    """Return the address's hash under the site's secret and each secret it replaced."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [erased_address_hash(email, secret=secret) for secret in secrets]
+
+
 def user_is_erased(user: User) -> bool:
     return user.email.endswith(f"@{ERASED_DOMAIN}")
 
@@ -161,6 +180,9 @@ def person_erase(*, person: User, by: User | None, reason: str = "") -> ErasureS
     _scrub_shared_records(person)
     _security_log_scrub(person)
     _mentions_replace(user_ids=counterparts, names=names)
+    # Remembered so that a later people file leaves them alone (see the import's preview).
+    person.erased_at = timezone.now()
+    person.erased_email_hash = erased_address_hash(address)
     _anonymise(person)
     _log(person=person, by=by, kind=SecurityEvent.Kind.ACCOUNT_ERASED, reason=reason)
     transaction.on_commit(lambda: _send_farewell(address=address, name=name, by_self=by == person))

@@ -23,6 +23,7 @@ from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.core.errors import DomainError
 from tandem.people.models import ImportBatch
+from tandem.people.services.erasure import erased_address_hashes
 from tandem.people.services.import_files import COLUMNS, Table, import_file_read
 from tandem.people.services.import_writes import PlanWriter
 from tandem.people.services.leaving import memberships_leave
@@ -79,6 +80,8 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     leavers: list[Membership] = field(default_factory=list)
+    # Rows of people erased on request, left alone: line, e-mail, when they were erased.
+    erased: list[tuple[int, str, datetime.datetime]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     targets: list[_Target] = field(default_factory=list)
     # The organization as the plan found it, which the apply step writes over.
@@ -157,6 +160,9 @@ class _Current:
     emails: dict[int, str]  # membership id -> e-mail
     departments: dict[str, Department]  # casefolded name -> department
     accounts: dict[str, tuple[int, str]]  # e-mail -> (user id, name), people not yet members
+    # e-mail -> when; people once in the organization who were erased on request, and whose
+    # address no account or membership holds now.
+    erased: dict[str, datetime.datetime] = field(default_factory=dict)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -178,7 +184,24 @@ def _current(organization: Organization, emails: Iterable[str]) -> _Current:
             .values_list("pk", "email", "full_name")
         )
         accounts.update({email.lower(): (pk, name) for pk, email, name in found})
-    return _Current(members, emails_by_id, departments, accounts)
+    erased = _erased(organization, [e for e in missing if e not in accounts])
+    return _Current(members, emails_by_id, departments, accounts, erased)
+
+
+def _erased(organization: Organization, emails: list[str]) -> dict[str, datetime.datetime]:
+    """Find which of these addresses belonged to a member of the organization since erased."""
+    by_hash = {h: email for email in emails for h in erased_address_hashes(email)}
+    found: dict[str, datetime.datetime] = {}
+    for chunk in _chunks(list(by_hash), 5000):
+        rows = (
+            User.objects.filter(erased_email_hash__in=chunk, memberships__organization=organization)
+            .values_list("erased_email_hash", "erased_at")
+            .distinct()
+        )
+        for address_hash, erased_at in rows:
+            email = by_hash[address_hash]
+            found[email] = max(erased_at, found.get(email, erased_at))
+    return found
 
 
 def _is_email(value: str) -> bool:
@@ -222,6 +245,8 @@ class _Planner:
             target = self.target(line, values)
             if target is not None:
                 self.plan.targets.append(target)
+        # Nobody can report to a person who is left alone: they will not be a member.
+        self.file_emails -= {email for _, email, _ in self.plan.erased}
         by_email = {t.email: t for t in self.plan.targets}
         self.check_managers(by_email, mark_leavers)
         self.check_loops(by_email)
@@ -255,6 +280,12 @@ class _Planner:
         self.first_line[email] = line
         member = self.current.members.get(email)
         account = self.current.accounts.get(email)
+        erased_at = self.current.erased.get(email)
+        if erased_at is not None:
+            # They asked to be erased: a file from the HR system does not bring them back.
+            # Joining again is their own choice, by an invitation they accept.
+            self.plan.erased.append((line, email, erased_at))
+            return None
         name = values.get("full_name", "")
         if member is None and account is None and not name:
             self.error(line, f"{email} is new to Tandem: give their full name.")
@@ -356,7 +387,13 @@ class _Planner:
             if manager is None or manager in self.file_emails:
                 continue
             member = self.current.members.get(manager)
-            if member is None or member.status != Membership.Status.ACTIVE:
+            if manager in self.current.erased:
+                self.error(
+                    target.line,
+                    f"The manager {manager} was erased on request and is left alone; choose "
+                    "another manager.",
+                )
+            elif member is None or member.status != Membership.Status.ACTIVE:
                 self.error(
                     target.line,
                     f"The manager {manager} is neither in the file nor a current member of "

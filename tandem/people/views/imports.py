@@ -165,6 +165,7 @@ def import_preview(
                 "joining": plan.joining[:SHOWN],
                 "changes": plan.changes[:SHOWN],
                 "leavers": plan.leavers[:SHOWN],
+                "erased": plan.erased[:SHOWN],
             },
         },
     )

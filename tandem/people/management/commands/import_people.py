@@ -90,6 +90,8 @@ class Command(BaseCommand):
         out(f"Members {verb}changed: {len(plan.changes)}")
         out(f"Left alone: {plan.unchanged}")
         out(f"Members {verb}made alumni: {len(plan.leavers)}")
+        for line, email, erased_at in plan.erased:
+            out(f"  row {line}: {email} left alone: erased on request on {erased_at:%Y-%m-%d}")
         for change in plan.changes[:SHOWN]:
             fields = "; ".join(f"{what}: {old} → {new}" for what, old, new in change.fields)
             out(f"  row {change.line} {change.email}: {fields}")
