@@ -28,6 +28,7 @@ class SecurityEvent(models.Model):
         ADMIN_CONCERN_VIEWED = "admin_concern_viewed", "Opened concerns in the site admin"
         ACCOUNT_ERASED = "account_erased", "Account erased"
         MEMBERSHIP_ENDED = "membership_ended", "Membership ended on request"
+        IMPORT_REFUSED = "import_refused", "People file refused"
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     user = models.ForeignKey(

@@ -15,6 +15,8 @@ from tandem.people.forms.imports import ImportConfirmForm, ImportUploadForm
 from tandem.people.models import ImportBatch
 from tandem.people.services import imports
 from tandem.policy.access import organization_get_for_admin
+from tandem.security.models import SecurityEvent
+from tandem.security.services import security_event_record
 
 # Each list of the preview shows this many rows, then says how many more there are.
 SHOWN = 100
@@ -64,6 +66,36 @@ def _members_url(organization_id: int) -> str:
         return reverse("people:home", args=[organization_id])
 
 
+def _record_refusal(
+    request: AuthenticatedHttpRequest,
+    organization_id: int,
+    *,
+    name: str,
+    errors: int,
+    stage: str,
+    batch_id: int | None = None,
+) -> None:
+    # Who, when, which file and how many errors: never a cell of the file.
+    detail: dict[str, str | int] = {"file": name[:120], "errors": errors, "stage": stage}
+    if batch_id is not None:
+        detail["batch"] = batch_id
+    security_event_record(
+        kind=SecurityEvent.Kind.IMPORT_REFUSED,
+        request=request,
+        organization_id=organization_id,
+        detail=detail,
+    )
+
+
+def _refusal_recorded(organization_id: int, batch_id: int) -> bool:
+    # Once per upload, however often its preview is opened again.
+    return SecurityEvent.objects.filter(
+        kind=SecurityEvent.Kind.IMPORT_REFUSED,
+        organization_id=organization_id,
+        detail__batch=batch_id,
+    ).exists()
+
+
 @login_required
 def import_upload(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
@@ -82,6 +114,14 @@ def import_upload(request: AuthenticatedHttpRequest, organization_id: int) -> Ht
         )
         if batch is not None:
             return redirect("people:import_preview", organization.pk, batch.pk)
+    if form.is_bound and form.errors and "file" in request.FILES:
+        _record_refusal(
+            request,
+            organization.pk,
+            name=request.FILES["file"].name or "",
+            errors=sum(len(errors) for errors in form.errors.values()),
+            stage="upload",
+        )
     return render(
         request,
         "people/imports/upload.html",
@@ -148,6 +188,15 @@ def import_preview(
         allow_new_departments=batch.allow_new_departments,
         by=request.user,
     )
+    if plan.errors and not _refusal_recorded(organization.pk, batch.pk):
+        _record_refusal(
+            request,
+            organization.pk,
+            name=batch.file_name,
+            errors=len(plan.errors),
+            stage="preview",
+            batch_id=batch.pk,
+        )
     errors = Paginator(plan.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
