@@ -7,38 +7,15 @@ from typing import TYPE_CHECKING, Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from tandem.accounts.models import Department, Membership, Organization, User
+from tandem.core.bulk import history_rows_insert, rows_insert
 
 if TYPE_CHECKING:
     from tandem.people.services.imports import ImportPlan, _Target
 
 BATCH = 1000
-
-
-def _bulk_create(objs: list[Any], *, by: User | None, reason: str) -> list[Any]:
-    if not objs:
-        return []
-    model = type(objs[0])
-    if hasattr(model, "history"):
-        # The audit trail records the import in bulk, with who did it and from which file.
-        return bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_user=by, default_change_reason=reason
-        )
-    return list(model.objects.bulk_create(objs, batch_size=BATCH))
-
-
-def _bulk_update(objs: list[Any], fields: list[str], *, by: User | None, reason: str) -> None:
-    if not objs:
-        return
-    model = type(objs[0])
-    if hasattr(model, "history"):
-        bulk_update_with_history(
-            objs, model, fields, batch_size=BATCH, default_user=by, default_change_reason=reason
-        )
-    else:
-        model.objects.bulk_update(objs, fields, batch_size=BATCH)
 
 
 @dataclass
@@ -50,32 +27,36 @@ class PlanWriter:
     now: Any = field(default_factory=timezone.now)
 
     def departments(self) -> dict[str, int]:
-        _bulk_create(
-            [Department(organization=self.organization, name=n) for n in self.plan.new_departments],
-            by=self.by,
-            reason=self.reason,
-        )
+        rows: list[dict[str, Any]] = [
+            {"organization_id": self.organization.pk, "name": name}
+            for name in self.plan.new_departments
+        ]
+        ids = rows_insert(Department, rows, key="name")
+        for row in rows:
+            row["id"] = ids[row["name"]]
+        self._history(Department, rows)
         return {d.name.casefold(): d.pk for d in self.organization.departments.all()}
 
     def users(self) -> dict[str, int]:
         # No usable password: new people sign in through an invitation, a reset or SSO. (The
         # same mark as make_password(None), from one call to the system's randomness each.)
-        people = [
-            User(email=email, full_name=name, password=_unusable_password())
-            for _, email, name in self.plan.new_people
-        ]
-        created = _bulk_create(people, by=self.by, reason=self.reason)
-        ids = {u.email: u.pk for u in created if u.pk is not None}
-        if len(ids) < len(people):  # a database that does not return new ids
-            emails = [e for _, e, _ in self.plan.new_people]
-            for start in range(0, len(emails), 5000):
-                chunk = emails[start : start + 5000]
-                ids.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
+        ids = rows_insert(
+            User,
+            [
+                {
+                    "email": email,
+                    "full_name": name,
+                    "password": _unusable_password(),
+                    "date_joined": self.now,
+                }
+                for _, email, name in self.plan.new_people
+            ],
+            key="email",
+        )
         # The sign-in library's record of the address: theirs, not yet proven.
-        _bulk_create(
-            [EmailAddress(user_id=ids[e], email=e, primary=True, verified=False) for e in ids],
-            by=self.by,
-            reason=self.reason,
+        rows_insert(
+            EmailAddress,
+            [{"user_id": ids[e], "email": e, "primary": True, "verified": False} for e in ids],
         )
         return ids
 
@@ -92,25 +73,28 @@ class PlanWriter:
                 values = dict(target.values)
                 department = values.pop("department")
                 rows.append(
-                    Membership(
-                        user_id=target.user_id or users[target.email],
-                        organization=self.organization,
-                        department_id=departments[department] if department else None,
-                        manager_id=ids[target.manager_email] if target.manager_email else None,
+                    {
                         **values,
-                    )
+                        "user_id": target.user_id or users[target.email],
+                        "organization_id": self.organization.pk,
+                        "department_id": departments[department] if department else None,
+                        "manager_id": ids[target.manager_email] if target.manager_email else None,
+                        "created_at": self.now,
+                        "updated_at": self.now,
+                    }
                 )
-            created = _bulk_create(rows, by=self.by, reason=self.reason)
-            if any(m.pk is None for m in created):  # a database that returns no new ids
-                by_user = dict(
-                    Membership.objects.filter(organization=self.organization).values_list(
-                        "user_id", "pk"
-                    )
-                )
-                for membership in created:
-                    membership.pk = by_user[membership.user_id]
-            ids.update({t.email: m.pk for t, m in zip(level, created, strict=True)})
+            created = rows_insert(Membership, rows, key="user_id")
+            for target, row in zip(level, rows, strict=True):
+                row["id"] = ids[target.email] = created[row["user_id"]]
+            self._history(Membership, rows)
         self.update_members(departments, ids)
+
+    def _history(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
+        # The audit trail records the import in bulk, with who did it and from which file.
+        by_id = self.by.pk if self.by else None
+        history_rows_insert(
+            model, rows, history_type="+", by_id=by_id, reason=self.reason, when=self.now
+        )
 
     def update_members(self, departments: dict[str, int], ids: dict[str, int]) -> None:
         current = self.plan.current
@@ -135,7 +119,14 @@ class PlanWriter:
             membership.updated_at = self.now
             groups.setdefault(tuple(sorted(target.changed)), []).append(membership)
         for fields, members in groups.items():
-            _bulk_update(members, list(fields), by=self.by, reason=self.reason)
+            bulk_update_with_history(
+                members,
+                Membership,
+                list(fields),
+                batch_size=BATCH,
+                default_user=self.by,
+                default_change_reason=self.reason,
+            )
             pks = [m.pk for m in members]
             for start in range(0, len(pks), BATCH):
                 Membership.objects.filter(pk__in=pks[start : start + BATCH]).update(

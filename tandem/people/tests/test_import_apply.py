@@ -171,7 +171,7 @@ def test_next_months_file_moves_people_and_makes_leavers_alumni(world: World) ->
     assert "Max Byrne is no longer a member of Northwind Transit Agency" in notice.body
 
 
-@pytest.mark.parametrize("step", ["memberships_leave", "_bulk_update"])
+@pytest.mark.parametrize("step", ["memberships_leave", "bulk_update_with_history"])
 def test_a_failure_late_in_the_import_leaves_nothing_behind(
     world: World, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
