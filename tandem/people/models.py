@@ -35,6 +35,53 @@ class ImportBatch(TimeStampedModel):
         return f"Import of {self.file_name}"
 
 
+class MemberExport(TimeStampedModel):
+    """A file of an organization's members that an admin asked for, built in the background.
+
+    The file sits in the default storage under a random name no URL serves; only the admin
+    who asked downloads it, through a view, until it expires and the daily prune deletes it.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting to start"
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="member_exports"
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    # The members list's search and filters as the admin saw them, as query-string values.
+    filters = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    error = models.CharField(max_length=200, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="member_export_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"Members export {self.pk} ({self.file_format})"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+
 class ScimToken(TimeStampedModel):
     """A bearer token an identity provider uses to provision one organization's people.
 

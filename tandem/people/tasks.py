@@ -5,6 +5,7 @@ from django_tasks import task
 from tandem.accounts.models import Organization, User
 from tandem.accounts.services import invitation_create
 from tandem.people.services.imports import import_batches_prune
+from tandem.people.services.member_exports import member_export_build, member_exports_prune
 from tandem.security.services import security_events_prune
 
 
@@ -20,7 +21,14 @@ def invite_imported_people(organization_id: int, invited_by_id: int, emails: lis
 
 
 @task()
+def build_member_export(export_id: int) -> None:
+    """Write the members file an admin asked for; a finished export is left as it is."""
+    member_export_build(export_id=export_id)
+
+
+@task()
 def prune_kept_records() -> None:
-    """Daily: drop security events past their retention and uploads nobody confirmed."""
+    """Daily: drop security events past their retention, unconfirmed uploads, old exports."""
     security_events_prune()
     import_batches_prune()
+    member_exports_prune()

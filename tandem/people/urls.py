@@ -5,6 +5,7 @@ from tandem.people.views import (
     erasure,
     home,
     imports,
+    member_exports,
     members,
     scim_tokens,
     sign_on,
@@ -19,10 +20,21 @@ urlpatterns = [
     path("<id:organization_id>/sign-on/", sign_on.sign_on_settings, name="sign_on"),
     path("<id:organization_id>/sign-on/off/", sign_on.sign_on_turn_off, name="sign_on_off"),
     path("<id:organization_id>/members/", members.member_list, name="members"),
+    # A members export is asked for, built by a task, then downloaded by the admin who asked.
     path(
-        "<id:organization_id>/members/export.<str:file_format>",
-        members.member_export,
+        "<id:organization_id>/members/exports/",
+        member_exports.member_export_create,
+        name="members_export_create",
+    ),
+    path(
+        "<id:organization_id>/members/exports/<id:export_id>/",
+        member_exports.member_export_detail,
         name="members_export",
+    ),
+    path(
+        "<id:organization_id>/members/exports/<id:export_id>/download/",
+        member_exports.member_export_download,
+        name="members_export_download",
     ),
     path(
         "<id:organization_id>/members/<id:membership_id>/",

@@ -8,11 +8,12 @@ may not see it, so the two cannot be told apart.
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from tandem.accounts.models import Department, Invitation, Membership, Organization, User
 from tandem.core.errors import NotFound
 from tandem.matching.models import MatchingRound
-from tandem.people.models import PartnershipRequest
+from tandem.people.models import MemberExport, PartnershipRequest
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import (
     Agreement,
@@ -197,6 +198,22 @@ def partnership_request_get_for_org_admin(
         )
     except PartnershipRequest.DoesNotExist:
         raise NotFound("No such request.") from None
+
+
+def member_export_get_for_requester(
+    *, user: User, organization_id: int, export_id: int
+) -> MemberExport:
+    """Return an unexpired members export to the admin who asked for it; otherwise NotFound."""
+    try:
+        return MemberExport.objects.select_related("organization").get(
+            pk=export_id,
+            organization_id=organization_id,
+            organization__in=organizations_administered_by(user),
+            requested_by=user,
+            expires_at__gt=timezone.now(),
+        )
+    except MemberExport.DoesNotExist:
+        raise NotFound("No such export.") from None
 
 
 # Who may create and run programs: the organization's admins, and the members they named.

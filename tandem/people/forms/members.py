@@ -6,6 +6,7 @@ from django import forms
 
 from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Membership, Organization
+from tandem.people.models import MemberExport
 from tandem.people.selectors.members import MEMBER_SORTS, MemberFilters
 
 SEARCH_MAX = 100
@@ -49,6 +50,18 @@ class MemberFilterForm(forms.Form):
         if value and value != "none" and value not in {str(d.pk) for d in self.departments}:
             raise forms.ValidationError("Choose one of the organization's departments.")
         return value
+
+    def query(self) -> list[tuple[str, str]]:
+        """Return the valid filters as query-string pairs, to carry them to the export."""
+        if not self.is_valid():
+            return []
+        pairs = []
+        for name, value in self.cleaned_data.items():
+            if value is True:
+                pairs.append((name, "on"))
+            elif value:
+                pairs.append((name, str(value)))
+        return pairs
 
     def filters(self) -> MemberFilters:
         """Return the filters asked for; an invalid form filters nothing."""
@@ -126,3 +139,9 @@ class ManagerPickForm(forms.Form):
         if not data.get("clear") and not data.get("manager"):
             raise forms.ValidationError("Pick a manager from the search results.")
         return data
+
+
+class MemberExportForm(forms.Form):
+    """The file format of a members export; the list's filters come with it."""
+
+    file_format = forms.ChoiceField(choices=MemberExport.Format.choices)

@@ -2,25 +2,33 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import F, OrderBy, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, Lower
 
-from tandem.accounts.models import Department, Membership, Organization
+from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.programs.models import Enrollment, Program
 
-# Sort keys people can choose; each ends on the primary key so pages never overlap.
-MEMBER_SORTS: dict[str, tuple[Any, ...]] = {
-    "name": ("user__full_name", "pk"),
-    "-name": ("-user__full_name", "-pk"),
-    "email": ("user__email", "pk"),
-    "title": ("title", "user__full_name", "pk"),
-    "department": ("department__name", "user__full_name", "pk"),
-    "newest": ("-created_at", "-pk"),
+# Sort keys people can choose, each (expression, descending). Each ends on the primary key
+# so that the order is total: a page starts right after the last row of the one before.
+MEMBER_SORTS: dict[str, tuple[tuple[Any, bool], ...]] = {
+    "name": ((F("user__full_name"), False), (F("pk"), False)),
+    "-name": ((F("user__full_name"), True), (F("pk"), True)),
+    "email": ((F("user__email"), False), (F("pk"), False)),
+    "title": ((F("title"), False), (F("user__full_name"), False), (F("pk"), False)),
+    # People with no department come first on every database (NULLs sort apart otherwise).
+    "department": (
+        (Coalesce("department__name", Value("")), False),
+        (F("user__full_name"), False),
+        (F("pk"), False),
+    ),
+    "newest": ((F("created_at"), True), (F("pk"), True)),
 }
+
+# Words of a search that count; each must appear in the name, the address or the title.
+SEARCH_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -47,18 +55,85 @@ class MemberFilters:
             or self.may_run_programs
         )
 
+    def to_stored(self) -> dict[str, Any]:
+        """Return the filters as JSON values, to apply again later (by an export task)."""
+        stored = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "department"}
+        stored["department_id"] = self.department.pk if self.department else None
+        return stored
+
+    @classmethod
+    def from_stored(
+        cls, stored: dict[str, Any], *, organization: Organization
+    ) -> "MemberFilters | None":
+        """Return the stored filters again, or None if their department is gone."""
+        fields = {k: v for k, v in stored.items() if k in cls.__dataclass_fields__}
+        department_id = stored.get("department_id")
+        if department_id is not None:
+            fields["department"] = organization.departments.filter(pk=department_id).first()
+            if fields["department"] is None:
+                return None
+        return cls(**fields)
+
+
+def _sort_keys(filters: MemberFilters) -> tuple[tuple[Any, bool], ...]:
+    keys = MEMBER_SORTS.get(filters.sort, MEMBER_SORTS["name"])
+    if filters.narrows() and keys[0][0] == F("user__full_name"):
+        # Walking the name index until fifty rows match is quick for the whole list and slow
+        # for a filter few rows pass, which the planner cannot always tell apart ("no
+        # manager": one row in 100,000). Sorting by an expression the index cannot serve
+        # makes it filter first and sort the few rows left; the order is the same.
+        keys = ((Concat("user__full_name", Value("")), keys[0][1]), *keys[1:])
+    return keys
+
+
+def _sort_names(filters: MemberFilters) -> list[tuple[str, bool]]:
+    return [(f"sort_{i}", descending) for i, (_, descending) in enumerate(_sort_keys(filters))]
+
+
+def _members_matching_word(word: str) -> QuerySet[Membership]:
+    """Return the ids of memberships whose name, address or title holds the word.
+
+    Lower-cased on both sides, as the trigram indexes on PostgreSQL are built (migration
+    people 0005), so that LIKE '%word%' reads an index instead of every row. Each column
+    is asked apart and the answers joined: an OR of the three would make the planner scan
+    the tables, which it (wrongly) thinks cheaper than three index lookups.
+    """
+    people = Membership.objects.filter(user__in=_people_matching(word))
+    by_title = Membership.objects.alias(lowered=Lower("title")).filter(
+        lowered__contains=word.lower()
+    )
+    return _ids(people).union(_ids(by_title), all=True)
+
+
+def _ids(rows: QuerySet[Any]) -> QuerySet[Any]:
+    return rows.order_by().values("pk")
+
+
+def _people_matching(word: str) -> QuerySet[User]:
+    """Return the ids of people whose name or address holds the word (lower-cased)."""
+    word = word.lower()
+    by_name = _ids(User.objects.alias(lowered=Lower("full_name")).filter(lowered__contains=word))
+    by_email = _ids(User.objects.alias(lowered=Lower("email")).filter(lowered__contains=word))
+    return by_name.union(by_email, all=True)
+
 
 def members_filtered(*, organization: Organization, filters: MemberFilters) -> QuerySet[Membership]:
     """Return the organization's memberships that match the filters, in the chosen order."""
+    return _sorted(_members_matching(organization=organization, filters=filters), filters)
+
+
+def _sorted(members: QuerySet[Membership], filters: MemberFilters) -> QuerySet[Membership]:
+    keys = _sort_keys(filters)
+    members = members.annotate(**{f"sort_{i}": expr for i, (expr, _) in enumerate(keys)})
+    return members.order_by(*_ordering(_sort_names(filters), reverse=False))
+
+
+def _members_matching(
+    *, organization: Organization, filters: MemberFilters
+) -> QuerySet[Membership]:
     members = Membership.objects.filter(organization=organization)
-    if filters.q:
-        # Each word must appear in the name, the address or the title.
-        for word in filters.q.split()[:5]:
-            members = members.filter(
-                Q(user__full_name__icontains=word)
-                | Q(user__email__icontains=word)
-                | Q(title__icontains=word)
-            )
+    for word in filters.q.split()[:SEARCH_WORDS]:
+        members = members.filter(pk__in=_members_matching_word(word))
     if filters.department is not None:
         members = members.filter(department=filters.department)
     elif filters.no_department:
@@ -71,33 +146,103 @@ def members_filtered(*, organization: Organization, filters: MemberFilters) -> Q
         members = members.filter(manager__isnull=True)
     if filters.may_run_programs:
         members = members.filter(may_run_programs=True)
-    order = MEMBER_SORTS.get(filters.sort, MEMBER_SORTS["name"])
-    if filters.narrows() and order[0].lstrip("-") == "user__full_name":
-        # Walking the name index until fifty rows match is quick for the whole list and slow
-        # for a filter few rows pass, which the planner cannot always tell apart ("no
-        # manager": one row in 100,000). Sorting by an expression the index cannot serve
-        # makes it filter first and sort the few rows left; the order is the same.
-        name = Concat("user__full_name", Value(""))
-        order = (name.desc() if order[0].startswith("-") else name.asc(), *order[1:])
-    return members.order_by(*order)
+    return members
 
 
-class TwoEndedPaginator(Paginator):
-    """Read pages past the middle from the other end, in reverse order, then turn them round.
+def _ordering(names: list[tuple[str, bool]], *, reverse: bool) -> list[OrderBy]:
+    return [
+        F(name).desc() if descending != reverse else F(name).asc() for name, descending in names
+    ]
 
-    An offset costs as many rows as it skips; counting from the nearer end halves the
-    deepest page's cost and makes the last page as quick as the first.
+
+# Counting every match costs a read of all of them; past this many, the list says "more
+# than" instead, which is as useful to a person and bounded in time.
+COUNT_EXACT_UP_TO = 10_000
+
+
+@dataclass(frozen=True)
+class MembersPage:
+    """One page of the members list, found from a neighbouring row rather than by offset."""
+
+    object_list: list[Membership]
+    has_previous: bool
+    has_next: bool
+    count: int
+    count_is_exact: bool
+
+    def __iter__(self) -> Iterator[Membership]:
+        return iter(self.object_list)
+
+    @property
+    def first_pk(self) -> int | None:
+        return self.object_list[0].pk if self.object_list else None
+
+    @property
+    def last_pk(self) -> int | None:
+        return self.object_list[-1].pk if self.object_list else None
+
+
+def members_page(
+    *,
+    organization: Organization,
+    filters: MemberFilters,
+    size: int,
+    after: int | None = None,
+    before: int | None = None,
+    last: bool = False,
+) -> MembersPage:
+    """Return the page after or before a member's row (the first or last page without one).
+
+    The rows are found by seeking to the neighbour's sort key, which an index serves, so
+    the thousandth page costs what the first does; an OFFSET would read every row it skips.
     """
+    members = members_filtered(organization=organization, filters=filters)
+    names = _sort_names(filters)
+    cursor = after if after is not None else before
+    backwards = before is not None or (last and after is None)
+    rows = members_page_rows(members)
+    if cursor is not None:
+        # The neighbour's place in the order, whether or not it still matches the filters.
+        neighbour = _sorted(
+            Membership.objects.filter(organization=organization, pk=cursor), filters
+        )
+        values = neighbour.values_list(*(name for name, _ in names)).first()
+        if values is None:  # Gone, or never in this organization: start from the start.
+            cursor, backwards = None, False
+        else:
+            rows = rows.filter(_beyond(names, values, backwards=backwards))
+    if backwards:
+        rows = rows.order_by(*_ordering(names, reverse=True))
+    found = list(rows[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
+    matching = _members_matching(organization=organization, filters=filters)
+    count = matching.order_by()[: COUNT_EXACT_UP_TO + 1].count()
+    return MembersPage(
+        object_list=found,
+        has_previous=more if backwards else cursor is not None,
+        has_next=cursor is not None if backwards else more,
+        count=min(count, COUNT_EXACT_UP_TO),
+        count_is_exact=count <= COUNT_EXACT_UP_TO,
+    )
 
-    def page(self, number: int | str) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        rows = self.object_list
-        if bottom > self.count // 2 and isinstance(rows, QuerySet) and rows.ordered:
-            backwards = list(rows.reverse()[self.count - top : self.count - bottom])
-            return Page(backwards[::-1], number, self)
-        return super().page(number)
+
+def _beyond(names: list[tuple[str, bool]], values: tuple[Any, ...], *, backwards: bool) -> Q:
+    """Match the rows after these sort values (before them, going backwards)."""
+
+    def later(descending: bool) -> str:
+        return "lt" if descending != backwards else "gt"
+
+    *heads, (tail, tail_descending) = names
+    condition = Q(**{f"{tail}__{later(tail_descending)}": values[-1]})
+    for (name, descending), value in zip(heads[::-1], values[-2::-1], strict=True):
+        condition = Q(**{f"{name}__{later(descending)}": value}) | (Q(**{name: value}) & condition)
+    # The same bound on the first key alone lets the database start its index walk there.
+    first, first_descending = names[0]
+    bound = f"{first}__{later(first_descending)}e"
+    return Q(**{bound: values[0]}) & condition
 
 
 def members_page_rows(members: QuerySet[Membership]) -> QuerySet[Membership]:
@@ -280,7 +425,7 @@ def members_matching(
     *, organization_id: int, q: str, exclude_pk: int | None = None
 ) -> list[Membership]:
     """Return a few current members of the organization whose name or address matches."""
-    words = q.split()[:5]
+    words = q.split()[:SEARCH_WORDS]
     if not words:
         return []
     candidates = Membership.objects.filter(
@@ -289,9 +434,7 @@ def members_matching(
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     for word in words:
-        candidates = candidates.filter(
-            Q(user__full_name__icontains=word) | Q(user__email__icontains=word)
-        )
+        candidates = candidates.filter(user__in=_people_matching(word))
     return list(
         candidates.select_related("user", "department").order_by("user__full_name", "pk")[
             :CANDIDATES_SHOWN

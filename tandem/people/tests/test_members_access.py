@@ -8,14 +8,13 @@ import pytest
 from django.test import Client
 
 from tandem.accounts.models import Department, Membership, Organization
-from tandem.people.models import PartnershipRequest
+from tandem.people.models import MemberExport, PartnershipRequest
 from tandem.testing.fixtures import World, client_for
 
 PAGES = [
     ("get", "/organizations/{org}/"),
     ("get", "/organizations/{org}/members/"),
-    ("get", "/organizations/{org}/members/export.csv"),
-    ("get", "/organizations/{org}/members/export.xlsx"),
+    ("post", "/organizations/{org}/members/exports/"),
     ("get", "/organizations/{org}/members/{member}/"),
     ("get", "/organizations/{org}/members/{member}/?q=mo"),
     ("post", "/organizations/{org}/members/{member}/"),
@@ -46,6 +45,7 @@ POSTED = {
     "organization": "riverside",
     "answer": "accept",
     "allowed": "yes",
+    "file_format": "csv",
 }
 
 
@@ -71,6 +71,7 @@ def _snapshot(world: World) -> tuple[object, ...]:
         list(Department.objects.order_by("pk").values()),
         list(PartnershipRequest.objects.order_by("pk").values()),
         list(world.org.partners.values_list("pk", flat=True)),
+        list(MemberExport.objects.values_list("pk", flat=True)),
     )
 
 

@@ -1,16 +1,12 @@
-"""The members pages: the list and its export, and one member's page."""
+"""The members pages: the list, and one member's page."""
 
 from urllib.parse import urlencode
 
-import tablib
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tandem.accounts.models import Membership, Organization
@@ -28,64 +24,28 @@ from tandem.people.selectors import members as selectors
 from tandem.people.services import members as services
 from tandem.people.services.leaving import LeaveSummary
 from tandem.policy.access import membership_get_for_org_admin, organization_get_for_admin
-from tandem.security.models import SecurityEvent
-from tandem.security.services import security_event_record
 
 PAGE_SIZE = 50
-
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @login_required
 def member_list(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     form = MemberFilterForm(request.GET, organization=organization)
-    members = selectors.members_filtered(organization=organization, filters=form.filters())
-    page = selectors.TwoEndedPaginator(selectors.members_page_rows(members), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filters = form.filters()
+    page = selectors.members_page(
+        organization=organization,
+        filters=filters,
+        size=PAGE_SIZE,
+        after=id_from(request.GET.get("after")),
+        before=id_from(request.GET.get("before")),
+        last="last" in request.GET,
     )
     return render(
         request,
         "people/members/list.html",
         {"organization": organization, "form": form, "page": page},
     )
-
-
-@never_cache
-@login_required
-def member_export(
-    request: AuthenticatedHttpRequest, organization_id: int, file_format: str
-) -> HttpResponse:
-    # Whom the export is for is checked before the password is asked for again, so that
-    # a member who is no admin meets the same "not found" as on every other admin page.
-    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
-    if file_format not in EXPORT_FORMATS:
-        raise NotFound("No such format.")
-    return _member_export(request, organization, file_format)
-
-
-@reauthentication_required
-def _member_export(
-    request: AuthenticatedHttpRequest, organization: Organization, file_format: str
-) -> HttpResponse:
-    form = MemberFilterForm(request.GET, organization=organization)
-    members = selectors.members_filtered(organization=organization, filters=form.filters())
-    dataset = tablib.Dataset(headers=selectors.EXPORT_HEADERS, title="Members")
-    for row in selectors.members_export_rows(members):
-        dataset.append(row)
-    response = HttpResponse(dataset.export(file_format), content_type=EXPORT_FORMATS[file_format])
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT,
-        request=request,
-        organization_id=organization.pk,
-        detail={"what": "members", "format": file_format, "rows": len(dataset)},
-    )
-    name = f"{organization.slug}-members-{timezone.localdate():%Y-%m-%d}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _member_page(

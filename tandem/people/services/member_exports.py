@@ -1,0 +1,110 @@
+"""Members exports: asked for on the list, built by a background task, downloaded once ready.
+
+A file of 100,000 people takes a minute or more to write, longer than a web request may
+last, so the request only records what was asked and the task writes the file.
+"""
+
+import datetime
+import logging
+import secrets
+
+import tablib
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tandem.accounts.models import Membership, Organization, User
+from tandem.core.errors import DomainError
+from tandem.people.models import MemberExport
+from tandem.people.selectors import members as selectors
+
+logger = logging.getLogger(__name__)
+
+# Long enough to come back for the file the next morning, short enough that copies of
+# everyone's details do not pile up.
+MEMBER_EXPORT_KEPT = datetime.timedelta(hours=24)
+
+# The progress shown while the file is written is saved once per this many rows.
+PROGRESS_EVERY = selectors.EXPORT_CHUNK
+
+
+@transaction.atomic
+def member_export_request(
+    *, organization: Organization, by: User, file_format: str, filters: selectors.MemberFilters
+) -> MemberExport:
+    """Record an admin's request for a members file and start building it after commit."""
+    from tandem.people.tasks import build_member_export
+
+    if file_format not in MemberExport.Format.values:
+        raise DomainError("Choose CSV or Excel.")
+    export = MemberExport.objects.create(
+        organization=organization,
+        requested_by=by,
+        file_format=file_format,
+        filters=filters.to_stored(),
+        expires_at=timezone.now() + MEMBER_EXPORT_KEPT,
+    )
+    transaction.on_commit(lambda: build_member_export.enqueue(export.pk))
+    return export
+
+
+def member_export_build(*, export_id: int) -> None:
+    """Write the members file of a waiting export and mark it ready; a finished one is kept."""
+    export = MemberExport.objects.select_related("organization").filter(pk=export_id).first()
+    if export is None or export.status in (MemberExport.Status.READY, MemberExport.Status.FAILED):
+        return
+    filters = selectors.MemberFilters.from_stored(export.filters, organization=export.organization)
+    if filters is None:
+        # The department chosen was removed before the task ran: writing the whole list
+        # instead would hand out more than was asked for.
+        _fail(export, "The department chosen no longer exists; ask for the export again.")
+        return
+    members = selectors.members_filtered(organization=export.organization, filters=filters)
+    export.status = MemberExport.Status.BUILDING
+    export.rows_total = members.count()
+    export.rows_done = 0
+    export.save(update_fields=["status", "rows_total", "rows_done", "updated_at"])
+    try:
+        content = _write(export, members)
+    except Exception:
+        logger.exception("Members export %s failed", export.pk)
+        _fail(export, "Something went wrong while writing the file; ask for it again.")
+        raise
+    # Written before it is recorded: a crash in between leaves no row pointing at nothing.
+    name = default_storage.save(
+        f"member-exports/{secrets.token_urlsafe(24)}.{export.file_format}", ContentFile(content)
+    )
+    export.file_name = name
+    export.status = MemberExport.Status.READY
+    export.save(update_fields=["file_name", "status", "rows_done", "updated_at"])
+
+
+def _write(export: MemberExport, members: QuerySet[Membership]) -> bytes:
+    dataset = tablib.Dataset(headers=selectors.EXPORT_HEADERS, title="Members")
+    for row in selectors.members_export_rows(members):
+        dataset.append(row)
+        if len(dataset) % PROGRESS_EVERY == 0:
+            MemberExport.objects.filter(pk=export.pk).update(rows_done=len(dataset))
+    export.rows_done = len(dataset)
+    data = dataset.export(export.file_format)
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _fail(export: MemberExport, error: str) -> None:
+    export.status = MemberExport.Status.FAILED
+    export.error = error
+    export.save(update_fields=["status", "error", "updated_at"])
+
+
+def member_exports_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete expired members exports and their files; return how many."""
+    expired = MemberExport.objects.filter(expires_at__lte=now or timezone.now())
+    deleted = 0
+    for export in expired.only("pk", "file_name"):
+        if export.file_name:
+            default_storage.delete(export.file_name)
+        export.delete()
+        deleted += 1
+    return deleted
