@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "tandem.programs",
     "tandem.relationships",
     "tandem.notifications",
@@ -137,6 +138,8 @@ ACCOUNT_ADAPTER = "tandem.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "tandem.accounts.forms.LoginForm",
     "signup": "tandem.accounts.forms.SignupForm",
+    "reset_password": "tandem.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "tandem.accounts.forms.ResetPasswordKeyForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -173,8 +176,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = SITE_URL.startswith("http:")
 # can do anything else (tandem/accounts/middleware.py).
 MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", default=True)
 
-# Single sign-on: each organization admin registers Tandem at their OpenID Connect provider
-# (tandem/people/views/sign_on.py); tandem/accounts/social.py decides who gets in.
+# Single sign-on: each organization admin registers Tandem at their OpenID Connect or SAML
+# identity provider (tandem/people/views/sign_on.py); tandem/accounts/social.py decides who
+# gets in.
 SOCIALACCOUNT_ADAPTER = "tandem.accounts.social.OrganizationSignOnAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
@@ -224,9 +228,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-# Files the app keeps for a while, such as exports waiting to be downloaded. No URL serves
-# this folder: a view that checks who asks hands out each file.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "files")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from tandem.accounts import services
+from tandem.accounts.social import SignOn, email_domain, required_sign_on_for_email
 
 _PASSWORD_HELP = "At least 8 characters; not only numbers, not a common password."
 
@@ -36,8 +37,15 @@ class SignupForm(allauth_forms.SignupForm):
         password.help_text = _PASSWORD_HELP
         password.widget.attrs.pop("placeholder", None)
 
+    sign_on_required = False
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
+        sign_on = required_sign_on_for_email(email)
+        if sign_on is not None:
+            # The page then offers the organization's sign-in, which makes the account.
+            self.sign_on_required = True
+            raise forms.ValidationError(_sign_on_required_message(email, sign_on))
         if services.organization_for_email(email) is None:
             raise forms.ValidationError(
                 "No organization on Tandem has open sign-up for this e-mail domain. "
@@ -52,6 +60,38 @@ class SignupForm(allauth_forms.SignupForm):
             # takes as long as for a new address and the timing tells nothing.
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
+
+
+def _sign_on_required_message(email: str, sign_on: SignOn) -> str:
+    return (
+        f"People at {email_domain(email)} sign in through {sign_on.organization.name}'s "
+        "single sign-on, not with a password. Use “Sign in with your organization's account”."
+    )
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        """Send no reset to an address whose organization requires its single sign-on.
+
+        A password set that way would be refused at sign-in anyway, and staying the same
+        page with the same words tells nobody whether the address has an account.
+        """
+        email: str = self.cleaned_data["email"]
+        if required_sign_on_for_email(email) is not None:
+            return email
+        sent: str = super().save(request, **kwargs)
+        return sent
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def clean(self) -> dict[str, Any]:
+        # A link sent before the organization required its sign-on sets no password either.
+        cleaned: dict[str, Any] = super().clean() or {}
+        email = getattr(self.user, "email", "") or ""
+        sign_on = required_sign_on_for_email(email) if email else None
+        if sign_on is not None:
+            raise forms.ValidationError(_sign_on_required_message(email, sign_on))
+        return cleaned
 
 
 class InvitationAcceptForm(forms.Form):

@@ -1,11 +1,17 @@
-"""Single sign-on through each organization's own OpenID Connect provider.
+"""Single sign-on through each organization's own identity provider.
 
 An organization admin registers Tandem at their identity provider; Tandem keeps that
-registration as one allauth `SocialApp` (provider "openid_connect", provider id
-`org-<slug>`), with the organization and its options in the app's settings.
+registration as one allauth `SocialApp`, with the organization and its options in the
+app's settings: either OpenID Connect (provider "openid_connect", provider id
+`org-<slug>`) or SAML 2.0 (provider "saml", provider id `saml-<slug>`, client id `<slug>`,
+which names the organization in allauth's `/accounts/saml/<slug>/...` addresses).
 
-The rule for who gets in: the provider must say it verified the address
-(`email_verified`), and the address must be at one of the organization's e-mail domains.
+The rule for who gets in, whichever the protocol: the provider must vouch for the address
+and the address must be at one of the organization's e-mail domains. An OpenID Connect
+provider vouches by saying it verified the address (`email_verified`); a SAML identity
+provider has no such claim, and its signed assertion about an address at the
+organization's own domains is the organization's directory speaking, so it vouches unless
+it says otherwise.
 Then the person signs in to the Tandem account connected to that provider account, or,
 the first time, to the Tandem account with that address (the organization's provider
 speaks for its own domains), or, when the organization asked for it, to a new account
@@ -19,14 +25,16 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
-from allauth.socialaccount.providers.base import AuthProcess
+from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.urls import reverse
 
 from tandem.accounts.middleware import must_use_second_factor
 from tandem.accounts.models import Membership, Organization, User
@@ -34,6 +42,9 @@ from tandem.accounts.services import membership_create
 
 PROVIDER = "openid_connect"
 PROVIDER_ID_PREFIX = "org-"
+SAML_PROVIDER = "saml"
+SAML_PROVIDER_ID_PREFIX = "saml-"
+PROVIDER_ID_PREFIXES = {PROVIDER: PROVIDER_ID_PREFIX, SAML_PROVIDER: SAML_PROVIDER_ID_PREFIX}
 
 
 @dataclass(frozen=True)
@@ -44,8 +55,26 @@ class SignOn:
     app: SocialApp
 
     @property
+    def is_saml(self) -> bool:
+        return self.app.provider == SAML_PROVIDER
+
+    @property
+    def protocol_name(self) -> str:
+        return "SAML 2.0" if self.is_saml else "OpenID Connect"
+
+    @property
     def issuer(self) -> str:
+        """The OpenID Connect issuer URL or the SAML identity provider's entity ID."""
+        if self.is_saml:
+            return str(self.app.settings.get("idp", {}).get("entity_id", ""))
         return str(self.app.settings.get("server_url", ""))
+
+    @property
+    def login_url(self) -> str:
+        """Where the sign-in entry posts to start this sign-on."""
+        if self.is_saml:
+            return reverse("saml_login", kwargs={"organization_slug": self.app.client_id})
+        return reverse("openid_connect_login", kwargs={"provider_id": self.app.provider_id})
 
     @property
     def required(self) -> bool:
@@ -63,6 +92,12 @@ class SignOn:
 
     def covers(self, email: str) -> bool:
         return email_domain(email) in domains_of(self.organization)
+
+    def vouches_for(self, *, claimed_verified: bool | None) -> bool:
+        """Whether the provider's word makes an address it sent verified (see the rule above)."""
+        if self.is_saml:
+            return claimed_verified is not False
+        return bool(claimed_verified)
 
 
 def email_domain(email: str) -> str:
@@ -84,17 +119,22 @@ def _sign_ons(apps: Any) -> list[SignOn]:
     ]
 
 
+def _is_sign_on_app(app: SocialApp) -> bool:
+    prefix = PROVIDER_ID_PREFIXES.get(app.provider)
+    return prefix is not None and app.provider_id.startswith(prefix)
+
+
 def sign_on_for_organization(organization: Organization) -> SignOn | None:
     """Return the organization's single sign-on, if it has one."""
     app = SocialApp.objects.filter(
-        provider=PROVIDER, settings__organization_id=organization.pk
+        provider__in=PROVIDER_ID_PREFIXES, settings__organization_id=organization.pk
     ).first()
     return SignOn(organization=organization, app=app) if app else None
 
 
 def sign_on_for_app(app: SocialApp) -> SignOn | None:
     """Return the single sign-on this provider registration belongs to, if any."""
-    if app.provider != PROVIDER or not app.provider_id.startswith(PROVIDER_ID_PREFIX):
+    if not _is_sign_on_app(app):
         return None
     found = _sign_ons([app])
     return found[0] if found else None
@@ -106,11 +146,9 @@ def sign_ons_for_email(email: str) -> list[SignOn]:
         return []
     # Few organizations set up single sign-on; their domains are checked here in Python
     # so that the lookup reads the same on SQLite and PostgreSQL.
-    found = _sign_ons(
-        SocialApp.objects.filter(provider=PROVIDER, provider_id__startswith=PROVIDER_ID_PREFIX)
-    )
+    found = _sign_ons(SocialApp.objects.filter(provider__in=PROVIDER_ID_PREFIXES))
     return sorted(
-        (sign_on for sign_on in found if sign_on.covers(email)),
+        (s for s in found if _is_sign_on_app(s.app) and s.covers(email)),
         key=lambda sign_on: sign_on.organization.name,
     )
 
@@ -120,7 +158,13 @@ def required_sign_on_for_email(email: str) -> SignOn | None:
     return next((s for s in sign_ons_for_email(email) if s.required), None)
 
 
-def _refuse(request: HttpRequest, message: str) -> ImmediateHttpResponse:
+def _refuse(
+    request: HttpRequest, message: str, *, provider_id: str, email: str = ""
+) -> ImmediateHttpResponse:
+    # Django's signal for a failed sign-in, which the security log records.
+    user_login_failed.send(
+        sender=__name__, credentials={"email": email, "sign_on": provider_id}, request=request
+    )
     messages.error(request, message)
     return ImmediateHttpResponse(HttpResponseRedirect(resolve_url(settings.LOGIN_URL)))
 
@@ -139,24 +183,30 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
     def _sign_on(self, request: HttpRequest, sociallogin: SocialLogin) -> SignOn:
         sign_on = sign_on_for_app(sociallogin.provider.app)
         if sign_on is None:
-            raise _refuse(request, "This single sign-on is no longer set up. Sign in another way.")
+            raise _refuse(
+                request,
+                "This single sign-on is no longer set up. Sign in another way.",
+                provider_id=sociallogin.provider.app.provider_id,
+            )
         return sign_on
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         sign_on = self._sign_on(request, sociallogin)
         name = sign_on.organization.name
         email, verified = _provider_address(sociallogin)
+
+        def refuse(message: str) -> ImmediateHttpResponse:
+            return _refuse(request, message, provider_id=sign_on.app.provider_id, email=email)
+
         if not email:
-            raise _refuse(request, f"{name}'s sign-in did not tell Tandem your e-mail address.")
+            raise refuse(f"{name}'s sign-in did not tell Tandem your e-mail address.")
         if not verified:
-            raise _refuse(
-                request,
+            raise refuse(
                 f"{name}'s sign-in has not verified your address {email}, so Tandem cannot "
                 "use it. Ask your IT team to verify it, or sign in another way.",
             )
         if not sign_on.covers(email):
-            raise _refuse(
-                request,
+            raise refuse(
                 f"Your address {email} is not at one of {name}'s e-mail domains, so you "
                 f"cannot sign in through {name}'s single sign-on.",
             )
@@ -165,19 +215,43 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
             # address, so that nobody can attach a colleague's identity to their account.
             own = getattr(request.user, "email", "").lower()
             if own != email:
-                raise _refuse(
-                    request, f"You can connect only the {name} account with your own address."
-                )
+                raise refuse(f"You can connect only the {name} account with your own address.")
             return
         if not sociallogin.is_existing and not sign_on.creates_accounts:
-            raise _refuse(
-                request,
+            raise refuse(
                 f"No Tandem account uses {email}, and {name} does not create accounts at "
                 "sign-in. Ask your organization admin for an invitation.",
             )
         if sociallogin.is_existing and sign_on.creates_accounts:
             assert isinstance(sociallogin.user, User)
             _ensure_membership(user=sociallogin.user, organization=sign_on.organization)
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: Any = None,
+    ) -> None:
+        """Refuse with a plain message when a provider's answer cannot be accepted.
+
+        A SAML response that is unsigned, wrongly signed, expired or meant for another
+        service ends here, before anyone is signed in; the reason goes to the log only.
+        """
+        app = getattr(provider, "app", None)
+        sign_on = sign_on_for_app(app) if isinstance(app, SocialApp) else None
+        if sign_on is None:
+            return
+        name = sign_on.organization.name
+        if error == AuthError.CANCELLED:
+            message = f"Signing in through {name}'s sign-in was cancelled."
+        else:
+            message = (
+                f"Tandem could not accept the answer from {name}'s sign-in, so nobody was "
+                "signed in. Try again; if it happens again, tell your IT team."
+            )
+        raise _refuse(request, message, provider_id=sign_on.app.provider_id)
 
     def can_authenticate_by_email(self, login: SocialLogin, email: str) -> bool:
         # Only called with addresses the provider verified; the domain makes it authoritative.
@@ -198,6 +272,12 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
         given = " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
         user.email = email
         user.full_name = (data.get("name") or given or email.split("@")[0])[:150]
+        sign_on = sign_on_for_app(sociallogin.provider.app)
+        if sign_on is not None and sign_on.is_saml:
+            # Before allauth looks the person up by address, which counts verified ones only.
+            vouched = sign_on.vouches_for(claimed_verified=data.get("email_verified"))
+            for address in sociallogin.email_addresses:
+                address.verified = vouched
         return user
 
     @transaction.atomic

@@ -41,7 +41,12 @@ def on_login_failed(
 ) -> None:
     email = _typed_email(credentials)
     user = User.objects.filter(email__iexact=email.strip()).first() if email else None
-    security_event_record(kind=Kind.SIGN_IN_FAILED, request=request, user=user, email=email)
+    # An organization's single sign-on names its provider registration when it refuses.
+    sign_on = credentials.get("sign_on")
+    detail = {"sign_on": sign_on} if isinstance(sign_on, str) else None
+    security_event_record(
+        kind=Kind.SIGN_IN_FAILED, request=request, user=user, email=email, detail=detail
+    )
 
 
 def connect_auth() -> None:

@@ -1,18 +1,28 @@
-"""Set up an organization's single sign-on through its OpenID Connect provider."""
+"""Set up an organization's single sign-on through its OpenID Connect or SAML provider."""
 
+import base64
+import binascii
+import datetime
 import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from allauth.socialaccount.models import SocialApp
+from cryptography import x509
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from onelogin.saml2.constants import OneLogin_Saml2_Constants  # type: ignore[import-untyped]
+from onelogin.saml2.idp_metadata_parser import (  # type: ignore[import-untyped]
+    OneLogin_Saml2_IdPMetadataParser,
+)
 
 from tandem.accounts.models import Organization
 from tandem.accounts.social import (
     PROVIDER,
-    PROVIDER_ID_PREFIX,
+    PROVIDER_ID_PREFIXES,
+    SAML_PROVIDER,
     SignOn,
     domains_of,
     sign_on_for_organization,
@@ -46,9 +56,9 @@ def _check_url(url: str, *, field: str, what: str) -> None:
         raise DomainError(f"The {what} must start with https://.", field=field)
 
 
-def provider_id_for(organization: Organization) -> str:
+def provider_id_for(organization: Organization, provider: str = PROVIDER) -> str:
     """Return the provider id the organization's registration gets when it is first made."""
-    return f"{PROVIDER_ID_PREFIX}{organization.slug}"
+    return f"{PROVIDER_ID_PREFIXES[provider]}{organization.slug}"
 
 
 def issuer_discover(*, issuer: str) -> dict[str, Any]:
@@ -95,6 +105,36 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _check_domains(organization: Organization) -> None:
+    if not domains_of(organization):
+        raise DomainError(
+            "Single sign-on needs your organization's e-mail domains, so Tandem knows whom "
+            "your provider speaks for. Ask site staff to add them first."
+        )
+
+
+def _app_for(organization: Organization, provider: str) -> SocialApp:
+    """Return the organization's registration to update, or a new one for this protocol."""
+    # Lock the organization's row so two admins saving at once keep one registration.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    current = sign_on_for_organization(organization)
+    if current is not None and current.app.provider == provider:
+        return current.app
+    app = SocialApp(provider=provider, provider_id=provider_id_for(organization, provider))
+    if provider == SAML_PROVIDER:
+        # allauth finds a SAML registration by its client id, the slug in its addresses.
+        app.client_id = organization.slug
+    taken = SocialApp.objects.filter(provider=provider, provider_id=app.provider_id)
+    if provider == SAML_PROVIDER:
+        taken = SocialApp.objects.filter(provider=provider, client_id=app.client_id)
+    if taken.exists():
+        raise DomainError("Another sign-on already uses this organization's name.")
+    if current is not None:
+        # Switching protocol: one organization has one sign-on. Connected accounts stay.
+        current.app.delete()
+    return app
+
+
 @transaction.atomic
 def sign_on_configure(
     *,
@@ -106,23 +146,12 @@ def sign_on_configure(
     create_accounts: bool = False,
 ) -> SignOn:
     """Register or update the organization's OpenID Connect provider and its options."""
-    if not domains_of(organization):
-        raise DomainError(
-            "Single sign-on needs your organization's e-mail domains, so Tandem knows whom "
-            "your provider speaks for. Ask site staff to add them first."
-        )
+    _check_domains(organization)
     client_id = client_id.strip()
     if not client_id:
         raise DomainError("Enter the client ID your provider gave you.", field="client_id")
     config = issuer_discover(issuer=issuer)
-    # Lock the organization's row so two admins saving at once keep one registration.
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    current = sign_on_for_organization(organization)
-    app = current.app if current else SocialApp(provider=PROVIDER)
-    if current is None:
-        app.provider_id = provider_id_for(organization)
-        if SocialApp.objects.filter(provider=PROVIDER, provider_id=app.provider_id).exists():
-            raise DomainError("Another sign-on already uses this organization's name.")
+    app = _app_for(organization, PROVIDER)
     if client_secret:
         app.secret = client_secret.strip()
     if not app.secret:
@@ -137,6 +166,168 @@ def sign_on_configure(
         "create_accounts": create_accounts,
         # The login page's CSP must let the browser post on to the provider.
         "authorization_origin": _origin(config["authorization_endpoint"]),
+    }
+    app.save()
+    return SignOn(organization=organization, app=app)
+
+
+# SAML attribute names that carry each field, from the standard (urn:oid) names to the
+# claim names Entra ID and ADFS send and the short names Okta and Google Workspace use.
+SAML_ATTRIBUTE_MAPPING = {
+    "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id"],
+    "email": [
+        "urn:oid:0.9.2342.19200300.100.1.3",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "email",
+        "mail",
+    ],
+    "email_verified": ["http://schemas.auth0.com/email_verified", "email_verified"],
+    "name": ["http://schemas.microsoft.com/identity/claims/displayname", "displayName"],
+    "first_name": [
+        "urn:oid:2.5.4.42",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "givenName",
+        "firstName",
+    ],
+    "last_name": [
+        "urn:oid:2.5.4.4",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "sn",
+        "lastName",
+    ],
+}
+
+# What Tandem demands of every SAML response (allauth's "advanced" settings).
+SAML_SECURITY = {
+    "strict": True,
+    # Only an assertion the identity provider signed is believed; the signature must use
+    # an algorithm that is not broken (no SHA-1).
+    "want_assertion_signed": True,
+    "reject_deprecated_algorithm": True,
+    "signature_algorithm": OneLogin_Saml2_Constants.RSA_SHA256,
+    "digest_algorithm": OneLogin_Saml2_Constants.SHA256,
+    # A response nobody asked for is refused: it could be replayed from elsewhere.
+    "reject_idp_initiated_sso": True,
+    # The address may come in the NameID alone.
+    "want_attribute_statement": False,
+}
+
+SAML_ENTITY_ID_LENGTH = 1024
+
+
+def _pem_body(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return "".join(line for line in lines if line and not line.startswith("-----"))
+
+
+def saml_certificate_check(*, certificate: str, field: str = "idp_certificate") -> str:
+    """Return the identity provider's signing certificate as base64, if it is one in date."""
+    body = _pem_body(certificate)
+    if not body:
+        raise DomainError("Paste your identity provider's signing certificate.", field=field)
+    try:
+        der = base64.b64decode(body, validate=True)
+        parsed = x509.load_der_x509_certificate(der)
+    except (binascii.Error, ValueError):
+        raise DomainError(
+            "This is not an X.509 certificate. Paste the whole certificate, from "
+            "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.",
+            field=field,
+        ) from None
+    now = timezone.now()
+    if parsed.not_valid_after_utc <= now:
+        raise DomainError(
+            f"This certificate expired on {parsed.not_valid_after_utc:%d %B %Y}. Ask your "
+            "identity provider for its current signing certificate.",
+            field=field,
+        )
+    if parsed.not_valid_before_utc > now + datetime.timedelta(days=1):
+        raise DomainError(
+            f"This certificate is valid only from {parsed.not_valid_before_utc:%d %B %Y}.",
+            field=field,
+        )
+    return body
+
+
+def saml_metadata_parse(*, metadata: str) -> dict[str, str]:
+    """Read the entity ID, sign-in URL and signing certificate from the IdP's metadata XML."""
+    try:
+        parsed = OneLogin_Saml2_IdPMetadataParser.parse(metadata.strip())
+    except Exception:  # lxml's and the toolkit's many errors mean the same to the admin
+        parsed = {}
+    idp = parsed.get("idp") or {}
+    sso_url = (idp.get("singleSignOnService") or {}).get("url", "")
+    signing = (idp.get("x509certMulti") or {}).get("signing", [])
+    certificates = [idp.get("x509cert", ""), *signing]
+    certificates = [cert for cert in certificates if cert]
+    if not idp.get("entityId") or not sso_url:
+        raise DomainError(
+            "This is not SAML metadata of an identity provider with a sign-in URL "
+            "(HTTP-Redirect binding). Paste the IdP metadata XML your provider gives you.",
+            field="idp_metadata",
+        )
+    if not certificates:
+        raise DomainError(
+            "This metadata has no signing certificate. Paste the certificate below instead.",
+            field="idp_metadata",
+        )
+    found: DomainError | None = None
+    for certificate in certificates:
+        try:
+            checked = saml_certificate_check(certificate=certificate, field="idp_metadata")
+        except DomainError as error:
+            found = error
+            continue
+        return {"entity_id": idp["entityId"], "sso_url": sso_url, "x509cert": checked}
+    assert found is not None
+    raise found
+
+
+@transaction.atomic
+def sign_on_configure_saml(
+    *,
+    organization: Organization,
+    idp_entity_id: str = "",
+    idp_sso_url: str = "",
+    idp_certificate: str = "",
+    idp_metadata: str = "",
+    require_sign_on: bool = False,
+    create_accounts: bool = False,
+) -> SignOn:
+    """Register or update the organization's SAML 2.0 identity provider and its options."""
+    _check_domains(organization)
+    if idp_metadata.strip():
+        idp = saml_metadata_parse(metadata=idp_metadata)
+        sso_field = "idp_metadata"
+    else:
+        idp = {
+            "entity_id": idp_entity_id.strip(),
+            "sso_url": idp_sso_url.strip(),
+            "x509cert": saml_certificate_check(certificate=idp_certificate),
+        }
+        sso_field = "idp_sso_url"
+        if not idp["entity_id"]:
+            raise DomainError(
+                "Enter your identity provider's entity ID (its issuer).", field="idp_entity_id"
+            )
+    if len(idp["entity_id"]) > SAML_ENTITY_ID_LENGTH or any(c.isspace() for c in idp["entity_id"]):
+        raise DomainError(
+            "The entity ID must be one URI or URN without spaces.",
+            field="idp_entity_id" if sso_field == "idp_sso_url" else sso_field,
+        )
+    _check_url(idp["sso_url"], field=sso_field, what="identity provider's sign-in URL")
+    app = _app_for(organization, SAML_PROVIDER)
+    app.name = organization.name[:40]
+    app.settings = {
+        "organization_id": organization.pk,
+        "require_sign_on": require_sign_on,
+        "create_accounts": create_accounts,
+        # The sign-in entry posts to Tandem, which redirects the browser to the provider;
+        # the login page's CSP must let that form submission end there.
+        "authorization_origin": _origin(idp["sso_url"]),
+        "idp": idp,
+        "attribute_mapping": SAML_ATTRIBUTE_MAPPING,
+        "advanced": SAML_SECURITY,
     }
     app.save()
     return SignOn(organization=organization, app=app)

@@ -80,6 +80,8 @@ class _Forms(HTMLParser):
         elif tag in {"input", "button"} and self.forms and values.get("name"):
             if values.get("type") in {"submit"} or tag == "button":
                 return
+            if values.get("type") in {"radio", "checkbox"} and "checked" not in values:
+                return  # a browser sends only the boxes that are ticked
             self.forms[-1]["fields"][values["name"]] = values.get("value", "")
 
 

@@ -10,11 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tandem.accounts.social import sign_on_for_organization, sign_ons_for_email
+from tandem.accounts.models import Organization
+from tandem.accounts.social import SignOn, sign_on_for_organization, sign_ons_for_email
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
-from tandem.people.forms.sign_on import SignOnSettingsForm, SignOnStartForm
+from tandem.people.forms.sign_on import OIDC, SignOnSettingsForm, SignOnStartForm
 from tandem.people.services import sign_on as services
 from tandem.policy.access import organization_get_for_admin
 
@@ -26,14 +27,15 @@ def sign_on_settings(request: AuthenticatedHttpRequest, organization_id: int) ->
     sign_on = sign_on_for_organization(organization)
     form = SignOnSettingsForm(posted(request), sign_on=sign_on)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, services.sign_on_configure, organization=organization, **form.cleaned_data
+        configure = (
+            services.sign_on_configure
+            if form.cleaned_data["protocol"] == OIDC
+            else services.sign_on_configure_saml
         )
+        saved = run_service(form, configure, organization=organization, **form.service_arguments())
         if saved is not None:
             messages.success(request, "Single sign-on is saved.")
             return redirect("people:sign_on", organization.pk)
-    provider_id = sign_on.app.provider_id if sign_on else services.provider_id_for(organization)
-    callback = reverse("openid_connect_callback", kwargs={"provider_id": provider_id})
     return render(
         request,
         "people/sign_on/settings.html",
@@ -41,11 +43,32 @@ def sign_on_settings(request: AuthenticatedHttpRequest, organization_id: int) ->
             "organization": organization,
             "sign_on": sign_on,
             "form": form,
-            "redirect_uri": build_absolute_uri(request, callback),
             "domains": sorted(organization.email_domains or []),
+            **_registration_addresses(request, organization, sign_on),
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _registration_addresses(
+    request: HttpRequest, organization: Organization, sign_on: SignOn | None
+) -> dict[str, str]:
+    """Return the addresses the admin gives their provider, on the host they opened."""
+    oidc_id = services.provider_id_for(organization)
+    saml_slug = organization.slug
+    if sign_on is not None and sign_on.is_saml:
+        saml_slug = sign_on.app.client_id
+    elif sign_on is not None:
+        oidc_id = sign_on.app.provider_id
+    callback = reverse("openid_connect_callback", kwargs={"provider_id": oidc_id})
+    saml = {"organization_slug": saml_slug}
+    return {
+        "redirect_uri": build_absolute_uri(request, callback),
+        # Built as allauth's SAML views build them, which name Tandem's service provider
+        # by its metadata address and check each response's destination against the ACS.
+        "saml_entity_id": request.build_absolute_uri(reverse("saml_metadata", kwargs=saml)),
+        "saml_acs_url": request.build_absolute_uri(reverse("saml_acs", kwargs=saml)),
+    }
 
 
 @require_POST
