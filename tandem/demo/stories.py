@@ -7,6 +7,7 @@ pauses and closings), then their dates are moved into the past.
 import datetime
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, User
@@ -75,13 +76,27 @@ class _Lines:
         )
 
 
-def _move_back(relationship: Relationship, days: int) -> None:
-    """Shift a relationship's history so it started `days` ago."""
-    delta = datetime.timedelta(days=days)
-    Relationship.objects.filter(pk=relationship.pk).update(
-        started_at=timezone.now() - delta, created_at=timezone.now() - delta
-    )
+def _backdate(relationship: Relationship, **dates: datetime.datetime) -> None:
+    """Set a relationship's dates in its row and in the versions its audit trail kept.
+
+    Set in the row alone, a date would show in the trail's next version as a change
+    nobody made (closing a relationship would seem to move its start).
+    """
+    Relationship.objects.filter(pk=relationship.pk).update(**dates)
+    versions = Relationship.history.filter(id=relationship.pk)  # type: ignore[attr-defined]
+    for name, value in dates.items():
+        versions.filter(**{f"{name}__isnull": False}).update(**{name: value})
     relationship.refresh_from_db()
+
+
+def _move_back(relationship: Relationship, days: int) -> None:
+    """Shift a relationship's history, audit trail included, so it started `days` ago."""
+    delta = datetime.timedelta(days=days)
+    now = timezone.now()
+    Relationship.history.filter(id=relationship.pk).update(  # type: ignore[attr-defined]
+        history_date=F("history_date") - delta
+    )
+    _backdate(relationship, started_at=now - delta, created_at=now - delta)
 
 
 def _request(
@@ -291,8 +306,8 @@ def _story(rng: random.Random, state: str, mentee: Enrollment, mentor: Enrollmen
             )
     elif state == "inactive":
         services.relationship_pause(relationship=rel, by=mentor.user)
-        Relationship.objects.filter(pk=rel.pk).update(
-            paused_at=timezone.now() - datetime.timedelta(days=rel.program.max_pause_days + 1)
+        _backdate(
+            rel, paused_at=timezone.now() - datetime.timedelta(days=rel.program.max_pause_days + 1)
         )
         services.relationships_close_long_paused()
     return 1

@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.db.models import Q, QuerySet, Value
+from django.utils import timezone
 from simple_history import utils as history_utils
 
 from tandem.accounts.models import Department, Membership, Organization, User
@@ -211,7 +212,8 @@ def _shown(value: Any, model_field: models.Field[Any, Any], names: _Names) -> st
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        # In the reader's zone, as the page shows when each change was made.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
