@@ -25,8 +25,24 @@ def _typed_email(credentials: dict[str, Any]) -> str:
     return ""
 
 
+def _sign_on_used(request: HttpRequest | None, user: User) -> str | None:
+    """Return the single sign-on registration the person just signed in through, if any."""
+    from allauth.account.authentication import get_authentication_records
+
+    if request is None or not hasattr(request, "session"):
+        return None
+    # allauth notes each way the person proved who they are in this session; a second
+    # factor comes after the first way, which is the one that tells the sign-on.
+    first = [r for r in get_authentication_records(request, user) if r.get("method") != "mfa"]
+    if first and first[-1].get("method") == "socialaccount":
+        return str(first[-1].get("provider", ""))
+    return None
+
+
 def on_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    security_event_record(kind=Kind.SIGN_IN, request=request, user=user)
+    sign_on = _sign_on_used(request, user)
+    detail = {"sign_on": sign_on} if sign_on else None
+    security_event_record(kind=Kind.SIGN_IN, request=request, user=user, detail=detail)
 
 
 def on_logged_out(

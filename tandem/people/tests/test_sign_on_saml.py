@@ -85,7 +85,8 @@ def test_signed_assertion_signs_in_a_member(
     account = SocialAccount.objects.get(user=world.mentor)
     assert (account.provider, account.uid) == ("saml-northwind", "mo.mentor@northwind.test")
     assert Membership.objects.filter(user=world.mentor, organization=world.org).exists()
-    assert SecurityEvent.objects.filter(kind="sign_in", user=world.mentor).exists()
+    sign_in = SecurityEvent.objects.get(kind="sign_in", user=world.mentor)
+    assert sign_in.detail == {"sign_on": "saml-northwind"}
 
 
 def test_new_person_gets_an_account_and_a_membership(
