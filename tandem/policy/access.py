@@ -352,22 +352,40 @@ def relationship_get_for_admin(*, user: User, relationship_id: int) -> Relations
         raise NotFound("No such relationship.") from None
 
 
+def requests_of(user: User) -> QuerySet[MentorshipRequest]:
+    """Return the mentoring requests this person sent or received."""
+    if not user.is_authenticated:
+        return MentorshipRequest.objects.none()
+    return MentorshipRequest.objects.filter(Q(mentee__user=user) | Q(mentor__user=user))
+
+
 def request_get_for_user(*, user: User, request_id: int) -> MentorshipRequest:
     """Return a mentoring request to its sender or its recipient; otherwise raise NotFound."""
     try:
-        return MentorshipRequest.objects.select_related(
-            "program", "mentee__user", "mentor__user", "focus"
-        ).get(Q(mentee__user=user) | Q(mentor__user=user), pk=request_id)
+        return (
+            requests_of(user)
+            .select_related("program", "mentee__user", "mentor__user", "focus")
+            .get(pk=request_id)
+        )
     except MentorshipRequest.DoesNotExist:
         raise NotFound("No such request.") from None
+
+
+def proposals_of(user: User) -> QuerySet[Proposal]:
+    """Return the proposals in which this person is one of the two people proposed."""
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    return Proposal.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
 
 
 def proposal_get_for_user(*, user: User, proposal_id: int) -> Proposal:
     """Return a proposal to one of the two people proposed; otherwise raise NotFound."""
     try:
-        return Proposal.objects.select_related(
-            "program", "mentor__user", "mentee__user", "focus", "peer_focus"
-        ).get(Q(mentor__user=user) | Q(mentee__user=user), pk=proposal_id)
+        return (
+            proposals_of(user)
+            .select_related("program", "mentor__user", "mentee__user", "focus", "peer_focus")
+            .get(pk=proposal_id)
+        )
     except Proposal.DoesNotExist:
         raise NotFound("No such proposal.") from None
 

@@ -151,6 +151,17 @@ class Relationship(TimeStampedModel):
             return "peer"
         return "mentor" if self.mentor.user_id == user_id else "mentee"
 
+    def checkin_due_at(self, last_checkin_at: datetime.datetime | None) -> datetime.datetime | None:
+        """Return when a person owes a check-in: the program's interval after their last one.
+
+        The interval counts from the start when they have not checked in yet; only an
+        active relationship asks for check-ins.
+        """
+        if self.status != self.Status.ACTIVE or self.started_at is None:
+            return None
+        interval = datetime.timedelta(weeks=self.program.checkin_interval_weeks)
+        return (last_checkin_at or self.started_at) + interval
+
 
 class Agreement(TimeStampedModel):
     """One version of what the pair agreed; a signed version never changes."""

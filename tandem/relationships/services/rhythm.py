@@ -320,10 +320,9 @@ def checkin_due(
     now = now or timezone.now()
     if relationship.status != Relationship.Status.ACTIVE or relationship.started_at is None:
         return False
-    interval = datetime.timedelta(weeks=relationship.program.checkin_interval_weeks)
     last = relationship.checkins.filter(author=user).order_by("-created_at").first()
-    since = last.created_at if last else relationship.started_at
-    return now - since >= interval
+    due_at = relationship.checkin_due_at(last.created_at if last else None)
+    return due_at is not None and now >= due_at
 
 
 @transaction.atomic
