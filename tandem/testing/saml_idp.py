@@ -84,6 +84,11 @@ def authn_request_read(location: str) -> AuthnRequest:
     )
 
 
+def _in_response_to(request: AuthnRequest) -> str:
+    # An answer nobody asked for (IdP-initiated sign-on) names no request.
+    return f' InResponseTo="{request.id}"' if request.id else ""
+
+
 def _instant(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -118,7 +123,7 @@ class Assertion:
             "</saml:NameID>"
             '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
             f'<saml:SubjectConfirmationData NotOnOrAfter="{_instant(until)}" '
-            f'Recipient={quoteattr(self.request.acs_url)} InResponseTo="{self.request.id}"/>'
+            f"Recipient={quoteattr(self.request.acs_url)}{_in_response_to(self.request)}/>"
             "</saml:SubjectConfirmation></saml:Subject>"
             f'<saml:Conditions NotBefore="{_instant(now - datetime.timedelta(minutes=1))}" '
             f'NotOnOrAfter="{_instant(until)}">'
@@ -134,31 +139,32 @@ class Assertion:
         )
 
 
-def sign(xml: str, key: SigningKey) -> str:
-    """Sign the document's root element (an enveloped signature, RSA-SHA256)."""
+def sign(xml: str, key: SigningKey, *, sha1: bool = False) -> str:
+    """Sign the document's root element (an enveloped signature, RSA-SHA256 unless SHA-1)."""
+    constants = OneLogin_Saml2_Constants
     signed = OneLogin_Saml2_Utils.add_sign(
         xml,
         key.key_pem,
         key.certificate_pem,
-        sign_algorithm=OneLogin_Saml2_Constants.RSA_SHA256,
-        digest_algorithm=OneLogin_Saml2_Constants.SHA256,
+        sign_algorithm=constants.RSA_SHA1 if sha1 else constants.RSA_SHA256,
+        digest_algorithm=constants.SHA1 if sha1 else constants.SHA256,
     )
     return signed.decode() if isinstance(signed, bytes) else str(signed)
 
 
-def response(assertion: Assertion, *, key: SigningKey | None) -> str:
+def response(assertion: Assertion, *, key: SigningKey | None, sha1: bool = False) -> str:
     """Return the base64 SAMLResponse the browser posts to Tandem; unsigned without a key."""
     body = assertion.xml()
     if key is not None:
-        body = sign(body, key)
+        body = sign(body, key, sha1=sha1)
     body = body.removeprefix('<?xml version="1.0"?>').strip()
     now = _instant(assertion.issued_at)
     document = (
         f'<samlp:Response xmlns:samlp="{SAMLP}" '
         'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
         f'ID="_r{uuid.uuid4().hex}" Version="2.0" IssueInstant="{now}" '
-        f"Destination={quoteattr(assertion.request.acs_url)} "
-        f'InResponseTo="{assertion.request.id}">'
+        f"Destination={quoteattr(assertion.request.acs_url)}"
+        f"{_in_response_to(assertion.request)}>"
         f"<saml:Issuer>{escape(assertion.issuer)}</saml:Issuer>"
         '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>'
         f"</samlp:Status>{body}</samlp:Response>"

@@ -136,6 +136,16 @@ def test_assertion_signed_with_another_key_is_refused(
     _refused(world, browser, _answer(browser, request, forged))
 
 
+def test_assertion_signed_with_sha1_is_refused(
+    world: World, idp_key: saml_idp.SigningKey, browser: Client
+) -> None:
+    _sign_on(world, idp_key)
+    request = _start(browser)
+    assertion = saml_idp.Assertion(request=request, email="mo.mentor@northwind.test")
+    weak = saml_idp.response(assertion, key=idp_key, sha1=True)
+    _refused(world, browser, _answer(browser, request, weak))
+
+
 def test_assertion_changed_after_signing_is_refused(
     world: World, idp_key: saml_idp.SigningKey, browser: Client
 ) -> None:
@@ -181,8 +191,29 @@ def test_response_nobody_asked_for_is_refused(
     request = _start(browser)
     # A genuine answer to a request made in another browser cannot be replayed in this one.
     assertion = saml_idp.Assertion(request=request, email="mo.mentor@northwind.test")
-    _answer(Client(HTTP_HOST=HOST), request, saml_idp.response(assertion, key=idp_key))
+    elsewhere = Client(HTTP_HOST=HOST)
+    posted = elsewhere.post(
+        "/accounts/saml/northwind/acs/",
+        {"SAMLResponse": saml_idp.response(assertion, key=idp_key)},
+    )
+    assert elsewhere.get(posted["Location"]).status_code == 403
+    assert _signed_in(elsewhere) is None
     assert not SocialAccount.objects.exists()
+
+
+def test_answer_the_provider_sends_unasked_is_refused(
+    world: World, idp_key: saml_idp.SigningKey, browser: Client
+) -> None:
+    _sign_on(world, idp_key)
+    # IdP-initiated sign-on: a signed, in-date answer that no sign-in here started.
+    unasked = saml_idp.AuthnRequest(
+        id="",
+        acs_url=f"http://{HOST}/accounts/saml/northwind/acs/",
+        issuer=f"http://{HOST}/accounts/saml/northwind/metadata/",
+        relay_state="/",
+    )
+    assertion = saml_idp.Assertion(request=unasked, email="mo.mentor@northwind.test")
+    _refused(world, browser, _answer(browser, unasked, saml_idp.response(assertion, key=idp_key)))
 
 
 def test_address_outside_the_domains_is_refused(
