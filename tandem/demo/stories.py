@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, User
-from tandem.policy.eligibility import places_left
+from tandem.policy.eligibility import givers_for, places_left, seeker_refusal
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships import services
 from tandem.relationships.models import (
@@ -331,13 +331,19 @@ def _proposal_for(programs: dict[str, Program], personas: dict[str, User]) -> No
     )
     if mentee is None:
         return
-    lines = _Lines(rounds.organization_id)
+    focus = mentee.topics.filter(kind="focus").select_related("topic").first()
+    if focus is None or seeker_refusal(mentee, focus=focus.topic) is not None:
+        return
     wanted = {t.topic_id for t in mentee.topics.filter(kind="focus")}
-    mentors = [
-        m
-        for m in _ready(rounds, is_mentor=True)
-        if lines.apart(mentee, m) and m.user_id != personas["mentor"].pk
-    ]
+    # Whom the matching rules let propose now: taking people on, with a free place, outside
+    # the mentee's reporting line. Which mentors those are depends on the seed and size.
+    mentors = (
+        givers_for(mentee)
+        .exclude(user_id=personas["mentor"].pk)
+        .select_related("user")
+        .prefetch_related("topics")
+        .order_by("pk")
+    )
     best = max(
         mentors,
         key=lambda m: (len(wanted & {t.topic_id for t in m.topics.all()}), -m.pk),
@@ -345,8 +351,6 @@ def _proposal_for(programs: dict[str, Program], personas: dict[str, User]) -> No
     )
     if best is None:
         return
-    focus = mentee.topics.filter(kind="focus").select_related("topic").first()
-    assert focus is not None
     proposal = services.proposal_create(
         program=rounds,
         mentor=best,
