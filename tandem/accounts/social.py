@@ -93,12 +93,6 @@ class SignOn:
     def covers(self, email: str) -> bool:
         return email_domain(email) in domains_of(self.organization)
 
-    def vouches_for(self, *, claimed_verified: bool | None) -> bool:
-        """Whether the provider's word makes an address it sent verified (see the rule above)."""
-        if self.is_saml:
-            return claimed_verified is not False
-        return bool(claimed_verified)
-
 
 def email_domain(email: str) -> str:
     return email.strip().rsplit("@", 1)[-1].lower()
@@ -274,8 +268,9 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
         user.full_name = (data.get("name") or given or email.split("@")[0])[:150]
         sign_on = sign_on_for_app(sociallogin.provider.app)
         if sign_on is not None and sign_on.is_saml:
-            # Before allauth looks the person up by address, which counts verified ones only.
-            vouched = sign_on.vouches_for(claimed_verified=data.get("email_verified"))
+            # The rule above: the signed assertion vouches unless it says it did not verify.
+            # Marked here, before allauth looks the person up by their verified addresses.
+            vouched = data.get("email_verified") is not False
             for address in sociallogin.email_addresses:
                 address.verified = vouched
         return user
