@@ -83,7 +83,7 @@ def _backdate(relationship: Relationship, **dates: datetime.datetime) -> None:
     nobody made (closing a relationship would seem to move its start).
     """
     Relationship.objects.filter(pk=relationship.pk).update(**dates)
-    versions = Relationship.history.filter(id=relationship.pk)  # type: ignore[attr-defined]
+    versions = Relationship.history.filter(id=relationship.pk)
     for name, value in dates.items():
         versions.filter(**{f"{name}__isnull": False}).update(**{name: value})
     relationship.refresh_from_db()
@@ -93,9 +93,7 @@ def _move_back(relationship: Relationship, days: int) -> None:
     """Shift a relationship's history, audit trail included, so it started `days` ago."""
     delta = datetime.timedelta(days=days)
     now = timezone.now()
-    Relationship.history.filter(id=relationship.pk).update(  # type: ignore[attr-defined]
-        history_date=F("history_date") - delta
-    )
+    Relationship.history.filter(id=relationship.pk).update(history_date=F("history_date") - delta)
     _backdate(relationship, started_at=now - delta, created_at=now - delta)
 
 

@@ -22,9 +22,8 @@ from django.utils import timezone
 from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.core.errors import DomainError
-from tandem.people.models import ImportBatch
 from tandem.people.services.erasure import erased_address_hashes
-from tandem.people.services.import_files import COLUMNS, Table, import_file_read
+from tandem.people.services.import_files import COLUMNS, Table
 from tandem.people.services.import_writes import PlanWriter
 from tandem.people.services.leaving import memberships_leave
 
@@ -105,50 +104,6 @@ class ImportRefused(DomainError):
         self.plan = plan
 
 
-# An upload nobody confirmed is kept this long: the admin's preview, not an archive.
-IMPORT_BATCH_KEPT = datetime.timedelta(days=1)
-
-
-def import_batches_prune(
-    *, organization: Organization | None = None, now: datetime.datetime | None = None
-) -> int:
-    """Delete uploads nobody confirmed in time, with the people's rows they hold."""
-    batches = ImportBatch.objects.filter(created_at__lt=(now or timezone.now()) - IMPORT_BATCH_KEPT)
-    if organization is not None:
-        batches = batches.filter(organization=organization)
-    deleted, _ = batches.delete()
-    return deleted
-
-
-@transaction.atomic
-def import_batch_create(
-    *,
-    organization: Organization,
-    by: User | None,
-    name: str,
-    content: bytes,
-    mark_leavers: bool = False,
-    allow_new_departments: bool = False,
-) -> ImportBatch:
-    """Read an uploaded file and keep its rows until the admin confirms or starts over."""
-    table = import_file_read(name=name, content=content)
-    import_batches_prune(organization=organization)
-    return ImportBatch.objects.create(
-        organization=organization,
-        uploaded_by=by,
-        file_name=name[:255],
-        columns=table.columns,
-        rows=table.rows,
-        mark_leavers=mark_leavers,
-        allow_new_departments=allow_new_departments,
-    )
-
-
-def import_batch_discard(*, batch: ImportBatch) -> None:
-    """Forget an upload without importing it."""
-    batch.delete()
-
-
 # Planning -----------------------------------------------------------------------------
 
 
@@ -199,6 +154,8 @@ def _erased(organization: Organization, emails: list[str]) -> dict[str, datetime
             .distinct()
         )
         for address_hash, erased_at in rows:
+            if erased_at is None:
+                continue
             email = by_hash[address_hash]
             found[email] = max(erased_at, found.get(email, erased_at))
     return found
@@ -553,21 +510,4 @@ def import_apply(
         transaction.on_commit(
             lambda: invite_imported_people.enqueue(organization.pk, by.pk, emails)
         )
-    return plan
-
-
-def import_batch_apply(
-    *, batch: ImportBatch, by: User | None, send_invitations: bool = False
-) -> ImportPlan:
-    """Import a kept upload, then forget it; on errors it stays for another look."""
-    plan = import_apply(
-        organization=batch.organization,
-        table=Table(batch.columns, batch.rows),
-        by=by,
-        file_name=batch.file_name,
-        mark_leavers=batch.mark_leavers,
-        allow_new_departments=batch.allow_new_departments,
-        send_invitations=send_invitations,
-    )
-    batch.delete()
     return plan

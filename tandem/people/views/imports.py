@@ -8,12 +8,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
+from tandem.accounts.models import Organization
+from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.people.forms.imports import ImportConfirmForm, ImportUploadForm
 from tandem.people.models import ImportBatch
-from tandem.people.services import imports
+from tandem.people.services import import_batches, imports
 from tandem.policy.access import organization_get_for_admin
 from tandem.security.models import SecurityEvent
 from tandem.security.services import security_event_record
@@ -104,7 +107,7 @@ def import_upload(request: AuthenticatedHttpRequest, organization_id: int) -> Ht
         upload = form.cleaned_data["file"]
         batch = run_service(
             form,
-            imports.import_batch_create,
+            import_batches.import_batch_create,
             organization=organization,
             by=request.user,
             name=upload.name,
@@ -114,11 +117,12 @@ def import_upload(request: AuthenticatedHttpRequest, organization_id: int) -> Ht
         )
         if batch is not None:
             return redirect("people:import_preview", organization.pk, batch.pk)
-    if form.is_bound and form.errors and "file" in request.FILES:
+    refused = request.FILES.get("file") if form.is_bound and form.errors else None
+    if refused is not None:
         _record_refusal(
             request,
             organization.pk,
-            name=request.FILES["file"].name or "",
+            name=refused.name or "",
             errors=sum(len(errors) for errors in form.errors.values()),
             stage="upload",
         )
@@ -153,34 +157,48 @@ def import_preview(
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     batch = ImportBatch.objects.filter(pk=batch_id, organization_id=organization.pk).first()
     if batch is None:
-        # Reloading the page after the import, or going back to it: the upload is gone.
+        # Going back to an upload that was set aside, or pruned after a day.
         messages.info(
             request,
-            "That upload was already imported or set aside. The members list shows who is "
-            "in your organization now; upload a file to import again.",
+            "That upload was set aside or has expired. The members list shows who is in "
+            "your organization now; upload a file to import again.",
         )
         return redirect("people:import", organization.pk)
     form = ImportConfirmForm(posted(request))
-    if form.is_bound and form.is_valid():
-        plan = run_service(
-            form,
-            imports.import_batch_apply,
-            batch=batch,
-            by=request.user,
-            send_invitations=form.cleaned_data["send_invitations"],
-        )
-        if plan is not None:
-            return render(
-                request,
-                "people/imports/done.html",
-                {
-                    "organization": organization,
-                    "plan": plan,
-                    "file_name": batch.file_name,
-                    "members_url": _members_url(organization.pk),
-                    "invited": form.cleaned_data["send_invitations"] and plan.new_people,
-                },
+    if batch.state in (ImportBatch.State.PREVIEW, ImportBatch.State.FAILED):
+        if form.is_bound and form.is_valid():
+            confirmed = run_service(
+                form,
+                import_batches.import_batch_confirm,
+                batch=batch,
+                by=request.user,
+                send_invitations=form.cleaned_data["send_invitations"],
             )
+            if confirmed is not None:
+                return redirect("people:import_preview", organization.pk, batch.pk)
+        if batch.state == ImportBatch.State.PREVIEW:
+            return _preview(request, organization, batch, form)
+    if request.htmx and not batch.running:
+        return HttpResponseClientRefresh()
+    template = "people/imports/progress.html" + ("#progress" if request.htmx else "")
+    return render(
+        request,
+        template,
+        {
+            "organization": organization,
+            "batch": batch,
+            "form": form,
+            "members_url": _members_url(organization.pk),
+        },
+    )
+
+
+def _preview(
+    request: AuthenticatedHttpRequest,
+    organization: Organization,
+    batch: ImportBatch,
+    form: ImportConfirmForm,
+) -> HttpResponse:
     plan = imports.import_plan(
         organization=organization,
         table=imports.Table(batch.columns, batch.rows),
@@ -226,5 +244,10 @@ def import_discard(
     request: AuthenticatedHttpRequest, organization_id: int, batch_id: int
 ) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
-    imports.import_batch_discard(batch=_batch(organization.pk, batch_id))
+    batch = _batch(organization.pk, batch_id)
+    try:
+        import_batches.import_batch_discard(batch=batch)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("people:import_preview", organization.pk, batch.pk)
     return redirect("people:import", organization.pk)
