@@ -143,7 +143,7 @@ def member_manager(
     # the search the admin picked from.
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     search = ManagerSearchForm(request.POST)
     if search.is_valid():
         return redirect(f"{page}?{urlencode({'q': search.cleaned_data['q']})}")
