@@ -87,7 +87,9 @@ def test_admin_pastes_the_metadata_instead(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
+        ("protocol", "ldap", "Select a valid choice"),
         ("idp_certificate", "not a certificate", "This is not an X.509 certificate"),
+        ("idp_certificate", saml_idp.signing_key().key_pem, "This is not an X.509 certificate"),
         (
             "idp_certificate",
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
