@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, OrderBy, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower
 
@@ -90,31 +91,29 @@ def _sort_names(filters: MemberFilters) -> list[tuple[str, bool]]:
     return [(f"sort_{i}", descending) for i, (_, descending) in enumerate(_sort_keys(filters))]
 
 
-def _members_matching_word(word: str) -> QuerySet[Membership]:
-    """Return the ids of memberships whose name, address or title holds the word.
-
-    Lower-cased on both sides, as the trigram indexes on PostgreSQL are built (migration
-    people 0005), so that LIKE '%word%' reads an index instead of every row. Each column
-    is asked apart and the answers joined: an OR of the three would make the planner scan
-    the tables, which it (wrongly) thinks cheaper than three index lookups.
-    """
-    people = Membership.objects.filter(user__in=_people_matching(word))
-    by_title = Membership.objects.alias(lowered=Lower("title")).filter(
-        lowered__contains=word.lower()
-    )
-    return _ids(people).union(_ids(by_title), all=True)
+def _word_matches(word: str, *, title: bool = True) -> Q:
+    """Match the memberships whose name, address (or title) holds the word, in any case."""
+    if connection.vendor != "postgresql":
+        # SQLite has no index for LIKE '%word%'; one pass over the joined rows is quickest.
+        matches = Q(user__full_name__icontains=word) | Q(user__email__icontains=word)
+        return matches | Q(title__icontains=word) if title else matches
+    # Lower-cased on both sides, as the trigram indexes are built (migration people 0005),
+    # so that LIKE '%word%' reads an index instead of every row. Each column is asked apart
+    # and the answers joined: with an OR of the three, the planner scans the tables, which
+    # it wrongly thinks cheaper than three index lookups (bench/members_list.py).
+    word = word.lower()
+    by_name = _ids(User.objects.alias(lowered=Lower("full_name")).filter(lowered__contains=word))
+    by_email = _ids(User.objects.alias(lowered=Lower("email")).filter(lowered__contains=word))
+    people = by_name.union(by_email, all=True)
+    if not title:
+        return Q(user__in=people)
+    by_title = Membership.objects.alias(lowered=Lower("title")).filter(lowered__contains=word)
+    by_person = Membership.objects.filter(user__in=people)
+    return Q(pk__in=_ids(by_person).union(_ids(by_title), all=True))
 
 
 def _ids(rows: QuerySet[Any]) -> QuerySet[Any]:
     return rows.order_by().values("pk")
-
-
-def _people_matching(word: str) -> QuerySet[User]:
-    """Return the ids of people whose name or address holds the word (lower-cased)."""
-    word = word.lower()
-    by_name = _ids(User.objects.alias(lowered=Lower("full_name")).filter(lowered__contains=word))
-    by_email = _ids(User.objects.alias(lowered=Lower("email")).filter(lowered__contains=word))
-    return by_name.union(by_email, all=True)
 
 
 def members_filtered(*, organization: Organization, filters: MemberFilters) -> QuerySet[Membership]:
@@ -133,7 +132,7 @@ def _members_matching(
 ) -> QuerySet[Membership]:
     members = Membership.objects.filter(organization=organization)
     for word in filters.q.split()[:SEARCH_WORDS]:
-        members = members.filter(pk__in=_members_matching_word(word))
+        members = members.filter(_word_matches(word))
     if filters.department is not None:
         members = members.filter(department=filters.department)
     elif filters.no_department:
@@ -434,7 +433,7 @@ def members_matching(
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     for word in words:
-        candidates = candidates.filter(user__in=_people_matching(word))
+        candidates = candidates.filter(_word_matches(word, title=False))
     return list(
         candidates.select_related("user", "department").order_by("user__full_name", "pk")[
             :CANDIDATES_SHOWN

@@ -5,8 +5,11 @@ last, so the request only records what was asked and the task writes the file.
 """
 
 import datetime
+import io
 import logging
 import secrets
+from collections.abc import Iterator
+from typing import Any
 
 import tablib
 from django.core.files.base import ContentFile
@@ -14,6 +17,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+
+# openpyxl comes with tablib[xlsx] and has no type stubs here.
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from tandem.accounts.models import Membership, Organization, User
 from tandem.core.errors import DomainError
@@ -63,7 +71,7 @@ def member_export_build(*, export_id: int) -> None:
         return
     members = selectors.members_filtered(organization=export.organization, filters=filters)
     export.status = MemberExport.Status.BUILDING
-    export.rows_total = members.count()
+    export.rows_total = members.order_by().count()
     export.rows_done = 0
     export.save(update_fields=["status", "rows_total", "rows_done", "updated_at"])
     try:
@@ -82,14 +90,46 @@ def member_export_build(*, export_id: int) -> None:
 
 
 def _write(export: MemberExport, members: QuerySet[Membership]) -> bytes:
+    rows = _counting(export, selectors.members_export_rows(members))
+    if export.file_format == MemberExport.Format.XLSX:
+        return _xlsx(rows)
     dataset = tablib.Dataset(headers=selectors.EXPORT_HEADERS, title="Members")
-    for row in selectors.members_export_rows(members):
+    for row in rows:
         dataset.append(row)
-        if len(dataset) % PROGRESS_EVERY == 0:
-            MemberExport.objects.filter(pk=export.pk).update(rows_done=len(dataset))
-    export.rows_done = len(dataset)
-    data = dataset.export(export.file_format)
-    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    # With the byte-order mark, Excel reads the names' accents right.
+    return str(dataset.export("csv")).encode("utf-8-sig")
+
+
+def _counting(export: MemberExport, rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0:
+            MemberExport.objects.filter(pk=export.pk).update(rows_done=done)
+        export.rows_done = done
+
+
+def _xlsx(rows: Iterator[list[str]]) -> bytes:
+    # openpyxl's write-only sheet streams the rows: twice as quick as tablib's workbook,
+    # which makes and then walks a cell object for each of a million values.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Members")
+    sheet.freeze_panes = "A2"
+    header = [_text_cell(sheet, name) for name in selectors.EXPORT_HEADERS]
+    for cell in header:
+        cell.font = Font(bold=True)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_text_cell(sheet, v) if v.startswith("=") else v for v in row])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    # A name or title that starts with "=" is text people typed, never a formula to run.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _fail(export: MemberExport, error: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 import tablib
 from django.core.files.storage import default_storage
@@ -280,3 +281,21 @@ def test_a_member_asking_for_the_export_is_not_found_before_any_password_prompt(
     response = stale.post(_members_url(world, "exports/"), {"file_format": "csv"})
     assert response.status_code == 404
     assert not MemberExport.objects.exists()
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_excel(
+    world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    formula = '=HYPERLINK("https://evil.test","Open")'
+    MembershipFactory.create(
+        user=UserFactory.create(full_name=formula), organization=world.org, title="=1+1"
+    )
+    client = client_for(world.admin)
+    export = _ask(client, world, django_capture_on_commit_callbacks, "xlsx")
+    response = client.get(_members_url_of(export, "download/"))
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    name, title = cells[formula][0], cells[formula][3]
+    assert (name.data_type, title.data_type, title.value) == ("s", "s", "=1+1")

@@ -4,7 +4,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -80,7 +80,7 @@ def member_export_detail(
 @login_required
 def member_export_download(
     request: AuthenticatedHttpRequest, organization_id: int, export_id: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     export = member_export_get_for_requester(
         user=request.user, organization_id=organization_id, export_id=export_id
     )
@@ -92,7 +92,7 @@ def member_export_download(
 @reauthentication_required
 def _member_export_download(
     request: AuthenticatedHttpRequest, export: MemberExport
-) -> HttpResponse:
+) -> HttpResponseBase:
     if not default_storage.exists(export.file_name):
         raise NotFound("The file is gone.")
     security_event_record(
