@@ -153,7 +153,8 @@ def organization(slug: str) -> tuple[Any, Any]:
 
 def tandem(size: int, folder: Path, rng: random.Random, results: list[tuple[str, ...]]) -> Timing:
     """Run every step on a fresh organization; return the first apply's seconds."""
-    from tandem.people.services.imports import import_apply, import_file_read, import_plan
+    from tandem.people.services.import_files import import_file_read
+    from tandem.people.services.imports import import_apply, import_plan
 
     slug = f"org{size}"
     org, admin = organization(slug)
@@ -188,7 +189,7 @@ def tandem(size: int, folder: Path, rng: random.Random, results: list[tuple[str,
     step("next month's file", files["next"], leavers=True)
     if size <= 5000:
         xlsx = write(rows, folder, f"{slug}-first", "xlsx")
-        from tandem.people.services.imports import import_file_read as read
+        from tandem.people.services.import_files import import_file_read as read
 
         seconds, _ = timed(lambda: read(name=xlsx.name, content=xlsx.read_bytes()))
         record(results, f"{size:,}", "fresh organization", "read (XLSX)", str(seconds))

@@ -101,28 +101,32 @@ def rows_insert(
     defaults = _defaults(model, [f.attname for f in fields if f is not pk])
     prepare = [(f.attname, _preparer(f)) for f in fields]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    target = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
     returning = ""
     if key is not None:
         key_column = next(f.column for f in fields if f.attname == key)
         returning = f" RETURNING {quote(pk.column)}, {quote(key_column)}"
-    per_statement = max(1, min(1000, _max_params() // len(fields)))
-    table = quote(meta.db_table)
+    if connection.vendor == "postgresql":
+        # One array per column: the statement stays short whatever the number of rows, so
+        # the driver does not parse thousands of placeholders each time.
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        sql = f"INSERT INTO {target} SELECT * FROM unnest({arrays}){returning}"
+        per_statement = 10_000
+    else:
+        per_statement = max(1, min(1000, _max_params() // len(fields)))
     ids: dict[Any, int] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            params: list[Any] = []
-            for row in chunk:
-                params.extend(
-                    fn(row[name] if name in row else defaults[name]) for name, fn in prepare
-                )
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES "
-                + ", ".join([placeholder] * len(chunk))
-                + returning
-            )
+            chunk = [
+                [fn(row[name] if name in row else defaults[name]) for name, fn in prepare]
+                for row in rows[start : start + per_statement]
+            ]
+            if connection.vendor == "postgresql":
+                params: list[Any] = [list(column) for column in zip(*chunk, strict=True)]
+            else:
+                values = "(" + ", ".join(["%s"] * len(fields)) + ")"
+                sql = f"INSERT INTO {target} VALUES {', '.join([values] * len(chunk))}{returning}"
+                params = [value for row in chunk for value in row]
             cursor.execute(sql, params)
             if key is not None:
                 ids.update((value, new_id) for new_id, value in cursor.fetchall())

@@ -11,7 +11,14 @@ from tandem.core.models import TimeStampedModel
 
 
 class ImportBatch(TimeStampedModel):
-    """An uploaded people file, parsed and kept between its preview and its confirmation."""
+    """An uploaded people file, parsed and kept from its preview until it is imported."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Waiting to start"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Stopped"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="import_batches"
@@ -27,12 +34,28 @@ class ImportBatch(TimeStampedModel):
         default=False, help_text="The file is everyone: people not in it become alumni."
     )
     allow_new_departments = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    # Set when the admin confirms; the import itself runs in the task worker.
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    send_invitations = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the import did, in counts (new_people, changes, leavers, …); its rows are then dropped.
+    summary = models.JSONField(default=dict, blank=True)
+    # Why the last attempt imported nothing, in words for the admin.
+    problem = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Import of {self.file_name}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.IMPORTING)
 
 
 class MemberExport(TimeStampedModel):

@@ -4,7 +4,7 @@ from django_tasks import task
 
 from tandem.accounts.models import Organization, User
 from tandem.accounts.services import invitation_create
-from tandem.people.services.imports import import_batches_prune
+from tandem.people.services.import_batches import import_batch_run, import_batches_prune
 from tandem.people.services.member_exports import member_export_build, member_exports_prune
 from tandem.security.services import security_events_prune
 
@@ -18,6 +18,12 @@ def invite_imported_people(organization_id: int, invited_by_id: int, emails: lis
         return
     for email in emails:
         invitation_create(organization=organization, email=email, invited_by=invited_by)
+
+
+@task()
+def import_people_file(batch_id: int) -> None:
+    """Import a people file its admin confirmed; a file already imported is left alone."""
+    import_batch_run(batch_id=batch_id)
 
 
 @task()

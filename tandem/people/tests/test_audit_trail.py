@@ -200,7 +200,8 @@ def test_the_trail_never_names_who_raised_a_concern(world: World) -> None:
 def test_each_import_is_one_line_that_opens_only_its_changes(world: World) -> None:
     import tablib
 
-    from tandem.people.services.imports import Table, import_apply, import_file_read
+    from tandem.people.services.import_files import import_file_read
+    from tandem.people.services.imports import Table, import_apply
 
     def people_file(*rows: list[str]) -> Table:
         data = tablib.Dataset(*rows, headers=["email", "full_name", "title"])

@@ -14,7 +14,8 @@ from django.utils import timezone
 from tandem.accounts.models import Department, Invitation, Membership, User
 from tandem.notifications.models import Notification
 from tandem.people.services import import_writes, imports
-from tandem.people.services.imports import Table, import_apply, import_file_read
+from tandem.people.services.import_files import import_file_read
+from tandem.people.services.imports import Table, import_apply
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import Relationship
 from tandem.testing.factories import DepartmentFactory, EnrollmentFactory, ProgramFactory

@@ -1,6 +1,7 @@
 """The plain-row inserts under the people import write what the ORM would have written."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from tandem.accounts.models import Membership, User
 from tandem.core.bulk import history_rows_insert, rows_insert
@@ -41,7 +42,7 @@ def test_rows_come_back_as_the_orm_reads_them(world: World) -> None:
 
 def test_history_rows_name_who_and_why(world: World) -> None:
     user_id = rows_insert(User, [{"email": "new@northwind.test"}], key="email")
-    row = {
+    row: dict[str, Any] = {
         "user_id": user_id["new@northwind.test"],
         "organization_id": world.org.pk,
         "role": Membership.Role.ADMIN,

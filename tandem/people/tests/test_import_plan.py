@@ -5,7 +5,8 @@ import pytest
 from tandem.accounts.models import Department, Membership, User
 from tandem.core.errors import DomainError
 from tandem.people.services import import_files, imports
-from tandem.people.services.imports import ImportRefused, Table, import_apply, import_file_read
+from tandem.people.services.import_files import import_file_read
+from tandem.people.services.imports import ImportRefused, Table, import_apply
 from tandem.testing.fixtures import World
 
 HEADER = "email,full_name,department,title,manager_email,time_zone,location,role\n"

@@ -7,13 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.accounts.models import Organization
 from tandem.core.errors import DomainError
-from tandem.people.services.imports import (
-    ImportPlan,
-    ImportRefused,
-    import_apply,
-    import_file_read,
-    import_plan,
-)
+from tandem.people.services.import_files import import_file_read
+from tandem.people.services.imports import ImportPlan, ImportRefused, import_apply, import_plan
 
 # Lists in the summary show this many people, then how many more there are.
 SHOWN = 20
