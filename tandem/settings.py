@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tandem.relationships",
     "tandem.notifications",
     "tandem.matching",
+    "tandem.home",
     "tandem.people",
     "tandem.security",
     "tandem.demo",

@@ -2,8 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from tandem.home import views as home_views
 from tandem.people.views import erasure as erasure_views
-from tandem.programs import views as program_views
 
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem administration"
@@ -11,7 +11,7 @@ admin.site.site_title = "Tandem administration"
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", program_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("tandem.accounts.urls")),
     path("account/delete/", erasure_views.account_delete, name="account_delete"),

@@ -3,7 +3,7 @@ import copy
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -14,7 +14,6 @@ from tandem.policy.access import (
     enrollment_get_for_user,
     enrollment_get_own,
     organization_get_for_admin,
-    organizations_administered_by,
     organizations_where_may_create_programs,
     program_get_for_admin,
     program_get_for_user,
@@ -38,25 +37,6 @@ PROFILE_STEPS = [
     ("offer", "What you bring"),
     ("practicalities", "How you meet"),
 ]
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "programs/landing.html")
-    data = selectors.home_programs(user=request.user)
-    admin_orgs = list(organizations_administered_by(request.user))
-    return render(
-        request,
-        "programs/home.html",
-        {
-            "data": data,
-            # Admins may; asking the rule only for others saves everyone else a query.
-            "can_create": bool(admin_orgs)
-            or organizations_where_may_create_programs(request.user).exists(),
-            "admin_orgs": admin_orgs,
-            "today": timezone.localdate(),
-        },
-    )
 
 
 @login_required

@@ -1,0 +1,384 @@
+"""What is waiting for one person, across their programs: the top of their home page.
+
+Each kind of item is read with one query, whatever the number of programs and
+relationships, and through the same access rules as the page its link opens: the
+person's own proposals, requests and relationships (``tandem.policy.access``), and the
+programs they administer. Nothing here reads another person's private words: no journal,
+no check-in answers, no reason for declining; an agenda is shared by the pair.
+"""
+
+import datetime
+import enum
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.matching.models import MatchingRound
+from tandem.policy.access import (
+    programs_administered_by,
+    proposals_of,
+    relationships_of,
+    requests_of,
+)
+from tandem.relationships.models import (
+    Agreement,
+    Commitment,
+    Concern,
+    Meeting,
+    MentorshipRequest,
+    Proposal,
+    Relationship,
+)
+from tandem.relationships.services import pause_closes_on
+
+# Each kind lists at most this many items; the pages they link to list the rest.
+PER_KIND = 20
+# Commitments show from this many days before they are due.
+COMMITMENT_AHEAD = datetime.timedelta(days=7)
+# A return date shows from this many days ahead; a pause closing gently, from this many.
+PAUSE_RETURN_AHEAD = datetime.timedelta(days=7)
+PAUSE_CLOSE_AHEAD = datetime.timedelta(days=14)
+# A meeting stays "next" until it ends; none lasts longer than this.
+LONGEST_MEETING = datetime.timedelta(minutes=240)
+
+
+class Urgency(enum.IntEnum):
+    NOW = 0
+    SOON = 1
+    WAITING = 2
+
+    @property
+    def heading(self) -> str:
+        return {0: "Needs you now", 1: "Coming up", 2: "Waiting on others"}[self.value]
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing waiting for this person, in plain words, with the place to act on it."""
+
+    kind: str
+    urgency: Urgency
+    title: str
+    url: str
+    # A datetime, or a date for things that fall on a day (due dates, return dates).
+    when: datetime.datetime | datetime.date | None = None
+    when_label: str = ""
+    detail: str = ""
+    context: str = ""
+
+    @property
+    def heading(self) -> str:
+        return self.urgency.heading
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.when, datetime.datetime)
+
+    def sort_key(self) -> tuple[int, str]:
+        if self.when is None:
+            moment = ""
+        elif isinstance(self.when, datetime.datetime):
+            moment = timezone.localtime(self.when).isoformat()
+        else:
+            moment = self.when.isoformat()
+        # Undated items (an agreement to sign) come after the dated ones of their group.
+        return (self.urgency, moment or "9999")
+
+
+def needs_for_user(*, user: User) -> list[Need]:
+    """Return what waits for this person: to answer first, then coming up, then on others."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    needs = [
+        *_proposals(user, now),
+        *_requests(user, now),
+        *_agreements(user),
+        *_next_meetings(user, now),
+        *_commitments(user, today),
+        *_checkins_and_pauses(user, now, today),
+        *_rounds_to_review(user),
+        *_open_concerns(user),
+    ]
+    needs.sort(key=Need.sort_key)
+    return needs
+
+
+def _partner_name(user: User, mentor: User, mentee: User) -> str:
+    return (mentee if mentor.pk == user.pk else mentor).full_name
+
+
+def _proposals(user: User, now: datetime.datetime) -> list[Need]:
+    pending = (
+        proposals_of(user)
+        .filter(status=Proposal.Status.PENDING, expires_at__gt=now)
+        .select_related("program", "mentor__user", "mentee__user", "focus", "peer_focus")
+        .order_by("expires_at")[:PER_KIND]
+    )
+    needs = []
+    for proposal in pending:
+        partner = _partner_name(user, proposal.mentor.user, proposal.mentee.user)
+        answered = getattr(proposal, f"{proposal.side_of(user.pk)}_answer")
+        needs.append(
+            Need(
+                kind="proposal",
+                urgency=Urgency.WAITING if answered else Urgency.NOW,
+                title=f"You said yes to a match with {partner}; their answer is next"
+                if answered
+                else f"Answer a proposed match with {partner}, on {proposal.focus_label}",
+                url=reverse("relationships:proposal", args=[proposal.pk]),
+                when=proposal.expires_at,
+                when_label="Open until" if answered else "Answer by",
+                context=proposal.program.name,
+            )
+        )
+    return needs
+
+
+def _requests(user: User, now: datetime.datetime) -> list[Need]:
+    pending = (
+        requests_of(user)
+        .filter(status=MentorshipRequest.Status.PENDING, expires_at__gt=now)
+        .select_related("program", "mentee__user", "mentor__user", "focus")
+        .order_by("expires_at")[:PER_KIND]
+    )
+    needs = []
+    for ask in pending:
+        to_me = ask.mentor.user_id == user.pk
+        needs.append(
+            Need(
+                kind="request",
+                urgency=Urgency.NOW if to_me else Urgency.WAITING,
+                title=f"{ask.mentee.user.full_name} asks you to mentor them on {ask.focus}"
+                if to_me
+                else f"Your request to {ask.mentor.user.full_name} on {ask.focus} "
+                "is waiting for an answer",
+                url=reverse("relationships:request", args=[ask.pk]),
+                when=ask.expires_at,
+                when_label="Answer by" if to_me else "Open until",
+                context=ask.program.name,
+            )
+        )
+    return needs
+
+
+def _agreements(user: User) -> list[Need]:
+    # The latest version of each open relationship's agreement that both have not signed.
+    drafts = (
+        Agreement.objects.filter(
+            relationship__in=relationships_of(user).exclude(status=Relationship.Status.CLOSED)
+        )
+        .filter(Q(mentor_signed_at__isnull=True) | Q(mentee_signed_at__isnull=True))
+        .exclude(
+            Exists(
+                Agreement.objects.filter(
+                    relationship=OuterRef("relationship"), version__gt=OuterRef("version")
+                )
+            )
+        )
+        .select_related(
+            "relationship__program", "relationship__mentor__user", "relationship__mentee__user"
+        )
+        .order_by("updated_at")[:PER_KIND]
+    )
+    needs = []
+    for agreement in drafts:
+        relationship = agreement.relationship
+        mine = relationship.mentor.user_id == user.pk
+        signed = agreement.mentor_signed_at if mine else agreement.mentee_signed_at
+        partner = relationship.partner_of(user.pk).user.full_name
+        if signed:
+            title = f"You signed; {partner}'s signature is next"
+        elif agreement.version == 1:
+            title = f"Write and sign your agreement with {partner}"
+        else:
+            title = f"Read and sign version {agreement.version} of your agreement with {partner}"
+        needs.append(
+            Need(
+                kind="agreement",
+                urgency=Urgency.WAITING if signed else Urgency.NOW,
+                title=title,
+                url=reverse("relationships:agreement", args=[relationship.pk]),
+                context=relationship.program.name,
+            )
+        )
+    return needs
+
+
+def _next_meetings(user: User, now: datetime.datetime) -> list[Need]:
+    # Meetings that started longer ago than any meeting lasts cannot still be going on.
+    upcoming = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED, starts_at__gt=now - LONGEST_MEETING
+    )
+    first = upcoming.filter(relationship=OuterRef("relationship")).order_by("starts_at", "pk")
+    meetings = (
+        upcoming.filter(
+            relationship__in=relationships_of(user).filter(status=Relationship.Status.ACTIVE),
+            pk=Subquery(first.values("pk")[:1]),
+        )
+        .select_related(
+            "relationship__program", "relationship__mentor__user", "relationship__mentee__user"
+        )
+        .order_by("starts_at")[:PER_KIND]
+    )
+    return [
+        Need(
+            kind="meeting",
+            urgency=Urgency.SOON,
+            title=f"Meeting with {meeting.relationship.partner_of(user.pk).user.full_name}",
+            url=reverse("relationships:meeting", args=[meeting.pk]),
+            when=meeting.starts_at,
+            when_label="Starts",
+            detail=meeting.agenda or "No agenda yet: add what you would like to talk about.",
+            context=meeting.relationship.program.name,
+        )
+        for meeting in meetings
+        if meeting.ends_at > now
+    ]
+
+
+def _commitments(user: User, today: datetime.date) -> list[Need]:
+    due = (
+        Commitment.objects.filter(
+            owner=user,
+            done_at__isnull=True,
+            due_on__lte=today + COMMITMENT_AHEAD,
+            relationship__in=relationships_of(user).exclude(status=Relationship.Status.CLOSED),
+        )
+        .select_related("relationship__program")
+        .order_by("due_on", "pk")[:PER_KIND]
+    )
+    needs = []
+    for commitment in due:
+        if commitment.due_on < today:
+            label = "Overdue, was due"
+        else:
+            label = "Due today" if commitment.due_on == today else "Due"
+        needs.append(
+            Need(
+                kind="commitment",
+                urgency=Urgency.NOW if commitment.due_on <= today else Urgency.SOON,
+                title=f"Your commitment: {commitment.text}",
+                url=reverse("relationships:detail", args=[commitment.relationship_id]),
+                when=commitment.due_on,
+                when_label=label,
+                context=commitment.relationship.program.name,
+            )
+        )
+    return needs
+
+
+def _checkins_and_pauses(user: User, now: datetime.datetime, today: datetime.date) -> list[Need]:
+    working = (
+        relationships_of(user)
+        .filter(status__in=[Relationship.Status.ACTIVE, Relationship.Status.PAUSED])
+        .annotate(my_last_checkin=Max("checkins__created_at", filter=Q(checkins__author=user)))
+        .select_related("program", "mentor__user", "mentee__user", "focus", "peer_focus")
+        .order_by("pk")
+    )
+    needs: list[Need] = []
+    for relationship in working:
+        partner = relationship.partner_of(user.pk).user.full_name
+        due_at = relationship.checkin_due_at(relationship.my_last_checkin)
+        if due_at is not None and due_at <= now:
+            needs.append(
+                Need(
+                    kind="checkin",
+                    urgency=Urgency.NOW,
+                    title=f"A private check-in on your relationship with {partner}: "
+                    "two questions, thirty seconds",
+                    url=reverse("relationships:checkin", args=[relationship.pk]),
+                    when=timezone.localdate(due_at),
+                    when_label="Due since",
+                    context=relationship.program.name,
+                )
+            )
+        pause = _pause_need(relationship, partner, today)
+        if pause is not None:
+            needs.append(pause)
+    return needs
+
+
+def _pause_need(relationship: Relationship, partner: str, today: datetime.date) -> Need | None:
+    closes_on = pause_closes_on(relationship)
+    if closes_on is None:
+        return None
+    url = reverse("relationships:resume", args=[relationship.pk])
+    until = relationship.pause_until
+    if until is not None and until <= today:
+        title, urgency = f"Your pause with {partner} has ended: resume or close", Urgency.NOW
+        when, label = closes_on, "Closes gently on"
+    elif until is not None and until <= today + PAUSE_RETURN_AHEAD:
+        title, urgency = f"Your pause with {partner} ends soon", Urgency.SOON
+        when, label = until, "Back on"
+    elif closes_on <= today + PAUSE_CLOSE_AHEAD:
+        title, urgency = f"Your paused relationship with {partner} closes soon", Urgency.SOON
+        when, label = closes_on, "Closes gently on"
+    else:
+        return None
+    return Need(
+        kind="pause",
+        urgency=urgency,
+        title=title,
+        url=url,
+        when=when,
+        when_label=label,
+        context=relationship.program.name,
+    )
+
+
+def _rounds_to_review(user: User) -> list[Need]:
+    ready = (
+        MatchingRound.objects.filter(
+            program__in=programs_administered_by(user).values("pk"),
+            status=MatchingRound.Status.READY,
+        )
+        .select_related("program")
+        .order_by("finished_at", "pk")[:PER_KIND]
+    )
+    return [
+        Need(
+            kind="round",
+            urgency=Urgency.NOW,
+            title=f"Matching round “{matching_round.name}” is ready for your review",
+            url=reverse("matching:round", args=[matching_round.pk]),
+            when=matching_round.finished_at,
+            when_label="Finished",
+            context=matching_round.program.name,
+        )
+        for matching_round in ready
+    ]
+
+
+def _open_concerns(user: User) -> list[Need]:
+    # How many, per program, and since when: what was raised and by whom stay on its page.
+    counts = (
+        Concern.objects.filter(
+            relationship__program__in=programs_administered_by(user).values("pk"),
+            status__in=[Concern.Status.OPEN, Concern.Status.IN_REVIEW],
+        )
+        .values("relationship__program_id", "relationship__program__name")
+        .annotate(n=Count("pk"), new=Count("pk", filter=Q(status=Concern.Status.OPEN)))
+        .annotate(oldest=Min("created_at"))
+        .order_by("oldest")[:PER_KIND]
+    )
+    needs = []
+    for row in counts:
+        n, new = row["n"], row["new"]
+        title = f"{n} open concern{'s' if n != 1 else ''}"
+        if new:
+            title += f", {new} not yet looked at" if new != n else " not yet looked at"
+        needs.append(
+            Need(
+                kind="concerns",
+                urgency=Urgency.NOW if new else Urgency.SOON,
+                title=title,
+                url=reverse("relationships:program", args=[row["relationship__program_id"]]),
+                when=row["oldest"],
+                when_label="Oldest raised",
+                context=row["relationship__program__name"],
+            )
+        )
+    return needs

@@ -1,0 +1,29 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tandem.home.selectors import needs_for_user
+from tandem.policy.access import (
+    organizations_administered_by,
+    organizations_where_may_create_programs,
+)
+from tandem.programs.selectors import home_programs
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "home/landing.html")
+    admin_orgs = list(organizations_administered_by(request.user))
+    return render(
+        request,
+        "home/home.html",
+        {
+            "needs": needs_for_user(user=request.user),
+            "data": home_programs(user=request.user),
+            # Admins may; asking the rule only for others saves everyone else a query.
+            "can_create": bool(admin_orgs)
+            or organizations_where_may_create_programs(request.user).exists(),
+            "admin_orgs": admin_orgs,
+            "today": timezone.localdate(),
+        },
+    )
