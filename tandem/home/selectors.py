@@ -43,6 +43,7 @@ PAUSE_RETURN_AHEAD = datetime.timedelta(days=7)
 PAUSE_CLOSE_AHEAD = datetime.timedelta(days=14)
 # A meeting stays "next" until it ends; none lasts longer than this.
 LONGEST_MEETING = datetime.timedelta(minutes=240)
+UNDATED = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
 class Urgency(enum.IntEnum):
@@ -77,15 +78,18 @@ class Need:
     def all_day(self) -> bool:
         return not isinstance(self.when, datetime.datetime)
 
-    def sort_key(self) -> tuple[int, str]:
+    def sort_key(self) -> tuple[int, datetime.datetime]:
         if self.when is None:
-            moment = ""
+            # Undated items (an agreement to sign) come after the dated ones of their group.
+            moment = UNDATED
         elif isinstance(self.when, datetime.datetime):
-            moment = timezone.localtime(self.when).isoformat()
+            moment = self.when
         else:
-            moment = self.when.isoformat()
-        # Undated items (an agreement to sign) come after the dated ones of their group.
-        return (self.urgency, moment or "9999")
+            # A day starts at midnight where the person is.
+            moment = datetime.datetime.combine(
+                self.when, datetime.time.min, tzinfo=timezone.get_current_timezone()
+            )
+        return (self.urgency, moment)
 
 
 def needs_for_user(*, user: User) -> list[Need]:
