@@ -1,10 +1,15 @@
 """How django-allauth's sign-in and sign-up flows fit Tandem's people and organizations."""
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress
+from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from tandem.accounts import services
 from tandem.accounts.models import User
@@ -26,6 +31,34 @@ class AccountAdapter(DefaultAccountAdapter):
         if confirmed and email_address.primary:
             services.user_email_verified(user=email_address.user, email=email_address.email)
         return confirmed
+
+    def pre_login(
+        self,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        *,
+        signal_kwargs: dict[str, Any] | None,
+        **kwargs: Any,
+    ) -> HttpResponse | None:
+        """Let in through its sign-on alone someone whose organization requires it.
+
+        A password is refused earlier, by the authentication backend; this also closes every
+        other way in that allauth offers (a passkey, a code, a verification link), so that
+        a person the organization's provider has turned away cannot come in around it.
+        """
+        refused = super().pre_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
+        if refused is not None or (signal_kwargs or {}).get("sociallogin") is not None:
+            return refused
+        from tandem.accounts.social import required_sign_on_for_email, sign_on_required_message
+
+        assert isinstance(user, User)
+        sign_on = required_sign_on_for_email(user.email)
+        if sign_on is None:
+            return None
+        clear_login(request)
+        not_with = "a passkey or a code"
+        messages.error(request, sign_on_required_message(user.email, sign_on, not_with=not_with))
+        return redirect("account_login")
 
     def get_login_stages(self) -> list[str]:
         """allauth's stages, with a second-factor stage that knows organizations' sign-on."""

@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from tandem.accounts import services
-from tandem.accounts.social import SignOn, email_domain, required_sign_on_for_email
+from tandem.accounts.social import required_sign_on_for_email, sign_on_required_message
 
 _PASSWORD_HELP = "At least 8 characters; not only numbers, not a common password."
 
@@ -45,7 +45,7 @@ class SignupForm(allauth_forms.SignupForm):
         if sign_on is not None:
             # The page then offers the organization's sign-in, which makes the account.
             self.sign_on_required = True
-            raise forms.ValidationError(_sign_on_required_message(email, sign_on))
+            raise forms.ValidationError(sign_on_required_message(email, sign_on))
         if services.organization_for_email(email) is None:
             raise forms.ValidationError(
                 "No organization on Tandem has open sign-up for this e-mail domain. "
@@ -60,13 +60,6 @@ class SignupForm(allauth_forms.SignupForm):
             # takes as long as for a new address and the timing tells nothing.
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
-
-
-def _sign_on_required_message(email: str, sign_on: SignOn) -> str:
-    return (
-        f"People at {email_domain(email)} sign in through {sign_on.organization.name}'s "
-        "single sign-on, not with a password. Use “Sign in with your organization's account”."
-    )
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
@@ -90,7 +83,7 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         email = getattr(self.user, "email", "") or ""
         sign_on = required_sign_on_for_email(email) if email else None
         if sign_on is not None:
-            raise forms.ValidationError(_sign_on_required_message(email, sign_on))
+            raise forms.ValidationError(sign_on_required_message(email, sign_on))
         return cleaned
 
 

@@ -152,6 +152,14 @@ def required_sign_on_for_email(email: str) -> SignOn | None:
     return next((s for s in sign_ons_for_email(email) if s.required), None)
 
 
+def sign_on_required_message(email: str, sign_on: SignOn, *, not_with: str = "a password") -> str:
+    """Say that this address signs in through its organization's sign-on, and where."""
+    return (
+        f"People at {email_domain(email)} sign in through {sign_on.organization.name}'s "
+        f"single sign-on, not with {not_with}. Use “Sign in with your organization's account”."
+    )
+
+
 def _refuse(
     request: HttpRequest, message: str, *, provider_id: str, email: str = ""
 ) -> ImmediateHttpResponse:
@@ -307,12 +315,7 @@ class SignOnRequiredBackend(ModelBackend):
             return None
         sign_on = required_sign_on_for_email(email)
         if sign_on is not None:
-            name = sign_on.organization.name
-            raise ValidationError(
-                f"People at {email_domain(email)} sign in through {name}'s single sign-on, "
-                "not with a password. Use “Sign in with your organization's account”.",
-                code="sign_on_required",
-            )
+            raise ValidationError(sign_on_required_message(email, sign_on), code="sign_on_required")
         return None
 
 

@@ -132,3 +132,31 @@ def test_sign_up_at_a_covered_domain_goes_to_the_organizations_sign_in(
     assert f'action="{reverse("people:sign_on_start")}"' in page
     assert not User.objects.filter(email="nia.new@northwind.test").exists()
     assert mail.outbox == []
+
+
+def test_a_passkey_does_not_get_round_a_required_sign_on(
+    world: World, required: str, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.webauthn.forms import LoginWebAuthnForm
+
+    passkey = Authenticator.objects.create(
+        user=world.mentor, type=Authenticator.Type.WEBAUTHN, data={"passwordless": True}
+    )
+    # Stand in for the browser's signed answer: the check of the signature is allauth's;
+    # what follows it, the sign-in itself, is what must refuse the covered address.
+    monkeypatch.setattr(LoginWebAuthnForm, "clean_credential", lambda form: passkey)
+    response = client.post(
+        reverse("mfa_login_webauthn"), {"credential": '{"id": "k"}'}, follow=True
+    )
+    assert "_auth_user_id" not in client.session
+    page = _text(response)
+    assert "sign in through Northwind Transit Agency's single sign-on, not with a passkey" in page
+    # Someone whose organization does not require its sign-on still gets in with a passkey.
+    outsider_key = Authenticator.objects.create(
+        user=world.outsider, type=Authenticator.Type.WEBAUTHN, data={"passwordless": True}
+    )
+    monkeypatch.setattr(LoginWebAuthnForm, "clean_credential", lambda form: outsider_key)
+    other = Client()
+    other.post(reverse("mfa_login_webauthn"), {"credential": '{"id": "k"}'})
+    assert other.session.get("_auth_user_id") == str(world.outsider.pk)
