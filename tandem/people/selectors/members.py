@@ -8,8 +8,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, OrderBy, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower
+from django.utils import timezone
 
 from tandem.accounts.models import Department, Membership, Organization, User
+from tandem.people.models import MemberExport
 from tandem.programs.models import Enrollment, Program
 
 # Sort keys people can choose, each (expression, descending). Each ends on the primary key
@@ -381,6 +383,18 @@ def _export_chunk(chunk: list[tuple[Any, ...]]) -> Iterator[list[str]]:
             "yes" if may_run_programs or role == Membership.Role.ADMIN else "no",
             str(roles.get(user_id, "")),
         ]
+
+
+EXPORTS_SHOWN = 5
+
+
+def member_exports_recent(*, organization: Organization, user: User) -> list[MemberExport]:
+    """Return the unexpired members exports this admin asked for here, newest first."""
+    return list(
+        MemberExport.objects.filter(
+            organization=organization, requested_by=user, expires_at__gt=timezone.now()
+        ).order_by("-created_at", "-pk")[:EXPORTS_SHOWN]
+    )
 
 
 # The reporting line. Loops are refused on every write, but a walk stops at this depth

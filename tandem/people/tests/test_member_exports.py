@@ -299,3 +299,21 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_excel(
     cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     name, title = cells[formula][0], cells[formula][3]
     assert (name.data_type, title.data_type, title.value) == ("s", "s", "=1+1")
+
+
+def test_the_list_links_to_my_own_unexpired_exports_only(
+    world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    mine = _ask(client_for(world.admin), world, django_capture_on_commit_callbacks, "xlsx")
+    page = client_for(world.admin).get(_members_url(world)).content.decode()
+    assert _members_url_of(mine) in page and "Excel of" in page
+    Membership.objects.filter(user=world.mentor).update(role=Membership.Role.ADMIN)
+    assert (
+        _members_url_of(mine)
+        not in client_for(world.mentor).get(_members_url(world)).content.decode()
+    )
+    MemberExport.objects.update(expires_at=timezone.now())
+    assert (
+        _members_url_of(mine)
+        not in client_for(world.admin).get(_members_url(world)).content.decode()
+    )

@@ -44,7 +44,14 @@ def member_list(request: AuthenticatedHttpRequest, organization_id: int) -> Http
     return render(
         request,
         "people/members/list.html",
-        {"organization": organization, "form": form, "page": page},
+        {
+            "organization": organization,
+            "form": form,
+            "page": page,
+            "exports": selectors.member_exports_recent(
+                organization=organization, user=request.user
+            ),
+        },
     )
 
 
