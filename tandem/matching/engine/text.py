@@ -244,7 +244,9 @@ def _word_ids(vocab: _Vocabulary, docs: Sequence[str]) -> tuple[I64, I64]:
     tokens = [_WORD.findall(doc.lower()) for doc in docs]
     lengths = np.fromiter((len(t) for t in tokens), np.int64, len(tokens))
     raw_index: dict[str, int] = {}
-    for raw in set(chain.from_iterable(tokens)):
+    # In the order words first appear, not a set's: term ids, and so every tie the solvers
+    # break by index, must not depend on the process's string hashing (PYTHONHASHSEED).
+    for raw in dict.fromkeys(chain.from_iterable(tokens)):
         normalized = _normalize(raw)
         raw_index[raw] = -1 if normalized is None else vocab.word(normalized)
     flat = chain.from_iterable(tokens)

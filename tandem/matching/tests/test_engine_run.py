@@ -150,3 +150,37 @@ def test_nobody_is_matched_within_a_deep_reporting_line():
     assert result.pairs
     assert all(p.mentor - 10_000 > depth for p in result.pairs)
     assert {u.code for u in result.unmatched} <= {"mentors_at_capacity"}
+
+
+_RUN_IN_A_PROCESS = """
+import hashlib, sys
+from tandem.matching.tests.engine_support import random_instance, random_policy
+from tandem.matching.engine import run_matching
+out = []
+for seed in range(12):
+    instance = random_instance(seed, max_mentees=30, max_mentors=20)
+    policy = random_policy(seed, instance)
+    for solver in ("optimal", "stable"):
+        result = run_matching(instance, policy, solver=solver, seed=seed)
+        out.append(repr([(p.mentee, p.mentor, round(p.score, 9)) for p in result.pairs]))
+        out.append(repr(result.unmatched))
+print(hashlib.sha256("\\n".join(out).encode()).hexdigest())
+"""
+
+
+def test_rounds_are_the_same_in_every_process_whatever_its_hashing_and_threads():
+    import os
+    import subprocess
+    import sys
+
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _RUN_IN_A_PROCESS],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed, "NUMBA_NUM_THREADS": threads},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for hash_seed, threads in (("1", "1"), ("2", "2"), ("3", "1"))
+    }
+    assert len(digests) == 1
