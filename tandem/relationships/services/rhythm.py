@@ -5,6 +5,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,12 +318,29 @@ def checkin_due(
     relationship: Relationship, user: User, *, now: datetime.datetime | None = None
 ) -> bool:
     """Whether this person owes a check-in: the program's interval has passed since the last."""
+    return bool(checkins_due([relationship], user, now=now))
+
+
+def checkins_due(
+    relationships: list[Relationship], user: User, *, now: datetime.datetime | None = None
+) -> list[Relationship]:
+    """Return those of the relationships in which this person owes a check-in, in one query."""
     now = now or timezone.now()
-    if relationship.status != Relationship.Status.ACTIVE or relationship.started_at is None:
-        return False
-    last = relationship.checkins.filter(author=user).order_by("-created_at").first()
-    due_at = relationship.checkin_due_at(last.created_at if last else None)
-    return due_at is not None and now >= due_at
+    active = [r for r in relationships if r.checkin_due_at(None) is not None]
+    if not active:
+        return []
+    last = dict(
+        CheckIn.objects.filter(relationship__in=active, author=user)
+        .values("relationship_id")
+        .annotate(last=Max("created_at"))
+        .values_list("relationship_id", "last")
+    )
+    due = []
+    for relationship in active:
+        due_at = relationship.checkin_due_at(last.get(relationship.pk))
+        if due_at is not None and now >= due_at:
+            due.append(relationship)
+    return due
 
 
 @transaction.atomic

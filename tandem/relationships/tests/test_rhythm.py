@@ -107,3 +107,29 @@ def test_meeting_reminders_go_out_once(ready: World) -> None:
     assert meetings_remind() == 1
     assert meetings_remind() == 0
     assert Notification.objects.filter(kind="meeting_reminder").count() == 2
+
+
+def test_the_relationships_page_asks_for_due_check_ins_in_one_query(ready: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tandem.testing.fixtures import client_for
+
+    relationship = active(ready)
+    backdate(relationship, 29)
+    client = client_for(ready.mentee)
+    client.get(reverse("relationships:list"))  # the first request touches the session
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("relationships:list")).content.decode()
+    assert "A private check-in is due for your relationship" in page
+    assert reverse("relationships:checkin", args=[relationship.pk]) in page
+    asked = [q for q in queries.captured_queries if "relationships_checkin" in q["sql"]]
+    assert len(asked) == 1
+    services.checkin_record(
+        relationship=relationship, author=ready.mentee, going=4, meeting_goals=4
+    )
+    assert (
+        "A private check-in is due"
+        not in client.get(reverse("relationships:list")).content.decode()
+    )

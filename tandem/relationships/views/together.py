@@ -48,7 +48,7 @@ def relationship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "requests": selectors.my_requests(user=request.user)[:30],
             "proposals": selectors.my_proposals(user=request.user)[:30],
             "concerns": request.user.concerns_raised.select_related("relationship__focus")[:20],
-            "checkins_due": [r for r in relationships if services.checkin_due(r, request.user)],
+            "checkins_due": services.checkins_due(relationships, request.user),
         },
     )
 
