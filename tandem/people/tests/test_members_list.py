@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tandem.accounts.models import Department, Membership
@@ -232,3 +233,12 @@ def test_the_list_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         response = client.get(_url(world, f"?q=zed&sort=department&after={after}"))
     assert len(_names(response)) == 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Trigram indexes are PostgreSQL's.")
+def test_the_search_reads_trigram_indexes_on_postgresql(db: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'people_%_trgm'")
+        definitions = sorted(row[0] for row in cursor.fetchall())
+    assert len(definitions) == 3
+    assert all("gin" in d and "lower(" in d and "gin_trgm_ops" in d for d in definitions)
