@@ -17,11 +17,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-
-# openpyxl comes with tablib[xlsx] and has no type stubs here.
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
 
 from tandem.accounts.models import Membership, Organization, User
 from tandem.core.errors import DomainError
@@ -36,6 +35,8 @@ MEMBER_EXPORT_KEPT = datetime.timedelta(hours=24)
 
 # The progress shown while the file is written is saved once per this many rows.
 PROGRESS_EVERY = selectors.EXPORT_CHUNK
+# What a spreadsheet takes for the start of a formula in a cell of a CSV file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @transaction.atomic
@@ -95,9 +96,15 @@ def _write(export: MemberExport, members: QuerySet[Membership]) -> bytes:
         return _xlsx(rows)
     dataset = tablib.Dataset(headers=selectors.EXPORT_HEADERS, title="Members")
     for row in rows:
-        dataset.append(row)
+        dataset.append([_csv_text(value) for value in row])
     # With the byte-order mark, Excel reads the names' accents right.
     return str(dataset.export("csv")).encode("utf-8-sig")
+
+
+def _csv_text(value: str) -> str:
+    # A spreadsheet opening the file runs a cell that starts like a formula: keep such a
+    # name or title as the text people typed (OWASP's advice on CSV injection).
+    return f"'{value}" if value[:1] in FORMULA_STARTS else value
 
 
 def _counting(export: MemberExport, rows: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -125,7 +132,7 @@ def _xlsx(rows: Iterator[list[str]]) -> bytes:
     return stream.getvalue()
 
 
-def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+def _text_cell(sheet: Any, value: str) -> Cell:
     # A name or title that starts with "=" is text people typed, never a formula to run.
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
+import openpyxl
 import pytest
 import tablib
 from django.core.files.storage import default_storage
@@ -299,6 +299,23 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_excel(
     cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     name, title = cells[formula][0], cells[formula][3]
     assert (name.data_type, title.data_type, title.value) == ("s", "s", "=1+1")
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_csv(
+    world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    formula = '=HYPERLINK("https://evil.test","Open")'
+    MembershipFactory.create(
+        user=UserFactory.create(full_name=formula), organization=world.org, title="+1-2"
+    )
+    client = client_for(world.admin)
+    export = _ask(client, world, django_capture_on_commit_callbacks, "csv")
+    response = client.get(_members_url_of(export, "download/"))
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    row = next(r for r in rows if "HYPERLINK" in r[0])
+    # A spreadsheet shows the quote-led cell as the text; it runs nothing.
+    assert (row[0], row[3]) == ("'" + formula, "'+1-2")
 
 
 def test_the_list_links_to_my_own_unexpired_exports_only(
