@@ -119,6 +119,35 @@ def erased_address_hashes(email: str) -> list[str]:
     return [erased_address_hash(email, secret=secret) for secret in secrets]
 
 
+def erased_in_organization(
+    *, organization: Organization, emails: list[str]
+) -> dict[str, datetime.datetime]:
+    """Return when each of these addresses was erased on request from the organization.
+
+    Only people erased while members of this organization are found, so one organization
+    learns nothing of another's leavers. A file or an identity provider naming them again
+    leaves them alone: coming back is the person's own choice, through an invitation.
+    """
+    by_hash = {h: email for email in emails for h in erased_address_hashes(email)}
+    found: dict[str, datetime.datetime] = {}
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), 5000):
+        rows = (
+            User.objects.filter(
+                erased_email_hash__in=hashes[start : start + 5000],
+                memberships__organization=organization,
+            )
+            .values_list("erased_email_hash", "erased_at")
+            .distinct()
+        )
+        for address_hash, erased_at in rows:
+            if erased_at is None:
+                continue
+            email = by_hash[address_hash]
+            found[email] = max(erased_at, found.get(email, erased_at))
+    return found
+
+
 def user_is_erased(user: User) -> bool:
     return user.email.endswith(f"@{ERASED_DOMAIN}")
 

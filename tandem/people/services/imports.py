@@ -22,7 +22,7 @@ from django.utils import timezone
 from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.core.errors import DomainError
-from tandem.people.services.erasure import erased_address_hashes
+from tandem.people.services.erasure import erased_in_organization
 from tandem.people.services.import_files import COLUMNS, Table
 from tandem.people.services.import_writes import PlanWriter
 from tandem.people.services.leaving import memberships_leave
@@ -139,26 +139,10 @@ def _current(organization: Organization, emails: Iterable[str]) -> _Current:
             .values_list("pk", "email", "full_name")
         )
         accounts.update({email.lower(): (pk, name) for pk, email, name in found})
-    erased = _erased(organization, [e for e in missing if e not in accounts])
+    erased = erased_in_organization(
+        organization=organization, emails=[e for e in missing if e not in accounts]
+    )
     return _Current(members, emails_by_id, departments, accounts, erased)
-
-
-def _erased(organization: Organization, emails: list[str]) -> dict[str, datetime.datetime]:
-    """Find which of these addresses belonged to a member of the organization since erased."""
-    by_hash = {h: email for email in emails for h in erased_address_hashes(email)}
-    found: dict[str, datetime.datetime] = {}
-    for chunk in _chunks(list(by_hash), 5000):
-        rows = (
-            User.objects.filter(erased_email_hash__in=chunk, memberships__organization=organization)
-            .values_list("erased_email_hash", "erased_at")
-            .distinct()
-        )
-        for address_hash, erased_at in rows:
-            if erased_at is None:
-                continue
-            email = by_hash[address_hash]
-            found[email] = max(erased_at, found.get(email, erased_at))
-    return found
 
 
 def _is_email(value: str) -> bool:

@@ -17,6 +17,7 @@ from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.accounts.services import membership_create, user_create
 from tandem.core.errors import DomainError
 from tandem.people.models import ScimGroup, ScimToken, ScimUser
+from tandem.people.services.erasure import erased_in_organization
 from tandem.people.services.leaving import memberships_leave
 from tandem.people.services.members import (
     membership_change_manager,
@@ -214,6 +215,15 @@ def scim_user_create(*, organization: Organization, changes: UserChanges) -> Mem
                 changes.active = True
             return scim_user_update(membership=membership, changes=changes)
     else:
+        erased = erased_in_organization(organization=organization, emails=[email])
+        if erased:
+            # As an import does: someone erased on request comes back only by their own choice.
+            raise ScimConflict(
+                f"{email} was erased from this organization on request on "
+                f"{erased[email]:%Y-%m-%d}; Tandem does not bring them back. An admin can "
+                "invite them if they want to return.",
+                field="email",
+            )
         full_name = changes.full_name if not isinstance(changes.full_name, Keep) else ""
         full_name = _check_text(full_name, limit=150, what="name") or email.split("@")[0]
         # No password, and the address is not yet proven: the person signs in through the

@@ -101,3 +101,14 @@ def test_a_person_who_came_back_by_themselves_is_imported_as_usual(world: World)
 
     assert not preview.context["plan"].erased
     assert any(c.email == "max.member@northwind.test" for c in preview.context["plan"].changes)
+
+
+def test_an_identity_provider_cannot_bring_back_an_erased_person(world: World) -> None:
+    from tandem.people.tests.scim_setup import USER, northwind_provider, scim_error
+
+    _erase_max(world)
+    provider = northwind_provider(world)
+    response = provider.post("Users", {"schemas": [USER], "userName": "max.member@northwind.test"})
+    body = scim_error(response, 409, "uniqueness")
+    assert "erased from this organization on request" in body["detail"]
+    assert not User.objects.filter(email__iexact="max.member@northwind.test").exists()
