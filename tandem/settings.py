@@ -168,6 +168,10 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
+# Calls an identity provider may make with one SCIM token ("amount/period/key", allauth's
+# notation): enough for a full sync of a large organization at a steady pace.
+SCIM_RATE_LIMIT = env_str("SCIM_RATE_LIMIT", "1200/m/key")
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME

@@ -19,13 +19,12 @@ from tandem.people.scim.responses import ScimError
 
 APP = "tandem.people.scim"
 ACTION = "call"
-# Calls per token: "amount/period/key", several with commas, periods as allauth reads them
-# (s, m, h, d). Enough for a provider's full sync of a large organization at a steady pace.
-DEFAULT_RATE = "1200/m/key"
 
 
 def _config() -> dict[str, str]:
-    return {ACTION: getattr(settings, "SCIM_RATE_LIMIT", DEFAULT_RATE)}
+    # Calls per token: "amount/period/key", several with commas, periods as allauth reads
+    # them (s, m, h, d); settings.SCIM_RATE_LIMIT.
+    return {ACTION: settings.SCIM_RATE_LIMIT}
 
 
 def consume(request: HttpRequest, token: ScimToken) -> None:
