@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from tandem.matching.models import MatchingRound
+from tandem.matching.selectors import ReviewFilters
 from tandem.matching.services import DEFAULT_WEIGHTS, WEIGHT_LABELS
 
 
@@ -62,3 +63,45 @@ class RoundForm(forms.Form):
         if self.cleaned_data.get("max_utc_gap_hours") is not None:
             rules["max_utc_gap_hours"] = float(self.cleaned_data["max_utc_gap_hours"])
         return rules
+
+
+class ReviewForm(forms.Form):
+    """The review page's query string; a value it does not understand falls back to the default."""
+
+    show = forms.ChoiceField(
+        required=False, choices=[("pairs", "Pairs"), ("unmatched", "Not matched")]
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("score", "Best fit first"),
+            ("score_low", "Lowest fit first"),
+            ("mentee", "Mentee's name"),
+            ("mentor", "Mentor's name"),
+            ("department", "Mentee's department"),
+        ],
+    )
+    department = forms.IntegerField(required=False, min_value=1, max_value=10**18 - 1)
+    flag = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "All pairs"),
+            ("low", "Low fit (under 50%)"),
+            ("locked", "Locked"),
+            ("same_department", "Both in one department"),
+        ],
+    )
+
+    def filters(self) -> ReviewFilters:
+        self.is_valid()
+        clean = self.cleaned_data
+        return ReviewFilters(
+            show=clean.get("show") or "pairs",
+            sort=clean.get("sort") or "score",
+            department=clean.get("department"),
+            flag=clean.get("flag") or "",
+        )
+
+
+class SwapSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, strip=True, label="Mentor's name")

@@ -2,20 +2,34 @@
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from tandem.accounts.models import Department
+from tandem.core.errors import NotFound
 from tandem.matching.models import MatchingRound, RoundPair
+from tandem.policy.eligibility import Refusal, givers_for, seeker_refusal
 from tandem.programs.models import Enrollment, Program
 
+PAGE_SIZE = 50
+# Below this fit a pair is worth a second look before it is published.
+LOW_FIT = 0.5
 SORTS = {
-    "score": "-score",
-    "mentee": "mentee__user__full_name",
-    "mentor": "mentor__user__full_name",
-    "focus": "focus__name",
+    "score": ("-score", "pk"),
+    "score_low": ("score", "pk"),
+    "mentee": ("mentee__user__full_name", "pk"),
+    "mentor": ("mentor__user__full_name", "pk"),
+    "department": ("mentee__membership__department__name", "-score", "pk"),
 }
-# The swap list is a convenience; the service checks the chosen mentor against the policy.
-SWAP_LIST_LIMIT = 500
+FLAGS = {
+    "locked": Q(locked=True),
+    "low": Q(score__lt=LOW_FIT),
+    "same_department": Q(mentee__membership__department=F("mentor__membership__department")),
+}
+SWAP_SEARCH_LIMIT = 20
 
 
 def rounds_of(program: Program) -> QuerySet[MatchingRound]:
@@ -23,51 +37,130 @@ def rounds_of(program: Program) -> QuerySet[MatchingRound]:
 
 
 @dataclass(frozen=True)
+class ReviewFilters:
+    """What part of a round's review an admin looks at, as the page's query string says."""
+
+    show: str = "pairs"
+    sort: str = "score"
+    department: int | None = None
+    flag: str = ""
+
+    def query(self, **more: Any) -> str:
+        """Return the query string that shows this view again, defaults left out."""
+        values = {
+            "show": "" if self.show == "pairs" else self.show,
+            "sort": "" if self.sort == "score" else self.sort,
+            "department": self.department or "",
+            "flag": self.flag,
+            **more,
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+@dataclass(frozen=True)
 class RoundReview:
-    pairs: QuerySet[RoundPair]
-    report: dict[str, Any]
-    unmatched: list[dict[str, Any]]
-    swap_candidates: list[Enrollment]
+    pairs: Page
+    departments: QuerySet[Department]
+    unmatched_count: int
 
 
-def _givers(program: Program) -> QuerySet[Enrollment]:
-    role = {"is_peer": True} if program.is_peer else {"is_mentor": True}
-    return (
-        Enrollment.objects.filter(
-            program=program,
-            status=Enrollment.Status.ACTIVE,
-            accepting_now=True,
-            profile_completed_at__isnull=False,
-            **role,
-        )
-        .select_related("user")
-        .order_by("user__full_name")
-    )
+def round_pairs(*, matching_round: MatchingRound, filters: ReviewFilters) -> QuerySet[RoundPair]:
+    """Return a round's pairs that pass the filters, in the order asked for."""
+    pairs = matching_round.pairs.all()
+    if filters.department is not None:
+        pairs = pairs.filter(mentee__membership__department=filters.department)
+    if filters.flag in FLAGS:
+        pairs = pairs.filter(FLAGS[filters.flag])
+    return pairs.order_by(*SORTS.get(filters.sort, SORTS["score"]))
 
 
-def round_review(*, matching_round: MatchingRound, sort: str) -> RoundReview:
-    """Return a round's pairs in the admin's order, who was left out and whom to swap in."""
-    pairs = matching_round.pairs.select_related(
+def round_review(
+    *, matching_round: MatchingRound, filters: ReviewFilters, page: str | None
+) -> RoundReview:
+    """Return one page of a round's pairs and what the filters offer to choose from."""
+    pairs = round_pairs(matching_round=matching_round, filters=filters).select_related(
         "mentee__user",
         "mentor__user",
         "focus",
         "peer_focus",
         "mentee__membership__department",
         "mentor__membership__department",
-    ).order_by(SORTS.get(sort, "-score"), "pk")
-    report = matching_round.report or {}
-    unmatched = report.get("unmatched", [])
+    )
+    return RoundReview(
+        pairs=Paginator(pairs, PAGE_SIZE).get_page(page),
+        departments=Department.objects.filter(
+            organization=matching_round.program.organization_id
+        ).order_by("name"),
+        unmatched_count=len((matching_round.report or {}).get("unmatched", [])),
+    )
+
+
+def round_unmatched(*, matching_round: MatchingRound, page: str | None) -> Page:
+    """Return one page of the mentees a round left without (enough) matches, with names."""
+    unmatched = (matching_round.report or {}).get("unmatched", [])
+    shown = Paginator(unmatched, PAGE_SIZE).get_page(page)
     names = dict(
-        Enrollment.objects.filter(pk__in=[u["mentee"] for u in unmatched]).values_list(
+        Enrollment.objects.filter(pk__in=[u["mentee"] for u in shown.object_list]).values_list(
             "pk", "user__full_name"
         )
     )
-    return RoundReview(
-        pairs=pairs,
-        report=report,
-        unmatched=[{**u, "name": names.get(u["mentee"], "?")} for u in unmatched],
-        swap_candidates=list(_givers(matching_round.program)[:SWAP_LIST_LIMIT]),
+    shown.object_list = [{**u, "name": names.get(u["mentee"], "?")} for u in shown.object_list]
+    return shown
+
+
+def round_pair(*, matching_round: MatchingRound, pair_id: int) -> RoundPair:
+    """Return one pair of the round with its people; otherwise raise NotFound."""
+    pair = (
+        matching_round.pairs.select_related(
+            "mentee__user", "mentee__program", "mentor__user", "focus"
+        )
+        .filter(pk=pair_id)
+        .first()
     )
+    if pair is None:
+        raise NotFound("No such pair in this round.")
+    return pair
+
+
+def _pairs_count(pairs: QuerySet[RoundPair]) -> Coalesce:
+    counted = pairs.order_by().values("round").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+@dataclass(frozen=True)
+class SwapSearch:
+    refusal: Refusal | None
+    mentors: list[Enrollment]
+
+
+def swap_mentors(*, matching_round: MatchingRound, pair: RoundPair, q: str) -> SwapSearch:
+    """Return up to 20 people named like ``q`` whom the pairing policy allows for the pair's
+    mentee, who still have a place once this round's other pairs are counted.
+
+    Each carries ``places_left_here``. The swap itself checks the chosen person again.
+    """
+    mentee = pair.mentee
+    refusal = seeker_refusal(mentee, focus=pair.focus)
+    if refusal is not None:
+        return SwapSearch(refusal=refusal, mentors=[])
+    others = matching_round.pairs.exclude(pk=pair.pk)
+    in_round = _pairs_count(others.filter(mentor=OuterRef("pk")))
+    together = Q(pk__in=others.filter(mentee=mentee).values("mentor"))
+    if matching_round.program.is_peer:
+        # A peer pair holds a place on both sides, whichever side of the row they are on.
+        in_round = in_round + _pairs_count(others.filter(mentee=OuterRef("pk")))
+        together |= Q(pk__in=others.filter(mentor=mentee).values("mentee"))
+    mentors = (
+        givers_for(mentee)
+        .filter(user__full_name__icontains=q)
+        .exclude(pk=pair.mentor_id)
+        .exclude(together)
+        .annotate(places_left_here=F("capacity") - F("places_given") - in_round)
+        .filter(places_left_here__gt=0)
+        .select_related("user", "membership__department")
+        .order_by("user__full_name", "pk")[:SWAP_SEARCH_LIMIT]
+    )
+    return SwapSearch(refusal=None, mentors=list(mentors))
 
 
 def swap_candidate(*, matching_round: MatchingRound, enrollment_id: int) -> Enrollment | None:

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -9,7 +12,7 @@ from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
 from tandem.matching import selectors, services
-from tandem.matching.forms import RoundForm
+from tandem.matching.forms import ReviewForm, RoundForm, SwapSearchForm
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import program_get_for_admin, round_get_for_admin
 
@@ -49,29 +52,73 @@ def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
 @login_required
 def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     matching_round = round_get_for_admin(user=request.user, round_id=round_id)
-    if request.htmx and not request.htmx.history_restore_request:
+    if (
+        request.htmx
+        and request.htmx.target != "review"
+        and not request.htmx.history_restore_request
+    ):
         # The progress card polls this page while the round runs. Once it has finished,
         # reload the whole page: the card alone cannot hold the results.
         if matching_round.status != MatchingRound.Status.RUNNING:
             return HttpResponseClientRefresh()
         return render(request, "matching/round.html#progress", {"r": matching_round})
-    sort = request.GET.get("sort", "score")
-    review = selectors.round_review(matching_round=matching_round, sort=sort)
-    report = review.report
+    review_form = ReviewForm(request.GET)
+    filters = review_form.filters()
+    context: dict[str, Any] = {
+        "r": matching_round,
+        "filters": filters,
+        "sorts": review_form.fields["sort"].choices,  # type: ignore[attr-defined]
+        "flags": review_form.fields["flag"].choices,  # type: ignore[attr-defined]
+    }
+    if filters.show == "unmatched":
+        context["unmatched"] = selectors.round_unmatched(
+            matching_round=matching_round, page=request.GET.get("page")
+        )
+    else:
+        review = selectors.round_review(
+            matching_round=matching_round, filters=filters, page=request.GET.get("page")
+        )
+        context["review"] = review
+        # Actions on a pair come back to the same page of the same view.
+        context["back"] = filters.query(page=review.pairs.number)
+    if request.htmx and request.htmx.target == "review":
+        return render(request, "matching/round.html#review", context)
+    report = matching_round.report or {}
     return render(
         request,
         "matching/round.html",
         {
-            "r": matching_round,
-            "pairs": review.pairs,
-            "sort": sort,
+            **context,
             "report": report,
-            "unmatched": review.unmatched,
-            "mentors": review.swap_candidates,
             "histogram": list(enumerate(report.get("score_histogram", []))),
             "histogram_max": max(report.get("score_histogram", [1]) or [1]),
         },
     )
+
+
+@login_required
+def pair_mentor_search(
+    request: AuthenticatedHttpRequest, round_id: int, pair_id: int
+) -> HttpResponse:
+    matching_round = round_get_for_admin(user=request.user, round_id=round_id)
+    pair = selectors.round_pair(matching_round=matching_round, pair_id=pair_id)
+    form = SwapSearchForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    search = selectors.swap_mentors(matching_round=matching_round, pair=pair, q=q) if q else None
+    back = ReviewForm(request.GET).filters().query(page=id_from(request.GET.get("page")) or "")
+    context = {
+        "r": matching_round,
+        "pair": pair,
+        "form": form,
+        "search": search,
+        "back": back,
+        "back_fields": list(QueryDict(back).items()),
+    }
+    if request.htmx and request.htmx.target == f"swap-results-{pair.pk}":
+        return render(request, "matching/swap.html#results", context)
+    if request.htmx:
+        return render(request, "matching/swap.html#search", context)
+    return render(request, "matching/swap.html", context)
 
 
 @login_required
@@ -116,4 +163,13 @@ def round_action(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             raise DomainError("Unknown action.")
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("matching:round", matching_round.pk)
+    return redirect(_review_url(matching_round, request.POST.get("back", "")))
+
+
+def _review_url(matching_round: MatchingRound, back: str) -> str:
+    """Return the review page the admin acted from, its query string parsed again."""
+    query = QueryDict(back)
+    page = id_from(query.get("page"))
+    shown = ReviewForm(query).filters().query(page=page or "")
+    url = reverse("matching:round", args=[matching_round.pk])
+    return f"{url}?{shown}" if shown else url
