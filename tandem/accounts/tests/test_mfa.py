@@ -70,6 +70,8 @@ def test_totp_end_to_end_from_setup_to_the_next_sign_in(world: World) -> None:
     cache.clear()  # the code just used may not be used twice within its 30 seconds
     client, location = sign_in(world.admin.email)
     assert location == "/accounts/2fa/authenticate/"
+    step = client.get(location).content.decode()
+    assert "One more step" in step and "Use a passkey or security key" in step
     assert client.get("/").context["user"].is_anonymous
     client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert client.get("/").context["user"].is_anonymous
