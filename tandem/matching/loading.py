@@ -1,15 +1,25 @@
 """Read a program from the database into the engine's input, and nothing more."""
 
 import datetime
+import functools
+import json
 import zoneinfo
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tandem.matching.engine import Instance, Mentee, Mentor, Policy, Rules, Topic, Weights
 from tandem.policy.eligibility import managers_of, pairs_kept_apart, round_people
-from tandem.programs.models import Enrollment, MeetingMode, Program
+from tandem.programs.models import (
+    Enrollment,
+    EnrollmentTopic,
+    MeetingMode,
+    Program,
+    consented_identity,
+)
 from tandem.programs.models import Topic as TopicRow
 from tandem.programs.next_match import NextMatchAsks
 
@@ -22,6 +32,145 @@ def _offset(zone: str, now: datetime.datetime) -> float:
     return delta.total_seconds() / 3600 if delta else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the engine reads of one enrollment, from a model instance or a bulk read."""
+
+    key: int
+    person: int
+    department: str | None
+    time_zone: str
+    location: str | None
+    modes: list[str]
+    languages: list[str]
+    goals: str
+    requested_attributes: list[str]
+    identity: frozenset[str]
+    asks: NextMatchAsks
+    bio: str
+    preferred_cadence: str
+    # Topic id -> level, in the order the profile lists them (deepest first, then by name).
+    focus: dict[int, int]
+    expertise: dict[int, int]
+
+
+def profile_of(e: Enrollment) -> Profile:
+    """Describe one enrollment (topics prefetched, membership and department joined)."""
+    membership = e.membership
+    department = membership.department if membership else None
+    topics = list(e.topics.all())
+    return Profile(
+        key=e.pk,
+        person=membership.pk if membership else -e.pk,
+        department=department.name if department else None,
+        time_zone=membership.time_zone if membership else "UTC",
+        location=(membership.location or None) if membership else None,
+        modes=e.meeting_modes,
+        languages=e.languages,
+        goals=e.goals,
+        requested_attributes=e.requested_attributes,
+        identity=e.consented_identity,
+        asks=NextMatchAsks.from_json(e.next_match_asks),
+        bio=f"{e.what_i_bring}\n{e.why_i_mentor}",
+        preferred_cadence=e.preferred_cadence,
+        focus={t.topic_id: t.level for t in topics if t.kind == EnrollmentTopic.Kind.FOCUS},
+        expertise={t.topic_id: t.level for t in topics if t.kind == EnrollmentTopic.Kind.EXPERTISE},
+    )
+
+
+# One row per enrollment, membership and department joined: what profile_of reads. The
+# JSON columns come as text, so that each distinct value ("[]", '["en"]') is parsed once.
+_PROFILE_COLUMNS = (
+    "pk",
+    "membership_id",
+    "membership__department__name",
+    "membership__time_zone",
+    "membership__location",
+    "modes_json",
+    "languages_json",
+    "goals",
+    "requested_json",
+    "identity_use",
+    "identity_json",
+    "asks_json",
+    "what_i_bring",
+    "why_i_mentor",
+    "preferred_cadence",
+)
+_JSON_COLUMNS = {
+    "modes_json": "meeting_modes",
+    "languages_json": "languages",
+    "requested_json": "requested_attributes",
+    "identity_json": "identity_attributes",
+    "asks_json": "next_match_asks",
+}
+
+
+def profiles_in(program: Program, keys: set[int]) -> dict[int, Profile]:
+    """Describe the program's enrollments in ``keys`` in two queries, as profile_of would."""
+    focus: dict[int, dict[int, int]] = {}
+    expertise: dict[int, dict[int, int]] = {}
+    # The model's ordering (deepest first, then by name), as the prefetch reads them.
+    topics = EnrollmentTopic.objects.filter(enrollment__program=program)
+    for enrollment, topic, level, kind in topics.values_list(
+        "enrollment_id", "topic_id", "level", "kind"
+    ):
+        if enrollment in keys:
+            side = focus if kind == EnrollmentTopic.Kind.FOCUS else expertise
+            side.setdefault(enrollment, {})[topic] = level
+    # Parsed values are shared between people: they are only read.
+    parse = functools.lru_cache(maxsize=None)(json.loads)
+    asks_of = functools.lru_cache(maxsize=None)(
+        lambda text: NextMatchAsks.from_json(json.loads(text))
+    )
+    identity_of = functools.lru_cache(maxsize=None)(
+        lambda use, text: consented_identity(use, json.loads(text))
+    )
+    profiles = {}
+    rows = (
+        Enrollment.objects.filter(program=program)
+        .annotate(**{name: Cast(column, TextField()) for name, column in _JSON_COLUMNS.items()})
+        .values_list(*_PROFILE_COLUMNS)
+    )
+    for (
+        pk,
+        membership,
+        department,
+        time_zone,
+        location,
+        modes,
+        languages,
+        goals,
+        requested,
+        identity_use,
+        identity_attributes,
+        asks,
+        what_i_bring,
+        why_i_mentor,
+        cadence,
+    ) in rows.iterator(chunk_size=5000):
+        if pk not in keys:
+            continue
+        profiles[pk] = Profile(
+            key=pk,
+            person=membership if membership is not None else -pk,
+            department=department,
+            time_zone=time_zone if membership is not None else "UTC",
+            location=(location or None) if membership is not None else None,
+            modes=parse(modes),
+            languages=parse(languages),
+            goals=goals,
+            requested_attributes=parse(requested),
+            identity=identity_of(identity_use, identity_attributes),
+            asks=asks_of(asks),
+            bio=f"{what_i_bring}\n{why_i_mentor}",
+            preferred_cadence=cadence,
+            focus=focus.get(pk, {}),
+            expertise=expertise.get(pk, {}),
+        )
+    return profiles
+
+
 def load_instance(program: Program, *, now: datetime.datetime | None = None) -> Instance:
     """Return everyone who can be matched in this program now, as the engine sees them.
 
@@ -30,15 +179,18 @@ def load_instance(program: Program, *, now: datetime.datetime | None = None) -> 
     """
     now = now or timezone.now()
     people = round_people(program)
-    ids = set(people.seekers) | set(people.givers)
-    topics = (
-        Enrollment.objects.select_related("membership__department")
-        .prefetch_related("topics")
-        .in_bulk(ids)
-    )
+    profiles = profiles_in(program, set(people.wanted) | set(people.places))
+    offsets: dict[str, float] = {}  # one zone lookup per time zone, not per person
+
+    def offset(zone: str) -> float:
+        if zone not in offsets:
+            offsets[zone] = _offset(zone, now)
+        return offsets[zone]
+
     mentees, mentors = [], []
     for pk, wanted in people.wanted.items():
-        row = mentee_row(topics[pk], wanted=wanted, now=now)
+        profile = profiles[pk]
+        row = _mentee(profile, wanted=wanted, utc_offset=offset(profile.time_zone))
         if not row.focus:  # nobody is matched before saying what they want help with
             continue
         if not program.is_peer:
@@ -51,37 +203,35 @@ def load_instance(program: Program, *, now: datetime.datetime | None = None) -> 
             row = replace(row, focus=focus, mentors_wanted=min(wanted, len(focus)))
         mentees.append(row)
     for pk, places in people.places.items():
-        mentors.append(mentor_row(topics[pk], places=places, now=now))
+        profile = profiles[pk]
+        mentors.append(_mentor(profile, places=places, utc_offset=offset(profile.time_zone)))
     return instance_for(program, mentees, mentors, managers=people.managers)
 
 
-def _common(e: Enrollment, now: datetime.datetime) -> dict[str, Any]:
-    membership = e.membership
-    department = membership.department if membership else None
+def _common(p: Profile, utc_offset: float) -> dict[str, Any]:
     return {
-        "key": e.pk,
-        "person": membership.pk if membership else -e.pk,
-        "department": department.name if department else None,
-        "utc_offset": _offset(membership.time_zone if membership else "UTC", now),
-        "modes": frozenset(e.meeting_modes),
-        "languages": frozenset(e.languages),
-        "location": (membership.location or None) if membership else None,
+        "key": p.key,
+        "person": p.person,
+        "department": p.department,
+        "utc_offset": utc_offset,
+        "modes": frozenset(p.modes),
+        "languages": frozenset(p.languages),
+        "location": p.location,
     }
 
 
-def mentee_row(e: Enrollment, *, wanted: int, now: datetime.datetime) -> Mentee:
-    """Describe a mentee to the engine (topics must be prefetched)."""
-    common = _common(e, now)
+def _mentee(p: Profile, *, wanted: int, utc_offset: float) -> Mentee:
+    common = _common(p, utc_offset)
     # What she asked for after a match that was not a fit, once she confirmed it.
-    asks = NextMatchAsks.from_json(e.next_match_asks)
+    asks = p.asks
     return Mentee(
         **common,
-        focus={t.topic_id: t.level for t in e.topics.all() if t.kind == "focus"},
-        goals=e.goals,
-        requested_attributes=frozenset(e.requested_attributes),
+        focus=dict(p.focus),
+        goals=p.goals,
+        requested_attributes=frozenset(p.requested_attributes),
         mentors_wanted=wanted,
         # Self-described identity reaches the engine only with the person's consent.
-        groups=e.consented_identity,
+        groups=p.identity,
         avoid_departments=asks.avoid_departments(common["department"]),
         max_utc_gap_hours=asks.max_time_zone_gap,
         min_expertise=dict(asks.min_expertise),
@@ -90,18 +240,29 @@ def mentee_row(e: Enrollment, *, wanted: int, now: datetime.datetime) -> Mentee:
     )
 
 
-def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
-    """Describe a mentor to the engine (topics must be prefetched)."""
+def _mentor(p: Profile, *, places: int, utc_offset: float) -> Mentor:
     return Mentor(
-        **_common(e, now),
-        expertise={t.topic_id: t.level for t in e.topics.all() if t.kind == "expertise"},
-        bio=f"{e.what_i_bring}\n{e.why_i_mentor}",
+        **_common(p, utc_offset),
+        expertise=dict(p.expertise),
+        bio=p.bio,
         capacity=max(places, 1),
         # Without consent a holder must look exactly like a non-holder: in scores,
         # reasons and order.
-        attributes=e.consented_identity,
-        preferred_cadence=e.preferred_cadence or None,
+        attributes=p.identity,
+        preferred_cadence=p.preferred_cadence or None,
     )
+
+
+def mentee_row(e: Enrollment, *, wanted: int, now: datetime.datetime) -> Mentee:
+    """Describe a mentee to the engine (topics must be prefetched)."""
+    profile = profile_of(e)
+    return _mentee(profile, wanted=wanted, utc_offset=_offset(profile.time_zone, now))
+
+
+def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
+    """Describe a mentor to the engine (topics must be prefetched)."""
+    profile = profile_of(e)
+    return _mentor(profile, places=places, utc_offset=_offset(profile.time_zone, now))
 
 
 def instance_for(

@@ -1,12 +1,14 @@
 """Run the engine for a round: load from the database, solve, store pairs and the report."""
 
 import logging
+import time
 from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.core.bulk import rows_insert
 from tandem.matching.engine import (
     HierarchyCycleError,
     LockedPairError,
@@ -19,26 +21,29 @@ from tandem.matching.engine.peers import run_peer_matching
 from tandem.matching.loading import load_instance, load_policy
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.policy.eligibility import focuses_taken_in
-from tandem.programs.models import Enrollment, EnrollmentTopic
+from tandem.programs.models import EnrollmentTopic
 
 logger = logging.getLogger(__name__)
 
+# What the round page's progress card shows as each step ends: (percent, note). The
+# engine's stages are named by tandem.matching.engine (Stages.lap); "loaded" and "storing"
+# are the steps around it.
 STAGES = {
-    "features": 20,
-    "candidates": 45,
-    "solve": 70,
-    "extend": 80,
-    "audit": 85,
-    "explain": 92,
-    "quality": 97,
+    "loaded": (10, "Matching: describing everyone"),
+    "features": (20, "Matching: finding each person's best candidates"),
+    "candidates": (45, "Matching: choosing the pairs"),
+    "solve": (70, "Matching: checking every rule"),
+    "audit": (80, "Matching: writing the reasons"),
+    "explanations": (90, "Matching: measuring the round's quality"),
+    "quality": (95, "Storing the pairs"),
+    "comparing": (95, "Comparing with the best-total matching"),
 }
 
 
 def _progress(round_id: int) -> Any:
     def report(stage: str) -> None:
-        MatchingRound.objects.filter(pk=round_id).update(
-            progress=STAGES.get(stage, 50), progress_note=f"Done: {stage}"
-        )
+        percent, note = STAGES.get(stage, (50, "Matching"))
+        MatchingRound.objects.filter(pk=round_id).update(progress=percent, progress_note=note)
 
     return report
 
@@ -48,6 +53,8 @@ def round_run(*, round_id: int) -> str:
     matching_round = MatchingRound.objects.select_related("program").get(pk=round_id)
     program = matching_round.program
     locked = list(matching_round.pairs.filter(locked=True).values_list("mentee_id", "mentor_id"))
+    progress = _progress(round_id)
+    clock = time.perf_counter()
     try:
         instance = load_instance(program)
         policy = load_policy(
@@ -56,6 +63,8 @@ def round_run(*, round_id: int) -> str:
             rules=matching_round.rules,
             participation_first=matching_round.participation_first,
         )
+        loaded = time.perf_counter() - clock
+        progress("loaded")
         if program.is_peer:
             # One set of people: each pair once, each person within their own limit.
             result = run_peer_matching(
@@ -63,7 +72,7 @@ def round_run(*, round_id: int) -> str:
                 policy,
                 seed=matching_round.seed,
                 locked_pairs=locked,
-                progress=_progress(round_id),
+                progress=progress,
             )
         else:
             result = run_matching(
@@ -72,7 +81,7 @@ def round_run(*, round_id: int) -> str:
                 solver=matching_round.solver,  # type: ignore[arg-type]
                 seed=matching_round.seed,
                 locked_pairs=locked,
-                progress=_progress(round_id),
+                progress=progress,
             )
     except (LockedPairError, SolverError, HierarchyCycleError, ValueError) as error:
         logger.warning("Matching round %s failed: %s", round_id, error)
@@ -87,68 +96,98 @@ def round_run(*, round_id: int) -> str:
     comparison = None
     if matching_round.solver == MatchingRound.Solver.STABLE and not program.is_peer:
         # Show the admin what stability costs: the same instance solved for the best total.
+        progress("comparing")
         optimal = run_matching(
             instance, policy, solver="optimal", seed=matching_round.seed, locked_pairs=locked
         )
         comparison = asdict(tradeoff(result.quality, optimal.quality))
-    _store(matching_round, result, comparison)
+    _store(matching_round, result, comparison, loaded=loaded)
     return MatchingRound.Status.READY
 
 
-def _focus_of(mentee: Enrollment, mentor: Enrollment, used: set[int]) -> int | None:
-    """Pick the mentee's most important focus the mentor offers, never one already covered."""
-    wanted = sorted(
-        (
-            (t.level, -t.topic_id, t.topic_id)
-            for t in mentee.topics.all()
-            if t.kind == EnrollmentTopic.Kind.FOCUS
-        ),
-        reverse=True,
-    )
-    offered = {t.topic_id for t in mentor.topics.all() if t.kind == EnrollmentTopic.Kind.EXPERTISE}
-    if not wanted:
+def _focus_of(wanted: list[tuple[int, int]], offered: set[int], used: set[int]) -> int | None:
+    """Pick the mentee's most important focus the mentor offers, never one already covered.
+
+    ``wanted`` is the mentee's focuses as (level, topic id), ``offered`` the mentor's
+    expertise topic ids.
+    """
+    ranked = sorted(((level, -topic, topic) for level, topic in wanted), reverse=True)
+    if not ranked:
         return None
-    free = [topic_id for _, _, topic_id in wanted if topic_id not in used] or [wanted[0][2]]
+    free = [topic for _, _, topic in ranked if topic not in used] or [ranked[0][2]]
     topic = next((t for t in free if t in offered), free[0])
     used.add(topic)
     return topic
 
 
+def _topics(
+    program_id: int, ids: set[int]
+) -> tuple[dict[int, list[tuple[int, int]]], dict[int, set[int]]]:
+    """Return each enrollment's focuses as (level, topic id) and its expertise topic ids."""
+    focus: dict[int, list[tuple[int, int]]] = {}
+    expertise: dict[int, set[int]] = {}
+    rows = EnrollmentTopic.objects.filter(enrollment__program_id=program_id).order_by()
+    for enrollment, topic, level, kind in rows.values_list(
+        "enrollment_id", "topic_id", "level", "kind"
+    ):
+        if enrollment not in ids:
+            continue
+        if kind == EnrollmentTopic.Kind.FOCUS:
+            focus.setdefault(enrollment, []).append((level, topic))
+        else:
+            expertise.setdefault(enrollment, set()).add(topic)
+    return focus, expertise
+
+
 @transaction.atomic
 def _store(
-    matching_round: MatchingRound, result: MatchResult, comparison: dict[str, Any] | None
+    matching_round: MatchingRound,
+    result: MatchResult,
+    comparison: dict[str, Any] | None,
+    *,
+    loaded: float,
 ) -> None:
+    clock = time.perf_counter()
     ids = {p.mentee for p in result.pairs} | {p.mentor for p in result.pairs}
-    people = Enrollment.objects.prefetch_related("topics").in_bulk(ids)
+    focus, expertise = _topics(matching_round.program_id, ids)
     # Each of a mentee's mentors helps with a different focus, counting those she has.
     used = focuses_taken_in(matching_round.program)
     peer = matching_round.program.is_peer
     ordered = sorted(result.pairs, key=lambda p: (not p.locked, -p.score, p.mentee, p.mentor))
     rows = []
     for p in ordered:
-        focus = _focus_of(people[p.mentee], people[p.mentor], used.setdefault(p.mentee, set()))
-        if focus is None:  # the loader leaves out people without a focus
+        chosen = _focus_of(
+            focus.get(p.mentee, []),
+            expertise.get(p.mentor, set()),
+            used.setdefault(p.mentee, set()),
+        )
+        if chosen is None:  # the loader leaves out people without a focus
             raise ValueError(f"Enrollment {p.mentee} has no focus to be matched on.")
         rows.append(
-            RoundPair(
-                round=matching_round,
-                mentee_id=p.mentee,
-                mentor_id=p.mentor,
-                focus_id=focus,
+            {
+                "round_id": matching_round.pk,
+                "mentee_id": p.mentee,
+                "mentor_id": p.mentor,
+                "focus_id": chosen,
                 # Peers each bring a focus: the second one's, offered by the first.
-                peer_focus_id=_focus_of(people[p.mentor], people[p.mentee], set())
+                "peer_focus_id": _focus_of(
+                    focus.get(p.mentor, []), expertise.get(p.mentee, set()), set()
+                )
                 if peer
                 else None,
-                score=round(p.score, 4),
-                components={k: round(v, 3) for k, v in p.components.items() if k != "attributes"},
+                "score": round(p.score, 4),
+                "components": {
+                    k: round(v, 3) for k, v in p.components.items() if k != "attributes"
+                },
                 # Admins review these and both people read them: a shared self-described
                 # attribute is for the mentee who asked, in the directory, not for a round.
-                reasons=[r.text for r in p.reasons if r.component != "attributes"],
-                locked=p.locked,
-            )
+                "reasons": [r.text for r in p.reasons if r.component != "attributes"],
+                "locked": p.locked,
+            }
         )
     matching_round.pairs.all().delete()
-    RoundPair.objects.bulk_create(rows)
+    # Plain rows: building and preparing 15,000 model instances cost seconds.
+    rows_insert(RoundPair, rows)
     report = result.quality.to_dict()
     report["unmatched"] = [
         {
@@ -160,7 +199,11 @@ def _store(
         }
         for u in result.unmatched
     ]
-    report["timings"] = dict(result.timings)
+    report["timings"] = {
+        "load": round(loaded, 4),
+        **result.timings,
+        "store": round(time.perf_counter() - clock, 4),
+    }
     report["tradeoff"] = comparison
     matching_round.report = report
     matching_round.status = MatchingRound.Status.READY

@@ -447,12 +447,10 @@ def lock_people(enrollments: Iterable[Enrollment]) -> dict[int, Enrollment]:
 class RoundPeople:
     """Everyone a round may match now, with the places and focuses they have left."""
 
-    seekers: dict[int, Enrollment]
     # Seeker enrollment id -> how many more mentors (or peers) they want.
     wanted: dict[int, int]
     # Seeker enrollment id -> focus topic ids they already have a mentor for.
     focuses_taken: dict[int, set[int]]
-    givers: dict[int, Enrollment]
     # Giver enrollment id -> how many more people they can take.
     places: dict[int, int]
     # Membership id -> manager's membership id, in the organization and its partners.
@@ -465,24 +463,22 @@ def round_people(program: Program) -> RoundPeople:
     The pairs the rules keep apart come from ``pairs_kept_apart``, for the engine's policy.
     """
     ready = with_places(Enrollment.objects.filter(_ready(program)), program=program)
-    ready = ready.select_related("membership__department", "user").order_by("pk")
-    seekers: dict[int, Enrollment] = {}
-    givers: dict[int, Enrollment] = {}
+    ready = ready.order_by("pk")
+    # seeker_limit and giver_limit, read as columns: one query each for the whole program.
+    seeker_limit_column = "capacity" if program.is_peer else "mentors_wanted"
     wanted: dict[int, int] = {}
     places: dict[int, int] = {}
-    for e in ready.filter(_seekers_role(program)):
-        left = seeker_limit(e) - getattr(e, "places_sought", 0)
-        if left > 0:
-            seekers[e.pk], wanted[e.pk] = e, left
-    for e in ready.filter(_givers_role(program), accepting_now=True):
-        left = giver_limit(e) - getattr(e, "places_given", 0)
-        if left > 0:
-            givers[e.pk], places[e.pk] = e, left
+    seekers = ready.filter(_seekers_role(program))
+    for pk, limit, held in seekers.values_list("pk", seeker_limit_column, "places_sought"):
+        if limit - (held or 0) > 0:
+            wanted[pk] = limit - (held or 0)
+    givers = ready.filter(_givers_role(program), accepting_now=True)
+    for pk, limit, held in givers.values_list("pk", "capacity", "places_given"):
+        if limit - (held or 0) > 0:
+            places[pk] = limit - (held or 0)
     return RoundPeople(
-        seekers=seekers,
         wanted=wanted,
         focuses_taken=focuses_taken_in(program),
-        givers=givers,
         places=places,
         managers=managers_of(program),
     )

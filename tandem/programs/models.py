@@ -334,9 +334,14 @@ class Enrollment(TimeStampedModel):
     @property
     def consented_identity(self) -> frozenset[str]:
         """Return the self-described attributes matching may use: none without consent."""
-        if self.identity_use != IdentityUse.MATCH:
-            return frozenset()
-        return frozenset(a for a in self.identity_attributes if a in IdentityAttribute.values)
+        return consented_identity(self.identity_use, self.identity_attributes)
+
+
+def consented_identity(use: str, attributes: list[str]) -> frozenset[str]:
+    """Return the attributes matching may use, given an enrollment's consent and its list."""
+    if use != IdentityUse.MATCH:
+        return frozenset()
+    return frozenset(a for a in attributes if a in IdentityAttribute.values)
 
 
 class EnrollmentTopic(models.Model):
