@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_tasks",
-    "django_tasks_db",
     "simple_history",
     "tandem.core",
     "tandem.accounts",
@@ -58,6 +57,8 @@ INSTALLED_APPS = [
     "tandem.relationships",
     "tandem.notifications",
     "tandem.matching",
+    # After tandem.matching, whose db_worker (this one's, with the engine warmed) wins.
+    "django_tasks_db",
     "tandem.home",
     "tandem.people",
     "tandem.security",
