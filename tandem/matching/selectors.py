@@ -19,7 +19,8 @@ PAGE_SIZE = 50
 LOW_FIT = 0.5
 SORTS = {
     "score": ("-score", "pk"),
-    "score_low": ("score", "pk"),
+    # Both orders walk the index on (round, -score, id), one of them backwards.
+    "score_low": ("score", "-pk"),
     "mentee": ("mentee__user__full_name", "pk"),
     "mentor": ("mentor__user__full_name", "pk"),
     "department": ("mentee__membership__department__name", "-score", "pk"),
@@ -30,6 +31,9 @@ FLAGS = {
     "same_department": Q(mentee__membership__department=F("mentor__membership__department")),
 }
 SWAP_SEARCH_LIMIT = 20
+# The search looks at this many people named like the query, a batch at a time.
+SWAP_SEARCH_BATCH = 200
+SWAP_SEARCH_SCAN = 2000
 
 
 def rounds_of(program: Program) -> QuerySet[MatchingRound]:
@@ -78,16 +82,21 @@ def round_review(
     *, matching_round: MatchingRound, filters: ReviewFilters, page: str | None
 ) -> RoundReview:
     """Return one page of a round's pairs and what the filters offer to choose from."""
-    pairs = round_pairs(matching_round=matching_round, filters=filters).select_related(
+    # Page through the pairs' ids alone, then load the page's rows with their people: a
+    # page deep into a large round then skips index entries, not rows joined six ways.
+    ids = round_pairs(matching_round=matching_round, filters=filters).values_list("pk", flat=True)
+    shown = Paginator(ids, PAGE_SIZE).get_page(page)
+    rows = RoundPair.objects.select_related(
         "mentee__user",
         "mentor__user",
         "focus",
         "peer_focus",
         "mentee__membership__department",
         "mentor__membership__department",
-    )
+    ).in_bulk(list(shown.object_list))
+    shown.object_list = [rows[pk] for pk in shown.object_list if pk in rows]
     return RoundReview(
-        pairs=Paginator(pairs, PAGE_SIZE).get_page(page),
+        pairs=shown,
         departments=Department.objects.filter(
             organization=matching_round.program.organization_id
         ).order_by("name"),
@@ -150,17 +159,36 @@ def swap_mentors(*, matching_round: MatchingRound, pair: RoundPair, q: str) -> S
         # A peer pair holds a place on both sides, whichever side of the row they are on.
         in_round = in_round + _pairs_count(others.filter(mentee=OuterRef("pk")))
         together |= Q(pk__in=others.filter(mentor=mentee).values("mentee"))
-    mentors = (
+    allowed = (
         givers_for(mentee)
-        .filter(user__full_name__icontains=q)
         .exclude(pk=pair.mentor_id)
         .exclude(together)
         .annotate(places_left_here=F("capacity") - F("places_given") - in_round)
         .filter(places_left_here__gt=0)
         .select_related("user", "membership__department")
-        .order_by("user__full_name", "pk")[:SWAP_SEARCH_LIMIT]
+        .order_by("user__full_name", "pk")
     )
-    return SwapSearch(refusal=None, mentors=list(mentors))
+    # The policy's many conditions make the planner guess that almost nobody passes, and
+    # join the whole program the slow way; so ask it about a batch of named people at a
+    # time. Taking part and a free place are part of the policy, so the batch can leave
+    # out people who offer no place at all.
+    named = (
+        Enrollment.objects.filter(
+            program=matching_round.program,
+            user__full_name__icontains=q,
+            accepting_now=True,
+            capacity__gt=0,
+        )
+        .order_by("user__full_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    mentors: list[Enrollment] = []
+    for start in range(0, SWAP_SEARCH_SCAN, SWAP_SEARCH_BATCH):
+        batch = list(named[start : start + SWAP_SEARCH_BATCH])
+        mentors += allowed.filter(pk__in=batch)[: SWAP_SEARCH_LIMIT - len(mentors)]
+        if len(mentors) >= SWAP_SEARCH_LIMIT or len(batch) < SWAP_SEARCH_BATCH:
+            break
+    return SwapSearch(refusal=None, mentors=mentors)
 
 
 def swap_candidate(*, matching_round: MatchingRound, enrollment_id: int) -> Enrollment | None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import Department, Membership
-from tandem.matching import services
+from tandem.matching import selectors, services
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.programs.models import Enrollment, Program
 from tandem.testing.factories import DepartmentFactory, EnrollmentFactory, UserFactory
@@ -100,7 +100,7 @@ def test_paging_shows_every_pair_exactly_once(world: World) -> None:
     ("sort", "key"),
     [
         ("score", lambda p: (-p.score, p.pk)),
-        ("score_low", lambda p: (p.score, p.pk)),
+        ("score_low", lambda p: (p.score, -p.pk)),
         ("mentee", lambda p: (p.mentee.user.full_name, p.pk)),
         ("mentor", lambda p: (p.mentor.user.full_name, p.pk)),
         ("department", lambda p: (p.mentee.membership.department.name, -p.score, p.pk)),
@@ -322,3 +322,22 @@ def test_the_mentor_search_is_for_the_rounds_admins_only(
     other_round = round_create_default(program=cohort.program, by=cohort.admin)
     elsewhere = reverse("matching:pair_mentors", args=[other_round.pk, pair.pk])
     assert client_for(cohort.admin).get(elsewhere, {"q": "mentor"}).status_code == 404
+
+
+def test_the_search_finds_the_same_mentors_one_small_batch_at_a_time(
+    cohort: World, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    matching_round = _cohort_round(cohort, django_capture_on_commit_callbacks)
+    Enrollment.objects.filter(user__full_name__startswith="Mentor").update(capacity=5)
+    client = client_for(cohort.admin)
+    offered = 0
+    for pair in matching_round.pairs.all():
+        whole = _offered(_search(client, pair, "o"))
+        offered += len(whole)
+        monkeypatch.setattr(selectors, "SWAP_SEARCH_BATCH", 1)
+        assert _offered(_search(client, pair, "o")) == whole
+        monkeypatch.undo()
+    assert offered
+    mia_pair = matching_round.pairs.get(mentee=cohort.mentee_enrollment)
+    monkeypatch.setattr(selectors, "SWAP_SEARCH_BATCH", 1)
+    assert "Mentor 0" not in _offered(_search(client, mia_pair, "o"))
