@@ -473,7 +473,8 @@ def round_people(program: Program) -> RoundPeople:
         if limit - (held or 0) > 0:
             wanted[pk] = limit - (held or 0)
     givers = ready.filter(_givers_role(program), accepting_now=True)
-    for pk, limit, held in givers.values_list("pk", "capacity", "places_given"):
+    # places_given is with_places's annotation, which the type checker cannot see.
+    for pk, limit, held in givers.values_list("pk", "capacity", "places_given"):  # type: ignore[misc]
         if limit - (held or 0) > 0:
             places[pk] = limit - (held or 0)
     return RoundPeople(

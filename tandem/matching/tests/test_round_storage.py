@@ -62,9 +62,11 @@ def test_rounds_store_what_they_stored_before_the_bulk_rewrite(demo: list[Progra
         for solver in ("optimal", "stable"):
             if program.is_peer and solver == "stable":
                 continue
+            admin = program.admins.first()
+            assert admin is not None
             matching_round = round_create_default(
                 program=program,
-                by=program.admins.first(),
+                by=admin,
                 rules={"not_same_department": True, "max_utc_gap_hours": 6},
             )
             MatchingRound.objects.filter(pk=matching_round.pk).update(

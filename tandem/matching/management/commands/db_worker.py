@@ -31,7 +31,8 @@ class Command(db_worker.Command):
             help="Start taking tasks at once, without compiling the matching engine first.",
         )
 
-    def handle(self, *args: Any, warm_engine: bool, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
+        warm_engine = options.pop("warm_engine")
         # With --reload the first process only watches files; the worker is its child.
         watcher = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         if warm_engine and not watcher:
