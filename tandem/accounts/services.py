@@ -130,6 +130,29 @@ def membership_set_manager(*, membership: Membership, manager: Membership | None
     return membership
 
 
+def organization_check_email(*, organization: Organization, email: str) -> None:
+    """Refuse to add an address outside the organization's e-mail domains to it.
+
+    Every way an admin or a system adds a person asks this, before it looks the address
+    up: an address at another domain could belong to anyone, and adding it, or saying
+    whether it has an account, would reach past the organization's own people.
+    """
+    domains = sorted({d.strip().lower().lstrip("@") for d in organization.email_domains or []})
+    if not domains:
+        raise DomainError(
+            f"{organization} has no e-mail domains yet, so nobody can be added to it. "
+            "Site staff set them once they know which domains are yours.",
+            field="email",
+        )
+    domain = _normalize_email(email).rsplit("@", 1)[-1]
+    if domain not in domains:
+        raise DomainError(
+            f"{domain} is not one of {organization}'s e-mail domains ({', '.join(domains)}); "
+            "only people with an address at those domains can be added.",
+            field="email",
+        )
+
+
 def organization_for_email(email: str) -> Organization | None:
     """Return the organization whose open sign-up covers this address's domain."""
     domain = _normalize_email(email).rsplit("@", 1)[-1]
@@ -160,6 +183,9 @@ def invitation_create(
 ) -> Invitation:
     """Invite one e-mail address to a program, or to the organization when none is given."""
     email = _normalize_email(email)
+    if program is None:
+        # Accepting makes the person a member, so the organization's own rule applies.
+        organization_check_email(organization=organization, email=email)
     existing = Invitation.objects.filter(
         organization=organization, program=program, email=email, accepted_at__isnull=True
     ).first()
@@ -207,6 +233,13 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise DomainError("This invitation has already been used or has expired.")
+    member = user is not None and (
+        Membership.objects.filter(user=user, organization=invitation.organization).exists()
+    )
+    if invitation.program_id is None and not member:
+        # Asked again on use, before any account is made: the organization's domains may
+        # have changed since the invitation was sent.
+        organization_check_email(organization=invitation.organization, email=invitation.email)
     if user is None:
         # The link reached this mailbox, which proves the address.
         user = _invited_account(email=invitation.email, full_name=full_name, password=password)
