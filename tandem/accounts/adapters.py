@@ -5,14 +5,17 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sites.shortcuts import get_current_site
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from tandem.accounts import services
 from tandem.accounts.models import User
+from tandem.accounts.tasks import email_enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,6 +27,21 @@ class AccountAdapter(DefaultAccountAdapter):
         user.full_name = form.cleaned_data.get("full_name", "").strip()
         saved: AbstractBaseUser = super().save_user(request, user, form, commit=commit)
         return saved
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render allauth's message here, where its request is, and let the worker send it.
+
+        Sending from the request would make the sign-up and password-reset answers wait on
+        the mail server, and take longer for addresses that have an account.
+        """
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        email_enqueue(message)
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """Once a person proves their address, let them into their domain's organization."""

@@ -1,7 +1,8 @@
 """Background work for accounts; each task is thin and safe to run twice."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,3 +39,37 @@ def send_invitation_email(invitation_id: int) -> None:
     # Mark as sent only after the mail went out, with a conditional update so that two
     # workers racing on the same invitation record one send.
     Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+
+
+@task()
+def send_rendered_email(
+    subject: str,
+    body: str,
+    to: list[str],
+    from_email: str | None = None,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Send a message the web process rendered, so that no request waits on the mail server."""
+    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def email_enqueue(message: EmailMessage) -> None:
+    """Hand a rendered message to the task worker once the current transaction commits."""
+    html = ""
+    if isinstance(message, EmailMultiAlternatives):
+        html = next(
+            (str(content) for content, kind in message.alternatives if kind == "text/html"), ""
+        )
+    arguments = {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "to": [str(address) for address in message.to],
+        "from_email": message.from_email,
+        "html": html,
+        "headers": {str(name): str(value) for name, value in message.extra_headers.items()},
+    }
+    transaction.on_commit(lambda: send_rendered_email.enqueue(**arguments))

@@ -6,10 +6,11 @@ different organization.
 """
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, Organization, User
@@ -159,3 +160,20 @@ def client_for(user: User) -> Client:
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
     return client
+
+
+@pytest.fixture
+def tasks_after_each_request(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the work each test-client request enqueues right after it, as a worker would.
+
+    Each test runs in one transaction that never commits, so without this the tasks a
+    request hands over on commit (sign-in e-mails among them) would never run.
+    """
+    request = Client.request
+
+    def request_then_tasks(self: Client, **kwargs: object) -> object:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return request(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request_then_tasks)
+    yield

@@ -19,6 +19,9 @@ from tandem.accounts.tests.test_signup import NEW, code_in, same_page, sign_up
 from tandem.testing.factories import PASSWORD
 from tandem.testing.fixtures import World
 
+# Sign-in e-mails go out through the task worker, which runs after each request here.
+pytestmark = pytest.mark.usefixtures("tasks_after_each_request")
+
 ATTACKER_PASSWORD = "attacker knows this 1"
 VICTIM_PASSWORD = "victim chose this 22"
 

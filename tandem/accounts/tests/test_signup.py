@@ -12,6 +12,9 @@ from tandem.accounts.models import Membership, User
 from tandem.testing.factories import PASSWORD
 from tandem.testing.fixtures import World
 
+# Sign-in e-mails go out through the task worker, which runs after each request here.
+pytestmark = pytest.mark.usefixtures("tasks_after_each_request")
+
 NEW = {"full_name": "Nia Brooks", "email": "nia@northwind.test", "password1": "gentle river 42"}
 
 

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from django.utils.crypto import salted_hmac
 from simple_history.utils import bulk_update_with_history
 
 from tandem.accounts.models import Invitation, Membership, Organization, User
+from tandem.accounts.tasks import send_rendered_email
 from tandem.core.errors import DomainError
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
@@ -556,14 +556,13 @@ def _security_log_scrub(person: User) -> None:
 
 def _send_farewell(*, address: str, name: str, by_self: bool) -> None:
     try:
-        send_mail(
+        send_rendered_email.enqueue(
             subject="Your Tandem account was deleted",
-            message=render_to_string(
+            body=render_to_string(
                 "people/erasure/email/erased.txt",
                 {"name": name, "by_self": by_self, "site_url": settings.SITE_URL},
             ),
-            from_email=None,
-            recipient_list=[address],
+            to=[address],
         )
     except Exception:  # the erasure stands; the mail server is somebody else's trouble
         logger.exception("Could not send the farewell mail for an erased account.")

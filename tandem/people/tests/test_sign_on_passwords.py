@@ -19,6 +19,9 @@ from tandem.testing import saml_idp
 from tandem.testing.fixtures import World
 from tandem.testing.oidc_provider.discovery import discovery_server
 
+# Sign-in e-mails go out through the task worker, which runs after each request here.
+pytestmark = pytest.mark.usefixtures("tasks_after_each_request")
+
 MO_PASSWORD = "mo-password-1"
 
 
