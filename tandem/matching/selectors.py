@@ -86,14 +86,29 @@ def round_review(
     # page deep into a large round then skips index entries, not rows joined six ways.
     ids = round_pairs(matching_round=matching_round, filters=filters).values_list("pk", flat=True)
     shown = Paginator(ids, PAGE_SIZE).get_page(page)
-    rows = RoundPair.objects.select_related(
-        "mentee__user",
-        "mentor__user",
-        "focus",
-        "peer_focus",
-        "mentee__membership__department",
-        "mentor__membership__department",
-    ).in_bulk(list(shown.object_list))
+    rows = (
+        RoundPair.objects.select_related(
+            "mentee__user",
+            "mentor__user",
+            "focus",
+            "peer_focus",
+            "mentee__membership__department",
+            "mentor__membership__department",
+        )
+        # What the table shows, and no more: a profile's other fields cost time to read.
+        .only(
+            "score",
+            "locked",
+            "reasons",
+            "focus__name",
+            "peer_focus__name",
+            "mentee__user__full_name",
+            "mentee__membership__department__name",
+            "mentor__user__full_name",
+            "mentor__membership__department__name",
+        )
+        .in_bulk(list(shown.object_list))
+    )
     shown.object_list = [rows[pk] for pk in shown.object_list if pk in rows]
     return RoundReview(
         pairs=shown,
