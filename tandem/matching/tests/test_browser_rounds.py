@@ -1,10 +1,12 @@
 """A program admin runs a round, reviews it, locks a pair, runs again and publishes."""
 
+import re
 from typing import Any
 
 import pytest
 
-from tandem.matching.models import MatchingRound
+from tandem.matching.models import MatchingRound, RoundPair
+from tandem.programs.models import Enrollment
 from tandem.relationships.models import Proposal
 from tandem.testing.browser import AxeChecker, sign_in
 from tandem.testing.factories import PASSWORD
@@ -38,4 +40,51 @@ def test_run_review_lock_rerun_publish(cohort: World, page: Any, axe: AxeChecker
     matching_round = MatchingRound.objects.get()
     assert matching_round.status == MatchingRound.Status.PUBLISHED
     assert Proposal.objects.count() == matching_round.pairs.count()
+    assert axe.problems == [], "\n".join(axe.problems)
+
+
+def test_sort_filter_and_swap_a_mentor_by_searching(
+    cohort: World, page: Any, axe: AxeChecker
+) -> None:
+    sign_in(page, cohort.admin.email, PASSWORD)
+    page.goto(f"/matching/programs/{cohort.program.pk}/")
+    page.get_by_label("Name").fill("Spring cohort")
+    page.get_by_role("button", name="Run the round").click()
+    page.get_by_text("Ready for review").first.wait_for()
+    # Mentor 0 gets room to spare: the search must still keep him away from Mia, his report.
+    Enrollment.objects.filter(user__full_name="Mentor 0").update(capacity=5)
+
+    page.get_by_label("Order").select_option("mentee")
+    page.wait_for_url(re.compile(r"sort=mentee"))
+    names = page.locator("#review tbody tr td:first-child").all_inner_texts()
+    assert names == sorted(names)
+    axe.check(page, "m04-sorted")
+
+    mia = page.locator("#review tbody tr").filter(has_text="Mia Santos")
+    mia.get_by_role("link", name=re.compile("Change mentor")).click()
+    page.get_by_label("Find a mentor for Mia Santos by name").press_sequentially("Mentor")
+    page.locator("#review").get_by_text(re.compile("Nobody named like|place")).first.wait_for()
+    assert page.get_by_role("button", name="Choose Mentor 0").count() == 0
+
+    row = (
+        page.locator("#review tbody tr")
+        .filter(has_not_text="Mia Santos")
+        .filter(has_not_text="Mentor 0")
+        .first
+    )
+    mentee = row.locator("td").first.inner_text().split("\n")[0]
+    row.get_by_role("link", name=re.compile("Change mentor")).click()
+    page.get_by_label(f"Find a mentor for {mentee} by name").press_sequentially("Mentor 0")
+    page.get_by_role("button", name="Choose Mentor 0").wait_for()
+    axe.check(page, "m05-search")
+    page.get_by_role("button", name="Choose Mentor 0").click()
+    page.get_by_text("Mentor 0 is now proposed").wait_for()
+    assert "sort=mentee" in page.url
+    pair = RoundPair.objects.get(round__name="Spring cohort", mentee__user__full_name=mentee)
+    assert pair.mentor.user.full_name == "Mentor 0" and pair.locked
+
+    page.get_by_label("Show", exact=True).select_option("locked")
+    page.wait_for_url(re.compile(r"flag=locked"))
+    assert page.locator("#review tbody tr").count() == 1
+    axe.check(page, "m06-locked")
     assert axe.problems == [], "\n".join(axe.problems)
