@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Membership, Organization, User
+from tandem.accounts.services import organization_check_email
 from tandem.core.errors import DomainError
 from tandem.people.services.erasure import erased_in_organization
 from tandem.people.services.import_files import COLUMNS, Table
@@ -125,12 +126,23 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
+def _outside(organization: Organization, email: str) -> str | None:
+    """Say why this address may not be added to the organization, or None when it may."""
+    try:
+        organization_check_email(organization=organization, email=email)
+    except DomainError as error:
+        return error.message
+    return None
+
+
 def _current(organization: Organization, emails: Iterable[str]) -> _Current:
     memberships = Membership.objects.filter(organization=organization).select_related("user")
     members = {m.user.email.lower(): m for m in memberships}
     emails_by_id = {m.pk: email for email, m in members.items()}
     departments = {d.name.casefold(): d for d in organization.departments.all()}
-    missing = sorted({e for e in emails if e not in members})
+    # Addresses that may not join are never looked up: the preview must not tell whether
+    # someone at another organization has an account, nor what their name is.
+    missing = sorted({e for e in emails if e not in members and _outside(organization, e) is None})
     accounts: dict[str, tuple[int, str]] = {}
     for chunk in _chunks(missing, 5000):
         found = (
@@ -220,6 +232,11 @@ class _Planner:
             return None
         self.first_line[email] = line
         member = self.current.members.get(email)
+        outside = None if member is not None else _outside(self.organization, email)
+        if outside is not None:
+            # Said before anything about the address, which stays unknown to the preview.
+            self.error(line, outside)
+            return None
         account = self.current.accounts.get(email)
         erased_at = self.current.erased.get(email)
         if erased_at is not None:
@@ -394,8 +411,13 @@ class _Planner:
         plan = self.plan
         names: dict[str, str] = {key: d.name for key, d in self.current.departments.items()}
         names.update(self.new_departments)
-        plan.new_departments = sorted(self.new_departments.values())
+        # What the correct rows would do: a row with any problem does nothing.
+        wrong = {error.line for error in plan.errors}
+        used = {t.values["department"] for t in plan.targets if t.line not in wrong}
+        plan.new_departments = sorted(v for k, v in self.new_departments.items() if k in used)
         for target in plan.targets:
+            if target.line in wrong:
+                continue
             if target.user_id is None:
                 plan.new_people.append((target.line, target.email, target.full_name))
             elif target.membership_id is None:

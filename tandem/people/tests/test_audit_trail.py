@@ -197,6 +197,7 @@ def test_the_trail_never_names_who_raised_a_concern(world: World) -> None:
     assert "No changes match." in _audit(world, kind="concern", person=world.mentee.email)
 
 
+@pytest.mark.usefixtures("northwind_domains")
 def test_each_import_is_one_line_that_opens_only_its_changes(world: World) -> None:
     import tablib
 

@@ -9,6 +9,9 @@ from django.core.management import CommandError, call_command
 from tandem.accounts.models import Membership, User
 from tandem.testing.fixtures import World
 
+# Imports add only people at the organization's own e-mail domains.
+pytestmark = pytest.mark.usefixtures("northwind_domains")
+
 GOOD = (
     "email,full_name,title,manager_email\n"
     "new.one@northwind.test,Nia One,Engineer,mo.mentor@northwind.test\n"

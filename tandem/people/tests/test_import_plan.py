@@ -9,6 +9,9 @@ from tandem.people.services.import_files import import_file_read
 from tandem.people.services.imports import ImportRefused, Table, import_apply
 from tandem.testing.fixtures import World
 
+# Imports add only people at the organization's own e-mail domains.
+pytestmark = pytest.mark.usefixtures("northwind_domains")
+
 HEADER = "email,full_name,department,title,manager_email,time_zone,location,role\n"
 
 

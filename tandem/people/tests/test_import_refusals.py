@@ -9,7 +9,7 @@ from tandem.people.tests.test_import_views import upload
 from tandem.security.models import SecurityEvent
 from tandem.testing.fixtures import World, client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("northwind_domains")]
 
 SECRET_CELL = "cell-text-7f3a"
 

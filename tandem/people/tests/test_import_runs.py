@@ -17,6 +17,9 @@ from tandem.people.services.import_batches import (
 )
 from tandem.testing.fixtures import World, client_for
 
+# Imports add only people at the organization's own e-mail domains.
+pytestmark = pytest.mark.usefixtures("northwind_domains")
+
 HTMX = {"HX-Request": "true"}
 FILE = (
     b"email,full_name,title,manager_email\n"

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
@@ -10,6 +11,9 @@ from django.urls import reverse
 from tandem.accounts.models import Membership, User
 from tandem.people.models import ImportBatch
 from tandem.testing.fixtures import World, client_for
+
+# Imports add only people at the organization's own e-mail domains.
+pytestmark = pytest.mark.usefixtures("northwind_domains")
 
 GOOD = (
     b"Email,Full name,Title,Manager_email\n"

@@ -129,7 +129,12 @@ def import_upload(request: AuthenticatedHttpRequest, organization_id: int) -> Ht
     return render(
         request,
         "people/imports/upload.html",
-        {"organization": organization, "form": form, "columns": imports.COLUMNS},
+        {
+            "organization": organization,
+            "form": form,
+            "columns": imports.COLUMNS,
+            "domains": sorted(organization.email_domains or []),
+        },
     )
 
 
