@@ -139,7 +139,7 @@ def history_rows_insert(
     *,
     history_type: str,
     by_id: int | None,
-    reason: str,
+    reason: str | None,
     when: Any,
 ) -> None:
     """Write the audit trail's rows for rows of ``model`` just written (django-simple-history).

@@ -17,6 +17,7 @@ class MatchingRound(TimeStampedModel):
         DRAFT = "draft", "Draft"
         RUNNING = "running", "Running"
         READY = "ready", "Ready for review"
+        PUBLISHING = "publishing", "Publishing"
         PUBLISHED = "published", "Published"
         CANCELLED = "cancelled", "Cancelled"
         FAILED = "failed", "Failed"

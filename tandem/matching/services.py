@@ -13,7 +13,7 @@ from tandem.policy.eligibility import (
     places_left,
 )
 from tandem.programs.models import Enrollment, Program
-from tandem.relationships.services import proposal_create
+from tandem.relationships.services import ProposalsRefused, ProposedPair, proposals_create_all
 
 DEFAULT_WEIGHTS = {
     "focus": 0.40,
@@ -180,6 +180,72 @@ def pair_swap_mentor(
 
 
 @transaction.atomic
+def round_publish_start(*, matching_round: MatchingRound) -> MatchingRound:
+    """Queue the publishing of a round for the task worker; a second click queues nothing."""
+    from tandem.matching.tasks import publish_round
+
+    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    if matching_round.status == MatchingRound.Status.PUBLISHING:
+        return matching_round
+    if matching_round.status != MatchingRound.Status.READY:
+        raise DomainError("Only a round that is ready for review can be published.")
+    if not matching_round.pairs.exists():
+        raise DomainError("This round has no pairs to publish.")
+    matching_round.status = MatchingRound.Status.PUBLISHING
+    matching_round.error = ""
+    matching_round.save(update_fields=["status", "error", "updated_at"])
+    round_id = matching_round.pk
+    transaction.on_commit(lambda: publish_round.enqueue(round_id))
+    return matching_round
+
+
+PUBLISH_STOPPED = (
+    "Publishing stopped on an unexpected error, so nothing was published. Try again; if it "
+    "stops again, ask whoever runs Tandem for your organization to look at the task log."
+)
+
+
+def round_publish_run(*, round_id: int) -> str:
+    """Publish a queued round, all or nothing; a round not waiting to publish is left alone.
+
+    On a refusal the round goes back to review with the reason on its page; on any other
+    error it goes back to review too, and the error is raised again for the log.
+    """
+    try:
+        with transaction.atomic():
+            # Held to the end: a second run of the task waits here, then finds it done.
+            matching_round = (
+                MatchingRound.objects.select_for_update(of=("self",))
+                .select_related("program")
+                .filter(pk=round_id, status=MatchingRound.Status.PUBLISHING)
+                .first()
+            )
+            if matching_round is None:
+                return "skipped"
+            round_publish(matching_round=matching_round)
+            return "published"
+    except DomainError as error:
+        _publish_stop(round_id, error.message)
+        return "refused"
+    except Exception:
+        _publish_stop(round_id, PUBLISH_STOPPED)
+        raise
+
+
+def _publish_stop(round_id: int, message: str) -> None:
+    with transaction.atomic():
+        matching_round = (
+            MatchingRound.objects.select_for_update()
+            .filter(pk=round_id, status=MatchingRound.Status.PUBLISHING)
+            .first()
+        )
+        if matching_round is not None:
+            matching_round.status = MatchingRound.Status.READY
+            matching_round.error = message
+            matching_round.save(update_fields=["status", "error", "updated_at"])
+
+
+@transaction.atomic
 def round_publish(*, matching_round: MatchingRound) -> int:
     """Turn every pair into a proposal both people must accept; return how many.
 
@@ -188,41 +254,52 @@ def round_publish(*, matching_round: MatchingRound) -> int:
     pairs to remove or re-run.
     """
     matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
-    if matching_round.status != MatchingRound.Status.READY:
+    if matching_round.status not in (
+        MatchingRound.Status.READY,
+        MatchingRound.Status.PUBLISHING,
+    ):
         raise DomainError("Only a round that is ready for review can be published.")
     pairs = list(
-        matching_round.pairs.select_related("mentee__user", "mentor__user", "focus", "peer_focus")
+        matching_round.pairs.select_related(
+            "mentee__user", "mentor__user", "focus", "peer_focus"
+        ).order_by("-score", "pk")
     )
     if not pairs:
         raise DomainError("This round has no pairs to publish.")
-    lock_people([p.mentee for p in pairs] + [p.mentor for p in pairs])
-    refused = []
-    for pair in pairs:
-        try:
-            proposal_create(
-                program=matching_round.program,
-                mentor=pair.mentor,
-                mentee=pair.mentee,
-                focus=pair.focus,
-                peer_focus=pair.peer_focus,
-                score=pair.score,
-                reasons=pair.reasons,
-            )
-        except DomainError as error:
-            refused.append(
-                f"{pair.mentee.user.full_name} with {pair.mentor.user.full_name}: {error.message}"
-            )
-    if refused:
-        shown = " ".join(refused[:3])
-        more = f" And {len(refused) - 3} more." if len(refused) > 3 else ""
-        raise DomainError(
-            f"Nothing was published: {len(refused)} pair{'s' if len(refused) > 1 else ''} can no "
-            f"longer be proposed. {shown}{more} Remove them or run the round again."
+    try:
+        proposals_create_all(
+            program=matching_round.program,
+            pairs=[
+                ProposedPair(
+                    mentor=pair.mentor,
+                    mentee=pair.mentee,
+                    focus=pair.focus,
+                    peer_focus=pair.peer_focus,
+                    score=pair.score,
+                    reasons=pair.reasons,
+                )
+                for pair in pairs
+            ],
         )
+    except ProposalsRefused as refusal:
+        raise DomainError(_refused_message(refusal.refused)) from None
     matching_round.status = MatchingRound.Status.PUBLISHED
     matching_round.published_at = timezone.now()
-    matching_round.save(update_fields=["status", "published_at", "updated_at"])
+    matching_round.error = ""
+    matching_round.save(update_fields=["status", "published_at", "error", "updated_at"])
     return len(pairs)
+
+
+def _refused_message(refused: list[tuple[ProposedPair, str]]) -> str:
+    shown = " ".join(
+        f"{pair.mentee.user.full_name} with {pair.mentor.user.full_name}: {message}"
+        for pair, message in refused[:3]
+    )
+    more = f" And {len(refused) - 3} more." if len(refused) > 3 else ""
+    return (
+        f"Nothing was published: {len(refused)} pair{'s' if len(refused) > 1 else ''} can no "
+        f"longer be proposed. {shown}{more} Remove them or run the round again."
+    )
 
 
 @transaction.atomic

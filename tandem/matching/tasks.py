@@ -9,6 +9,7 @@ from django_tasks import task
 
 from tandem.matching.models import MatchingRound
 from tandem.matching.running import round_run
+from tandem.matching.services import round_publish_run
 
 
 @task()
@@ -28,3 +29,13 @@ def run_round(round_id: int) -> str:
     if not claimed:
         return "skipped"
     return round_run(round_id=round_id)
+
+
+@task()
+def publish_round(round_id: int) -> str:
+    """Publish a round an admin queued; a round already published is left alone.
+
+    The publishing is one transaction: a worker that dies mid-way leaves nothing written,
+    and the run the scheduler re-queues publishes the round whole.
+    """
+    return round_publish_run(round_id=round_id)

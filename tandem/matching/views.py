@@ -49,6 +49,13 @@ def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
     )
 
 
+def _progress_context(matching_round: MatchingRound) -> dict[str, Any]:
+    context: dict[str, Any] = {"r": matching_round}
+    if matching_round.status == MatchingRound.Status.PUBLISHING:
+        context["publishing"] = matching_round.pairs.count()
+    return context
+
+
 @login_required
 def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     matching_round = round_get_for_admin(user=request.user, round_id=round_id)
@@ -59,13 +66,16 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
     ):
         # The progress card polls this page while the round runs. Once it has finished,
         # reload the whole page: the card alone cannot hold the results.
-        if matching_round.status != MatchingRound.Status.RUNNING:
+        if matching_round.status not in (
+            MatchingRound.Status.RUNNING,
+            MatchingRound.Status.PUBLISHING,
+        ):
             return HttpResponseClientRefresh()
-        return render(request, "matching/round.html#progress", {"r": matching_round})
+        return render(request, "matching/round.html#progress", _progress_context(matching_round))
     review_form = ReviewForm(request.GET)
     filters = review_form.filters()
     context: dict[str, Any] = {
-        "r": matching_round,
+        **_progress_context(matching_round),
         "filters": filters,
         "sorts": review_form.fields["sort"].choices,  # type: ignore[attr-defined]
         "flags": review_form.fields["flag"].choices,  # type: ignore[attr-defined]
@@ -132,12 +142,7 @@ def round_action(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             services.round_start(matching_round=matching_round)
             messages.success(request, "Running again around the locked pairs.")
         elif action == "publish":
-            count = services.round_publish(matching_round=matching_round)
-            messages.success(
-                request,
-                f"Published: {count} proposals are on their way. Nothing "
-                "starts until both people say yes.",
-            )
+            services.round_publish_start(matching_round=matching_round)
         elif action == "cancel":
             services.round_cancel(matching_round=matching_round)
             messages.success(request, "Round cancelled.")

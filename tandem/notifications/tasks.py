@@ -84,6 +84,20 @@ def _settings_url() -> str:
     return settings.SITE_URL + reverse("notifications:list")
 
 
+def _one_message(notification: Notification, items: Sequence[Notification]) -> EmailMessage:
+    context_data = {
+        "n": notification,
+        "url": settings.SITE_URL + notification.url,
+        "settings_url": _settings_url(),
+    }
+    return EmailMessage(
+        subject=notification.title,
+        body=render_to_string("notifications/email/one.txt", context_data),
+        to=[notification.user.email],
+        headers={"Message-ID": _message_id("notification", items)},
+    )
+
+
 @task(takes_context=True)
 def send_notification_email(context: TaskContext, notification_id: int) -> None:
     """E-mail one notification, once."""
@@ -91,19 +105,23 @@ def send_notification_email(context: TaskContext, notification_id: int) -> None:
     items = _claim(run, Notification.objects.filter(pk=notification_id), Q())
     if not items:
         return
-    notification = items[0]
-    context_data = {
-        "n": notification,
-        "url": settings.SITE_URL + notification.url,
-        "settings_url": _settings_url(),
-    }
-    message = EmailMessage(
-        subject=notification.title,
-        body=render_to_string("notifications/email/one.txt", context_data),
-        to=[notification.user.email],
-        headers={"Message-ID": _message_id("notification", items)},
-    )
-    _send(run, items, message)
+    _send(run, items, _one_message(items[0], items))
+
+
+@task(takes_context=True)
+def send_notification_emails(context: TaskContext, notification_ids: list[int]) -> None:
+    """E-mail each of many notifications in a message of its own, once."""
+    run = str(context.task_result.id)
+    items = _claim(run, Notification.objects.filter(pk__in=notification_ids), Q())
+    for done, notification in enumerate(items):
+        try:
+            _send(run, [notification], _one_message(notification, [notification]))
+        except Exception:
+            # Let a later run send the rest rather than hold them for a day.
+            Notification.objects.filter(
+                pk__in=[n.pk for n in items[done + 1 :]], email_claimed_by=run
+            ).update(email_claimed_by="", email_claimed_at=None)
+            raise
 
 
 def _digest_pending(now: datetime.datetime) -> Q:

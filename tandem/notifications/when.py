@@ -6,6 +6,7 @@ formats as the pages ("5 March"; "Monday 5 March, 16:00").
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils import dateformat, timezone
 
@@ -34,6 +35,16 @@ def local_date(
     if isinstance(value, datetime.datetime):
         value = local_now(user, organization_id=organization_id, now=value)
     return dateformat.format(value, DATE)
+
+
+def local_dates(
+    user_ids: Iterable[int], value: datetime.datetime, *, organization_id: int | None = None
+) -> dict[int, str]:
+    """Write the day of one moment for many people, each in their own zone, as local_date."""
+    zones = time_zones.zones_of(user_ids=user_ids, organization_id=organization_id)
+    return {
+        user_id: dateformat.format(value.astimezone(zone), DATE) for user_id, zone in zones.items()
+    }
 
 
 def local_datetime(

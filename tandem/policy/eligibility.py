@@ -7,18 +7,36 @@ the matching engine's exclusions. Each rule is written once, as a filter over th
 who give help (mentors, coaches, peers) for one person who seeks it, so the directory's
 list, a single pair's check and the engine's input are the same rule.
 
+Pairs are checked by ``pairs_refusals``, for one pair (``pair_refusal``) or a round's
+thousands at once: the rules that do not name the seeker run as those filters, once for
+all the givers; the ones that do (reporting line, kept apart, already together) read the
+same tables for all the pairs in a few queries, as ``round_people`` does for the engine.
+
 A *place* is held by an open relationship (agreeing, active or paused) and by a proposal
 still waiting for answers; in a peer program it is held on both sides. Requests hold no
 place: a mentee may ask several mentors for the same focus, and the first yes withdraws
 the others.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -218,6 +236,8 @@ class _Rule:
     # The givers who pass the rule.
     passes: Q
     message: Callable[[Enrollment], str]
+    # False when ``passes`` does not depend on the seeker: checked once for many seekers.
+    per_seeker: bool = True
 
 
 def _name(enrollment: Enrollment) -> str:
@@ -238,6 +258,7 @@ def _giver_rules(
             "not_taking_part",
             _ready(program) & _givers_role(program),
             lambda g: f"{_name(g)} is not offering help in this program.",
+            per_seeker=False,
         ),
     ]
     rules += [
@@ -275,6 +296,7 @@ def _giver_rules(
                 "not_accepting",
                 Q(accepting_now=True),
                 lambda g: f"{_name(g)} is not taking anyone new right now.",
+                per_seeker=False,
             )
         )
     rules.append(
@@ -282,30 +304,97 @@ def _giver_rules(
             "full",
             Q(capacity__gt=F("places_given")),
             lambda g: f"{_name(g)} has no free place right now.",
+            per_seeker=False,
         )
     )
     return rules
 
 
-def _seeker_refusal(
-    seeker: Enrollment, focus: Topic | None, ignore_proposal: int | None
+@dataclass
+class _Standing:
+    """What holds people's places now, read at once for many people, plus a batch's pairs.
+
+    ``pairs_refusals`` checks pairs in order as if each pair it allows were already a
+    waiting proposal, so the counts below grow with the pairs allowed so far.
+    """
+
+    admitted: set[int]  # user ids the program's audience admits
+    ready_seekers: set[int]  # enrollment ids ready to be matched as seekers
+    given: Counter[int]  # enrollment id -> places held as the one giving help
+    sought: Counter[int]  # enrollment id -> places held as the one seeking it
+    focuses: dict[int, set[int]]  # seeker enrollment id -> focus topic ids taken
+    # What the batch's allowed pairs add to the counts above.
+    batch_given: Counter[int] = field(default_factory=Counter)
+    batch_sought: Counter[int] = field(default_factory=Counter)
+    batch_pairs: set[tuple[int, int]] = field(default_factory=set)
+
+    def hold(self, seeker: Enrollment, giver: Enrollment, focus: Topic | None) -> None:
+        """Count an allowed pair's places, as its waiting proposal will hold them."""
+        if seeker.program.is_peer:
+            for pk in (seeker.pk, giver.pk):
+                self.batch_given[pk] += 1
+                self.batch_sought[pk] += 1
+        else:
+            self.batch_given[giver.pk] += 1
+            self.batch_sought[seeker.pk] += 1
+        if focus is not None:
+            self.focuses.setdefault(seeker.pk, set()).add(focus.pk)
+        self.batch_pairs |= {(seeker.pk, giver.pk), (giver.pk, seeker.pk)}
+
+
+def _chunks(ids: Iterable[int], size: int = 2000) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def _standing(
+    program: Program, people: Iterable[Enrollment], ignore_proposal: int | None
+) -> _Standing:
+    """Read the places, readiness and focuses of these people of one program."""
+    people = list(people)
+    standing = _Standing(set(), set(), Counter(), Counter(), {})
+    admitted = users_admitted_to(program)
+    ready = Enrollment.objects.filter(_ready(program) & _seekers_role(program))
+    for ids in _chunks(e.user_id for e in people):
+        standing.admitted |= set(admitted.filter(pk__in=ids).values_list("pk", flat=True))
+    for ids in _chunks(e.pk for e in people):
+        standing.ready_seekers |= set(ready.filter(pk__in=ids).values_list("pk", flat=True))
+        held = with_places(
+            Enrollment.objects.filter(pk__in=ids), program=program, ignore_proposal=ignore_proposal
+        )
+        places = held.values_list("pk", "places_given", "places_sought")  # type: ignore[misc]
+        for pk, given, sought in places:
+            standing.given[pk], standing.sought[pk] = given, sought
+        relationships = Relationship.objects.filter(mentee__in=ids, status__in=HOLDS_PLACE)
+        proposals = Proposal.objects.filter(mentee__in=ids, status=Proposal.Status.PENDING)
+        if ignore_proposal is not None:
+            proposals = proposals.exclude(pk=ignore_proposal)
+        for queryset in (relationships, proposals):
+            for mentee, focus in queryset.values_list("mentee_id", "focus_id"):
+                standing.focuses.setdefault(mentee, set()).add(focus)
+    return standing
+
+
+def _seeker_refusal_in(
+    standing: _Standing, seeker: Enrollment, focus: Topic | None
 ) -> Refusal | None:
     program = seeker.program
-    ready = Enrollment.objects.filter(_ready(program) & _seekers_role(program), pk=seeker.pk)
     if program.status != Program.Status.ACTIVE:
         return Refusal("program_closed", f"{program.name} is not running at the moment.")
-    if not users_admitted_to(program).filter(pk=seeker.user_id).exists():
+    if seeker.user_id not in standing.admitted:
         return Refusal(
             "audience",
             f"{_name(seeker)} cannot be matched in {program.name} now.",
         )
-    if not ready.exists():
+    if seeker.pk not in standing.ready_seekers:
         return Refusal(
             "seeker_not_ready",
             f"{_name(seeker)} needs an active place and a finished profile in this program "
             "before being matched.",
         )
-    if mentors_still_wanted(seeker, ignore_proposal=ignore_proposal) == 0:
+    sought = standing.sought[seeker.pk] + standing.batch_sought[seeker.pk]
+    if seeker_limit(seeker) - sought <= 0:
         noun = "peers" if program.is_peer else "mentors"
         return Refusal(
             "seeker_full",
@@ -314,7 +403,7 @@ def _seeker_refusal(
     if (
         focus is not None
         and not program.is_peer
-        and focus.pk in focuses_taken(seeker, ignore_proposal=ignore_proposal)
+        and focus.pk in standing.focuses.get(seeker.pk, set())
     ):
         return Refusal(
             "focus_taken",
@@ -324,6 +413,14 @@ def _seeker_refusal(
     if focus is not None and focus.organization_id != program.organization_id:
         return Refusal("focus_unknown", "That focus is not part of this program.")
     return None
+
+
+def _seeker_refusal(
+    seeker: Enrollment, focus: Topic | None, ignore_proposal: int | None
+) -> Refusal | None:
+    if seeker.program.status != Program.Status.ACTIVE:
+        return _seeker_refusal_in(_Standing(set(), set(), Counter(), Counter(), {}), seeker, focus)
+    return _seeker_refusal_in(_standing(seeker.program, [seeker], ignore_proposal), seeker, focus)
 
 
 def seeker_refusal(seeker: Enrollment, *, focus: Topic | None = None) -> Refusal | None:
@@ -373,27 +470,249 @@ def pair_refusal(
     their consent. ``ignore_proposal`` is the proposal being accepted, whose places are
     about to become the relationship's.
     """
-    if giver.program_id != seeker.program_id:
-        return Refusal("other_program", "Both people must be in the same program.")
-    refusal = _seeker_refusal(seeker, focus, ignore_proposal)
-    if refusal is not None:
-        return refusal
-    program = seeker.program
-    candidates = with_places(
-        Enrollment.objects.filter(pk=giver.pk), program=program, ignore_proposal=ignore_proposal
+    return pairs_refusals(
+        [(seeker, giver, focus)],
+        require_accepting=require_accepting,
+        ignore_proposal=ignore_proposal,
+    )[0]
+
+
+# The reporting lines of many people at once: each row is (person, someone in their line).
+# The same walk as _LINE_OF_PERSON, started from every person given.
+_LINES_OF_PEOPLE = """
+    WITH RECURSIVE above(origin, id) AS (
+        SELECT user_id, manager_id FROM accounts_membership
+        WHERE user_id IN ({people}) AND manager_id IS NOT NULL
+        UNION
+        SELECT a.origin, m.manager_id FROM accounts_membership m JOIN above a ON m.id = a.id
+        WHERE m.manager_id IS NOT NULL
+    ), below(origin, id) AS (
+        SELECT mine.user_id, m.id FROM accounts_membership m
+        JOIN accounts_membership mine ON m.manager_id = mine.id WHERE mine.user_id IN ({people})
+        UNION
+        SELECT b.origin, m.id FROM accounts_membership m JOIN below b ON m.manager_id = b.id
     )
-    for rule in _giver_rules(
-        seeker, require_accepting=require_accepting, ignore_proposal=ignore_proposal
-    ):
-        if not candidates.filter(rule.passes).exists():
-            return Refusal(rule.code, rule.message(giver))
-    if program.is_peer:
-        # A peer pair holds a place on both sides, and both must be taking part.
-        refusal = _seeker_refusal(giver, None, ignore_proposal)
-        if refusal is not None:
-            return refusal
-        if require_accepting and not seeker.accepting_now:
-            return Refusal("not_accepting", f"{_name(seeker)} is not taking anyone new right now.")
+    SELECT line.origin, m.user_id
+    FROM (SELECT origin, id FROM above UNION SELECT origin, id FROM below) line
+    JOIN accounts_membership m ON m.id = line.id
+    WHERE m.user_id IN ({others})
+"""
+
+
+def _lines_between(user_pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Return the (person, other) pairs given in which other is in person's reporting line."""
+    found: set[tuple[int, int]] = set()
+    people = sorted({a for a, _ in user_pairs})
+    others = sorted({b for _, b in user_pairs})
+    with connection.cursor() as cursor:
+        for start in range(0, len(people), 1000):
+            chunk = people[start : start + 1000]
+            for other_start in range(0, len(others), 2000):
+                other_chunk = others[other_start : other_start + 2000]
+                sql = _LINES_OF_PEOPLE.format(
+                    people=", ".join(["%s"] * len(chunk)),
+                    others=", ".join(["%s"] * len(other_chunk)),
+                )
+                cursor.execute(sql, [*chunk, *chunk, *other_chunk])
+                found |= {(a, b) for a, b in cursor.fetchall() if (a, b) in user_pairs}
+    return found
+
+
+@dataclass(frozen=True)
+class _Apart:
+    """The pairs the seeker-dependent giver rules keep apart, among the pairs asked about."""
+
+    # (seeker user, giver user) pairs in one reporting line.
+    lines: set[tuple[int, int]]
+    # {user, user} pairs that ended as "not a fit" or are kept apart by "do not match".
+    not_a_fit: set[frozenset[int]]
+    do_not_match: set[frozenset[int]]
+    # {enrollment, enrollment} pairs in an open relationship or a waiting proposal.
+    together: set[frozenset[int]]
+
+    def passes(self, code: str, seeker: Enrollment, giver: Enrollment) -> bool:
+        users = frozenset((seeker.user_id, giver.user_id))
+        if code == "self":
+            return seeker.user_id != giver.user_id
+        if code == "reporting_line":
+            return (seeker.user_id, giver.user_id) not in self.lines
+        if code == "not_a_fit":
+            return users not in self.not_a_fit
+        if code == "do_not_match":
+            return users not in self.do_not_match
+        if code == "together":
+            return frozenset((seeker.pk, giver.pk)) not in self.together
+        raise ValueError(f"No pair rule {code}.")
+
+
+def _apart(
+    program: Program,
+    pairs: Sequence[tuple[Enrollment, Enrollment, Topic | None]],
+    ignore_proposal: int | None,
+) -> _Apart:
+    """Read, for these pairs, what the rules below _giver_rules' "self" to "together" read.
+
+    The same tables and conditions as the rules' Q forms, which list the givers of one
+    seeker (the directory); here for many pairs at once.
+    """
+    user_pairs = {(seeker.user_id, giver.user_id) for seeker, giver, _ in pairs}
+    seeker_users = sorted({seeker.user_id for seeker, _, _ in pairs})
+    seekers = sorted({seeker.pk for seeker, _, _ in pairs})
+    family = organization_family(program)
+    failed = Relationship.objects.filter(
+        close_reason=Relationship.CloseReason.NOT_A_FIT, program__organization__in=family
+    )
+    exclusions = MatchExclusion.objects.filter(mentee__program__organization__in=family)
+    kept: dict[str, set[frozenset[int]]] = {"not_a_fit": set(), "do_not_match": set()}
+    for ids in _chunks(seeker_users):
+        for code, queryset in (("not_a_fit", failed), ("do_not_match", exclusions)):
+            either = Q(mentee__user__in=ids) | Q(mentor__user__in=ids)
+            kept[code] |= {
+                frozenset(users)
+                for users in queryset.filter(either).values_list("mentee__user", "mentor__user")
+            }
+    open_with = Relationship.objects.filter(status__in=HOLDS_PLACE)
+    waiting = Proposal.objects.filter(status=Proposal.Status.PENDING)
+    if ignore_proposal is not None:
+        waiting = waiting.exclude(pk=ignore_proposal)
+    together: set[frozenset[int]] = set()
+    for ids in _chunks(seekers):
+        either = Q(mentee__in=ids) | Q(mentor__in=ids)
+        for held in (open_with.filter(either), waiting.filter(either)):
+            together |= {frozenset(pair) for pair in held.values_list("mentee", "mentor")}
+    return _Apart(_lines_between(user_pairs), kept["not_a_fit"], kept["do_not_match"], together)
+
+
+def _tests(rules: list[_Rule]) -> dict[str, Case]:
+    return {
+        f"passes_{rule.code}": Case(
+            When(rule.passes, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for rule in rules
+    }
+
+
+def _shared_rules_passed(
+    program: Program, rules: list[_Rule], givers: Iterable[int], ignore_proposal: int | None
+) -> dict[int, dict[str, bool]]:
+    """Evaluate the rules that do not depend on the seeker, once per giver: code -> passes."""
+    shared = [rule for rule in rules if not rule.per_seeker]
+    passed: dict[int, dict[str, bool]] = {}
+    for ids in _chunks(givers):
+        rows = (
+            with_places(
+                Enrollment.objects.filter(pk__in=ids),
+                program=program,
+                ignore_proposal=ignore_proposal,
+            )
+            .annotate(**_tests(shared))
+            .values_list("pk", *_tests(shared))
+        )
+        for giver_pk, *results in rows:
+            passed[giver_pk] = {
+                rule.code: bool(result) for rule, result in zip(shared, results, strict=True)
+            }
+    return passed
+
+
+def pairs_refusals(
+    pairs: Sequence[tuple[Enrollment, Enrollment, Topic | None]],
+    *,
+    require_accepting: bool = True,
+    ignore_proposal: int | None = None,
+) -> list[Refusal | None]:
+    """Return, for each (seeker, giver, focus) in order, why they may not be paired, or None.
+
+    Each pair allowed holds its places for the pairs after it, as the proposal it becomes
+    would: checking a round's pairs at once gives what checking them one by one, each
+    written before the next is checked, gives. A single pair is checked the same way.
+    """
+    refusals: list[Refusal | None] = [None] * len(pairs)
+    by_program: dict[int, list[int]] = {}
+    for index, (seeker, giver, _focus) in enumerate(pairs):
+        if giver.program_id != seeker.program_id:
+            refusals[index] = Refusal("other_program", "Both people must be in the same program.")
+        else:
+            by_program.setdefault(seeker.program_id, []).append(index)
+    for indexes in by_program.values():
+        in_program = [pairs[i] for i in indexes]
+        for index, refusal in zip(
+            indexes,
+            _refusals_in_program(in_program, require_accepting, ignore_proposal),
+            strict=True,
+        ):
+            refusals[index] = refusal
+    return refusals
+
+
+def _refusals_in_program(
+    pairs: Sequence[tuple[Enrollment, Enrollment, Topic | None]],
+    require_accepting: bool,
+    ignore_proposal: int | None,
+) -> list[Refusal | None]:
+    program = pairs[0][0].program
+    if program.status != Program.Status.ACTIVE:
+        closed = Refusal("program_closed", f"{program.name} is not running at the moment.")
+        return [closed] * len(pairs)
+    standing = _standing(
+        program, [e for seeker, giver, _ in pairs for e in (seeker, giver)], ignore_proposal
+    )
+    # The rules and their order are the same for every seeker of the program; only their
+    # Q forms and messages name the seeker.
+    rules = _giver_rules(
+        pairs[0][0], require_accepting=require_accepting, ignore_proposal=ignore_proposal
+    )
+    shared = _shared_rules_passed(
+        program, rules, {giver.pk for _, giver, _ in pairs}, ignore_proposal
+    )
+    apart = _apart(program, pairs, ignore_proposal)
+    refusals: list[Refusal | None] = []
+    for seeker, giver, focus in pairs:
+        refusal = _seeker_refusal_in(standing, seeker, focus)
+        if refusal is None:
+            code = _giver_rule_failed(
+                standing, rules, shared.get(giver.pk, {}), apart, seeker, giver
+            )
+            if code is not None:
+                failed = _giver_rules(
+                    seeker, require_accepting=require_accepting, ignore_proposal=ignore_proposal
+                )
+                refusal = next(Refusal(r.code, r.message(giver)) for r in failed if r.code == code)
+        if refusal is None and program.is_peer:
+            # A peer pair holds a place on both sides, and both must be taking part.
+            refusal = _seeker_refusal_in(standing, giver, None)
+            if refusal is None and require_accepting and not seeker.accepting_now:
+                refusal = Refusal(
+                    "not_accepting", f"{_name(seeker)} is not taking anyone new right now."
+                )
+        if refusal is None:
+            standing.hold(seeker, giver, focus)
+        refusals.append(refusal)
+    return refusals
+
+
+def _giver_rule_failed(
+    standing: _Standing,
+    rules: list[_Rule],
+    shared: dict[str, bool],
+    apart: _Apart,
+    seeker: Enrollment,
+    giver: Enrollment,
+) -> str | None:
+    """Return the code of the first giver rule this pair fails, or None."""
+    for rule in rules:
+        if rule.per_seeker:
+            passes = apart.passes(rule.code, seeker, giver)
+        else:
+            passes = shared.get(rule.code, False)
+        # The database saw none of the batch's pairs: count them as held.
+        if rule.code == "together":
+            passes = passes and (seeker.pk, giver.pk) not in standing.batch_pairs
+        elif rule.code == "full" and standing.batch_given[giver.pk]:
+            held = standing.given[giver.pk] + standing.batch_given[giver.pk]
+            passes = passes and giver_limit(giver) > held
+        if not passes:
+            return rule.code
     return None
 
 

@@ -56,7 +56,8 @@ def test_lock_rerun_and_publish(cohort: World, django_capture_on_commit_callback
     created.refresh_from_db()
     assert created.status == MatchingRound.Status.READY
     assert created.pairs.filter(mentee=pair.mentee, mentor=pair.mentor, locked=True).exists()
-    client.post(url, {"action": "publish"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "publish"})
     created.refresh_from_db()
     assert created.status == MatchingRound.Status.PUBLISHED
     assert Proposal.objects.filter(program=cohort.program).count() == created.pairs.count()

@@ -22,8 +22,11 @@ from tandem.relationships.services.lifecycle import (
     relationships_close_long_paused,
 )
 from tandem.relationships.services.proposals import (
+    ProposalsRefused,
+    ProposedPair,
     proposal_answer,
     proposal_create,
+    proposals_create_all,
     proposals_expire,
 )
 from tandem.relationships.services.rematch import next_match_asks_confirm, reflection_share_set
@@ -53,6 +56,8 @@ from tandem.relationships.services.rhythm import (
 
 __all__ = [
     "DECLINE_TEMPLATES",
+    "ProposalsRefused",
+    "ProposedPair",
     "agenda_add_revisit",
     "agreement_changes",
     "agreement_renegotiate",
@@ -78,6 +83,7 @@ __all__ = [
     "pause_closes_on",
     "proposal_answer",
     "proposal_create",
+    "proposals_create_all",
     "proposals_expire",
     "reflection_save",
     "reflection_share_set",

@@ -2,16 +2,20 @@
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.bulk import history_rows_insert, rows_insert
 from tandem.core.errors import DomainError
-from tandem.notifications.services import notify
-from tandem.notifications.when import local_date
-from tandem.policy.eligibility import lock_people, pair_check
+from tandem.notifications.services import News, notify, notify_many
+from tandem.notifications.when import local_date, local_dates
+from tandem.policy.eligibility import lock_people, pair_check, pairs_refusals
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import Proposal, Relationship
 from tandem.relationships.services.agreements import agreement_start
@@ -19,6 +23,16 @@ from tandem.relationships.services.agreements import agreement_start
 
 def _url(proposal: Proposal) -> str:
     return reverse("relationships:proposal", args=[proposal.pk])
+
+
+def _received(proposal: Proposal, person: Enrollment, other: Enrollment, answer_by: str) -> News:
+    return News(
+        user=person.user,
+        kind="proposal_received",
+        title=f"A proposed match: {other.user.full_name}, on {proposal.focus_label}",
+        body=f"Please say yes or no by {answer_by}.",
+        url=_url(proposal),
+    )
 
 
 def _answer_by(proposal: Proposal, user: User) -> str:
@@ -59,14 +73,113 @@ def proposal_create(
     except IntegrityError:
         raise DomainError("These two already have a proposal waiting.") from None
     for person, other in ((mentor, mentee), (mentee, mentor)):
-        notify(
-            user=person.user,
-            kind="proposal_received",
-            title=f"A proposed match: {other.user.full_name}, on {proposal.focus_label}",
-            body=f"Please say yes or no by {_answer_by(proposal, person.user)}.",
-            url=_url(proposal),
-        )
+        news = _received(proposal, person, other, _answer_by(proposal, person.user))
+        notify(user=news.user, kind=news.kind, title=news.title, body=news.body, url=news.url)
     return proposal
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    """A pair to propose, as ``proposal_create`` takes it."""
+
+    mentor: Enrollment
+    mentee: Enrollment
+    focus: Topic
+    score: float
+    reasons: Sequence[str]
+    peer_focus: Topic | None = None
+
+
+class ProposalsRefused(DomainError):
+    """The pairing policy refuses some of the pairs, so none was proposed."""
+
+    def __init__(self, refused: list[tuple[ProposedPair, str]]) -> None:
+        super().__init__(f"{len(refused)} pairs can no longer be proposed.")
+        self.refused = refused
+
+
+@transaction.atomic
+def proposals_create_all(*, program: Program, pairs: Sequence[ProposedPair]) -> list[int]:
+    """Propose every pair, as ``proposal_create`` does each, or none; return the new ids.
+
+    The pairs are checked in order, each one holding its places for the next, so the
+    answer is the one ``proposal_create`` called pair by pair would give. Raise
+    ProposalsRefused, writing nothing, when the policy refuses any pair.
+    """
+    refused = [
+        (pair, "Both people must be in the program.")
+        for pair in pairs
+        if pair.mentor.program_id != program.pk or pair.mentee.program_id != program.pk
+    ]
+    if refused:
+        raise ProposalsRefused(refused)
+    people = lock_people([p.mentor for p in pairs] + [p.mentee for p in pairs])
+    refusals = pairs_refusals([(people[p.mentee.pk], people[p.mentor.pk], p.focus) for p in pairs])
+    refused = [(p, r.message) for p, r in zip(pairs, refusals, strict=True) if r is not None]
+    if refused:
+        raise ProposalsRefused(refused)
+    proposals = _proposals_insert(program, pairs)
+    # Every proposal of the batch expires at the same moment.
+    answer_by = local_dates(
+        [p.mentor.user_id for p in pairs] + [p.mentee.user_id for p in pairs],
+        proposals[0].expires_at,
+        organization_id=program.organization_id,
+    )
+    notify_many(
+        [
+            _received(proposal, person, other, answer_by[person.user_id])
+            for proposal in proposals
+            for person, other in (
+                (proposal.mentor, proposal.mentee),
+                (proposal.mentee, proposal.mentor),
+            )
+        ]
+    )
+    return [proposal.pk for proposal in proposals]
+
+
+def _proposals_insert(program: Program, pairs: Sequence[ProposedPair]) -> list[Proposal]:
+    now = timezone.now()
+    rows: list[dict[str, Any]] = [
+        {
+            "program_id": program.pk,
+            "mentor_id": pair.mentor.pk,
+            "mentee_id": pair.mentee.pk,
+            "focus_id": pair.focus.pk,
+            "peer_focus_id": pair.peer_focus.pk if program.is_peer and pair.peer_focus else None,
+            "score": pair.score,
+            "reasons": list(pair.reasons),
+            "status": Proposal.Status.PENDING,
+            "expires_at": now + datetime.timedelta(days=program.proposal_response_days),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for pair in pairs
+    ]
+    before = Proposal.objects.aggregate(last=Max("pk"))["last"] or 0
+    try:
+        with transaction.atomic():
+            rows_insert(Proposal, rows)
+    except IntegrityError:
+        raise DomainError("Some of these pairs already have a proposal waiting.") from None
+    # One waiting proposal per pair (a constraint): the pair finds its new row.
+    ids = {
+        (mentor, mentee): pk
+        for pk, mentor, mentee in Proposal.objects.filter(
+            program=program, pk__gt=before, created_at=now, status=Proposal.Status.PENDING
+        ).values_list("pk", "mentor_id", "mentee_id")
+    }
+    for row in rows:
+        row["id"] = ids[(row["mentor_id"], row["mentee_id"])]
+    history_rows_insert(Proposal, rows, history_type="+", by_id=None, reason=None, when=now)
+    proposals = []
+    for pair, row in zip(pairs, rows, strict=True):
+        proposal = Proposal(**row)
+        proposal.program = program
+        proposal.mentor, proposal.mentee, proposal.focus = pair.mentor, pair.mentee, pair.focus
+        proposal.peer_focus = pair.peer_focus if row["peer_focus_id"] else None
+        proposals.append(proposal)
+    return proposals
 
 
 @transaction.atomic
