@@ -79,6 +79,8 @@ class RoundPair(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "mentee", "mentor"], name="round_pair_once")
         ]
+        # The review page's default order, best fit first, and its pages deep into a round.
+        indexes = [models.Index(fields=["round", "-score", "id"], name="round_pair_by_score")]
 
     def __str__(self) -> str:
         return f"{self.mentee.user} with {self.mentor.user}"
