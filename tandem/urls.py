@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tandem.home import views as home_views
 from tandem.people.views import erasure as erasure_views
+from tandem.people.views import sign_on as sign_on_views
 
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem administration"
@@ -12,6 +13,13 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    # Tandem's SAML metadata, at allauth's address (it is the entity ID), answers before the
+    # identity provider's details are saved and names no single-logout address.
+    path(
+        "accounts/saml/<str:organization_slug>/metadata/",
+        sign_on_views.saml_metadata,
+        name="sign_on_saml_metadata",
+    ),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("tandem.accounts.urls")),
     path("account/delete/", erasure_views.account_delete, name="account_delete"),

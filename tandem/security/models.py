@@ -29,6 +29,11 @@ class SecurityEvent(models.Model):
         ACCOUNT_ERASED = "account_erased", "Account erased"
         MEMBERSHIP_ENDED = "membership_ended", "Membership ended on request"
         IMPORT_REFUSED = "import_refused", "People file refused"
+        SIGN_ON_TURNED_ON = "sign_on_turned_on", "Turned on single sign-on"
+        SIGN_ON_CHANGED = "sign_on_changed", "Changed single sign-on"
+        SIGN_ON_TURNED_OFF = "sign_on_turned_off", "Turned off single sign-on"
+        SCIM_TOKEN_CREATED = "scim_token_created", "Made a provisioning token"
+        SCIM_TOKEN_REVOKED = "scim_token_revoked", "Revoked a provisioning token"
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     user = models.ForeignKey(

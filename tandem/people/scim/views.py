@@ -5,7 +5,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -81,8 +80,11 @@ def scim_endpoint(*methods: str) -> Callable[[View], View]:
     return decorate
 
 
-def _base_url() -> str:
-    return settings.SITE_URL + reverse("scim:users").removesuffix("Users")
+def _base_url(request: HttpRequest) -> str:
+    # The address the provider called, as the Provisioning page shows it: SITE_URL may name
+    # another host or port that the provider cannot reach. Django checks the host against
+    # ALLOWED_HOSTS.
+    return request.build_absolute_uri(reverse("scim:users").removesuffix("Users"))
 
 
 def _body(request: HttpRequest) -> Any:
@@ -180,8 +182,10 @@ def _list(
 
 @scim_endpoint("GET")
 def service_provider_config(request: HttpRequest, token: ScimToken) -> HttpResponse:
-    documentation = settings.SITE_URL + reverse("people:scim_tokens", args=[token.organization_id])
-    return scim_response(schemas.service_provider_config(_base_url(), documentation))
+    documentation = request.build_absolute_uri(
+        reverse("people:scim_tokens", args=[token.organization_id])
+    )
+    return scim_response(schemas.service_provider_config(_base_url(request), documentation))
 
 
 def _list_of(items: list[dict[str, Any]]) -> HttpResponse:
@@ -198,7 +202,7 @@ def _list_of(items: list[dict[str, Any]]) -> HttpResponse:
 
 @scim_endpoint("GET")
 def resource_types(request: HttpRequest, token: ScimToken, name: str = "") -> HttpResponse:
-    types = schemas.resource_types(_base_url())
+    types = schemas.resource_types(_base_url(request))
     if not name:
         return _list_of(types)
     for resource_type in types:
@@ -210,10 +214,12 @@ def resource_types(request: HttpRequest, token: ScimToken, name: str = "") -> Ht
 @scim_endpoint("GET")
 def schema_list(request: HttpRequest, token: ScimToken, uri: str = "") -> HttpResponse:
     if not uri:
-        return _list_of([schemas.schema_document(u, _base_url()) for u in schemas.SCHEMA_DOCUMENTS])
+        return _list_of(
+            [schemas.schema_document(u, _base_url(request)) for u in schemas.SCHEMA_DOCUMENTS]
+        )
     if uri not in schemas.SCHEMA_DOCUMENTS:
         raise not_found()
-    return scim_response(schemas.schema_document(uri, _base_url()))
+    return scim_response(schemas.schema_document(uri, _base_url(request)))
 
 
 # Users.
@@ -232,7 +238,7 @@ def _user_answer(
     request: HttpRequest, token: ScimToken, pk: int, *, status: int = 200
 ) -> HttpResponse:
     membership = _user(token, str(pk))
-    resource = resources.user_resource(membership, _base_url())
+    resource = resources.user_resource(membership, _base_url(request))
     return _resource_answer(request, resource, *_projection(request, schemas.USER), status=status)
 
 
@@ -274,7 +280,7 @@ def users(request: HttpRequest, token: ScimToken) -> HttpResponse:
             organization=token.organization, changes=changes.user_changes(_body(request))
         )
         return _user_answer(request, token, membership.pk, status=201)
-    base = _base_url()
+    base = _base_url(request)
     return _list(
         request,
         resources.users_of(token.organization),
@@ -320,7 +326,7 @@ def _group_answer(
     shown, hidden = _projection(request, schemas.GROUP)
     with_members = resources.wants_members(shown, hidden)
     department = _group(token, str(pk), with_members=with_members)
-    resource = resources.group_resource(department, _base_url(), with_members=with_members)
+    resource = resources.group_resource(department, _base_url(request), with_members=with_members)
     return _resource_answer(request, resource, shown, hidden, status=status)
 
 
@@ -331,7 +337,7 @@ def groups(request: HttpRequest, token: ScimToken) -> HttpResponse:
             organization=token.organization, changes=changes.group_changes(_body(request))
         )
         return _group_answer(request, token, department.pk, status=201)
-    base = _base_url()
+    base = _base_url(request)
     with_members = resources.wants_members(*_projection(request, schemas.GROUP))
     return _list(
         request,

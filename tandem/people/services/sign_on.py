@@ -2,21 +2,27 @@
 
 import base64
 import binascii
+import copy
 import datetime
 import ipaddress
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.saml import utils as saml_utils
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from onelogin.saml2.constants import OneLogin_Saml2_Constants  # type: ignore[import-untyped]
 from onelogin.saml2.idp_metadata_parser import (  # type: ignore[import-untyped]
     OneLogin_Saml2_IdPMetadataParser,
 )
+from onelogin.saml2.settings import OneLogin_Saml2_Settings  # type: ignore[import-untyped]
 
 from tandem.accounts.models import Organization
 from tandem.accounts.social import (
@@ -28,6 +34,8 @@ from tandem.accounts.social import (
     sign_on_for_organization,
 )
 from tandem.core.errors import DomainError
+from tandem.security.models import SecurityEvent
+from tandem.security.services import security_event_record
 
 # The admin waits for this check; a provider that takes longer is treated as unreachable.
 DISCOVERY_TIMEOUT_SECONDS = 5.0
@@ -56,6 +64,45 @@ def _check_url(url: str, *, field: str, what: str) -> None:
         raise DomainError(f"The {what} must start with https://.", field=field)
 
 
+def _refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Tell whether Tandem's server must not call this address on an admin's word."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return not settings.SIGN_ON_ALLOW_LOOPBACK_HTTP
+    return (
+        address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def _check_fetchable(url: str, *, field: str, what: str) -> None:
+    """Refuse an address Tandem's server would call that is not on the public internet.
+
+    Otherwise an admin could have the server probe the network it runs in. Every address
+    the name resolves to is checked, as the connection may use any of them.
+    """
+    _check_url(url, field=field, what=what)
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError, ValueError):
+        raise DomainError(f"Tandem could not find {host}. Check the {what}.", field=field) from None
+    addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in found}
+    if not addresses or any(_refused_address(address) for address in addresses):
+        raise DomainError(
+            f"The {what} must be an address on the public internet, not one on a "
+            "private or local network.",
+            field=field,
+        )
+
+
 def provider_id_for(organization: Organization, provider: str = PROVIDER) -> str:
     """Return the provider id the organization's registration gets when it is first made."""
     return f"{PROVIDER_ID_PREFIXES[provider]}{organization.slug}"
@@ -64,31 +111,27 @@ def provider_id_for(organization: Organization, provider: str = PROVIDER) -> str
 def issuer_discover(*, issuer: str) -> dict[str, Any]:
     """Fetch and check the provider's discovery document; explain any failure in plain words."""
     issuer = issuer.strip().rstrip("/")
-    _check_url(issuer, field="issuer", what="issuer URL")
+    _check_fetchable(issuer, field="issuer", what="issuer URL")
     url = issuer + DISCOVERY_PATH
-    unreachable = (
-        f"Tandem could not read {url}. Check the issuer URL, and that the provider answers "
-        "from the internet."
+    # The remote answer is not repeated: it would let the page read what an address says.
+    not_discovery = (
+        f"The issuer URL did not answer with a discovery document at {DISCOVERY_PATH}. "
+        "Check the issuer URL, and that the provider answers from the internet."
     )
     try:
+        # Never follow a redirect: it could lead to an address the check above refuses.
         response = requests.get(url, timeout=DISCOVERY_TIMEOUT_SECONDS, allow_redirects=False)
     except requests.RequestException:
-        raise DomainError(unreachable, field="issuer") from None
-    if response.status_code != 200:
-        raise DomainError(
-            f"{url} answered with status {response.status_code}, not the provider's "
-            "configuration. Check the issuer URL.",
-            field="issuer",
-        )
+        raise DomainError(not_discovery, field="issuer") from None
     try:
-        config = response.json()
+        config = response.json() if response.status_code == 200 else None
     except ValueError:
         config = None
     if not isinstance(config, dict):
-        raise DomainError(f"{url} did not answer with an OpenID configuration.", field="issuer")
+        raise DomainError(not_discovery, field="issuer")
     if str(config.get("issuer", "")).rstrip("/") != issuer:
         raise DomainError(
-            f"The provider calls itself “{config.get('issuer', '')}”, not “{issuer}”. "
+            "The provider's discovery document names another issuer. "
             "Use the issuer URL exactly as your provider gives it.",
             field="issuer",
         )
@@ -96,13 +139,91 @@ def issuer_discover(*, issuer: str) -> dict[str, Any]:
         endpoint = config.get(key)
         if not isinstance(endpoint, str):
             raise DomainError(f"The provider's configuration has no {key}.", field="issuer")
-        _check_url(endpoint, field="issuer", what=f"provider's {key}")
+        if key == "authorization_endpoint":
+            # The browser goes there, not Tandem's server.
+            _check_url(endpoint, field="issuer", what=f"provider's {key}")
+        else:
+            _check_fetchable(endpoint, field="issuer", what=f"provider's {key}")
     return config
 
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _on_off(value: object) -> str:
+    return "on" if value else "off"
+
+
+def _facts(sign_on: SignOn | None) -> dict[str, str]:
+    """Describe a sign-on in words for the security log: never its secret."""
+    if sign_on is None:
+        return {}
+    app_settings = sign_on.app.settings
+    facts = {"Protocol": sign_on.protocol_name}
+    if sign_on.is_saml:
+        idp = app_settings.get("idp", {})
+        facts["Identity provider entity ID"] = str(idp.get("entity_id", ""))
+        facts["Single sign-on URL"] = str(idp.get("sso_url", ""))
+        facts["Signing certificate"] = _fingerprint(str(idp.get("x509cert", "")))
+    else:
+        facts["Issuer URL"] = sign_on.issuer
+        facts["Client ID"] = sign_on.app.client_id
+    facts["Require single sign-on"] = _on_off(sign_on.required)
+    facts["Create accounts"] = _on_off(sign_on.creates_accounts)
+    return facts
+
+
+def _fingerprint(body: str) -> str:
+    """Name a certificate by its SHA-256 fingerprint, as identity providers show it."""
+    try:
+        digest = x509.load_der_x509_certificate(base64.b64decode(body)).fingerprint(hashes.SHA256())
+    except (binascii.Error, ValueError):
+        return "unreadable"
+    return "SHA-256 " + ":".join(f"{byte:02X}" for byte in digest)
+
+
+def _sign_on_record(
+    *,
+    organization: Organization,
+    before: SignOn | None,
+    after: SignOn | None,
+    secret_replaced: bool = False,
+    request: HttpRequest | None,
+) -> None:
+    """Log a change of the organization's sign-on, in words, if anything changed."""
+    old, new = _facts(before), _facts(after)
+    changes = [
+        f"{label}: {old.get(label) or '—'} → {new.get(label) or '—'}"
+        for label in dict.fromkeys([*old, *new])
+        if old.get(label) != new.get(label)
+    ]
+    if before is not None and not before.is_saml and after is not None and secret_replaced:
+        changes.append("Client secret replaced")
+    if not changes:
+        return
+    Kind = SecurityEvent.Kind
+    kind = Kind.SIGN_ON_CHANGED
+    if before is None:
+        kind = Kind.SIGN_ON_TURNED_ON
+        changes = [f"{label}: {value}" for label, value in new.items()]
+    elif after is None:
+        kind = Kind.SIGN_ON_TURNED_OFF
+    current = after or before
+    assert current is not None
+    security_event_record(
+        kind=kind,
+        request=request,
+        organization_id=organization.pk,
+        detail={
+            "protocol": current.protocol_name,
+            "issuer": current.issuer,
+            "required": current.required,
+            "domains": sorted(domains_of(organization)),
+            "changes": changes,
+        },
+    )
 
 
 def _check_domains(organization: Organization) -> None:
@@ -113,10 +234,21 @@ def _check_domains(organization: Organization) -> None:
         )
 
 
+def _current(organization: Organization) -> SignOn | None:
+    """Return the organization's sign-on as it is now, its settings copied to compare later."""
+    # Lock the organization's row so two admins saving at once keep one registration, and
+    # each change is logged against the state it replaced.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    current = sign_on_for_organization(organization)
+    if current is None:
+        return None
+    app = copy.copy(current.app)
+    app.settings = copy.deepcopy(current.app.settings)
+    return SignOn(organization=organization, app=app)
+
+
 def _app_for(organization: Organization, provider: str) -> SocialApp:
     """Return the organization's registration to update, or a new one for this protocol."""
-    # Lock the organization's row so two admins saving at once keep one registration.
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     current = sign_on_for_organization(organization)
     if current is not None and current.app.provider == provider:
         return current.app
@@ -144,6 +276,7 @@ def sign_on_configure(
     client_secret: str = "",
     require_sign_on: bool = False,
     create_accounts: bool = False,
+    request: HttpRequest | None = None,
 ) -> SignOn:
     """Register or update the organization's OpenID Connect provider and its options."""
     _check_domains(organization)
@@ -151,7 +284,9 @@ def sign_on_configure(
     if not client_id:
         raise DomainError("Enter the client ID your provider gave you.", field="client_id")
     config = issuer_discover(issuer=issuer)
+    before = _current(organization)
     app = _app_for(organization, PROVIDER)
+    secret_replaced = bool(client_secret.strip()) and client_secret.strip() != app.secret
     if client_secret:
         app.secret = client_secret.strip()
     if not app.secret:
@@ -168,7 +303,15 @@ def sign_on_configure(
         "authorization_origin": _origin(config["authorization_endpoint"]),
     }
     app.save()
-    return SignOn(organization=organization, app=app)
+    after = SignOn(organization=organization, app=app)
+    _sign_on_record(
+        organization=organization,
+        before=before,
+        after=after,
+        secret_replaced=secret_replaced,
+        request=request,
+    )
+    return after
 
 
 # SAML attribute names that carry each field, from the standard (urn:oid) names to the
@@ -213,6 +356,41 @@ SAML_SECURITY = {
 }
 
 SAML_ENTITY_ID_LENGTH = 1024
+# Providers that read Tandem's metadata read it again within a day, and may keep using
+# what they read for a week: long enough to ride out an outage, short enough to notice a
+# change of address.
+SAML_METADATA_CACHE = datetime.timedelta(days=1)
+SAML_METADATA_VALID = datetime.timedelta(days=7)
+
+
+def saml_metadata_build(*, request: HttpRequest, organization_slug: str) -> str | None:
+    """Return Tandem's SAML metadata for an organization, whether or not its IdP is saved yet.
+
+    Providers that read the metadata first need it before the admin can copy theirs back.
+    Single logout is not offered, so the metadata names no logout address.
+    """
+    app = SocialApp.objects.filter(provider=SAML_PROVIDER, client_id=organization_slug).first()
+    if app is not None:
+        provider_settings = app.settings
+    elif Organization.objects.filter(slug=organization_slug).exists():
+        provider_settings = {"advanced": SAML_SECURITY}
+    else:
+        return None
+    sp = saml_utils.build_sp_config(request, provider_settings, organization_slug)
+    sp.pop("singleLogoutService", None)
+    valid_until = timezone.now() + SAML_METADATA_VALID
+    config = {
+        "strict": True,
+        "sp": sp,
+        "security": {
+            "authnRequestsSigned": False,
+            "wantAssertionsSigned": bool(SAML_SECURITY["want_assertion_signed"]),
+            "metadataValidUntil": int(valid_until.timestamp()),
+            "metadataCacheDuration": int(SAML_METADATA_CACHE.total_seconds()),
+        },
+    }
+    saml_settings = OneLogin_Saml2_Settings(settings=config, sp_validation_only=True)
+    return str(saml_settings.get_sp_metadata())
 
 
 def _pem_body(text: str) -> str:
@@ -293,6 +471,7 @@ def sign_on_configure_saml(
     idp_metadata: str = "",
     require_sign_on: bool = False,
     create_accounts: bool = False,
+    request: HttpRequest | None = None,
 ) -> SignOn:
     """Register or update the organization's SAML 2.0 identity provider and its options."""
     _check_domains(organization)
@@ -316,6 +495,7 @@ def sign_on_configure_saml(
             field="idp_entity_id" if sso_field == "idp_sso_url" else sso_field,
         )
     _check_url(idp["sso_url"], field=sso_field, what="identity provider's sign-in URL")
+    before = _current(organization)
     app = _app_for(organization, SAML_PROVIDER)
     app.name = organization.name[:40]
     app.settings = {
@@ -330,14 +510,17 @@ def sign_on_configure_saml(
         "advanced": SAML_SECURITY,
     }
     app.save()
-    return SignOn(organization=organization, app=app)
+    after = SignOn(organization=organization, app=app)
+    _sign_on_record(organization=organization, before=before, after=after, request=request)
+    return after
 
 
 @transaction.atomic
-def sign_on_remove(*, organization: Organization) -> None:
+def sign_on_remove(*, organization: Organization, request: HttpRequest | None = None) -> None:
     """Stop signing the organization's people in through its provider."""
-    current = sign_on_for_organization(organization)
+    current = _current(organization)
     if current is None:
         raise DomainError("Your organization has no single sign-on to turn off.")
     # Connected provider accounts stay, so turning sign-on back on reconnects the same people.
     current.app.delete()
+    _sign_on_record(organization=organization, before=current, after=None, request=request)

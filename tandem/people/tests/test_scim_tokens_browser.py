@@ -33,9 +33,13 @@ def test_make_copy_use_and_revoke_a_token(world: World, page: Any, axe: AxeCheck
 
     page.reload()
     assert secret not in page.content()
-    page.get_by_role("row", name="Entra ID").get_by_role("button", name="Revoke").click()
+    page.get_by_role("row", name="Entra ID").get_by_role("link", name="Revoke…").click()
+    page.get_by_role("heading", name="Revoke the token “Entra ID”?").wait_for()
+    assert ScimToken.objects.get(name="Entra ID").revoked_at is None
+    axe.check(page, "scim03-revoke-confirm")
+    page.get_by_role("button", name="Revoke “Entra ID”").click()
     page.get_by_text("“Entra ID” is revoked").wait_for()
-    axe.check(page, "scim03-revoked")
+    axe.check(page, "scim04-revoked")
 
     assert ScimToken.objects.get(name="Entra ID").revoked_at is not None
     assert Client().get("/scim/v2/Users", headers=auth).status_code == 401

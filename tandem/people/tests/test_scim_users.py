@@ -129,7 +129,7 @@ def test_create_as_in_rfc_7644_3_3(provider: ScimClient, world: World) -> None:
     meta = body["meta"]
     assert meta["resourceType"] == "User"
     assert meta["created"] and meta["lastModified"]
-    assert meta["location"] == f"http://localhost:8000/scim/v2/Users/{body['id']}"
+    assert meta["location"] == f"http://testserver/scim/v2/Users/{body['id']}"
     assert response["Location"] == meta["location"]
     assert response["ETag"] == meta["version"]
     assert meta["version"].startswith('W/"')

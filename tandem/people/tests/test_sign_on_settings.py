@@ -111,7 +111,7 @@ def test_unreachable_issuer_is_a_form_error(world: World, org_admin: Client) -> 
     issuer = f"http://127.0.0.1:{free_port()}/o"
     response = org_admin.post(_url(world), _form(issuer))
     assert response.status_code == 400
-    assert "Tandem could not read" in response.content.decode()
+    assert "did not answer with a discovery document" in response.content.decode()
     assert not SocialApp.objects.exists()
 
 
@@ -125,17 +125,19 @@ def test_issuer_that_never_answers_times_out_into_a_form_error(
     idp.hang = threading.Event()
     response = org_admin.post(_url(world), _form(idp.base_url))
     assert response.status_code == 400
-    assert "Tandem could not read" in response.content.decode()
+    assert "did not answer with a discovery document" in response.content.decode()
     assert not SocialApp.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("status", "body", "message"),
     [
-        (404, {"detail": "not found"}, "answered with status 404"),
-        (200, "<html>Welcome</html>", "did not answer with an OpenID configuration"),
-        (200, ["not", "an", "object"], "did not answer with an OpenID configuration"),
-        (200, {"issuer": "https://impostor.test"}, "calls itself"),
+        (404, {"detail": "not found"}, "did not answer with a discovery document"),
+        (302, {"detail": "moved"}, "did not answer with a discovery document"),
+        (500, {"detail": "internal-detail"}, "did not answer with a discovery document"),
+        (200, "<html>Welcome</html>", "did not answer with a discovery document"),
+        (200, ["not", "an", "object"], "did not answer with a discovery document"),
+        (200, {"issuer": "https://impostor.test"}, "names another issuer"),
     ],
 )
 def test_bad_discovery_answers_are_form_errors(
@@ -149,7 +151,12 @@ def test_bad_discovery_answers_are_form_errors(
     idp.status, idp.body = status, body
     response = org_admin.post(_url(world), _form(idp.base_url))
     assert response.status_code == 400
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    # What the address answered is not repeated: the form is no way to read other servers.
+    for echoed in (f"status {status}", "not found", "moved", "internal-detail", "impostor"):
+        assert echoed not in page
+    assert idp.requests == ["/.well-known/openid-configuration"]
     assert not SocialApp.objects.exists()
 
 

@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from tandem.core.errors import NotFound
 from tandem.core.forms import posted, run_service
@@ -28,6 +29,7 @@ def scim_tokens(request: AuthenticatedHttpRequest, organization_id: int) -> Http
             organization=organization,
             name=form.cleaned_data["name"],
             created_by=request.user,
+            request=request,
         )
         if created is not None:
             form = ScimTokenForm()
@@ -51,15 +53,24 @@ def scim_tokens(request: AuthenticatedHttpRequest, organization_id: int) -> Http
     return response
 
 
+@never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def scim_token_revoke_view(
     request: AuthenticatedHttpRequest, organization_id: int, token_id: int
 ) -> HttpResponse:
+    """Ask the admin to confirm, then revoke: a provider stops syncing at once."""
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     token = organization.scim_tokens.filter(pk=token_id).first()
     if token is None:
         raise NotFound("No such token.")
-    scim_token_revoke(token=token)
+    if token.revoked_at is not None:
+        messages.info(request, f"“{token.name}” is already revoked.")
+        return redirect("people:scim_tokens", organization.pk)
+    if request.method == "GET":
+        return render(
+            request, "people/scim/token_revoke.html", {"organization": organization, "token": token}
+        )
+    scim_token_revoke(token=token, by=request.user, request=request)
     messages.success(request, f"“{token.name}” is revoked. Calls with it are refused from now on.")
     return redirect("people:scim_tokens", organization.pk)

@@ -3,7 +3,7 @@
 from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,7 +32,13 @@ def sign_on_settings(request: AuthenticatedHttpRequest, organization_id: int) ->
             if form.cleaned_data["protocol"] == OIDC
             else services.sign_on_configure_saml
         )
-        saved = run_service(form, configure, organization=organization, **form.service_arguments())
+        saved = run_service(
+            form,
+            configure,
+            organization=organization,
+            request=request,
+            **form.service_arguments(),
+        )
         if saved is not None:
             messages.success(request, "Single sign-on is saved.")
             return redirect("people:sign_on", organization.pk)
@@ -71,12 +77,20 @@ def _registration_addresses(
     }
 
 
+def saml_metadata(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """Serve Tandem's SAML service-provider metadata, at the address that is its entity ID."""
+    metadata = services.saml_metadata_build(request=request, organization_slug=organization_slug)
+    if metadata is None:
+        raise Http404("No such organization.")
+    return HttpResponse(metadata, content_type="text/xml")
+
+
 @require_POST
 @login_required
 def sign_on_turn_off(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     try:
-        services.sign_on_remove(organization=organization)
+        services.sign_on_remove(organization=organization, request=request)
     except DomainError as error:
         messages.error(request, error.message)
     else:
