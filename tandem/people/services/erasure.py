@@ -34,6 +34,7 @@ from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.people.models import ScimUser
 from tandem.people.services.leaving import memberships_leave
+from tandem.people.services.member_exports import member_exports_delete
 from tandem.programs.models import Enrollment, EnrollmentTopic, IdentityUse, Program
 from tandem.relationships.models import (
     CalendarFeed,
@@ -95,6 +96,7 @@ class ErasureSummary:
     already_erased: bool = False
     ended: WindDown = WindDown()
     private_items_deleted: int = 0
+    exports_deleted: int = 0
 
 
 def erased_email(user_id: int) -> str:
@@ -201,6 +203,12 @@ def person_erase(*, person: User, by: User | None, reason: str = "") -> ErasureS
     if by is not None and by.pk != person.pk and not reason.strip():
         raise DomainError("Say why, for the record: for example, the request you received.")
     address, name = person.email, person.display_name
+    # Members files written earlier hold their name and address; none may outlive them.
+    exports = member_exports_delete(
+        organization_ids=Membership.objects.filter(user=person).values_list(
+            "organization_id", flat=True
+        )
+    )
     names = _names_of(person)
     counterparts = _counterparts(person)
     ended = _wind_down(person, programs=None, note=CLOSE_MESSAGE)
@@ -216,7 +224,11 @@ def person_erase(*, person: User, by: User | None, reason: str = "") -> ErasureS
     _log(person=person, by=by, kind=SecurityEvent.Kind.ACCOUNT_ERASED, reason=reason)
     transaction.on_commit(lambda: _send_farewell(address=address, name=name, by_self=by == person))
     return ErasureSummary(
-        user_id=person.pk, erased=True, ended=ended, private_items_deleted=deleted
+        user_id=person.pk,
+        erased=True,
+        ended=ended,
+        private_items_deleted=deleted,
+        exports_deleted=exports,
     )
 
 
@@ -244,6 +256,8 @@ def membership_erase(*, admin: User, membership: Membership, reason: str) -> Era
         return person_erase(person=person, by=admin, reason=reason)
     # Their account is not this organization's to erase: they leave it, as any leaver does.
     left = memberships_leave(memberships=[membership], by=admin, reason=reason)
+    # They asked to be erased: this organization's members files must not keep them.
+    exports = member_exports_delete(organization_ids=[organization.pk])
     _log(
         person=person,
         by=admin,
@@ -256,7 +270,7 @@ def membership_erase(*, admin: User, membership: Membership, reason: str) -> Era
         requests_answered=left.requests_ended,
         proposals_declined=left.proposals_ended,
     )
-    return ErasureSummary(user_id=person.pk, erased=False, ended=ended)
+    return ErasureSummary(user_id=person.pk, erased=False, ended=ended, exports_deleted=exports)
 
 
 # Ending what is open, with notice to the other side.

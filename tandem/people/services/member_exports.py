@@ -8,7 +8,7 @@ import datetime
 import io
 import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import tablib
@@ -71,10 +71,9 @@ def member_export_build(*, export_id: int) -> None:
         _fail(export, "The department chosen no longer exists; ask for the export again.")
         return
     members = selectors.members_filtered(organization=export.organization, filters=filters)
-    export.status = MemberExport.Status.BUILDING
-    export.rows_total = members.order_by().count()
-    export.rows_done = 0
-    export.save(update_fields=["status", "rows_total", "rows_done", "updated_at"])
+    building = {"status": MemberExport.Status.BUILDING, "rows_total": members.order_by().count()}
+    if not _record(export, **building, rows_done=0):
+        return
     try:
         content = _write(export, members)
     except Exception:
@@ -85,9 +84,21 @@ def member_export_build(*, export_id: int) -> None:
     name = default_storage.save(
         f"member-exports/{secrets.token_urlsafe(24)}.{export.file_format}", ContentFile(content)
     )
-    export.file_name = name
-    export.status = MemberExport.Status.READY
-    export.save(update_fields=["file_name", "status", "rows_done", "updated_at"])
+    if not _record(
+        export, file_name=name, status=MemberExport.Status.READY, rows_done=export.rows_done
+    ):
+        # An erasure deleted the export while it was written: the file goes too, since it
+        # may hold the erased person.
+        default_storage.delete(name)
+
+
+def _record(export: MemberExport, **values: Any) -> bool:
+    """Save these values on the export; say False when the export was deleted meanwhile."""
+    for name, value in values.items():
+        setattr(export, name, value)
+    return bool(
+        MemberExport.objects.filter(pk=export.pk).update(**values, updated_at=timezone.now())
+    )
 
 
 def _write(export: MemberExport, members: QuerySet[Membership]) -> bytes:
@@ -140,9 +151,26 @@ def _text_cell(sheet: Any, value: str) -> Cell:
 
 
 def _fail(export: MemberExport, error: str) -> None:
-    export.status = MemberExport.Status.FAILED
-    export.error = error
-    export.save(update_fields=["status", "error", "updated_at"])
+    _record(export, status=MemberExport.Status.FAILED, error=error)
+
+
+@transaction.atomic
+def member_exports_delete(*, organization_ids: Iterable[int]) -> int:
+    """Delete every members export of these organizations, and their files once committed.
+
+    An erasure calls this: a file written earlier holds the erased person's name and
+    address, in their own row and in their reports' manager columns.
+    """
+    exports = MemberExport.objects.filter(organization_id__in=list(organization_ids))
+    names = [name for name in exports.values_list("file_name", flat=True) if name]
+    deleted, _ = exports.delete()
+    transaction.on_commit(lambda: _files_delete(names))
+    return deleted
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def member_exports_prune(*, now: datetime.datetime | None = None) -> int:

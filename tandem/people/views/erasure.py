@@ -89,12 +89,18 @@ def member_erase(
 
 
 def _done_message(done: erasure.ErasureSummary, organization: str) -> str:
+    exports = (
+        f" {done.exports_deleted} earlier members export{'s' if done.exports_deleted != 1 else ''}"
+        " deleted."
+        if done.exports_deleted
+        else ""
+    )
     if done.erased:
         return (
             "The account is erased. Their partners were told, and what they shared is kept "
-            f"under the name “{erasure.ERASED_NAME}”."
+            f"under the name “{erasure.ERASED_NAME}”.{exports}"
         )
     return (
         f"Their membership of {organization} has ended. They belong to another organization "
-        "too, so their account stays."
+        f"too, so their account stays.{exports}"
     )
