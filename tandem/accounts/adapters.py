@@ -67,13 +67,18 @@ class AccountAdapter(DefaultAccountAdapter):
         refused = super().pre_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
         if refused is not None or (signal_kwargs or {}).get("sociallogin") is not None:
             return refused
-        from tandem.accounts.social import required_sign_on_for_email, sign_on_required_message
+        from tandem.accounts.social import (
+            required_sign_on_for_email,
+            sign_in_refused,
+            sign_on_required_message,
+        )
 
         assert isinstance(user, User)
-        sign_on = required_sign_on_for_email(user.email)
+        sign_on = required_sign_on_for_email(user.email, user=user)
         if sign_on is None:
             return None
         clear_login(request)
+        sign_in_refused(request, email=user.email, sign_on=sign_on)
         not_with = "a passkey or a code"
         messages.error(request, sign_on_required_message(user.email, sign_on, not_with=not_with))
         return redirect("account_login")

@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from tandem.accounts import services
+from tandem.accounts.models import User
 from tandem.accounts.social import required_sign_on_for_email, sign_on_required_message
 
 _PASSWORD_HELP = "At least 8 characters; not only numbers, not a common password."
@@ -67,10 +68,12 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         """Send no reset to an address whose organization requires its single sign-on.
 
         A password set that way would be refused at sign-in anyway, and staying the same
-        page with the same words tells nobody whether the address has an account.
+        page with the same words tells nobody whether the address has an account. Site staff
+        still get their link: it goes only to their own address, and the page is the same.
         """
         email: str = self.cleaned_data["email"]
-        if required_sign_on_for_email(email) is not None:
+        holder = User.objects.filter(email__iexact=email.strip()).first()
+        if required_sign_on_for_email(email, user=holder) is not None:
             return email
         sent: str = super().save(request, **kwargs)
         return sent
@@ -81,7 +84,8 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         # A link sent before the organization required its sign-on sets no password either.
         cleaned: dict[str, Any] = super().clean() or {}
         email = getattr(self.user, "email", "") or ""
-        sign_on = required_sign_on_for_email(email) if email else None
+        user = self.user if isinstance(self.user, User) else None
+        sign_on = required_sign_on_for_email(email, user=user) if email else None
         if sign_on is not None:
             raise forms.ValidationError(sign_on_required_message(email, sign_on))
         return cleaned

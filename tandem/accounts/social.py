@@ -21,9 +21,11 @@ with a membership. Anything else is refused with a message, before anyone is sig
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.internal.flows.email_authentication import wipe_password
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from django.conf import settings
@@ -147,8 +149,20 @@ def sign_ons_for_email(email: str) -> list[SignOn]:
     )
 
 
-def required_sign_on_for_email(email: str) -> SignOn | None:
-    """Return the single sign-on that people at this address must use, if any."""
+def is_site_staff(user: User | None) -> bool:
+    return user is not None and (user.is_staff or user.is_superuser)
+
+
+def required_sign_on_for_email(email: str, *, user: User | None = None) -> SignOn | None:
+    """Return the single sign-on that people at this address must use, if any.
+
+    Site staff keep their own way in (a password and Tandem's second factor), whatever an
+    organization requires. Pass `user` only once the person has shown they hold that account
+    (or when Tandem answers only to that account's own address), so that an address typed
+    alone never tells whether it belongs to site staff.
+    """
+    if is_site_staff(user) and user is not None and user.email.lower() == email.strip().lower():
+        return None
     return next((s for s in sign_ons_for_email(email) if s.required), None)
 
 
@@ -160,13 +174,32 @@ def sign_on_required_message(email: str, sign_on: SignOn, *, not_with: str = "a 
     )
 
 
+def sign_in_refused(
+    request: HttpRequest | None, *, email: str, sign_on: SignOn | None, provider_id: str = ""
+) -> None:
+    """Report a sign-in that single sign-on refused, as Django reports any failed sign-in.
+
+    Refusals raise before Django's own report, so they say it here: the security log then
+    records the address typed and the organization whose sign-on refused it, never a secret.
+    """
+    credentials: dict[str, Any] = {"email": email}
+    if sign_on is not None:
+        credentials["sign_on"] = sign_on.app.provider_id
+        credentials["organization_id"] = sign_on.organization.pk
+    elif provider_id:
+        credentials["sign_on"] = provider_id
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+
+
 def _refuse(
-    request: HttpRequest, message: str, *, provider_id: str, email: str = ""
+    request: HttpRequest,
+    message: str,
+    *,
+    sign_on: SignOn | None,
+    provider_id: str = "",
+    email: str = "",
 ) -> ImmediateHttpResponse:
-    # Django's signal for a failed sign-in, which the security log records.
-    user_login_failed.send(
-        sender=__name__, credentials={"email": email, "sign_on": provider_id}, request=request
-    )
+    sign_in_refused(request, email=email, sign_on=sign_on, provider_id=provider_id)
     messages.error(request, message)
     return ImmediateHttpResponse(HttpResponseRedirect(resolve_url(settings.LOGIN_URL)))
 
@@ -188,6 +221,7 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
             raise _refuse(
                 request,
                 "This single sign-on is no longer set up. Sign in another way.",
+                sign_on=None,
                 provider_id=sociallogin.provider.app.provider_id,
             )
         return sign_on
@@ -198,14 +232,20 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
         email, verified = _provider_address(sociallogin)
 
         def refuse(message: str) -> ImmediateHttpResponse:
-            return _refuse(request, message, provider_id=sign_on.app.provider_id, email=email)
+            return _refuse(request, message, sign_on=sign_on, email=email)
 
         if not email:
             raise refuse(f"{name}'s sign-in did not tell Tandem your e-mail address.")
         if not verified:
+            # While sign-on is required there is no other way in to point to.
+            ask = (
+                "Ask your IT team to verify it, then sign in through it again."
+                if sign_on.required
+                else "Ask your IT team to verify it, or sign in with your Tandem password."
+            )
             raise refuse(
                 f"{name}'s sign-in has not verified your address {email}, so Tandem cannot "
-                "use it. Ask your IT team to verify it, or sign in another way.",
+                f"use it. {ask}"
             )
         if not sign_on.covers(email):
             raise refuse(
@@ -224,9 +264,11 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
                 f"No Tandem account uses {email}, and {name} does not create accounts at "
                 "sign-in. Ask your organization admin for an invitation.",
             )
-        if sociallogin.is_existing and sign_on.creates_accounts:
+        if sociallogin.is_existing:
             assert isinstance(sociallogin.user, User)
-            _ensure_membership(user=sociallogin.user, organization=sign_on.organization)
+            _address_vouched(request, user=sociallogin.user, email=email)
+            if sign_on.creates_accounts:
+                _ensure_membership(user=sociallogin.user, organization=sign_on.organization)
 
     def on_authentication_error(
         self,
@@ -253,7 +295,7 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
                 f"Tandem could not accept the answer from {name}'s sign-in, so nobody was "
                 "signed in. Try again; if it happens again, tell your IT team."
             )
-        raise _refuse(request, message, provider_id=sign_on.app.provider_id)
+        raise _refuse(request, message, sign_on=sign_on)
 
     def can_authenticate_by_email(self, login: SocialLogin, email: str) -> bool:
         # Only called with addresses the provider verified; the domain makes it authoritative.
@@ -292,6 +334,30 @@ class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
         return user
 
 
+@transaction.atomic
+def _address_vouched(request: HttpRequest, *, user: User, email: str) -> None:
+    """Mark the person's address verified: their organization's provider vouched for it.
+
+    Reached only for a vouched address at the organization's domains. Someone imported by
+    HR holds an unverified address; without this, Tandem would mail them a code to prove
+    what their organization's provider has just proven.
+    """
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is not None and address.verified:
+        return
+    # As allauth does when a provider signs in to an account by an unverified address: a
+    # password someone else may have set on that address stops working.
+    wipe_password(request, user, email)
+    if address is None:
+        if user.email.lower() != email:
+            return  # the provider's address is not this account's: leave it unproven
+        primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=primary)
+        return
+    address.verified = True
+    address.save(update_fields=["verified"])
+
+
 def _ensure_membership(*, user: User, organization: Organization) -> None:
     # A former member who still holds an account at the provider stays alumni here.
     if not Membership.objects.filter(user=user, organization=organization).exists():
@@ -303,20 +369,36 @@ class SignOnRequiredBackend(ModelBackend):
 
     Listed before the password backends, it authenticates nobody and only refuses: the
     ValidationError reaches the sign-in form as its message. The rule depends on the domain
-    alone, so the refusal says nothing about whether an account exists. It inherits
-    ModelBackend's user lookup because Django hands sessions to the first listed backend.
+    alone, so the refusal says nothing about whether an account exists; site staff, who are
+    exempt, get the same refusal unless their password is right. It inherits ModelBackend's
+    user lookup because Django hands sessions to the first listed backend.
     """
 
     def authenticate(  # type: ignore[override]
         self, request: HttpRequest | None, **credentials: Any
     ) -> None:
         email = credentials.get("email") or credentials.get("username") or ""
-        if credentials.get("password") is None or not isinstance(email, str):
+        password = credentials.get("password")
+        if password is None or not isinstance(email, str):
             return None
         sign_on = required_sign_on_for_email(email)
-        if sign_on is not None:
-            raise ValidationError(sign_on_required_message(email, sign_on), code="sign_on_required")
+        if sign_on is None:
+            return None
+        if required_sign_on_for_email(email, user=_password_holder(email, password)) is None:
+            return None  # site staff with their password: the password backend lets them in
+        # Django reports a failed sign-in only when no backend raised; this one raises.
+        sign_in_refused(request, email=email, sign_on=sign_on)
+        raise ValidationError(sign_on_required_message(email, sign_on), code="sign_on_required")
+
+
+def _password_holder(email: str, password: str) -> User | None:
+    """Return the account with this address if the password is its own."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        # Hash anyway, as Django's own backend does, so that the time taken tells nothing.
+        User().set_password(password)
         return None
+    return user if user.check_password(password) else None
 
 
 class SignOnAwareAuthenticateStage(AuthenticateStage):

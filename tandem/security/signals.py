@@ -60,8 +60,15 @@ def on_login_failed(
     # An organization's single sign-on names its provider registration when it refuses.
     sign_on = credentials.get("sign_on")
     detail = {"sign_on": sign_on} if isinstance(sign_on, str) else None
+    # Single sign-on names the organization whose rule refused, so that its log shows it.
+    organization_id = credentials.get("organization_id")
     security_event_record(
-        kind=Kind.SIGN_IN_FAILED, request=request, user=user, email=email, detail=detail
+        kind=Kind.SIGN_IN_FAILED,
+        request=request,
+        user=user,
+        email=email,
+        organization_id=organization_id if isinstance(organization_id, int) else None,
+        detail=detail,
     )
 
 

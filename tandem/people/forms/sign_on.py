@@ -80,7 +80,10 @@ class SignOnSettingsForm(forms.Form):
     require_sign_on = forms.BooleanField(
         label="Require single sign-on at our e-mail domains",
         required=False,
-        help_text="Passwords stop working for those addresses; your provider decides who gets in.",
+        help_text=(
+            "Passwords stop working for those addresses; your provider decides who gets in. "
+            "Site staff keep signing in with a password and Tandem's second factor."
+        ),
     )
     create_accounts = forms.BooleanField(
         label="Create accounts for new people who sign in",

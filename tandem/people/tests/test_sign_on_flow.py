@@ -22,6 +22,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from tandem.accounts.models import Membership, User
 from tandem.accounts.social import sign_on_for_organization
 from tandem.people.services.sign_on import sign_on_configure
+from tandem.security.models import SecurityEvent
+from tandem.testing.factories import UserFactory
 from tandem.testing.fixtures import World, client_for
 from tandem.testing.oidc_provider.process import IdentityProvider, identity_provider
 
@@ -360,3 +362,73 @@ def test_person_signs_in_through_the_provider_in_chromium(
     assert page.url.startswith(live_server.url)
     user = User.objects.get(email="nia.new@northwind.test")
     assert user.memberships.get().organization == world.org
+
+
+def _as_imported(user: User) -> None:
+    """Leave the account as a people import makes it: address not proven, no password."""
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imported_person_is_signed_in_without_a_code(
+    world: World, live_server: Any, provider: IdentityProvider
+) -> None:
+    _sign_on(world, provider)
+    _as_imported(world.mentor)
+    browser, landing = _sign_in_through_provider(
+        live_server, provider, email="mo.mentor@northwind.test", username="mo"
+    )
+    assert urlsplit(landing.url).path != "/accounts/confirm-email/", landing.text
+    assert "Check your inbox" not in landing.text
+    assert _signed_in_user(browser) == world.mentor
+    address = EmailAddress.objects.get(user=world.mentor)
+    assert (address.email, address.verified, address.primary) == (world.mentor.email, True, True)
+    assert SocialAccount.objects.get(provider="org-northwind").user == world.mentor
+    sign_in = SecurityEvent.objects.get(kind="sign_in", user=world.mentor)
+    assert sign_in.detail == {"sign_on": "org-northwind"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unverified_claim_leaves_an_imported_address_unproven(
+    world: World, live_server: Any, provider: IdentityProvider
+) -> None:
+    _sign_on(world, provider, require_sign_on=True)
+    _as_imported(world.mentee)
+    browser, landing = _sign_in_through_provider(
+        live_server, provider, email="mia.mentee@northwind.test", username="mia"
+    )
+    assert _signed_in_user(browser) is None
+    # Sign-on is required, so there is no other way in to point to.
+    message = _messages(landing)
+    assert "Ask your IT team to verify it, then sign in through it again." in message
+    assert "another way" not in message and "password" not in message
+    assert not EmailAddress.objects.get(user=world.mentee).verified
+    assert not SocialAccount.objects.exists()
+    failure = SecurityEvent.objects.get(kind="sign_in_failed")
+    assert (failure.email, failure.organization) == ("mia.mentee@northwind.test", world.org)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refusal_outside_the_domains_is_in_the_organizations_log_and_proves_nothing(
+    world: World, live_server: Any, provider: IdentityProvider
+) -> None:
+    _sign_on(world, provider)
+    eve = UserFactory.create(email="eve@elsewhere.test", verified_email=False)
+    EmailAddress.objects.create(user=eve, email=eve.email, primary=True, verified=False)
+    # Eve types a covered address at the entry; the provider answers with her own.
+    browser, landing = _sign_in_through_provider(
+        live_server, provider, email="mo.mentor@northwind.test", username="eve"
+    )
+    assert _signed_in_user(browser) is None
+    assert "not at one of Northwind Transit Agency's e-mail domains" in _messages(landing)
+    assert not EmailAddress.objects.get(user=eve).verified
+    assert not SocialAccount.objects.exists()
+    failure = SecurityEvent.objects.get(kind="sign_in_failed")
+    assert (failure.email, failure.organization) == ("eve@elsewhere.test", world.org)
+    assert failure.detail == {"sign_on": "org-northwind"}
+    # The organization's admins read it in their security log.
+    log = client_for(world.admin).get(f"/organizations/{world.org.pk}/security/")
+    assert log.status_code == 200
+    assert eve.full_name in log.content.decode()

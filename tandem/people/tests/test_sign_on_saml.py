@@ -298,3 +298,41 @@ def test_service_provider_metadata_names_the_acs(
     assert acs is not None and acs.get("Location") == f"http://{HOST}/accounts/saml/northwind/acs/"
     descriptor = root.find(".//{urn:oasis:names:tc:SAML:2.0:metadata}SPSSODescriptor")
     assert descriptor is not None and descriptor.get("WantAssertionsSigned") == "true"
+
+
+def _as_imported(user: User) -> None:
+    """Leave the account as a people import makes it: address not proven, no password."""
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+
+
+def test_imported_person_is_signed_in_without_a_code(
+    world: World, idp_key: saml_idp.SigningKey, browser: Client
+) -> None:
+    _sign_on(world, idp_key)
+    _as_imported(world.mentor)
+    request = _start(browser)
+    assertion = saml_idp.Assertion(request=request, email="mo.mentor@northwind.test")
+    page = _answer(browser, request, saml_idp.response(assertion, key=idp_key))
+    assert "Check your inbox" not in page
+    assert _signed_in(browser) == world.mentor
+    assert EmailAddress.objects.get(user=world.mentor).verified
+    assert SocialAccount.objects.get(user=world.mentor).provider == "saml-northwind"
+
+
+def test_assertion_that_did_not_verify_leaves_an_imported_address_unproven(
+    world: World, idp_key: saml_idp.SigningKey, browser: Client
+) -> None:
+    _sign_on(world, idp_key)
+    _as_imported(world.mentor)
+    request = _start(browser)
+    assertion = saml_idp.Assertion(
+        request=request, email="mo.mentor@northwind.test", attributes={"email_verified": "false"}
+    )
+    page = _answer(browser, request, saml_idp.response(assertion, key=idp_key))
+    assert _signed_in(browser) is None
+    assert "Ask your IT team to verify it, or sign in with your Tandem password." in page
+    assert not EmailAddress.objects.get(user=world.mentor).verified
+    failure = SecurityEvent.objects.get(kind="sign_in_failed")
+    assert (failure.email, failure.organization) == ("mo.mentor@northwind.test", world.org)
