@@ -8,10 +8,12 @@ from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from tandem.accounts import services
 from tandem.accounts.models import User
@@ -42,6 +44,26 @@ class AccountAdapter(DefaultAccountAdapter):
             | context,
         )
         email_enqueue(message)
+
+    def get_reauthentication_methods(self, user: AbstractBaseUser | AnonymousUser) -> list[dict]:
+        """Offer people who sign in through their organization's sign-on that way, not a password.
+
+        Whoever must sign in through their organization's sign-on, or signed in through it,
+        confirms who they are there or with Tandem's second factor: the password form
+        would refuse them, and its failures would count towards locking them out.
+        """
+        from tandem.accounts.reauthentication import sign_on_for_reauthentication
+
+        methods: list[dict] = super().get_reauthentication_methods(user)
+        sign_on = sign_on_for_reauthentication(allauth_context.request, user)
+        if sign_on is None:
+            return methods
+        through_sign_on = {
+            "id": "sign_on",
+            "description": f"Use {sign_on.organization.name}'s sign-in",
+            "url": reverse("accounts:reauthenticate_sign_on"),
+        }
+        return [through_sign_on, *(m for m in methods if m["id"] != "reauthenticate")]
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """Once a person proves their address, let them into their domain's organization."""

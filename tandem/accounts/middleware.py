@@ -22,6 +22,8 @@ _ALLOWED_WHILE_SETTING_UP = frozenset(
     {
         "account_logout",
         "account_reauthenticate",
+        "reauthenticate_sign_on",
+        "reauthenticate_sign_on_finish",
         "account_email_verification_sent",
         "account_confirm_email",
     }

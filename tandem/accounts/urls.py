@@ -7,4 +7,14 @@ from tandem.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("invite/<str:token>/", views.invitation_accept_view, name="invitation"),
+    path(
+        "reauthenticate/sign-on/",
+        views.reauthenticate_sign_on_view,
+        name="reauthenticate_sign_on",
+    ),
+    path(
+        "reauthenticate/sign-on/done/",
+        views.reauthenticate_sign_on_finish_view,
+        name="reauthenticate_sign_on_finish",
+    ),
 ]
