@@ -76,8 +76,8 @@ def _reports_move(person: User, organizations: list[int]) -> list[ReportsMove]:
     counts = dict(
         Membership.objects.filter(manager__in=memberships)
         .values("manager_id")
-        .annotate(reports=Count("pk"))
-        .values_list("manager_id", "reports")
+        .annotate(count=Count("pk"))
+        .values_list("manager_id", "count")
     )
     return [
         ReportsMove(m.organization.name, counts[m.pk], m.manager.user if m.manager else None)
