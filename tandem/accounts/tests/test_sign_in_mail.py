@@ -1,13 +1,13 @@
 """Sign-in e-mails leave through the task worker, never from the request that asked for them."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django_tasks import task_backends
 from django_tasks.backends.dummy import DummyBackend
-from pytest_django.fixtures import SettingsWrapper
 
 from tandem.accounts.tasks import send_rendered_email
 from tandem.accounts.tests.test_signup import NEW, code_in
@@ -23,7 +23,7 @@ def open_world(world: World) -> World:
 
 
 @pytest.fixture
-def queue(settings: SettingsWrapper) -> Iterator[DummyBackend]:
+def queue(settings: Any) -> Iterator[DummyBackend]:
     """Keep enqueued tasks in a list, as the database backend keeps them for a worker."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     backend = task_backends["default"]
