@@ -97,7 +97,13 @@ def _form(response: requests.Response, containing: str) -> tuple[str, dict[str, 
     raise AssertionError(f"No form with {containing!r} at {response.url}:\n{response.text}")
 
 
-def _sign_on(world: World, provider: IdentityProvider, **options: bool) -> None:
+def _sign_on(
+    world: World,
+    provider: IdentityProvider,
+    *,
+    create_accounts: bool = False,
+    require_sign_on: bool = False,
+) -> None:
     world.org.email_domains = ["northwind.test"]
     world.org.save(update_fields=["email_domains"])
     sign_on_configure(
@@ -105,7 +111,8 @@ def _sign_on(world: World, provider: IdentityProvider, **options: bool) -> None:
         issuer=provider.issuer,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-        **options,
+        create_accounts=create_accounts,
+        require_sign_on=require_sign_on,
     )
 
 
