@@ -407,7 +407,7 @@ def _run(built: Built, repeat: int, before_pairs: int) -> None:
     url = reverse("matching:round", args=[built.round_id])
     last = -(-built.pairs // 50)
     search = reverse("matching:pair_mentors", args=[built.round_id, built.pair_id])
-    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "review"}
+    htmx = {"HX-Request": "true", "HX-Target": "review"}
     cases: list[tuple[str, str, dict[str, str]]] = [
         ("first page", url, {}),
         (f"deep page ({last - 1} of {last})", f"{url}?page={last - 1}", {}),
@@ -420,7 +420,7 @@ def _run(built: Built, repeat: int, before_pairs: int) -> None:
         (
             f"mentor search q={SEARCH!r}",
             f"{search}?q={SEARCH}",
-            {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": f"swap-results-{built.pair_id}"},
+            {"HX-Request": "true", "HX-Target": f"swap-results-{built.pair_id}"},
         ),
     ]
     client.get(url, secure=True)  # the first request touches the session
@@ -432,7 +432,7 @@ def _run(built: Built, repeat: int, before_pairs: int) -> None:
     for label, path, headers in cases:
 
         def get(path: str = path, headers: dict[str, str] = headers) -> bytes:
-            response = client.get(path, secure=True, **headers)
+            response = client.get(path, secure=True, headers=headers)
             assert response.status_code == 200, (
                 path,
                 response.status_code,

@@ -109,7 +109,7 @@ def round_review(
         )
         .in_bulk(list(shown.object_list))
     )
-    shown.object_list = [rows[pk] for pk in shown.object_list if pk in rows]
+    shown.object_list = [rows[pk] for pk in shown.object_list if pk in rows]  # type: ignore[misc]
     return RoundReview(
         pairs=shown,
         departments=Department.objects.filter(
@@ -168,7 +168,7 @@ def swap_mentors(*, matching_round: MatchingRound, pair: RoundPair, q: str) -> S
     if refusal is not None:
         return SwapSearch(refusal=refusal, mentors=[])
     others = matching_round.pairs.exclude(pk=pair.pk)
-    in_round = _pairs_count(others.filter(mentor=OuterRef("pk")))
+    in_round: Any = _pairs_count(others.filter(mentor=OuterRef("pk")))
     together = Q(pk__in=others.filter(mentee=mentee).values("mentor"))
     if matching_round.program.is_peer:
         # A peer pair holds a place on both sides, whichever side of the row they are on.
