@@ -108,6 +108,7 @@ def test_each_change_of_sign_on_is_logged_in_words_without_secrets(
         "Turned off single sign-on",
         "Protocol: OpenID Connect → SAML 2.0",
         "Require single sign-on: off → on",
+        "for northwind.test",
     ):
         assert words in page
     assert SECRET not in page
