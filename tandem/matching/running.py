@@ -26,8 +26,8 @@ from tandem.programs.models import EnrollmentTopic
 logger = logging.getLogger(__name__)
 
 # What the round page's progress card shows as each step ends: (percent, note). The
-# engine's stages are named by tandem.matching.engine (Stages.lap); "loaded" and "storing"
-# are the steps around it.
+# engine names its stages (Stages.lap in tandem.matching.engine); "loaded", "comparing"
+# (a stable round's second solve) and "storing" are this module's steps around it.
 STAGES = {
     "loaded": (10, "Matching: describing everyone"),
     "features": (20, "Matching: finding each person's best candidates"),
@@ -35,8 +35,9 @@ STAGES = {
     "solve": (70, "Matching: checking every rule"),
     "audit": (80, "Matching: writing the reasons"),
     "explanations": (90, "Matching: measuring the round's quality"),
-    "quality": (95, "Storing the pairs"),
-    "comparing": (95, "Comparing with the best-total matching"),
+    "quality": (93, "Matching: done"),
+    "comparing": (94, "Comparing with the best-total matching"),
+    "storing": (95, "Storing the pairs"),
 }
 
 
@@ -101,6 +102,7 @@ def round_run(*, round_id: int) -> str:
             instance, policy, solver="optimal", seed=matching_round.seed, locked_pairs=locked
         )
         comparison = asdict(tradeoff(result.quality, optimal.quality))
+    progress("storing")
     _store(matching_round, result, comparison, loaded=loaded)
     return MatchingRound.Status.READY
 
