@@ -149,10 +149,6 @@ def sign_ons_for_email(email: str) -> list[SignOn]:
     )
 
 
-def is_site_staff(user: User | None) -> bool:
-    return user is not None and (user.is_staff or user.is_superuser)
-
-
 def required_sign_on_for_email(email: str, *, user: User | None = None) -> SignOn | None:
     """Return the single sign-on that people at this address must use, if any.
 
@@ -161,7 +157,11 @@ def required_sign_on_for_email(email: str, *, user: User | None = None) -> SignO
     (or when Tandem answers only to that account's own address), so that an address typed
     alone never tells whether it belongs to site staff.
     """
-    if is_site_staff(user) and user is not None and user.email.lower() == email.strip().lower():
+    if (
+        user is not None
+        and (user.is_staff or user.is_superuser)
+        and user.email.lower() == email.strip().lower()
+    ):
         return None
     return next((s for s in sign_ons_for_email(email) if s.required), None)
 
