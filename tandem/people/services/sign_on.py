@@ -6,7 +6,7 @@ import copy
 import datetime
 import ipaddress
 import socket
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -23,6 +23,10 @@ from onelogin.saml2.idp_metadata_parser import (  # type: ignore[import-untyped]
     OneLogin_Saml2_IdPMetadataParser,
 )
 from onelogin.saml2.settings import OneLogin_Saml2_Settings  # type: ignore[import-untyped]
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 from tandem.accounts.models import Organization
 from tandem.accounts.social import (
@@ -108,6 +112,59 @@ def provider_id_for(organization: Organization, provider: str = PROVIDER) -> str
     return f"{PROVIDER_ID_PREFIXES[provider]}{organization.slug}"
 
 
+class _PublicPeer:
+    """Refuse a connection whose peer is not public, checked on the socket itself.
+
+    The name was checked before the request, but it is resolved again to connect and a
+    name can answer differently the second time (DNS rebinding): the peer is what counts.
+    """
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        peer = str(sock.getpeername()[0]).split("%", 1)[0]
+        if _refused_address(ipaddress.ip_address(peer)):
+            sock.close()
+            raise NewConnectionError(
+                cast(HTTPConnection, self), "The address is not on the public internet."
+            )
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeer, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeer, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicAdapter(HTTPAdapter):
+    """Connect only to public addresses (loopback too where development allows it)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPConnectionPool,
+            "https": _PublicHTTPSConnectionPool,
+        }
+
+
+def _fetch(url: str) -> requests.Response:
+    with requests.Session() as session:
+        session.mount("http://", _PublicAdapter())
+        session.mount("https://", _PublicAdapter())
+        # Never follow a redirect: it could lead to an address the checks refuse.
+        return session.get(url, timeout=DISCOVERY_TIMEOUT_SECONDS, allow_redirects=False)
+
+
 def issuer_discover(*, issuer: str) -> dict[str, Any]:
     """Fetch and check the provider's discovery document; explain any failure in plain words."""
     issuer = issuer.strip().rstrip("/")
@@ -119,8 +176,7 @@ def issuer_discover(*, issuer: str) -> dict[str, Any]:
         "Check the issuer URL, and that the provider answers from the internet."
     )
     try:
-        # Never follow a redirect: it could lead to an address the check above refuses.
-        response = requests.get(url, timeout=DISCOVERY_TIMEOUT_SECONDS, allow_redirects=False)
+        response = _fetch(url)
     except requests.RequestException:
         raise DomainError(not_discovery, field="issuer") from None
     try:

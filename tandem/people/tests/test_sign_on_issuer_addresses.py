@@ -42,12 +42,12 @@ def fetched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
                 "jwks_uri": f"{ISSUER}/certs",
             }
 
-    def get(url: str, **kwargs: Any) -> Answer:
+    def get(session: Any, url: str, **kwargs: Any) -> Answer:
         assert kwargs["allow_redirects"] is False
         calls.append(url)
         return Answer()
 
-    monkeypatch.setattr(services.requests, "get", get)
+    monkeypatch.setattr(services.requests.Session, "get", get)
     return calls
 
 
@@ -162,3 +162,37 @@ def test_endpoints_tandem_calls_are_checked_too(world: World, org_admin: Client)
 
     assert "provider&#x27;s token_endpoint " + REFUSED in page
     assert not SocialApp.objects.exists()
+
+
+def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(
+    world: World, org_admin: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.SIGN_ON_ALLOW_LOOPBACK_HTTP = False
+    with discovery_server() as idp:
+        port = int(idp.base_url.rsplit(":", 1)[1])
+        answers = iter([["93.184.216.34"], ["127.0.0.1"]])
+
+        def rebinding(host: str, *args: Any, **kwargs: Any) -> AddressInfo:
+            # Public when checked, this machine when connecting: the peer is refused.
+            address = next(answers, ["127.0.0.1"])[0]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+        monkeypatch.setattr(services.socket, "getaddrinfo", rebinding)
+        page = _post(org_admin, world, f"https://rebind.northwind.test:{port}/o")
+
+    assert "did not answer with a discovery document" in page
+    assert idp.requests == []
+    assert not SocialApp.objects.exists()
+
+
+def test_the_connection_itself_is_refused_at_a_local_peer(settings: Settings) -> None:
+    settings.SIGN_ON_ALLOW_LOOPBACK_HTTP = False
+    with discovery_server() as idp:
+        idp.body = idp.document(idp.base_url)
+        # Whatever a name said when checked, the socket's peer decides before anything is sent.
+        with pytest.raises(services.requests.ConnectionError):
+            services._fetch(f"{idp.base_url}/.well-known/openid-configuration")
+        assert idp.requests == []
+        settings.SIGN_ON_ALLOW_LOOPBACK_HTTP = True
+        assert services._fetch(f"{idp.base_url}/.well-known/openid-configuration").ok
+        assert idp.requests == ["/.well-known/openid-configuration"]
