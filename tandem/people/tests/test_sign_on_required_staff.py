@@ -147,3 +147,33 @@ def test_sign_on_settings_say_site_staff_are_exempt(world: World) -> None:
     page = client_for(world.admin).get(f"/organizations/{world.org.pk}/sign-on/")
     assert page.status_code == 200
     assert "Site staff keep signing in with a password" in page.content.decode()
+
+
+@pytest.mark.usefixtures("required")
+def test_refused_passkey_is_logged_and_site_staff_keep_theirs(
+    world: World, staff: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.webauthn.forms import LoginWebAuthnForm
+
+    keys = {
+        user: Authenticator.objects.create(
+            user=user, type=Authenticator.Type.WEBAUTHN, data={"passwordless": True}
+        )
+        for user in (world.mentor, staff)
+    }
+    # Stand in for the browser's signed answer, whose check is allauth's; what follows it,
+    # the sign-in itself, is what refuses the covered address and lets staff through.
+    monkeypatch.setattr(LoginWebAuthnForm, "clean_credential", lambda form: keys[world.mentor])
+    mentor = Client()
+    mentor.post(reverse("mfa_login_webauthn"), {"credential": '{"id": "k"}'})
+    assert "_auth_user_id" not in mentor.session
+    failure = SecurityEvent.objects.get(kind="sign_in_failed")
+    assert (failure.user, failure.organization) == (world.mentor, world.org)
+    assert failure.detail == {"sign_on": "saml-northwind"}
+
+    monkeypatch.setattr(LoginWebAuthnForm, "clean_credential", lambda form: keys[staff])
+    site_staff = Client()
+    site_staff.post(reverse("mfa_login_webauthn"), {"credential": '{"id": "k"}'})
+    assert site_staff.session.get("_auth_user_id") == str(staff.pk)
+    assert SecurityEvent.objects.filter(kind="sign_in_failed").count() == 1
