@@ -70,7 +70,7 @@ def reauthenticate_sign_on_view(request: HttpRequest) -> HttpResponse:
         for method in get_adapter(request).get_reauthentication_methods(request.user)
         if method["url"] != request.path
     ]
-    return render(
+    response = render(
         request,
         "account/reauthenticate_sign_on.html",
         {
@@ -80,6 +80,11 @@ def reauthenticate_sign_on_view(request: HttpRequest) -> HttpResponse:
             "reauthentication_alternatives": alternatives,
         },
     )
+    # The form's answer redirects to the provider; the CSP's form-action must name its
+    # origin or the browser stops there (as on the sign-in entry's "continue" page).
+    if sign_on.authorization_origin:
+        response._csp_update = {"form-action": [sign_on.authorization_origin]}  # type: ignore[attr-defined]
+    return response
 
 
 @login_required

@@ -88,6 +88,8 @@ def test_sign_on_admin_confirms_through_the_provider_and_gets_the_export(
     assert 'type="password"' not in asked.text
     assert "Continue with Northwind Transit Agency's sign-in" in asked.text
     assert "Use authenticator app or code" in asked.text
+    # A browser follows the form's answer to the provider only if the CSP names it.
+    assert provider.base_url in asked.headers["Content-Security-Policy"]
     assert not MemberExport.objects.exists()
 
     landing = _through_provider(browser, asked, provider, "ada")
