@@ -24,19 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    F,
-    Func,
-    IntegerField,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -495,7 +483,6 @@ _LINES_OF_PEOPLE = """
     SELECT line.origin, m.user_id
     FROM (SELECT origin, id FROM above UNION SELECT origin, id FROM below) line
     JOIN accounts_membership m ON m.id = line.id
-    WHERE m.user_id IN ({others})
 """
 
 
@@ -503,19 +490,18 @@ def _lines_between(user_pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """Return the (person, other) pairs given in which other is in person's reporting line."""
     found: set[tuple[int, int]] = set()
     people = sorted({a for a, _ in user_pairs})
-    others = sorted({b for _, b in user_pairs})
     with connection.cursor() as cursor:
-        for start in range(0, len(people), 1000):
-            chunk = people[start : start + 1000]
-            for other_start in range(0, len(others), 2000):
-                other_chunk = others[other_start : other_start + 2000]
-                sql = _LINES_OF_PEOPLE.format(
-                    people=", ".join(["%s"] * len(chunk)),
-                    others=", ".join(["%s"] * len(other_chunk)),
-                )
-                cursor.execute(sql, [*chunk, *chunk, *other_chunk])
-                found |= {(a, b) for a, b in cursor.fetchall() if (a, b) in user_pairs}
+        for start in range(0, len(people), 2000):
+            chunk = people[start : start + 2000]
+            cursor.execute(
+                _LINES_OF_PEOPLE.format(people=", ".join(["%s"] * len(chunk))), [*chunk, *chunk]
+            )
+            found |= {pair for pair in cursor.fetchall() if pair in user_pairs}
     return found
+
+
+# Up to this many people, rows are read by person rather than for the whole program.
+_FEW = 200
 
 
 @dataclass(frozen=True)
@@ -556,62 +542,58 @@ def _apart(
     seeker (the directory); here for many pairs at once.
     """
     user_pairs = {(seeker.user_id, giver.user_id) for seeker, giver, _ in pairs}
-    seeker_users = sorted({seeker.user_id for seeker, _, _ in pairs})
-    seekers = sorted({seeker.pk for seeker, _, _ in pairs})
+    users = {user for pair in user_pairs for user in pair}
+    enrollments = {e.pk for seeker, giver, _ in pairs for e in (seeker, giver)}
+    # For a few people, read their rows; for a round, read the program's (or the
+    # organizations') rows whole and keep those touching the pairs.
     family = organization_family(program)
     failed = Relationship.objects.filter(
         close_reason=Relationship.CloseReason.NOT_A_FIT, program__organization__in=family
     )
     exclusions = MatchExclusion.objects.filter(mentee__program__organization__in=family)
-    kept: dict[str, set[frozenset[int]]] = {"not_a_fit": set(), "do_not_match": set()}
-    for ids in _chunks(seeker_users):
-        for code, queryset in (("not_a_fit", failed), ("do_not_match", exclusions)):
-            either = Q(mentee__user__in=ids) | Q(mentor__user__in=ids)
-            kept[code] |= {
-                frozenset(users)
-                for users in queryset.filter(either).values_list("mentee__user", "mentor__user")
-            }
-    open_with = Relationship.objects.filter(status__in=HOLDS_PLACE)
-    waiting = Proposal.objects.filter(status=Proposal.Status.PENDING)
+    if len(users) <= _FEW:
+        failed = failed.filter(Q(mentee__user__in=users) | Q(mentor__user__in=users))
+        exclusions = exclusions.filter(Q(mentee__user__in=users) | Q(mentor__user__in=users))
+    kept: dict[str, set[frozenset[int]]] = {}
+    for code, queryset in (("not_a_fit", failed), ("do_not_match", exclusions)):
+        kept[code] = {
+            frozenset((a, b))
+            for a, b in queryset.values_list("mentee__user", "mentor__user")
+            if a in users or b in users
+        }
+    open_with = Relationship.objects.filter(program=program, status__in=HOLDS_PLACE)
+    waiting = Proposal.objects.filter(program=program, status=Proposal.Status.PENDING)
     if ignore_proposal is not None:
         waiting = waiting.exclude(pk=ignore_proposal)
+    if len(enrollments) <= _FEW:
+        open_with = open_with.filter(Q(mentee__in=enrollments) | Q(mentor__in=enrollments))
+        waiting = waiting.filter(Q(mentee__in=enrollments) | Q(mentor__in=enrollments))
     together: set[frozenset[int]] = set()
-    for ids in _chunks(seekers):
-        either = Q(mentee__in=ids) | Q(mentor__in=ids)
-        for held in (open_with.filter(either), waiting.filter(either)):
-            together |= {frozenset(pair) for pair in held.values_list("mentee", "mentor")}
+    for held in (open_with, waiting):
+        together |= {
+            frozenset((a, b))
+            for a, b in held.values_list("mentee", "mentor")
+            if a in enrollments or b in enrollments
+        }
     return _Apart(_lines_between(user_pairs), kept["not_a_fit"], kept["do_not_match"], together)
-
-
-def _tests(rules: list[_Rule]) -> dict[str, Case]:
-    return {
-        f"passes_{rule.code}": Case(
-            When(rule.passes, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-        for rule in rules
-    }
 
 
 def _shared_rules_passed(
     program: Program, rules: list[_Rule], givers: Iterable[int], ignore_proposal: int | None
 ) -> dict[int, dict[str, bool]]:
     """Evaluate the rules that do not depend on the seeker, once per giver: code -> passes."""
-    shared = [rule for rule in rules if not rule.per_seeker]
     passed: dict[int, dict[str, bool]] = {}
     for ids in _chunks(givers):
-        rows = (
-            with_places(
-                Enrollment.objects.filter(pk__in=ids),
-                program=program,
-                ignore_proposal=ignore_proposal,
-            )
-            .annotate(**_tests(shared))
-            .values_list("pk", *_tests(shared))
+        candidates = with_places(
+            Enrollment.objects.filter(pk__in=ids), program=program, ignore_proposal=ignore_proposal
         )
-        for giver_pk, *results in rows:
-            passed[giver_pk] = {
-                rule.code: bool(result) for rule, result in zip(shared, results, strict=True)
-            }
+        for rule in rules:
+            if rule.per_seeker:
+                continue
+            # As filters, as the directory runs them: the database plans each as a join.
+            passing = set(candidates.filter(rule.passes).values_list("pk", flat=True))
+            for pk in ids:
+                passed.setdefault(pk, {})[rule.code] = pk in passing
     return passed
 
 
