@@ -64,12 +64,11 @@ def email_enqueue(message: EmailMessage) -> None:
         html = next(
             (str(content) for content, kind in message.alternatives if kind == "text/html"), ""
         )
-    arguments = {
-        "subject": str(message.subject),
-        "body": str(message.body),
-        "to": [str(address) for address in message.to],
-        "from_email": message.from_email,
-        "html": html,
-        "headers": {str(name): str(value) for name, value in message.extra_headers.items()},
-    }
-    transaction.on_commit(lambda: send_rendered_email.enqueue(**arguments))
+    subject, body, to = str(message.subject), str(message.body), [str(a) for a in message.to]
+    from_email = message.from_email
+    headers = {str(name): str(value) for name, value in message.extra_headers.items()}
+    transaction.on_commit(
+        lambda: send_rendered_email.enqueue(
+            subject=subject, body=body, to=to, from_email=from_email, html=html, headers=headers
+        )
+    )

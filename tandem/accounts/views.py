@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tandem.accounts import services
 from tandem.accounts.forms import InvitationAcceptForm
+from tandem.accounts.models import User
 from tandem.accounts.reauthentication import (
     reauthentication_start,
     sign_on_for_reauthentication,
@@ -62,6 +63,8 @@ def reauthenticate_sign_on_view(request: HttpRequest) -> HttpResponse:
     if sign_on is None:
         # Nothing to do with single sign-on: allauth's page offers what this person has.
         return redirect(with_next_url(reverse("account_reauthenticate"), next_url))
+    user = request.user
+    assert isinstance(user, User)  # a sign-on is found only for a signed-in person
     if request.method == "POST":
         refused = ratelimit.consume_or_429(request, action="reauthenticate", user=request.user)
         return refused or reauthentication_start(request, sign_on=sign_on, next_url=next_url)
@@ -75,7 +78,7 @@ def reauthenticate_sign_on_view(request: HttpRequest) -> HttpResponse:
         "account/reauthenticate_sign_on.html",
         {
             "sign_on": sign_on,
-            "domain": email_domain(request.user.email),
+            "domain": email_domain(user.email),
             "next_url": next_url,
             "reauthentication_alternatives": alternatives,
         },
