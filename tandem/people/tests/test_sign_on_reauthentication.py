@@ -18,6 +18,7 @@ from django.test import Client
 from tandem.accounts.models import User
 from tandem.accounts.tests.test_mfa import totp_code
 from tandem.people.models import MemberExport
+from tandem.people.services.sign_on import sign_on_configure_saml
 from tandem.people.tests.test_sign_on_flow import (
     PASSWORD,
     _form,
@@ -25,10 +26,13 @@ from tandem.people.tests.test_sign_on_flow import (
     _sign_on,
     provider,
 )
+from tandem.testing import saml_idp
 from tandem.testing.fixtures import World
 from tandem.testing.oidc_provider.process import IdentityProvider
 
 __all__ = ["provider"]
+
+SAML_HOST = "localhost"
 
 
 def _signed_in_without_a_recent_check(user: User) -> Client:
@@ -148,3 +152,43 @@ def test_sign_on_admin_confirms_with_a_code_and_passwords_lock_nobody_out(
     export = MemberExport.objects.get()
     assert export.requested_by == world.admin
     assert confirmed["Location"] == f"/organizations/{world.org.pk}/members/exports/{export.pk}/"
+
+
+def test_sign_on_admin_confirms_through_a_saml_provider_and_gets_the_export(
+    world: World,
+) -> None:
+    world.org.email_domains = ["northwind.test"]
+    world.org.save(update_fields=["email_domains"])
+    key = saml_idp.signing_key()
+    sign_on_configure_saml(
+        organization=world.org,
+        idp_entity_id=saml_idp.ENTITY_ID,
+        idp_sso_url=saml_idp.SSO_URL,
+        idp_certificate=key.certificate_pem,
+        require_sign_on=True,
+    )
+    TOTP.activate(world.admin, generate_totp_secret())
+    # python3-saml accepts only addresses with a dot in the host; "testserver" has none.
+    browser = Client(HTTP_HOST=SAML_HOST)
+    browser.force_login(world.admin)
+    export_url = f"/organizations/{world.org.pk}/members/exports/"
+
+    asked = browser.post(export_url, {"file_format": "csv"})
+    page = browser.get(asked["Location"])
+    assert "Continue with Northwind Transit Agency" in page.content.decode()
+    assert b'type="password"' not in page.content
+    started = browser.post("/accounts/reauthenticate/sign-on/", {"next": page.context["next_url"]})
+    assert started["Location"].startswith(saml_idp.SSO_URL + "?SAMLRequest=")
+    request = saml_idp.authn_request_read(started["Location"])
+    assertion = saml_idp.Assertion(request=request, email=world.admin.email)
+    answered = browser.post(
+        request.acs_url.removeprefix(f"http://{SAML_HOST}"),
+        {"SAMLResponse": saml_idp.response(assertion, key=key), "RelayState": request.relay_state},
+    )
+    # allauth's ACS hands over to its finishing step, which brings the person back here.
+    finished = browser.get(answered["Location"])
+    assert finished["Location"].startswith("/accounts/reauthenticate/sign-on/done/")
+    landing = browser.get(finished["Location"])
+    export = MemberExport.objects.get()
+    assert export.requested_by == world.admin
+    assert landing["Location"] == f"/organizations/{world.org.pk}/members/exports/{export.pk}/"
