@@ -10,13 +10,19 @@ back, once the provider has vouched for this very person, Tandem records a fresh
 authentication as allauth's own forms do and resumes the step that asked for it.
 """
 
+import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from allauth.account import app_settings as account_settings
+from allauth.account.decorators import reauthentication_required as allauth_reauthentication
 from allauth.account.internal.flows.login import (
     get_authentication_records,
     record_authentication,
 )
-from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.account.internal.flows.reauthentication import get_reauthentication_flows
+from allauth.core.exceptions import ImmediateHttpResponse, ReauthenticationRequired
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
@@ -48,6 +54,37 @@ def sign_on_for_reauthentication(
         if record.get("method") == "socialaccount"
     }
     return next((s for s in sign_ons_for_email(user.email) if s.app.provider_id in used), None)
+
+
+def reauthentication_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Ask for a fresh sign-in before the view, of everyone, single sign-on users included.
+
+    allauth waves through a person with neither a password nor a second factor, since it
+    cannot send them back to their provider; Tandem can, so they confirm who they are
+    there like everyone else.
+    """
+    checked = allauth_reauthentication(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not get_reauthentication_flows(user)
+            and sign_on_for_reauthentication(request, user) is not None
+            and not _recently_confirmed(request, user)
+        ):
+            raise ReauthenticationRequired()
+        return checked(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _recently_confirmed(request: HttpRequest, user: AbstractBaseUser) -> bool:
+    confirmed = [r for r in get_authentication_records(request, user) if r.get("reauthenticated")]
+    return bool(confirmed) and (
+        time.time() - confirmed[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+    )
 
 
 def with_next_url(url: str, next_url: str | None) -> str:

@@ -163,3 +163,17 @@ def test_a_passkey_does_not_get_round_a_required_sign_on(
     other = Client()
     other.post(reverse("mfa_login_webauthn"), {"credential": '{"id": "k"}'})
     assert other.session.get("_auth_user_id") == str(world.outsider.pk)
+
+
+def test_a_member_with_only_single_sign_on_confirms_through_it_before_their_export(
+    world: World, required: str
+) -> None:
+    world.mentee.set_unusable_password()
+    world.mentee.save(update_fields=["password"])
+    client = Client()
+    client.force_login(world.mentee)  # signed in a while ago: no fresh check on record
+    response = client.get(reverse("relationships:export"), follow=True)
+    # No password and no second factor to ask for: the organization's provider is asked.
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:reauthenticate_sign_on"))
+    assert "application/json" not in response.get("Content-Type", "")
+    assert 'name="password"' not in _text(response)

@@ -27,7 +27,7 @@ SIGN_IN_SYSTEM = apps.is_installed("allauth.account")
 def _fresh_sign_in(view: View) -> View:
     if not SIGN_IN_SYSTEM:
         return view
-    from allauth.account.decorators import reauthentication_required
+    from tandem.accounts.reauthentication import reauthentication_required
 
     wrapped: View = reauthentication_required(view)
     return wrapped

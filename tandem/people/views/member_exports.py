@@ -1,6 +1,5 @@
 """The members export: asked for from the list, watched while it is built, then downloaded."""
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from tandem.accounts.models import Organization
+from tandem.accounts.reauthentication import reauthentication_required
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.people.forms.members import MemberExportForm, MemberFilterForm

@@ -1,10 +1,10 @@
 """The private journal and growth timeline."""
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from tandem.accounts.reauthentication import reauthentication_required
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.policy.access import (
