@@ -62,6 +62,14 @@ def on_login_failed(
     detail = {"sign_on": sign_on} if isinstance(sign_on, str) else None
     # Single sign-on names the organization whose rule refused, so that its log shows it.
     organization_id = credentials.get("organization_id")
+    if (
+        user is not None
+        and isinstance(organization_id, int)
+        and not user.memberships.filter(organization_id=organization_id).exists()
+    ):
+        # Someone of another organization: its admins see the address typed, never whose
+        # account that address is or the person's name.
+        user = None
     security_event_record(
         kind=Kind.SIGN_IN_FAILED,
         request=request,
