@@ -259,10 +259,11 @@ def round_publish(*, matching_round: MatchingRound) -> int:
         MatchingRound.Status.PUBLISHING,
     ):
         raise DomainError("Only a round that is ready for review can be published.")
+    # The people's names are read with their locks, in proposals_create_all.
     pairs = list(
-        matching_round.pairs.select_related(
-            "mentee__user", "mentor__user", "focus", "peer_focus"
-        ).order_by("-score", "pk")
+        matching_round.pairs.select_related("mentee", "mentor", "focus", "peer_focus").order_by(
+            "-score", "pk"
+        )
     )
     if not pairs:
         raise DomainError("This round has no pairs to publish.")

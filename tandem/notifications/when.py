@@ -42,9 +42,10 @@ def local_dates(
 ) -> dict[int, str]:
     """Write the day of one moment for many people, each in their own zone, as local_date."""
     zones = time_zones.zones_of(user_ids=user_ids, organization_id=organization_id)
-    return {
-        user_id: dateformat.format(value.astimezone(zone), DATE) for user_id, zone in zones.items()
+    written = {
+        zone: dateformat.format(value.astimezone(zone), DATE) for zone in set(zones.values())
     }
+    return {user_id: written[zone] for user_id, zone in zones.items()}
 
 
 def local_datetime(

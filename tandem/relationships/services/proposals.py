@@ -1,6 +1,8 @@
 """Proposals from matching rounds: shown with their reasons, accepted by both or by neither."""
 
+import dataclasses
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,13 +27,21 @@ def _url(proposal: Proposal) -> str:
     return reverse("relationships:proposal", args=[proposal.pk])
 
 
-def _received(proposal: Proposal, person: Enrollment, other: Enrollment, answer_by: str) -> News:
+def _url_of_proposal(pattern: str, proposal: Proposal) -> str:
+    """Return ``_url(proposal)`` from the address of proposal 0."""
+    head, _, tail = pattern.rpartition("/0/")
+    return f"{head}/{proposal.pk}/{tail}"
+
+
+def _received(
+    proposal: Proposal, person: Enrollment, other: Enrollment, answer_by: str, url: str = ""
+) -> News:
     return News(
         user=person.user,
         kind="proposal_received",
         title=f"A proposed match: {other.user.full_name}, on {proposal.focus_label}",
         body=f"Please say yes or no by {answer_by}.",
-        url=_url(proposal),
+        url=url or _url(proposal),
     )
 
 
@@ -118,6 +128,11 @@ def proposals_create_all(*, program: Program, pairs: Sequence[ProposedPair]) -> 
     refused = [(p, r.message) for p, r in zip(pairs, refusals, strict=True) if r is not None]
     if refused:
         raise ProposalsRefused(refused)
+    # The people as read under their locks, with their names for the notifications.
+    pairs = [
+        dataclasses.replace(p, mentor=people[p.mentor.pk], mentee=people[p.mentee.pk])
+        for p in pairs
+    ]
     proposals = _proposals_insert(program, pairs)
     # Every proposal of the batch expires at the same moment.
     answer_by = local_dates(
@@ -125,9 +140,11 @@ def proposals_create_all(*, program: Program, pairs: Sequence[ProposedPair]) -> 
         proposals[0].expires_at,
         organization_id=program.organization_id,
     )
+    # One address per proposal, for both people: reverse() is slow at tens of thousands.
+    url = functools.partial(_url_of_proposal, reverse("relationships:proposal", args=[0]))
     notify_many(
         [
-            _received(proposal, person, other, answer_by[person.user_id])
+            _received(proposal, person, other, answer_by[person.user_id], url(proposal))
             for proposal in proposals
             for person, other in (
                 (proposal.mentor, proposal.mentee),
