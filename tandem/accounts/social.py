@@ -18,6 +18,7 @@ speaks for its own domains), or, when the organization asked for it, to a new ac
 with a membership. Anything else is refused with a message, before anyone is signed in.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,6 +215,22 @@ def _provider_address(sociallogin: SocialLogin) -> tuple[str, bool]:
 
 class OrganizationSignOnAdapter(DefaultSocialAccountAdapter):
     """Let people in through their organization's provider only on the rule above."""
+
+    def get_requests_session(self) -> Any:
+        """Reach the provider's discovery, keys and tokens only at public addresses.
+
+        The addresses come from a document the organization's admin controls, read again
+        at each sign-in; the same checks as when the admin saved them apply.
+        """
+        from allauth.socialaccount import app_settings as social_settings
+
+        from tandem.accounts.public_http import public_session
+
+        session = public_session()
+        session.request = functools.partial(  # type: ignore[method-assign]
+            session.request, timeout=social_settings.REQUESTS_TIMEOUT
+        )
+        return session
 
     def _sign_on(self, request: HttpRequest, sociallogin: SocialLogin) -> SignOn:
         sign_on = sign_on_for_app(sociallogin.provider.app)

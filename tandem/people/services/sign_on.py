@@ -6,7 +6,7 @@ import copy
 import datetime
 import ipaddress
 import socket
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -23,12 +23,9 @@ from onelogin.saml2.idp_metadata_parser import (  # type: ignore[import-untyped]
     OneLogin_Saml2_IdPMetadataParser,
 )
 from onelogin.saml2.settings import OneLogin_Saml2_Settings  # type: ignore[import-untyped]
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NewConnectionError
 
 from tandem.accounts.models import Organization
+from tandem.accounts.public_http import public_session, refused_address
 from tandem.accounts.social import (
     PROVIDER,
     PROVIDER_ID_PREFIXES,
@@ -68,22 +65,6 @@ def _check_url(url: str, *, field: str, what: str) -> None:
         raise DomainError(f"The {what} must start with https://.", field=field)
 
 
-def _refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Tell whether Tandem's server must not call this address on an admin's word."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return not settings.SIGN_ON_ALLOW_LOOPBACK_HTTP
-    return (
-        address.is_private
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-        or not address.is_global
-    )
-
-
 def _check_fetchable(url: str, *, field: str, what: str) -> None:
     """Refuse an address Tandem's server would call that is not on the public internet.
 
@@ -99,7 +80,7 @@ def _check_fetchable(url: str, *, field: str, what: str) -> None:
     except (OSError, UnicodeError, ValueError):
         raise DomainError(f"Tandem could not find {host}. Check the {what}.", field=field) from None
     addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in found}
-    if not addresses or any(_refused_address(address) for address in addresses):
+    if not addresses or any(refused_address(address) for address in addresses):
         raise DomainError(
             f"The {what} must be an address on the public internet, not one on a "
             "private or local network.",
@@ -112,56 +93,8 @@ def provider_id_for(organization: Organization, provider: str = PROVIDER) -> str
     return f"{PROVIDER_ID_PREFIXES[provider]}{organization.slug}"
 
 
-class _PublicPeer:
-    """Refuse a connection whose peer is not public, checked on the socket itself.
-
-    The name was checked before the request, but it is resolved again to connect and a
-    name can answer differently the second time (DNS rebinding): the peer is what counts.
-    """
-
-    def _new_conn(self) -> socket.socket:
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
-        peer = str(sock.getpeername()[0]).split("%", 1)[0]
-        if _refused_address(ipaddress.ip_address(peer)):
-            sock.close()
-            raise NewConnectionError(
-                cast(HTTPConnection, self), "The address is not on the public internet."
-            )
-        return sock
-
-
-class _PublicHTTPConnection(_PublicPeer, HTTPConnection):
-    pass
-
-
-class _PublicHTTPSConnection(_PublicPeer, HTTPSConnection):
-    pass
-
-
-class _PublicHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _PublicHTTPConnection
-
-
-class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _PublicHTTPSConnection
-
-
-class _PublicAdapter(HTTPAdapter):
-    """Connect only to public addresses (loopback too where development allows it)."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _PublicHTTPConnectionPool,
-            "https": _PublicHTTPSConnectionPool,
-        }
-
-
 def _fetch(url: str) -> requests.Response:
-    with requests.Session() as session:
-        session.mount("http://", _PublicAdapter())
-        session.mount("https://", _PublicAdapter())
-        # Never follow a redirect: it could lead to an address the checks refuse.
+    with public_session() as session:
         return session.get(url, timeout=DISCOVERY_TIMEOUT_SECONDS, allow_redirects=False)
 
 

@@ -1,0 +1,89 @@
+"""Calls Tandem's server makes to addresses an organization admin typed: public ones only.
+
+An organization's sign-on has the server fetch its provider's discovery document, keys and
+tokens. Were any address allowed, an admin could have the server probe the network it runs
+in; so a connection is refused unless its peer is on the public internet (loopback too
+where development allows it), checked on the socket itself, and redirects are not followed.
+"""
+
+import ipaddress
+import socket
+from typing import Any, cast
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
+
+
+def refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Tell whether Tandem's server must not call this address on an admin's word."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return not settings.SIGN_ON_ALLOW_LOOPBACK_HTTP
+    return (
+        address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+class _PublicPeer:
+    """Refuse a connection whose peer is not public, checked on the socket itself.
+
+    The name was checked before the request, but it is resolved again to connect and a
+    name can answer differently the second time (DNS rebinding): the peer is what counts.
+    """
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        peer = str(sock.getpeername()[0]).split("%", 1)[0]
+        if refused_address(ipaddress.ip_address(peer)):
+            sock.close()
+            raise NewConnectionError(
+                cast(HTTPConnection, self), "The address is not on the public internet."
+            )
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeer, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeer, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicAdapter(HTTPAdapter):
+    """Connect only to public addresses (loopback too where development allows it)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPConnectionPool,
+            "https": _PublicHTTPSConnectionPool,
+        }
+
+
+def public_session() -> requests.Session:
+    """Return a session that connects only to public addresses and follows no redirect."""
+    session = requests.Session()
+    session.mount("http://", _PublicAdapter())
+    session.mount("https://", _PublicAdapter())
+    # A redirect could lead to an address the checks refuse: it is an error instead.
+    session.max_redirects = 0
+    return session
