@@ -306,8 +306,11 @@ def _refused_message(refused: list[tuple[ProposedPair, str]]) -> str:
 @transaction.atomic
 def round_cancel(*, matching_round: MatchingRound) -> MatchingRound:
     """Cancel a round that has not been published."""
+    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
     if matching_round.status == MatchingRound.Status.PUBLISHED:
         raise DomainError("A published round cannot be cancelled; its proposals are out.")
+    if matching_round.status == MatchingRound.Status.PUBLISHING:
+        raise DomainError("This round is being published; it can no longer be cancelled.")
     matching_round.status = MatchingRound.Status.CANCELLED
     matching_round.save(update_fields=["status", "updated_at"])
     return matching_round

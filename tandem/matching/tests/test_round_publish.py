@@ -120,6 +120,26 @@ def test_a_pair_the_policy_now_refuses_publishes_nothing_and_the_page_names_it(
     assert expected in page
 
 
+def test_a_round_being_published_cannot_be_cancelled_or_changed(
+    cohort: World, ready: MatchingRound, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(cohort.admin)
+    url = reverse("matching:act", args=[ready.pk])
+    pair = ready.pairs.first()
+    assert pair is not None
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(url, {"action": "publish"})
+        page = client.post(url, {"action": "cancel"}, follow=True)
+        client.post(url, {"action": "remove", "pair": pair.pk})
+    assert "it can no longer be cancelled" in page.content.decode()
+    assert ready.pairs.filter(pk=pair.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        queued[0]()
+    ready.refresh_from_db()
+    assert ready.status == MatchingRound.Status.PUBLISHED
+    assert Proposal.objects.filter(program=cohort.program).count() == 6
+
+
 def test_an_unexpected_error_puts_the_round_back_to_review_and_is_raised(
     cohort: World, ready: MatchingRound, monkeypatch: pytest.MonkeyPatch
 ) -> None:
