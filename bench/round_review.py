@@ -27,79 +27,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bench import names
+
 TARGET_MS = 300.0
 STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 SEARCH = "ann"
-FIRST = [
-    "Ada",
-    "Anna",
-    "Ben",
-    "Chloe",
-    "Dmitri",
-    "Elif",
-    "Farah",
-    "Goran",
-    "Hana",
-    "Ivan",
-    "Jana",
-    "Kofi",
-    "Lena",
-    "Mateo",
-    "Nadia",
-    "Omar",
-    "Priya",
-    "Quinn",
-    "Rosa",
-    "Sami",
-    "Tariq",
-    "Uma",
-    "Viktor",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zara",
-    "Marek",
-    "Ines",
-    "Lukas",
-    "Aiko",
-]
-LAST = [
-    "Okafor",
-    "Haddad",
-    "Santos",
-    "Lind",
-    "Byrne",
-    "Petrova",
-    "Nguyen",
-    "Schmidt",
-    "Kowalski",
-    "Rossi",
-    "Moreau",
-    "Jensen",
-    "Tanaka",
-    "Silva",
-    "Novak",
-    "Duarte",
-    "Fischer",
-    "Ivanova",
-    "Costa",
-    "Murphy",
-    "Olsen",
-    "Weber",
-    "Horvat",
-    "Larsen",
-    "Khan",
-    "Mendes",
-    "Ricci",
-    "Vogel",
-    "Nakamura",
-    "Andersen",
-    "Brennan",
-    "Castillo",
-    "Delgado",
-    "Eriksen",
-    "Ferreira",
-]
+# The names of bench.members_list, with "Anna" second, for the mentor search's query.
+FIRST = [names.FIRST[0], "Anna", *names.FIRST[1:]]
+LAST = list(names.LAST)
 REASONS = (
     "Both work on budgeting and forecasting",
     "She has led the kind of team he is about to lead",
