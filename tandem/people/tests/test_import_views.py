@@ -106,6 +106,17 @@ def test_the_templates_download_in_both_formats(world: World) -> None:
     assert tablib.Dataset().load(xlsx.content, format="xlsx").headers[0] == "email"
 
 
+def test_the_template_imports_as_it_is(world: World, northwind_domains: None) -> None:
+    client = client_for(world.admin)
+    template = client.get(reverse("people:import_template", args=[world.org.pk, "csv"]))
+    response = upload(
+        client, world, template.content, name="people-template.csv", allow_new_departments="on"
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "Nothing will be imported" not in preview
+    assert "@northwind.test" in preview and "@example.org" not in preview
+
+
 def test_members_and_other_organizations_admins_get_404(world: World) -> None:
     client = client_for(world.admin)
     upload(client, world, GOOD)

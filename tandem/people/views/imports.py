@@ -142,10 +142,14 @@ def import_upload(request: AuthenticatedHttpRequest, organization_id: int) -> Ht
 def import_template(
     request: AuthenticatedHttpRequest, organization_id: int, kind: str
 ) -> HttpResponse:
-    organization_get_for_admin(user=request.user, organization_id=organization_id)
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     if kind not in ("csv", "xlsx"):
         raise Http404
-    dataset = tablib.Dataset(*EXAMPLE, headers=list(imports.COLUMNS))
+    # The example people have addresses at the organization's own domain, so that the
+    # template imports as it is (an address at another domain is a row error).
+    domain = next(iter(organization.email_domains or []), "example.org")
+    rows = [[cell.replace("@example.org", f"@{domain}") for cell in row] for row in EXAMPLE]
+    dataset = tablib.Dataset(*rows, headers=list(imports.COLUMNS))
     content_type = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
