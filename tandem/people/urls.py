@@ -5,6 +5,7 @@ from tandem.people.views import (
     erasure,
     home,
     imports,
+    list_exports,
     member_exports,
     members,
     scim_tokens,
@@ -107,6 +108,32 @@ urlpatterns = [
     ),
     path("<id:organization_id>/audit/", audit.audit_trail, name="audit"),
     path("<id:organization_id>/security/", audit.security_log, name="security"),
+    # Each admin list as a CSV or Excel file, with the filters the list shows.
+    path(
+        "<id:organization_id>/departments/export.<str:file_format>",
+        list_exports.department_export,
+        name="departments_export",
+    ),
+    path(
+        "<id:organization_id>/partners/export.<str:file_format>",
+        list_exports.partner_export,
+        name="partners_export",
+    ),
+    path(
+        "<id:organization_id>/program-runners/export.<str:file_format>",
+        list_exports.program_runner_export,
+        name="program_runners_export",
+    ),
+    path(
+        "<id:organization_id>/audit/export.<str:file_format>",
+        list_exports.audit_export,
+        name="audit_export",
+    ),
+    path(
+        "<id:organization_id>/security/export.<str:file_format>",
+        list_exports.security_export,
+        name="security_export",
+    ),
     # Tokens for identity providers that provision people through SCIM.
     path("<id:organization_id>/scim/", scim_tokens.scim_tokens, name="scim_tokens"),
     path(

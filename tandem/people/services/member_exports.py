@@ -5,25 +5,20 @@ last, so the request only records what was asked and the task writes the file.
 """
 
 import datetime
-import io
 import logging
 import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import tablib
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
 
 from tandem.accounts.models import Membership, Organization, User
 from tandem.core.errors import DomainError
+from tandem.core.spreadsheets import csv_bytes, xlsx_bytes
 from tandem.people.models import MemberExport
 from tandem.people.selectors import members as selectors
 
@@ -35,8 +30,6 @@ MEMBER_EXPORT_KEPT = datetime.timedelta(hours=24)
 
 # The progress shown while the file is written is saved once per this many rows.
 PROGRESS_EVERY = selectors.EXPORT_CHUNK
-# What a spreadsheet takes for the start of a formula in a cell of a CSV file.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @transaction.atomic
@@ -104,18 +97,8 @@ def _record(export: MemberExport, **values: Any) -> bool:
 def _write(export: MemberExport, members: QuerySet[Membership]) -> bytes:
     rows = _counting(export, selectors.members_export_rows(members))
     if export.file_format == MemberExport.Format.XLSX:
-        return _xlsx(rows)
-    dataset = tablib.Dataset(headers=selectors.EXPORT_HEADERS, title="Members")
-    for row in rows:
-        dataset.append([_csv_text(value) for value in row])
-    # With the byte-order mark, Excel reads the names' accents right.
-    return str(dataset.export("csv")).encode("utf-8-sig")
-
-
-def _csv_text(value: str) -> str:
-    # A spreadsheet opening the file runs a cell that starts like a formula: keep such a
-    # name or title as the text people typed (OWASP's advice on CSV injection).
-    return f"'{value}" if value[:1] in FORMULA_STARTS else value
+        return xlsx_bytes(selectors.EXPORT_HEADERS, rows, title="Members")
+    return csv_bytes(selectors.EXPORT_HEADERS, rows)
 
 
 def _counting(export: MemberExport, rows: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -124,30 +107,6 @@ def _counting(export: MemberExport, rows: Iterator[list[str]]) -> Iterator[list[
         if done % PROGRESS_EVERY == 0:
             MemberExport.objects.filter(pk=export.pk).update(rows_done=done)
         export.rows_done = done
-
-
-def _xlsx(rows: Iterator[list[str]]) -> bytes:
-    # openpyxl's write-only sheet streams the rows: twice as quick as tablib's workbook,
-    # which makes and then walks a cell object for each of a million values.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Members")
-    sheet.freeze_panes = "A2"
-    header = [_text_cell(sheet, name) for name in selectors.EXPORT_HEADERS]
-    for cell in header:
-        cell.font = Font(bold=True)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_text_cell(sheet, v) if v.startswith("=") else v for v in row])
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
-
-
-def _text_cell(sheet: Any, value: str) -> Cell:
-    # A name or title that starts with "=" is text people typed, never a formula to run.
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 def _fail(export: MemberExport, error: str) -> None:
