@@ -116,6 +116,8 @@ def _security_detail(event: SecurityEvent) -> str:
         if domains := detail.get("domains"):
             parts.append("for " + ", ".join(domains))
         return " · ".join([*parts, *detail.get("changes", [])])
+    if event.kind == kinds.EXPORT:
+        return f"{detail.get('what', '')}, {detail.get('format', '')}, {detail.get('rows', 0)} rows"
     if event.kind in (kinds.SCIM_TOKEN_CREATED, kinds.SCIM_TOKEN_REVOKED):
         return f"“{detail.get('name', '')}”"
     return ""

@@ -166,6 +166,9 @@ def test_a_log_export_asks_for_the_password_again_and_is_logged(world: World, wh
         "capped": False,
         "filters": filters,
     }
+    # The log says what was exported, on its page and in its own export.
+    log = client_for(world.admin).get(_url(world, "security"), {"kind": "export"})
+    assert f"{name}, csv, {len(rows) - 1} row" in log.content.decode()
 
 
 @pytest.mark.parametrize("what", ["audit", "security"])
