@@ -14,6 +14,7 @@ from tandem.accounts.models import Organization
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.spreadsheets import CONTENT_TYPES
 from tandem.people.forms.imports import ImportConfirmForm, ImportUploadForm
 from tandem.people.models import ImportBatch
 from tandem.people.services import import_batches, imports
@@ -150,11 +151,7 @@ def import_template(
     domain = next(iter(organization.email_domains or []), "example.org")
     rows = [[cell.replace("@example.org", f"@{domain}") for cell in row] for row in EXAMPLE]
     dataset = tablib.Dataset(*rows, headers=list(imports.COLUMNS))
-    content_type = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }[kind]
-    response = HttpResponse(dataset.export(kind), content_type=content_type)
+    response = HttpResponse(dataset.export(kind), content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="people-template.{kind}"'
     return response
 

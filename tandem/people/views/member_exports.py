@@ -14,17 +14,13 @@ from tandem.accounts.models import Organization
 from tandem.accounts.reauthentication import reauthentication_required
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.spreadsheets import CONTENT_TYPES
 from tandem.people.forms.members import MemberExportForm, MemberFilterForm
 from tandem.people.models import MemberExport
 from tandem.people.services.member_exports import member_export_request
 from tandem.policy.access import member_export_get_for_requester, organization_get_for_admin
 from tandem.security.models import SecurityEvent
 from tandem.security.services import security_event_record
-
-CONTENT_TYPES = {
-    MemberExport.Format.CSV: "text/csv; charset=utf-8",
-    MemberExport.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @require_POST
@@ -107,5 +103,5 @@ def _member_export_download(
         default_storage.open(export.file_name, "rb"),
         as_attachment=True,
         filename=name,
-        content_type=CONTENT_TYPES[MemberExport.Format(export.file_format)],
+        content_type=CONTENT_TYPES[export.file_format],
     )
