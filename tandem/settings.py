@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "tandem.home",
     "tandem.people",
     "tandem.security",
+    "tandem.insights",
+    "tandem.board",
+    "tandem.webhooks",
+    "tandem.api",
     "tandem.demo",
 ]
 

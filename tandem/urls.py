@@ -28,6 +28,10 @@ urlpatterns = [
     path("notifications/", include("tandem.notifications.urls")),
     path("matching/", include("tandem.matching.urls")),
     path("organizations/", include("tandem.people.urls")),
+    path("insights/", include("tandem.insights.urls")),
+    path("board/", include("tandem.board.urls")),
+    path("webhooks/", include("tandem.webhooks.urls")),
+    path("api/", include("tandem.api.urls")),
     # SCIM 2.0 provisioning: bearer tokens, no cookies, so no CSRF (see people/scim/views.py).
     path("scim/v2/", include("tandem.people.scim.urls")),
     path("admin/", admin.site.urls),
