@@ -4,10 +4,11 @@ import datetime
 import functools
 import json
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -107,15 +108,47 @@ _JSON_COLUMNS = {
 
 
 def profiles_in(program: Program, keys: set[int]) -> dict[int, Profile]:
-    """Describe the program's enrollments in ``keys`` in two queries, as profile_of would."""
+    """Describe the program's enrollments in ``keys`` in two queries, as profile_of would.
+
+    The whole program is read and ``keys`` picked in Python: cheaper than a long IN list
+    when ``keys`` is most of the program, as in a round.
+    """
+    return _profiles(
+        Enrollment.objects.filter(program=program),
+        EnrollmentTopic.objects.filter(enrollment__program=program),
+        keys,
+    )
+
+
+def profiles_of(keys: Sequence[int]) -> dict[int, Profile]:
+    """Describe these enrollments, as profile_of would, in two queries a thousand of them."""
+    profiles: dict[int, Profile] = {}
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        profiles |= _profiles(
+            Enrollment.objects.filter(pk__in=chunk),
+            EnrollmentTopic.objects.filter(enrollment__in=chunk),
+            None,
+        )
+    return profiles
+
+
+# Within every database's limit on the values of one statement.
+_KEYS_PER_QUERY = 1000
+
+
+def _profiles(
+    enrollments: QuerySet[Enrollment],
+    topics: QuerySet[EnrollmentTopic],
+    keys: set[int] | None,
+) -> dict[int, Profile]:
     focus: dict[int, dict[int, int]] = {}
     expertise: dict[int, dict[int, int]] = {}
     # The model's ordering (deepest first, then by name), as the prefetch reads them.
-    topics = EnrollmentTopic.objects.filter(enrollment__program=program)
     for enrollment, topic, level, kind in topics.values_list(
         "enrollment_id", "topic_id", "level", "kind"
     ):
-        if enrollment in keys:
+        if keys is None or enrollment in keys:
             side = focus if kind == EnrollmentTopic.Kind.FOCUS else expertise
             side.setdefault(enrollment, {})[topic] = level
     # Parsed values are shared between people: they are only read.
@@ -127,11 +160,9 @@ def profiles_in(program: Program, keys: set[int]) -> dict[int, Profile]:
         lambda use, text: consented_identity(use, json.loads(text))
     )
     profiles = {}
-    rows = (
-        Enrollment.objects.filter(program=program)
-        .annotate(**{name: Cast(column, TextField()) for name, column in _JSON_COLUMNS.items()})
-        .values_list(*_PROFILE_COLUMNS)
-    )
+    rows = enrollments.annotate(
+        **{name: Cast(column, TextField()) for name, column in _JSON_COLUMNS.items()}
+    ).values_list(*_PROFILE_COLUMNS)
     for (
         pk,
         membership,
@@ -149,7 +180,7 @@ def profiles_in(program: Program, keys: set[int]) -> dict[int, Profile]:
         why_i_mentor,
         cadence,
     ) in rows.iterator(chunk_size=5000):
-        if pk not in keys:
+        if keys is not None and pk not in keys:
             continue
         profiles[pk] = Profile(
             key=pk,
@@ -261,7 +292,11 @@ def mentee_row(e: Enrollment, *, wanted: int, now: datetime.datetime) -> Mentee:
 
 def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
     """Describe a mentor to the engine (topics must be prefetched)."""
-    profile = profile_of(e)
+    return mentor_of(profile_of(e), places=places, now=now)
+
+
+def mentor_of(profile: Profile, *, places: int, now: datetime.datetime) -> Mentor:
+    """Describe a mentor to the engine from a profile read in bulk."""
     return _mentor(profile, places=places, utc_offset=_offset(profile.time_zone, now))
 
 

@@ -10,7 +10,7 @@ from tandem.matching.engine import Policy
 from tandem.matching.engine.explain import pair_reasons
 from tandem.matching.engine.features import build_features
 from tandem.matching.engine.scoring import score_pairs
-from tandem.matching.loading import instance_for, mentee_row, mentor_row
+from tandem.matching.loading import Profile, instance_for, mentee_row, mentor_of
 from tandem.programs.models import Enrollment
 
 
@@ -22,10 +22,11 @@ class Fit:
     broken_rule: bool
 
 
-def mentor_fits(*, mentee: Enrollment, mentors: Sequence[Enrollment]) -> dict[int, Fit]:
+def mentor_fits(*, mentee: Enrollment, mentors: Sequence[Profile]) -> dict[int, Fit]:
     """Score each mentor for this mentee as a matching round would; key by enrollment id.
 
-    Enrollments must come with their topics and membership (department) loaded.
+    The mentee comes with her topics and membership (department) loaded; the mentors as
+    ``loading.profiles_of`` reads them.
     """
     if not mentors:
         return {}
@@ -33,21 +34,21 @@ def mentor_fits(*, mentee: Enrollment, mentors: Sequence[Enrollment]) -> dict[in
     instance = instance_for(
         mentee.program,
         [mentee_row(mentee, wanted=1, now=now)],
-        [mentor_row(m, places=1, now=now) for m in mentors],
+        [mentor_of(profile, places=1, now=now) for profile in mentors],
         # The pairing policy has already left out her reporting line, walking it in SQL;
         # loading the organization's whole hierarchy for one page would cost more.
         managers={},
     )
     features = build_features(instance, Policy())
-    ri = np.array([features.mentor_index[m.pk] for m in mentors], np.int64)
+    ri = np.array([features.mentor_index[profile.key] for profile in mentors], np.int64)
     mi = np.zeros(len(mentors), np.int64)
     scored = score_pairs(features, mi, ri)
     reasons = pair_reasons(features, mi, ri, scored.parts)
     return {
-        mentor.pk: Fit(
+        profile.key: Fit(
             score=float(scored.score[i]),
             reasons=tuple(reason.text for reason in reasons[i]),
             broken_rule=bool(scored.broken[i] >= 0),
         )
-        for i, mentor in enumerate(mentors)
+        for i, profile in enumerate(mentors)
     }

@@ -41,20 +41,23 @@ HOLDS_PLACE = Relationship.HOLDS_CAPACITY
 # person may belong to several organizations (a partner's, say); a line through any of them
 # counts. UNION (not UNION ALL) ends the walk even if bad data made a loop.
 _LINE_OF_PERSON = """
-    WITH RECURSIVE above(id) AS (
-        SELECT manager_id FROM accounts_membership WHERE user_id = %s AND manager_id IS NOT NULL
+    WITH RECURSIVE above(id, manager_id, user_id) AS (
+        SELECT boss.id, boss.manager_id, boss.user_id FROM accounts_membership mine
+        JOIN accounts_membership boss ON boss.id = mine.manager_id WHERE mine.user_id = %s
         UNION
-        SELECT m.manager_id FROM accounts_membership m JOIN above a ON m.id = a.id
-        WHERE m.manager_id IS NOT NULL
-    ), below(id) AS (
-        SELECT m.id FROM accounts_membership m
+        SELECT boss.id, boss.manager_id, boss.user_id FROM above a
+        JOIN accounts_membership boss ON boss.id = a.manager_id
+    ), below(id, user_id) AS (
+        SELECT m.id, m.user_id FROM accounts_membership m
         JOIN accounts_membership mine ON m.manager_id = mine.id WHERE mine.user_id = %s
         UNION
-        SELECT m.id FROM accounts_membership m JOIN below b ON m.manager_id = b.id
+        SELECT m.id, m.user_id FROM accounts_membership m JOIN below b ON m.manager_id = b.id
     )
-    SELECT user_id FROM accounts_membership
-    WHERE id IN (SELECT id FROM above UNION SELECT id FROM below)
+    SELECT user_id FROM above UNION SELECT user_id FROM below
 """
+# Each step carries the person's user id along, so that no last lookup has to match the
+# whole line against every membership (which the planner, guessing a long line, would
+# answer by reading the whole table).
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.matching.loading import profiles_of
 from tandem.matching.recommend import mentor_fits
 from tandem.policy.access import relationships_of
-from tandem.policy.eligibility import givers_for, seeker_refusal
+from tandem.policy.eligibility import givers_for, seeker_refusal, with_places
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     CheckIn,
@@ -68,6 +69,14 @@ class MentorCard:
     can_ask: bool = False
 
 
+@dataclass(frozen=True)
+class MentorDirectory:
+    # The best fits first, as many as the page shows.
+    cards: list[MentorCard]
+    # How many mentors the filters list in all.
+    total: int
+
+
 def mentor_directory(
     *,
     mentee: Enrollment,
@@ -75,27 +84,21 @@ def mentor_directory(
     mode: str = "",
     accepting_only: bool = True,
     same_time_zone: bool = False,
-) -> list[MentorCard]:
+    limit: int = 60,
+) -> MentorDirectory:
     """Return the mentors this mentee may ask, best fit first, with the reasons for the fit.
 
     The pairing policy decides who is listed: never the mentee themself, anyone in their
     reporting line, a person they ended a relationship with as not a fit, or someone
     they already work with. With ``accepting_only`` off, mentors who are full or not
     taking anyone new are listed too, but cannot be asked.
+
+    Every listed mentor is scored, from a bulk read of their profiles; only the ``limit``
+    best are loaded in full for their cards.
     """
-    mentors = (
-        givers_for(mentee, require_accepting=accepting_only, require_room=accepting_only)
-        .filter(is_mentor=True)
-        .select_related("user", "membership__department")
-        .prefetch_related(
-            Prefetch(
-                "topics",
-                queryset=EnrollmentTopic.objects.filter(
-                    kind=EnrollmentTopic.Kind.EXPERTISE
-                ).select_related("topic"),
-            )
-        )
-    )
+    mentors = givers_for(
+        mentee, require_accepting=accepting_only, require_room=accepting_only
+    ).filter(is_mentor=True)
     if topic_id:
         mentors = mentors.filter(
             Exists(
@@ -107,15 +110,38 @@ def mentor_directory(
     my_zone = mentee.membership.time_zone if mentee.membership else None
     if same_time_zone and my_zone:
         mentors = mentors.filter(membership__time_zone=my_zone)
-    listed = [m for m in mentors if not mode or mode in m.meeting_modes]
-    seeking = seeker_refusal(mentee) is None
+    names = dict(mentors.values_list("pk", "user__full_name"))
+    profiles = [
+        profile
+        for profile in profiles_of(list(names)).values()
+        if not mode or mode in profile.modes
+    ]
     # The matching engine scores every listed mentor as a round would, with its reasons.
-    fits = mentor_fits(mentee=mentee, mentors=listed)
+    fits = mentor_fits(mentee=mentee, mentors=profiles)
+    # The program's other hard rules, as a round applies them, leave a mentor out.
+    ranked = sorted(
+        (-round(fit.score * 100), names[pk], pk) for pk, fit in fits.items() if not fit.broken_rule
+    )
+    best = [pk for _, _, pk in ranked[:limit]]
+    # The policy chose them a moment ago; loading the few shown needs only their places.
+    shown = with_places(Enrollment.objects.filter(pk__in=best), program=mentee.program)
+    shown = shown.select_related("user", "membership__department")
+    shown = shown.prefetch_related(
+        Prefetch(
+            "topics",
+            queryset=EnrollmentTopic.objects.filter(
+                kind=EnrollmentTopic.Kind.EXPERTISE
+            ).select_related("topic"),
+        )
+    )
+    loaded = {mentor.pk: mentor for mentor in shown}
+    seeking = seeker_refusal(mentee) is None
     cards = []
-    for mentor in listed:
-        fit = fits[mentor.pk]
-        if fit.broken_rule:  # the program's other hard rules, as a round applies them
+    for pk in best:
+        mentor = loaded.get(pk)
+        if mentor is None:  # no longer listed since the first read
             continue
+        fit = fits[pk]
         places = max(mentor.capacity - getattr(mentor, "places_given", 0), 0)
         cards.append(
             MentorCard(
@@ -126,8 +152,7 @@ def mentor_directory(
                 can_ask=seeking and mentor.accepting_now and places > 0,
             )
         )
-    cards.sort(key=lambda c: (-c.score, c.enrollment.user.full_name))
-    return cards
+    return MentorDirectory(cards=cards, total=len(ranked))
 
 
 @dataclass(frozen=True)

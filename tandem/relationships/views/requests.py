@@ -28,7 +28,7 @@ from tandem.relationships.views._shared import redirect_with_message
 @login_required
 def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     mentee = _own_mentee_enrollment(request, program_id)
-    cards = selectors.mentor_directory(
+    directory = selectors.mentor_directory(
         mentee=mentee,
         topic_id=id_from(request.GET.get("topic")),
         mode=request.GET.get("mode", ""),
@@ -49,9 +49,9 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
             "asked_in": asked_in,
             "cards": [
                 (card, working_with.get(card.enrollment.pk), asked.get(card.enrollment.pk))
-                for card in cards[:60]
+                for card in directory.cards
             ],
-            "total": len(cards),
+            "total": directory.total,
             # Why she cannot ask anyone now (all her mentors found, say), if so.
             "blocked": seeker_refusal(mentee),
             "topics": [t.topic for t in mentee.topics.select_related("topic") if t.kind == "focus"],
