@@ -16,7 +16,7 @@ Usage, on PostgreSQL with the 100k demo loaded::
     DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/load100k \\
         .venv/bin/python manage.py demo_data --people 100000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/load100k \\
-        .venv/bin/python -m bench.load [--clients 16] [--seconds 60] [--workers 5]
+        .venv/bin/python -m bench.load [--clients 16] [--seconds 60] [--workers 5] [--instances 2]
 
 The sessions it creates are deleted at the end; nothing else is written.
 """
@@ -29,6 +29,7 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -253,14 +254,14 @@ def _sign_in(walkers: list[Walker]) -> None:
         walker.session = session.session_key or ""
 
 
-def _count_queries(walkers: list[Walker]) -> dict[str, tuple[int, int]]:
-    """Return each page's (queries, status) from one in-process request by its first walker."""
+def _alone(walkers: list[Walker]) -> dict[str, tuple[int, int, float]]:
+    """Each page's (queries, status, median ms of three) asked in-process, one at a time."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    seen: dict[str, tuple[int, int]] = {}
+    seen: dict[str, tuple[int, int, float]] = {}
     for walker in walkers:
         client = Client()
         client.cookies[settings.SESSION_COOKIE_NAME] = walker.session
@@ -268,9 +269,13 @@ def _count_queries(walkers: list[Walker]) -> dict[str, tuple[int, int]]:
         for name, url in walker.pages:
             if name in seen:
                 continue
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            seen[name] = (len(queries), response.status_code)
+            times = []
+            for _ in range(3):
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - start) * 1000)
+            seen[name] = (len(queries), response.status_code, statistics.median(times))
     return seen
 
 
@@ -323,7 +328,7 @@ def _warm(port: int, walkers: list[Walker], rounds: int) -> None:
                 response.read()
 
 
-def _load(plan: Path, port: int, clients: int, seconds: int, out: Path) -> Path:
+def _load(plan: Path, ports: list[int], clients: int, seconds: int, out: Path) -> Path:
     subprocess.run(
         [
             str(ROOT / ".venv" / "bin" / "locust"),
@@ -337,7 +342,7 @@ def _load(plan: Path, port: int, clients: int, seconds: int, out: Path) -> Path:
             "--run-time",
             f"{seconds}s",
             "--host",
-            f"http://127.0.0.1:{port}",
+            f"http://127.0.0.1:{ports[0]}",
             "--csv",
             str(out / "load"),
             "--only-summary",
@@ -345,13 +350,19 @@ def _load(plan: Path, port: int, clients: int, seconds: int, out: Path) -> Path:
             "WARNING",
         ],
         cwd=ROOT,
-        env={**os.environ, "LOAD_PLAN": str(plan)},
+        env={
+            **os.environ,
+            "LOAD_PLAN": str(plan),
+            "LOAD_HOSTS": " ".join(f"http://127.0.0.1:{port}" for port in ports),
+        },
         check=False,
     )
     return out / "load_stats.csv"
 
 
-def _report(stats_csv: Path, queries: dict[str, tuple[int, int]], walkers: list[Walker]) -> None:
+def _report(
+    stats_csv: Path, alone: dict[str, tuple[int, int, float]], walkers: list[Walker]
+) -> None:
     kinds: dict[str, str] = {}
     for walker in walkers:
         for name, _ in walker.pages:
@@ -360,7 +371,7 @@ def _report(stats_csv: Path, queries: dict[str, tuple[int, int]], walkers: list[
         rows = [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
     rows.sort(key=lambda row: list(kinds).index(row["Name"]) if row["Name"] in kinds else 99)
     header = (
-        f"{'who':<19} {'page':<28} {'queries':>7} {'requests':>8} {'errors':>6} "
+        f"{'who':<19} {'page':<28} {'queries':>7} {'alone ms':>8} {'requests':>8} {'errors':>6} "
         f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'KiB':>6}  budget"
     )
     print(header)
@@ -372,7 +383,7 @@ def _report(stats_csv: Path, queries: dict[str, tuple[int, int]], walkers: list[
         within = p95 <= BUDGET_MS and int(row["Failure Count"]) == 0
         over += not within
         print(
-            f"{kinds.get(name, '?'):<19} {name:<28} {queries.get(name, (0, 0))[0]:>7} "
+            f"{kinds.get(name, '?'):<19} {name:<28} {alone[name][0]:>7} {alone[name][2]:>8.0f} "
             f"{int(row['Request Count']):>8} {int(row['Failure Count']):>6} "
             f"{float(row['Median Response Time']):>7.0f} {p95:>7.0f} "
             f"{float(row['Max Response Time']):>7.0f} "
@@ -388,6 +399,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
     parser.add_argument("--per-kind", type=int, default=4, help="people of each kind")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="gunicorn instances on consecutive ports, the clients spread over them",
+    )
+    parser.add_argument(
+        "--alone", action="store_true", help="only time each page in-process, with no load"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL to the database holding the demo (see the docstring).")
@@ -400,10 +420,14 @@ def main() -> None:
     walkers = _walkers(args.per_kind)
     _sign_in(walkers)
     try:
-        queries = _count_queries(walkers)
-        broken = {name: status for name, (_, status) in queries.items() if status != 200}
+        alone = _alone(walkers)
+        broken = {name: status for name, (_, status, _) in alone.items() if status != 200}
         if broken:
             raise SystemExit(f"Pages that do not answer 200 before the load: {broken}")
+        if args.alone:
+            for name, (queries, _, ms) in alone.items():
+                print(f"{name:<28} {queries:>4} queries {ms:>8.1f} ms")
+            return
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder)
             plan = out / "plan.json"
@@ -423,18 +447,22 @@ def main() -> None:
                     }
                 )
             )
-            server = _serve(args.port, args.workers)
+            ports = [args.port + i for i in range(args.instances)]
+            servers = []
             try:
-                _warm(args.port, walkers, rounds=args.workers)
-                stats = _load(plan, args.port, args.clients, args.seconds, out)
+                for port in ports:
+                    servers.append(_serve(port, args.workers))
+                    _warm(port, walkers, rounds=args.workers)
+                stats = _load(plan, ports, args.clients, args.seconds, out)
             finally:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=30)
+                for server in servers:
+                    os.killpg(server.pid, signal.SIGTERM)
+                    server.wait(timeout=30)
             print(
-                f"\n{args.clients} clients for {args.seconds} s against gunicorn with "
-                f"{args.workers} workers; {len(walkers)} people.\n"
+                f"\n{args.clients} clients for {args.seconds} s against {args.instances} "
+                f"gunicorn instance(s) of {args.workers} workers; {len(walkers)} people.\n"
             )
-            _report(stats, queries, walkers)
+            _report(stats, alone, walkers)
     finally:
         Session.objects.filter(session_key__in=[w.session for w in walkers]).delete()
 

@@ -16,6 +16,8 @@ with open(os.environ["LOAD_PLAN"], encoding="utf-8") as plan_file:
     PLAN = json.load(plan_file)
 
 _walkers = itertools.cycle(PLAN["walkers"])
+# Each person keeps to one server, as a load balancer with sticky sessions would send them.
+_hosts = itertools.cycle(os.environ["LOAD_HOSTS"].split())
 
 
 class Person(HttpUser):
@@ -23,6 +25,7 @@ class Person(HttpUser):
 
     def on_start(self) -> None:
         walker = next(_walkers)
+        self.client.base_url = next(_hosts)
         self.pages = walker["pages"]
         self.client.cookies.set(PLAN["cookie_name"], walker["session"])
         self.order = random.Random(walker["session"]).sample(self.pages, len(self.pages))
