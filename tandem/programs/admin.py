@@ -47,6 +47,11 @@ class EnrollmentAdmin(PrivacyAdmin):
     ]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user", "program"]
+    # Newest first, from the primary key: sorting every enrollment by program and name
+    # (the model's order) before showing the first hundred costs a quarter of a second
+    # at 100k people. Any column header still sorts by it.
+    ordering = ["-pk"]
+    show_full_result_count = False
     raw_id_fields = ["user", "membership"]
     inlines = [EnrollmentTopicInline]
     # Goals, self-described identity and the asks drawn from a private reflection are left
