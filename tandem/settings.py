@@ -197,6 +197,9 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 # Whether an issuer may be plain http on this machine's loopback address (a provider run
 # beside Tandem for development or tests). Never in production: Tandem would fetch from it.
 SIGN_ON_ALLOW_LOOPBACK_HTTP = env_bool("SIGN_ON_ALLOW_LOOPBACK_HTTP", default=DEBUG)
+# Let webhook endpoints be plain http:// and on private or loopback addresses: for tests and
+# a receiver run beside Tandem in development only. Off, Tandem calls public HTTPS only.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # A session ends after this many idle minutes: every request pushes the expiry forward.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
