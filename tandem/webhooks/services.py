@@ -160,7 +160,7 @@ def _body(event_id: uuid.UUID, kind: str, organization_id: int, data: Mapping[st
         {
             "id": str(event_id),
             "type": kind,
-            "created_at": timezone.now().isoformat(),
+            "created_at": timezone.now(),
             "organization_id": organization_id,
             "data": data,
         },
