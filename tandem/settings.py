@@ -277,6 +277,11 @@ if not 1 <= TASK_RECOVER_AFTER_MINUTES <= 720:
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
 if SECURITY_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 1.")
+# Webhook deliveries that finished (delivered or failed) longer ago than this are deleted
+# by the scheduler once a day.
+WEBHOOKS_LOG_RETENTION_DAYS = env_int("WEBHOOKS_LOG_RETENTION_DAYS", 30)
+if WEBHOOKS_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOKS_LOG_RETENTION_DAYS must be at least 1.")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

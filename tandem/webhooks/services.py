@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
@@ -330,6 +331,18 @@ def _schedule_retry(delivery: Delivery) -> None:
     # (the in-process default), the scheduler's sweep sends it when it is due.
     if deliver.get_backend().supports_defer:
         deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+
+
+def deliveries_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete finished deliveries older than WEBHOOKS_LOG_RETENTION_DAYS; return how many."""
+    days = datetime.timedelta(days=settings.WEBHOOKS_LOG_RETENTION_DAYS)
+    finished = [Delivery.Status.DELIVERED, Delivery.Status.FAILED]
+    old = Delivery.objects.filter(
+        status__in=finished, created_at__lt=(now or timezone.now()) - days
+    )
+    # A replay keeps its own row when the delivery it replayed goes (SET_NULL).
+    deleted, _ = old.delete()
+    return deleted
 
 
 def deliveries_send_due(*, now: datetime.datetime | None = None) -> int:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from tandem.webhooks.services import deliveries_send_due, delivery_send
+from tandem.webhooks.services import deliveries_prune, deliveries_send_due, delivery_send
 
 
 @task()
@@ -15,3 +15,9 @@ def deliver(delivery_id: int) -> str:
 def send_due_deliveries() -> int:
     """Queue the retries that are due (run by the scheduler); return how many."""
     return deliveries_send_due()
+
+
+@task()
+def prune_deliveries() -> int:
+    """Daily: delete finished deliveries past WEBHOOKS_LOG_RETENTION_DAYS; return how many."""
+    return deliveries_prune()

@@ -129,3 +129,24 @@ def test_a_delivery_of_another_endpoint_is_not_found_under_this_one(hooked: Hook
 
     assert client.get(_base(hooked) + f"deliveries/{theirs.pk}/").status_code == 404
     assert client.post(_base(hooked) + f"deliveries/{theirs.pk}/replay/").status_code == 404
+
+
+def test_finished_deliveries_past_their_retention_are_pruned(hooked: Hooked, settings) -> None:
+    from tandem.webhooks.tasks import prune_deliveries
+
+    settings.WEBHOOKS_LOG_RETENTION_DAYS = 30
+    old = timezone.now() - datetime.timedelta(days=31)
+    kept = [
+        Delivery.objects.create(
+            endpoint=hooked.endpoint, kind="round.finished", body="{}", status=s
+        )
+        for s in ("delivered", "failed", "retrying")
+    ]
+    Delivery.objects.update(created_at=old)
+    recent = Delivery.objects.create(
+        endpoint=hooked.endpoint, kind="round.finished", body="{}", status="delivered"
+    )
+
+    assert prune_deliveries.call() == 2
+
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {kept[2].pk, recent.pk}
