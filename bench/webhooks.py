@@ -38,7 +38,7 @@ def _statements(captured: Any) -> int:
     return sum(
         1
         for query in captured.captured_queries
-        if not query["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))
+        if not query["sql"].upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK"))
     )
 
 
@@ -190,6 +190,7 @@ def main() -> None:
         print()
         print(
             f"bulk publish with {args.endpoints} endpoints: {published.wall:.2f} s wall, "
+            f"{published.cpu:.2f} s CPU, "
             f"{proposals:,} proposals, {deliveries.count()} deliveries of {body_kb:.0f} KB, "
             f"{queued} delivery tasks queued (DB task rows before: {tasks_before:,})"
         )
