@@ -230,3 +230,17 @@ def test_the_security_log_page_shows_endpoint_changes(hooked: Hooked) -> None:
     text = page.content.decode()
     assert "Added a webhook endpoint" in text
     assert hooked.receiver.url in text
+
+
+def test_the_security_log_export_names_the_endpoint(hooked: Hooked) -> None:
+    client = client_for(hooked.world.admin)
+    client.post(
+        f"/webhooks/{hooked.world.org.pk}/{hooked.endpoint.pk}/edit/",
+        {"url": hooked.receiver.url, "events": ["round.finished"], "enabled": "on"},
+    )
+
+    response = client.get(f"/organizations/{hooked.world.org.pk}/security/export.csv")
+
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    assert f"{hooked.receiver.url} · events: round.finished".encode() in text
+    assert hooked.endpoint.secret.encode() not in text
