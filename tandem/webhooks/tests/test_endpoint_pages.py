@@ -241,6 +241,6 @@ def test_the_security_log_export_names_the_endpoint(hooked: Hooked) -> None:
 
     response = client.get(f"/organizations/{hooked.world.org.pk}/security/export.csv")
 
-    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    text = response.getvalue()
     assert f"{hooked.receiver.url} · events: round.finished".encode() in text
     assert hooked.endpoint.secret.encode() not in text
