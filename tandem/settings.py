@@ -204,6 +204,9 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 # Whether an issuer may be plain http on this machine's loopback address (a provider run
 # beside Tandem for development or tests). Never in production: Tandem would fetch from it.
 SIGN_ON_ALLOW_LOOPBACK_HTTP = env_bool("SIGN_ON_ALLOW_LOOPBACK_HTTP", default=DEBUG)
+# Let webhook endpoints be plain http:// and on private or loopback addresses: for tests and
+# a receiver run beside Tandem in development only. Off, Tandem calls public HTTPS only.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # A session ends after this many idle minutes: every request pushes the expiry forward.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
@@ -281,6 +284,11 @@ if not 1 <= TASK_RECOVER_AFTER_MINUTES <= 720:
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
 if SECURITY_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("SECURITY_LOG_RETENTION_DAYS must be at least 1.")
+# Webhook deliveries that finished (delivered or failed) longer ago than this are deleted
+# by the scheduler once a day.
+WEBHOOKS_LOG_RETENTION_DAYS = env_int("WEBHOOKS_LOG_RETENTION_DAYS", 30)
+if WEBHOOKS_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOKS_LOG_RETENTION_DAYS must be at least 1.")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

@@ -18,12 +18,20 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
 
-def refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Tell whether Tandem's server must not call this address on an admin's word."""
+def refused_address(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_loopback: bool | None = None
+) -> bool:
+    """Tell whether Tandem's server must not call this address on an admin's word.
+
+    Loopback is allowed where ``allow_loopback`` says so, by default where sign-on's
+    development setting does.
+    """
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if address.is_loopback:
-        return not settings.SIGN_ON_ALLOW_LOOPBACK_HTTP
+        if allow_loopback is None:
+            allow_loopback = settings.SIGN_ON_ALLOW_LOOPBACK_HTTP
+        return not allow_loopback
     return (
         address.is_private
         or address.is_link_local
@@ -41,10 +49,12 @@ class _PublicPeer:
     name can answer differently the second time (DNS rebinding): the peer is what counts.
     """
 
+    allow_loopback: bool | None = None
+
     def _new_conn(self) -> socket.socket:
         sock: socket.socket = super()._new_conn()  # type: ignore[misc]
         peer = str(sock.getpeername()[0]).split("%", 1)[0]
-        if refused_address(ipaddress.ip_address(peer)):
+        if refused_address(ipaddress.ip_address(peer), allow_loopback=self.allow_loopback):
             sock.close()
             raise NewConnectionError(
                 cast(HTTPConnection, self), "The address is not on the public internet."
@@ -60,6 +70,14 @@ class _PublicHTTPSConnection(_PublicPeer, HTTPSConnection):
     pass
 
 
+class _StrictHTTPConnection(_PublicHTTPConnection):
+    allow_loopback = False
+
+
+class _StrictHTTPSConnection(_PublicHTTPSConnection):
+    allow_loopback = False
+
+
 class _PublicHTTPConnectionPool(HTTPConnectionPool):
     ConnectionCls = _PublicHTTPConnection
 
@@ -68,22 +86,38 @@ class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
     ConnectionCls = _PublicHTTPSConnection
 
 
+class _StrictHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _StrictHTTPConnection
+
+
+class _StrictHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _StrictHTTPSConnection
+
+
 class _PublicAdapter(HTTPAdapter):
     """Connect only to public addresses (loopback too where development allows it)."""
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        super().__init__()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
-            "http": _PublicHTTPConnectionPool,
-            "https": _PublicHTTPSConnectionPool,
+            "http": _StrictHTTPConnectionPool if self.strict else _PublicHTTPConnectionPool,
+            "https": _StrictHTTPSConnectionPool if self.strict else _PublicHTTPSConnectionPool,
         }
 
 
-def public_session() -> requests.Session:
-    """Return a session that connects only to public addresses and follows no redirect."""
+def public_session(*, refuse_loopback: bool = False) -> requests.Session:
+    """Return a session that connects only to public addresses and follows no redirect.
+
+    Loopback is allowed where sign-on's development setting allows it, unless
+    ``refuse_loopback`` says otherwise (webhooks have their own setting).
+    """
     session = requests.Session()
-    session.mount("http://", _PublicAdapter())
-    session.mount("https://", _PublicAdapter())
+    session.mount("http://", _PublicAdapter(strict=refuse_loopback))
+    session.mount("https://", _PublicAdapter(strict=refuse_loopback))
     # A redirect could lead to an address the checks refuse: it is an error instead.
     session.max_redirects = 0
     return session

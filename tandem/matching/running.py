@@ -22,6 +22,8 @@ from tandem.matching.loading import load_instance, load_policy
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.policy.eligibility import focuses_taken_in
 from tandem.programs.models import EnrollmentTopic
+from tandem.webhooks.models import Endpoint
+from tandem.webhooks.services import event_emit
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +92,9 @@ def round_run(*, round_id: int) -> str:
             status=MatchingRound.Status.FAILED, error=str(error), finished_at=timezone.now()
         )
         # A queryset update writes no history; the failure belongs in the audit trail.
-        MatchingRound.history.bulk_history_create(
-            [MatchingRound.objects.get(pk=round_id)], update=True
-        )
+        failed = MatchingRound.objects.get(pk=round_id)
+        MatchingRound.history.bulk_history_create([failed], update=True)
+        _finished_emit(failed, organization_id=program.organization_id, pairs=0)
         return MatchingRound.Status.FAILED
     comparison = None
     if matching_round.solver == MatchingRound.Solver.STABLE and not program.is_peer:
@@ -105,6 +107,23 @@ def round_run(*, round_id: int) -> str:
     progress("storing")
     _store(matching_round, result, comparison, loaded=loaded)
     return MatchingRound.Status.READY
+
+
+def _finished_emit(matching_round: MatchingRound, *, organization_id: int, pairs: int) -> None:
+    # The outcome and its size; not the engine's error, which may name people.
+    event_emit(
+        organization_id=organization_id,
+        kind=Endpoint.Event.ROUND_FINISHED,
+        data={
+            "round": {
+                "id": matching_round.pk,
+                "program_id": matching_round.program_id,
+                "status": matching_round.status,
+                "pairs": pairs,
+                "finished_at": matching_round.finished_at,
+            }
+        },
+    )
 
 
 def _focus_of(wanted: list[tuple[int, int]], offered: set[int], used: set[int]) -> int | None:
@@ -213,3 +232,7 @@ def _store(
     matching_round.progress_note = "Ready for review"
     matching_round.finished_at = timezone.now()
     matching_round.save()
+    # In the same transaction as the pairs: an event for a round that is stored, once.
+    _finished_emit(
+        matching_round, organization_id=matching_round.program.organization_id, pairs=len(rows)
+    )

@@ -13,6 +13,8 @@ from tandem.policy.eligibility import (
     places_left,
 )
 from tandem.programs.models import Enrollment, Program
+from tandem.relationships.events import proposals_published_emit
+from tandem.relationships.models import Proposal
 from tandem.relationships.services import ProposalsRefused, ProposedPair, proposals_create_all
 
 DEFAULT_WEIGHTS = {
@@ -268,7 +270,7 @@ def round_publish(*, matching_round: MatchingRound) -> int:
     if not pairs:
         raise DomainError("This round has no pairs to publish.")
     try:
-        proposals_create_all(
+        proposal_ids = proposals_create_all(
             program=matching_round.program,
             pairs=[
                 ProposedPair(
@@ -288,6 +290,16 @@ def round_publish(*, matching_round: MatchingRound) -> int:
     matching_round.published_at = timezone.now()
     matching_round.error = ""
     matching_round.save(update_fields=["status", "published_at", "error", "updated_at"])
+    # One event for the whole batch, however many proposals it holds.
+    proposals_published_emit(
+        organization_id=matching_round.program.organization_id,
+        program_id=matching_round.program_id,
+        proposal_ids=proposal_ids,
+        expires_at=Proposal.objects.filter(pk=proposal_ids[0])
+        .values_list("expires_at", flat=True)
+        .first(),
+        round_id=matching_round.pk,
+    )
     return len(pairs)
 
 

@@ -27,6 +27,7 @@ from tandem.relationships.models import (
     Reflection,
     Relationship,
 )
+from tandem.webhooks.models import Delivery, Endpoint
 
 
 def _org_ids(user: User, *, status: str | None = Membership.Status.ACTIVE) -> QuerySet[Any, Any]:
@@ -176,6 +177,34 @@ def department_get_for_org_admin(
         )
     except Department.DoesNotExist:
         raise NotFound("No such department.") from None
+
+
+def webhook_endpoint_get_for_admin(
+    *, user: User, organization_id: int, endpoint_id: int
+) -> Endpoint:
+    """Return a webhook endpoint of an organization this person administers; else NotFound."""
+    try:
+        return Endpoint.objects.select_related("organization").get(
+            pk=endpoint_id,
+            organization_id=organization_id,
+            organization__in=organizations_administered_by(user),
+        )
+    except Endpoint.DoesNotExist:
+        raise NotFound("No such endpoint.") from None
+
+
+def webhook_delivery_get_for_admin(*, user: User, endpoint: Endpoint, delivery_id: int) -> Delivery:
+    """Return a delivery to an endpoint fetched through this policy; otherwise NotFound."""
+    # The endpoint was fetched through the policy already; the organization is asked again,
+    # in the same query, so that this helper is safe on its own.
+    try:
+        return Delivery.objects.select_related("replay_of").get(
+            pk=delivery_id,
+            endpoint_id=endpoint.pk,
+            endpoint__organization__in=organizations_administered_by(user),
+        )
+    except Delivery.DoesNotExist:
+        raise NotFound("No such delivery.") from None
 
 
 def partnership_request_get_for_org_admin(

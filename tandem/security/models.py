@@ -34,6 +34,10 @@ class SecurityEvent(models.Model):
         SIGN_ON_TURNED_OFF = "sign_on_turned_off", "Turned off single sign-on"
         SCIM_TOKEN_CREATED = "scim_token_created", "Made a provisioning token"
         SCIM_TOKEN_REVOKED = "scim_token_revoked", "Revoked a provisioning token"
+        WEBHOOK_CREATED = "webhook_created", "Added a webhook endpoint"
+        WEBHOOK_CHANGED = "webhook_changed", "Changed a webhook endpoint"
+        WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated", "Rotated a webhook secret"
+        WEBHOOK_DELETED = "webhook_deleted", "Deleted a webhook endpoint"
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     user = models.ForeignKey(

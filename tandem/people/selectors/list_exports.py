@@ -104,6 +104,14 @@ def _security_row(event: SecurityEvent) -> list[str | int]:
     ]
 
 
+WEBHOOK_KINDS = (
+    SecurityEvent.Kind.WEBHOOK_CREATED,
+    SecurityEvent.Kind.WEBHOOK_CHANGED,
+    SecurityEvent.Kind.WEBHOOK_SECRET_ROTATED,
+    SecurityEvent.Kind.WEBHOOK_DELETED,
+)
+
+
 def _security_detail(event: SecurityEvent) -> str:
     # The same details the log's page shows under an event, and nothing more.
     detail = event.detail or {}
@@ -120,4 +128,6 @@ def _security_detail(event: SecurityEvent) -> str:
         return f"{detail.get('what', '')}, {detail.get('format', '')}, {detail.get('rows', 0)} rows"
     if event.kind in (kinds.SCIM_TOKEN_CREATED, kinds.SCIM_TOKEN_REVOKED):
         return f"“{detail.get('name', '')}”"
+    if event.kind in WEBHOOK_KINDS:
+        return " · ".join([str(detail.get("endpoint", "")), *detail.get("changes", [])])
     return ""

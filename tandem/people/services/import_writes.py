@@ -60,7 +60,8 @@ class PlanWriter:
         )
         return ids
 
-    def memberships(self, departments: dict[str, int], users: dict[str, int]) -> None:
+    def memberships(self, departments: dict[str, int], users: dict[str, int]) -> list[int]:
+        """Write the new memberships and the changes to current ones; return the new ids."""
         current = self.plan.current
         assert current is not None
         ids = {email: m.pk for email, m in current.members.items()}
@@ -88,6 +89,7 @@ class PlanWriter:
                 row["id"] = ids[target.email] = created[row["user_id"]]
             self._history(Membership, rows)
         self.update_members(departments, ids)
+        return [ids[email] for email in fresh]
 
     def _history(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
         # The audit trail records the import in bulk, with who did it and from which file.

@@ -27,6 +27,7 @@ from tandem.people.services.erasure import erased_in_organization
 from tandem.people.services.import_files import COLUMNS, Table
 from tandem.people.services.import_writes import PlanWriter
 from tandem.people.services.leaving import memberships_leave
+from tandem.people.services.members import people_imported_emit
 
 LIMITS = {"full_name": 150, "department": 120, "title": 120, "location": 120, "email": 254}
 LABELS = {
@@ -506,7 +507,9 @@ def import_apply(
     reason = f"Import of {file_name[:60]} at {timezone.now():%Y-%m-%d %H:%M:%S} UTC"
     writer = PlanWriter(organization, plan, by, reason)
     departments = writer.departments()
-    writer.memberships(departments, writer.users())
+    added = writer.memberships(departments, writer.users())
+    if added:
+        people_imported_emit(organization_id=organization.pk, source="file", membership_ids=added)
     if plan.leavers:
         memberships_leave(memberships=plan.leavers, by=by, reason=writer.reason)
     if send_invitations and plan.new_people and by is not None:

@@ -7,12 +7,23 @@ from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.accounts.services import membership_set_manager
 from tandem.core.errors import DomainError
 from tandem.people.services.leaving import LeaveSummary, memberships_leave
+from tandem.webhooks.models import Endpoint
+from tandem.webhooks.services import event_emit
 
 
 def _lock_organization(organization_id: int) -> None:
     # Changes to roles and reporting lines of one organization queue behind each other, so
     # that two admins demoting each other cannot leave it without an admin.
     Organization.objects.select_for_update().filter(pk=organization_id).first()
+
+
+def people_imported_emit(*, organization_id: int, source: str, membership_ids: list[int]) -> None:
+    """Tell the organization's endpoints who joined by a people file or SCIM: one event."""
+    event_emit(
+        organization_id=organization_id,
+        kind=Endpoint.Event.PERSON_IMPORTED,
+        data={"source": source, "count": len(membership_ids), "membership_ids": membership_ids},
+    )
 
 
 class LastAdmin(DomainError):

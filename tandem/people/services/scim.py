@@ -24,6 +24,7 @@ from tandem.people.services.members import (
     membership_change_manager,
     membership_check_keeps_an_admin,
     membership_make_current,
+    people_imported_emit,
 )
 from tandem.people.services.structure import department_create, department_rename
 from tandem.security.models import SecurityEvent
@@ -272,6 +273,9 @@ def scim_user_create(*, organization: Organization, changes: UserChanges) -> Mem
         external_id=""
         if isinstance(changes.external_id, Keep)
         else _check_text(changes.external_id, limit=255, what="externalId"),
+    )
+    people_imported_emit(
+        organization_id=organization.pk, source="scim", membership_ids=[membership.pk]
     )
     if changes.active is False:
         _leave(membership)

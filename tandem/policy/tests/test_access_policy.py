@@ -14,6 +14,8 @@ from tandem.policy.access import (
     programs_visible_to,
     reflection_get_for_author,
     reflection_shared_with_mentor,
+    webhook_delivery_get_for_admin,
+    webhook_endpoint_get_for_admin,
 )
 from tandem.programs.models import Program
 from tandem.relationships.models import Reflection, Relationship
@@ -23,6 +25,7 @@ from tandem.testing.factories import (
     UserFactory,
 )
 from tandem.testing.fixtures import World, client_for
+from tandem.webhooks.models import Delivery, Endpoint
 
 
 def test_outsider_from_another_org_sees_none_of_the_programs(world: World) -> None:
@@ -175,3 +178,32 @@ def test_a_reflection_is_its_authors_alone_whatever_the_persona(world: World) ->
         reflection_get_for_author(user=world.mentee, reflection_id=reflection.pk + 1)
     # Shared with the next mentor does not mean with the mentor it is about.
     assert reflection_shared_with_mentor(user=world.mentor, relationship=relationship) is None
+
+
+def test_a_webhook_endpoint_and_its_deliveries_are_for_the_organizations_admins(
+    world: World,
+) -> None:
+    endpoint = Endpoint.objects.create(
+        organization=world.org, url="https://93.184.216.34/h", events=[], secret="s"
+    )
+    delivery = Delivery.objects.create(endpoint=endpoint, kind="webhook.test", body="{}")
+    found = webhook_endpoint_get_for_admin(
+        user=world.admin, organization_id=world.org.pk, endpoint_id=endpoint.pk
+    )
+    assert found == endpoint
+    assert (
+        webhook_delivery_get_for_admin(user=world.admin, endpoint=found, delivery_id=delivery.pk)
+        == delivery
+    )
+    for person in (world.mentor, world.mentee, world.member, world.outsider):
+        with pytest.raises(NotFound):
+            webhook_endpoint_get_for_admin(
+                user=person, organization_id=world.org.pk, endpoint_id=endpoint.pk
+            )
+        with pytest.raises(NotFound):
+            webhook_delivery_get_for_admin(user=person, endpoint=endpoint, delivery_id=delivery.pk)
+    # Another organization's admin, under her own organization's id: the same answer.
+    with pytest.raises(NotFound):
+        webhook_endpoint_get_for_admin(
+            user=world.outsider, organization_id=world.other_org.pk, endpoint_id=endpoint.pk
+        )

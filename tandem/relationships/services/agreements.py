@@ -11,8 +11,10 @@ from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
 from tandem.programs.models import CADENCE_DAYS, Cadence, Program
+from tandem.relationships.events import relationship_event_emit
 from tandem.relationships.models import Agreement, Relationship
 from tandem.relationships.services.rhythm import meetings_plan_next
+from tandem.webhooks.models import Endpoint
 
 # An agreement is reviewed within a program's life; a later date is a slip of the keyboard.
 REVIEW_HORIZON = datetime.timedelta(days=2 * 365)
@@ -163,6 +165,9 @@ def agreement_sign(*, agreement: Agreement, by: User) -> Agreement:
         relationship.status = Relationship.Status.ACTIVE
         relationship.started_at = timezone.now()
         relationship.save(update_fields=["status", "started_at", "updated_at"])
+        # A relationship starts when both have signed its first agreement (not when the
+        # request or proposal is accepted): from then on it is active and meets.
+        relationship_event_emit(relationship=relationship, kind=Endpoint.Event.RELATIONSHIP_STARTED)
     meetings_plan_next(relationship=relationship, agreement=agreement)
     for person in (by, partner):
         notify(

@@ -13,6 +13,7 @@ from tandem.core.submissions import create_once
 from tandem.notifications.services import notify
 from tandem.notifications.when import local_date, local_now
 from tandem.policy.access import user_administers_program
+from tandem.relationships.events import concern_raised_emit, relationship_event_emit
 from tandem.relationships.models import (
     Concern,
     JournalEntry,
@@ -22,6 +23,7 @@ from tandem.relationships.models import (
     Relationship,
 )
 from tandem.relationships.services.rhythm import meetings_plan_next
+from tandem.webhooks.models import Endpoint
 
 
 def _url(relationship: Relationship) -> str:
@@ -62,6 +64,7 @@ def relationship_pause(
     relationship.meetings.filter(status=Meeting.Status.PLANNED).update(
         status=Meeting.Status.CANCELLED
     )
+    relationship_event_emit(relationship=relationship, kind=Endpoint.Event.RELATIONSHIP_PAUSED)
     partner = relationship.partner_of(by.pk).user
     back = f" until {local_date(partner, until)}" if until else ""
     notify(
@@ -117,6 +120,8 @@ def _close(relationship: Relationship, reason: str, by: User | None) -> None:
             mentor=relationship.mentor,
             defaults={"reason": "not a fit"},
         )
+    # Every way a relationship closes comes through here, so each is reported once.
+    relationship_event_emit(relationship=relationship, kind=Endpoint.Event.RELATIONSHIP_CLOSED)
 
 
 @transaction.atomic
@@ -310,6 +315,7 @@ def concern_raise(
     )
     if not created:
         return concern  # the same form sent twice: the admins were told the first time
+    concern_raised_emit(concern=concern)
     for admin in relationship.program.admins.all():
         notify(
             user=admin,

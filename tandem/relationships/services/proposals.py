@@ -19,6 +19,7 @@ from tandem.notifications.services import News, notify, notify_many
 from tandem.notifications.when import local_date, local_dates
 from tandem.policy.eligibility import lock_people, pair_check, pairs_refusals
 from tandem.programs.models import Enrollment, Program, Topic
+from tandem.relationships.events import proposals_published_emit
 from tandem.relationships.models import Proposal, Relationship
 from tandem.relationships.services.agreements import agreement_start
 
@@ -85,6 +86,12 @@ def proposal_create(
     for person, other in ((mentor, mentee), (mentee, mentor)):
         news = _received(proposal, person, other, _answer_by(proposal, person.user))
         notify(user=news.user, kind=news.kind, title=news.title, body=news.body, url=news.url)
+    proposals_published_emit(
+        organization_id=program.organization_id,
+        program_id=program.pk,
+        proposal_ids=[proposal.pk],
+        expires_at=proposal.expires_at,
+    )
     return proposal
 
 

@@ -3,8 +3,10 @@
 Run one of these per deployment, next to the web process and the task worker:
 every few minutes it puts back in the queue the tasks of workers that died mid-task
 (RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
-expiries, gentle auto-closes), and once a day the e-mail digest and the pruning of
-kept records (security events past SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads).
+expiries, gentle auto-closes) and the webhook deliveries due for a retry, and once a day
+the e-mail digest and the pruning of kept records (security events past
+SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads, webhook deliveries past
+WEBHOOKS_LOG_RETENTION_DAYS).
 Every task is safe to run twice, so a restart or a second scheduler does no harm.
 `--once` does it all right away and exits (for cron).
 """
@@ -21,6 +23,7 @@ from tandem.core.task_runs import tasks_recover_abandoned
 from tandem.notifications.tasks import send_daily_digests
 from tandem.people.tasks import prune_kept_records
 from tandem.relationships.tasks import sweep_due_work
+from tandem.webhooks.tasks import prune_deliveries, send_due_deliveries
 
 
 class Command(BaseCommand):
@@ -70,10 +73,13 @@ class Command(BaseCommand):
                 )
             result = sweep_due_work.enqueue()
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep enqueued ({result.id})")
+            # Webhook retries that are due, and deliveries a dead worker left half-sent.
+            send_due_deliveries.enqueue()
             today = timezone.localdate()
             if once or (timezone.localtime().hour >= digest_hour and last_digest_day != today):
                 send_daily_digests.enqueue()
                 prune_kept_records.enqueue()
+                prune_deliveries.enqueue()
                 last_digest_day = today
             if once:
                 return

@@ -1,0 +1,245 @@
+"""The organization admin's webhook pages: endpoints, their secrets, and their delivery logs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.core.errors import DomainError
+from tandem.core.forms import posted, run_service
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.policy.access import (
+    organization_get_for_admin,
+    webhook_delivery_get_for_admin,
+    webhook_endpoint_get_for_admin,
+)
+from tandem.webhooks.forms import EndpointChangeForm, EndpointForm
+from tandem.webhooks.models import Endpoint
+from tandem.webhooks.services import (
+    delivery_replay,
+    endpoint_create,
+    endpoint_delete,
+    endpoint_rotate_secret,
+    endpoint_send_test,
+    endpoint_update,
+)
+
+DELIVERIES_PER_PAGE = 25
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # A page may show a secret; no cache keeps a copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def endpoint_list(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    form = EndpointForm(posted(request))
+    created: tuple[Endpoint, str] | None = None
+    if form.is_bound and form.is_valid():
+        created = run_service(
+            form,
+            endpoint_create,
+            organization=organization,
+            url=form.cleaned_data["url"],
+            description=form.cleaned_data["description"],
+            events=form.cleaned_data["events"],
+            created_by=request.user,
+            request=request,
+        )
+        if created is not None:
+            form = EndpointForm()
+    return _no_store(
+        render(
+            request,
+            "webhooks/endpoints.html",
+            {
+                "organization": organization,
+                "form": form,
+                "endpoints": organization.webhook_endpoints.all(),
+                "new_endpoint": created[0] if created else None,
+                # Shown in this answer only; the session never holds it.
+                "secret": created[1] if created else None,
+            },
+        )
+    )
+
+
+@never_cache
+@login_required
+def endpoint_detail(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int
+) -> HttpResponse:
+    """Show an endpoint's delivery log, newest first, with its actions."""
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    deliveries = endpoint.deliveries.only(
+        "pk",
+        "event_id",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_attempt_at",
+        "response_code",
+        "error",
+        "duration_ms",
+        "replay_of_id",
+        "created_at",
+        "endpoint_id",
+    )
+    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "webhooks/endpoint.html",
+        {"organization": endpoint.organization, "endpoint": endpoint, "page": page},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def endpoint_edit(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int
+) -> HttpResponse:
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    initial = {
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "events": endpoint.events,
+        "enabled": endpoint.enabled,
+    }
+    form = EndpointChangeForm(posted(request), initial=initial)
+    if form.is_bound and form.is_valid():
+        updated = run_service(
+            form,
+            endpoint_update,
+            endpoint=endpoint,
+            by=request.user,
+            request=request,
+            **form.cleaned_data,
+        )
+        if updated is not None:
+            messages.success(request, "The endpoint is saved.")
+            return redirect("webhooks:endpoint", organization_id, endpoint.pk)
+    return render(
+        request,
+        "webhooks/endpoint_edit.html",
+        {"organization": endpoint.organization, "endpoint": endpoint, "form": form},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def endpoint_secret(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int
+) -> HttpResponse:
+    """Ask the admin to confirm, then rotate the secret and show the new one once."""
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    secret = None
+    if request.method == "POST":
+        endpoint, secret = endpoint_rotate_secret(
+            endpoint=endpoint, by=request.user, request=request
+        )
+    return _no_store(
+        render(
+            request,
+            "webhooks/endpoint_secret.html",
+            {"organization": endpoint.organization, "endpoint": endpoint, "secret": secret},
+        )
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def endpoint_remove(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int
+) -> HttpResponse:
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    if request.method == "GET":
+        return render(
+            request,
+            "webhooks/endpoint_delete.html",
+            {
+                "organization": endpoint.organization,
+                "endpoint": endpoint,
+                "deliveries": endpoint.deliveries.count(),
+            },
+        )
+    endpoint_delete(endpoint=endpoint, by=request.user, request=request)
+    messages.success(request, "The endpoint is deleted; nothing more is sent to it.")
+    return redirect("webhooks:endpoints", organization_id)
+
+
+@login_required
+@require_POST
+def endpoint_test(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int
+) -> HttpResponse:
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    endpoint_send_test(endpoint=endpoint)
+    messages.success(request, "A test event is on its way; its delivery is at the top of the log.")
+    return redirect("webhooks:endpoint", organization_id, endpoint.pk)
+
+
+@never_cache
+@login_required
+def delivery_detail(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int, delivery_id: int
+) -> HttpResponse:
+    """Show what was sent and what the endpoint answered."""
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    delivery = webhook_delivery_get_for_admin(
+        user=request.user, endpoint=endpoint, delivery_id=delivery_id
+    )
+    return render(
+        request,
+        "webhooks/delivery.html",
+        {
+            "organization": endpoint.organization,
+            "endpoint": endpoint,
+            "delivery": delivery,
+            "replays": delivery.replays.order_by("-created_at", "-pk"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def delivery_replay_view(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int, delivery_id: int
+) -> HttpResponse:
+    """Send a delivery's event again: a new delivery with the same event id."""
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    delivery = webhook_delivery_get_for_admin(
+        user=request.user, endpoint=endpoint, delivery_id=delivery_id
+    )
+    try:
+        replay = delivery_replay(delivery=delivery)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("webhooks:delivery", organization_id, endpoint.pk, delivery.pk)
+    messages.success(request, "The event is sent again, as a new delivery with the same event id.")
+    return redirect("webhooks:delivery", organization_id, endpoint.pk, replay.pk)
