@@ -83,8 +83,12 @@ def _search(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
         matching = answers.annotate(found=SearchVector("body", config="english")).filter(
             found=query
         )
-        return questions.annotate(found=SearchVector("title", "body", config="english")).filter(
-            Q(found=query) | Q(pk__in=matching.values("question_id"))
+        # Each side asked apart, so that each reads its own index.
+        asked = Question.objects.annotate(
+            found=SearchVector("title", "body", config="english")
+        ).filter(found=query)
+        return questions.filter(
+            Q(pk__in=asked.values("pk")) | Q(pk__in=matching.values("question_id"))
         )
     for word in words:
         in_answers = answers.filter(body__icontains=word).values("question_id")

@@ -15,7 +15,9 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 INDEXES = {
     "board_question_search": (
         "board_question",
-        """to_tsvector('english'::regconfig, COALESCE("title", '') || ' ' || COALESCE("body", ''))""",
+        "to_tsvector('english'::regconfig, "
+        """((COALESCE("title", ''::character varying))::text || ' '::text) """
+        """|| COALESCE("body", ''::text))""",
     ),
     "board_answer_search": (
         "board_answer",

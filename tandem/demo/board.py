@@ -1,0 +1,166 @@
+"""A busy question board in the demo: questions, answers from several mentors, helpful
+marks, one anonymous question, one locked and one reported."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.board import services
+from tandem.board.models import Answer, HelpfulMark, Question
+from tandem.programs.models import Enrollment, Program, Topic
+
+QUESTIONS = [
+    (
+        "How did you prepare for your first presentation to the council?",
+        "I present our route changes to the council next month. I know the material, but I "
+        "freeze when questions come. What did you do before your first time?",
+    ),
+    (
+        "Is it all right to ask my manager for a stretch assignment after six months?",
+        "I like my work but I would like to try something bigger. Is six months too early to "
+        "ask, and how would you put it?",
+    ),
+    (
+        "How do you keep a budget spreadsheet others can follow?",
+        "Our division budget lives in one huge workbook. People keep breaking the formulas. "
+        "How do you structure yours so that colleagues can update it safely?",
+    ),
+    (
+        "What do you wish you had known in your first year in the public sector?",
+        "I came from a private company and some things still surprise me: the pace, the "
+        "approvals, the public meetings. What helped you settle in?",
+    ),
+    (
+        "How do I say no to extra work without sounding unhelpful?",
+        "Colleagues from other teams ask me for help more and more. I want to be a good "
+        "colleague but my own work slips. How do you decline kindly?",
+    ),
+    (
+        "Which certifications actually helped your career in operations?",
+        "There are many courses on offer. Which ones made a difference for you, and which "
+        "would you skip?",
+    ),
+    (
+        "How do you run a meeting with people more senior than you?",
+        "I am asked to lead the project stand-up, and half the room outranks me. How do you "
+        "keep it on track without stepping on toes?",
+    ),
+]
+
+ANSWERS = [
+    "Rehearse out loud twice, once with a timer and once with a colleague who interrupts "
+    "you. The questions feel far less scary after that.",
+    "Write down the three questions you fear most and prepare one sentence for each. You "
+    "will rarely need them, but knowing they are there calms you.",
+    "Ask early. Managers like to know what you want; frame it as what you would learn and "
+    "how it helps the team.",
+    "Keep inputs, calculations and outputs on separate sheets, lock the formulas, and add "
+    "a short 'how to update' note on the first tab.",
+    "It took me a year to stop apologising for the pace. Find the one person who knows how "
+    "approvals really work and buy them coffee.",
+    "Say what you can do instead: 'I cannot take this on this week, but I can review it on "
+    "Friday.' People remember the offer, not the no.",
+    "The project management one paid off; the others mostly taught me vocabulary.",
+    "Agree the agenda beforehand with the most senior person. Then you are keeping the "
+    "meeting to their plan, not yours.",
+]
+
+
+def _ready(program: Program, **roles: bool) -> list[Enrollment]:
+    return list(
+        Enrollment.objects.filter(
+            program=program, status="active", profile_completed_at__isnull=False, **roles
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _topics_of(enrollment: Enrollment, kind: str) -> list[Topic]:
+    return [t.topic for t in enrollment.topics.select_related("topic") if t.kind == kind][:2]
+
+
+def create_board(*, seed: int, program: Program, personas: dict[str, User]) -> int:
+    """Fill one program's board with a living set of questions; return how many."""
+    rng = random.Random(seed * 104729)
+    mentors = [m for m in _ready(program, is_mentor=True) if m.user_id != personas["mentee"].pk]
+    mentees = [m for m in _ready(program, is_mentee=True) if m.user_id != personas["mentor"].pk]
+    linh = next(m for m in mentees if m.user_id == personas["mentee"].pk)
+    askers = [linh, *[m for m in mentees if m is not linh][: len(QUESTIONS) - 1]]
+    rosa = next(m for m in mentors if m.user_id == personas["mentor"].pk)
+    others = [m for m in mentors if m is not rosa]
+    now = timezone.now()
+    for n, (asker, (title, body)) in enumerate(zip(askers, QUESTIONS, strict=False)):
+        topics = _topics_of(asker, "focus") or list(
+            Topic.objects.filter(organization=program.organization)[:1]
+        )
+        question = services.question_ask(
+            author=asker.user,
+            organization=program.organization,
+            program=program,
+            title=title,
+            body=body,
+            topics=topics,
+            # Linh asks her question anonymously: the demo shows both sides of it.
+            is_anonymous=asker is linh,
+        )
+        # Unanswered questions stay at the end of the list: the newest ones.
+        if n < len(QUESTIONS) - 2:
+            answerers = (
+                [rosa, *rng.sample(others, k=min(2, len(others)))]
+                if n % 2 == 0
+                else rng.sample(others, k=min(3, len(others)))
+            )
+            for k, mentor in enumerate(answerers):
+                answer = services.answer_post(
+                    question=question,
+                    author=mentor.user,
+                    body=ANSWERS[(n + k) % len(ANSWERS)],
+                )
+                if k == len(answerers) - 1:
+                    services.answer_mark_helpful(answer=answer, by=asker.user)
+        _backdate(question, days=(len(QUESTIONS) - n) * 3 + rng.randint(0, 2), now=now)
+    _moderate(program, personas, rosa)
+    return len(askers)
+
+
+def _backdate(question: Question, *, days: int, now: datetime.datetime) -> None:
+    then = now - datetime.timedelta(days=days)
+    Question.objects.filter(pk=question.pk).update(created_at=then, last_activity_at=then)
+    answers = Answer.objects.filter(question=question)
+    for n, answer in enumerate(answers.order_by("pk")):
+        at = then + datetime.timedelta(hours=5 * (n + 1))
+        answers.filter(pk=answer.pk).update(created_at=at)
+        HelpfulMark.objects.filter(answer=answer).update(
+            created_at=at + datetime.timedelta(hours=2)
+        )
+        Question.objects.filter(pk=question.pk).update(last_activity_at=at)
+
+
+def _moderate(program: Program, personas: dict[str, User], rosa: Enrollment) -> None:
+    admin = personas["admin"]
+    questions = Question.objects.filter(program=program, is_anonymous=False).order_by(
+        "created_at"
+    )
+    oldest = questions.first()
+    if oldest is not None:
+        services.question_moderate(
+            question=oldest,
+            by=admin,
+            action="lock",
+            reason="This one has plenty of good answers; thank you all. Ask again if it comes up.",
+        )
+    answered = questions.exclude(pk=getattr(oldest, "pk", None)).filter(answers__isnull=False)
+    target = answered.first()
+    if target is not None:
+        answer = target.answers.exclude(author=rosa.user).first()
+        if answer is not None:
+            services.report_file(
+                question=target,
+                answer=answer,
+                reporter=rosa.user,
+                reason="off_topic",
+                note="This reads like an advert for a course.",
+            )
