@@ -1,5 +1,6 @@
 """Reads that shape the board's pages: lists, search, bylines and the mentoring suggestion."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tandem.accounts.models import Organization, User
 from tandem.board.models import Answer, HelpfulMark, Question, Report
@@ -15,6 +17,8 @@ from tandem.programs.models import Enrollment, Program
 from tandem.relationships.services import request_refusal
 
 PAGE_SIZE = 20
+# A question may come back after this long without activity (services.question_bring_back).
+BRING_BACK_QUIET = datetime.timedelta(days=14)
 SEARCH_WORDS = 8
 SORTS = {
     "recent": "Recent activity",
@@ -136,6 +140,14 @@ def board_questions(*, board: Board, viewer: User, filters: Filters) -> Page[Any
     for question in page.object_list:
         question.byline = question_byline(question, viewer=viewer, is_moderator=board.is_moderator)
     return page
+
+
+def question_is_quiet(question: Question) -> bool:
+    """Tell whether an open question has been quiet long enough to be brought back."""
+    return (
+        question.state == Question.State.OPEN
+        and question.last_activity_at <= timezone.now() - BRING_BACK_QUIET
+    )
 
 
 def questions_of(*, user: User) -> list[Question]:

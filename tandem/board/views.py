@@ -187,6 +187,8 @@ def question_detail(request: AuthenticatedHttpRequest, question_id: int) -> Http
             "answers": answers,
             "form": form,
             "is_asker": question.author_id == request.user.pk,
+            "may_bring_back": (question.author_id == request.user.pk or board.is_moderator)
+            and selectors.question_is_quiet(question),
             "suggestions": selectors.mentoring_suggestions(question=question, viewer=request.user),
             "reported": Report.objects.filter(
                 question=question, answer=None, reporter=request.user

@@ -141,9 +141,7 @@ def _backdate(question: Question, *, days: int, now: datetime.datetime) -> None:
 
 def _moderate(program: Program, personas: dict[str, User], rosa: Enrollment) -> None:
     admin = personas["admin"]
-    questions = Question.objects.filter(program=program, is_anonymous=False).order_by(
-        "created_at"
-    )
+    questions = Question.objects.filter(program=program, is_anonymous=False).order_by("created_at")
     oldest = questions.first()
     if oldest is not None:
         services.question_moderate(
@@ -152,8 +150,8 @@ def _moderate(program: Program, personas: dict[str, User], rosa: Enrollment) -> 
             action="lock",
             reason="This one has plenty of good answers; thank you all. Ask again if it comes up.",
         )
-    answered = questions.exclude(pk=getattr(oldest, "pk", None)).filter(answers__isnull=False)
-    target = answered.first()
+    answered = questions.filter(answers__isnull=False).distinct()
+    target = answered.exclude(pk=oldest.pk).first() if oldest else answered.first()
     if target is not None:
         answer = target.answers.exclude(author=rosa.user).first()
         if answer is not None:

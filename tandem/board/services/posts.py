@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import Organization, User
 from tandem.board.models import Answer, HelpfulMark, OrganizationBoard, Question
+from tandem.board.selectors import question_is_quiet
 from tandem.core.errors import DomainError
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
@@ -23,8 +24,7 @@ MAX_TOPICS = 3
 # Enough for anyone who asks in earnest; a flood waits for tomorrow.
 QUESTIONS_PER_DAY = 5
 ANSWERS_PER_DAY = 30
-# A question may come back after this long without activity, once per BRING_BACK_EVERY.
-BRING_BACK_QUIET = datetime.timedelta(days=14)
+# A quiet question (selectors.question_is_quiet) may come back once per BRING_BACK_EVERY.
 BRING_BACK_EVERY = datetime.timedelta(days=30)
 BRING_BACKS_PER_DAY = 1
 ANSWERS_KIND = "board_answers"
@@ -199,7 +199,7 @@ def question_bring_back(*, question: Question, by: User) -> Question:
         raise DomainError("Only the person who asked, or a moderator, can bring it back.")
     _check_open(question)
     now = timezone.now()
-    if question.last_activity_at > now - BRING_BACK_QUIET:
+    if not question_is_quiet(question):
         raise DomainError("This question is still recent; it can come back after two quiet weeks.")
     if question.brought_back_at and question.brought_back_at > now - BRING_BACK_EVERY:
         raise DomainError("This question came back less than a month ago.")

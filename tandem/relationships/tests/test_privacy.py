@@ -346,10 +346,11 @@ def test_an_anonymous_asker_is_named_to_moderators_only(
     # The diff: the same thread asked by name shows her name to the same people.
     named = _ask_and_discuss(ready, anonymous=False)
     for person in participants:
-        page = client_for(person).get(reverse("board:question", args=[named.pk]))
-        assert ASKER_CANARY in page.content.decode()
-        page = client_for(person).get(reverse("board:question", args=[hidden.pk]))
-        assert ASKER_CANARY not in page.content.decode()
+        client = client_for(person)
+        named_page = client.get(reverse("board:question", args=[named.pk])).content.decode()
+        assert ASKER_CANARY in named_page
+        hidden_page = client.get(reverse("board:question", args=[hidden.pk])).content.decode()
+        assert ASKER_CANARY not in hidden_page
     # Moderators see who asked, with a note that participants do not.
     admin_page = client_for(ready.admin).get(reverse("board:question", args=[hidden.pk]))
     assert ASKER_CANARY in admin_page.content.decode()
