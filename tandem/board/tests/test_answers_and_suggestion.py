@@ -135,6 +135,7 @@ def test_the_suggestion_opens_a_request_with_the_thread_and_records_its_origin(
     content = form_page.content.decode()
     assert "You asked it anonymously; sending this request tells" in content
     assert "nothing is revealed unless you send" in content
+    assert form_page.context["form"].initial["focus"] == board.topic("Public speaking").pk
     initial = form_page.context["form"].initial["message"]
     assert question.title in initial and "Rehearse twice" in initial
     assert reverse("board:question", args=[question.pk]) in initial

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import ModelChoiceField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,8 +76,15 @@ def request_new(
     if mentor.program_id != mentee.program_id:
         raise NotFound("No such mentor.")
     origin = _origin_question(request, mentor)
-    initial = {"message": board_request_message(origin, mentor)} if origin else {}
-    form = RequestForm(posted(request), mentee=mentee, mentor=mentor, initial=initial)
+    form = RequestForm(posted(request), mentee=mentee, mentor=mentor)
+    if origin is not None:
+        form.initial["message"] = board_request_message(origin, mentor)
+        # The question's own topic first, when it is one of her focuses still open.
+        focus = form.fields["focus"]
+        assert isinstance(focus, ModelChoiceField) and focus.queryset is not None
+        shared = focus.queryset.filter(pk__in=origin.topics.values("pk")).first()
+        if shared is not None:
+            form.initial["focus"] = shared.pk
     if form.is_bound and form.is_valid():
         sent = run_service(
             form,
