@@ -165,3 +165,16 @@ def test_a_question_that_is_not_hers_is_no_origin(board: World) -> None:
     url = reverse("relationships:request_new", args=[board.program.pk, board.mentor_enrollment.pk])
     assert client_for(board.mentee).get(f"{url}?question={question.pk}").status_code == 404
     assert client_for(board.mentee).get(f"{url}?question=abc").status_code == 200
+
+
+def test_a_person_writes_at_most_thirty_answers_a_day(board: World) -> None:
+    from tandem.board.services.posts import ANSWERS_PER_DAY
+
+    question = ask(board)
+    for n in range(ANSWERS_PER_DAY):
+        Answer.objects.create(question=question, author=board.mentor, body=f"Answer {n} here.")
+    response = client_for(board.mentor).post(
+        reverse("board:question", args=[question.pk]), {"body": "One answer too many today."}
+    )
+    assert "the most a day" in response.context["form"].non_field_errors()[0]
+    assert Answer.objects.count() == ANSWERS_PER_DAY

@@ -172,3 +172,46 @@ def test_an_edit_keeps_the_text_before_for_moderators_and_history(board: World) 
     assert "edited by a moderator" in participant.content.decode()
     moderator = client_for(board.admin).get(reverse("board:question", args=[question.pk]))
     assert "Jo Bloggs" in moderator.content.decode()
+
+
+def test_a_person_sends_at_most_ten_reports_a_day(board: World) -> None:
+    from tandem.board.services.moderation import REPORTS_PER_DAY
+
+    question = ask(board)
+    replies = [
+        answer(question, board.other_mentor, body=f"Answer number {n} to report.")
+        for n in range(REPORTS_PER_DAY + 1)
+    ]
+    for reply in replies[:REPORTS_PER_DAY]:
+        services.report_file(question=question, answer=reply, reporter=board.mentor, reason="other")
+    with pytest.raises(DomainError, match="many reports today"):
+        services.report_file(
+            question=question, answer=replies[-1], reporter=board.mentor, reason="other"
+        )
+    assert Report.objects.count() == REPORTS_PER_DAY
+
+
+def test_the_queue_costs_the_same_for_one_or_many_reported_posts(board: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("board:program_queue", args=[board.program.pk])
+    client = client_for(board.admin)
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    first = ask(board, title="First reported question")
+    services.report_file(question=first, answer=None, reporter=board.mentor, reason="other")
+    one = count()
+    for n in range(4):
+        question = ask(board, title=f"Reported question number {n}")
+        reply = answer(question, board.other_mentor)
+        services.report_file(question=question, answer=None, reporter=board.mentor, reason="other")
+        services.report_file(
+            question=question, answer=reply, reporter=board.mentor, reason="unkind"
+        )
+    assert count() == one
