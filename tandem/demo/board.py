@@ -126,6 +126,11 @@ def create_board(*, seed: int, program: Program, personas: dict[str, User]) -> i
         zip(askers, QUESTIONS, strict=False)
     ):
         topics = [vocabulary[name] for name in names if name in vocabulary]
+        if not answers:
+            # The newest questions also name a topic a mentor here offers, so that the
+            # mentors' daily digest has news in the demo.
+            offered = _topics_of(rng.choice(others), "expertise")[:1]
+            topics = [*topics[:1], *[t for t in offered if t not in topics]]
         question = services.question_ask(
             author=asker.user,
             organization=program.organization,
@@ -142,8 +147,11 @@ def create_board(*, seed: int, program: Program, personas: dict[str, User]) -> i
             answer = services.answer_post(question=question, author=mentor.user, body=text)
             if k == len(answers) - 1:
                 services.answer_mark_helpful(answer=answer, by=asker.user)
-        _backdate(question, days=(len(QUESTIONS) - n) * 3 + rng.randint(0, 2), now=now)
+        days = (len(QUESTIONS) - n) * 3 + rng.randint(0, 2) if answers else len(QUESTIONS) - n
+        _backdate(question, days=days, now=now)
     _moderate(program, personas, rosa)
+    # Mentors who offer the newest questions' topics find this week's board digest.
+    services.board_digests_send()
     return len(askers)
 
 
