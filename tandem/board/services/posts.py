@@ -108,8 +108,14 @@ def _check_open(question: Question) -> None:
 @transaction.atomic
 def answer_post(*, question: Question, author: User, body: str) -> Answer:
     """Answer a question; the asker hears of new answers, collapsed into one notification."""
-    question = Question.objects.select_for_update().get(pk=question.pk)
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=question.pk)
+    )
     _check_open(question)
+    if question.program is not None and question.program.status != Program.Status.ACTIVE:
+        raise DomainError("This program is closed; its board takes no new answers.")
     if not user_may_see_board(
         user=author, organization=question.organization, program=question.program
     ):

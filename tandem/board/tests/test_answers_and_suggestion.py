@@ -178,3 +178,10 @@ def test_a_person_writes_at_most_thirty_answers_a_day(board: World) -> None:
     )
     assert "the most a day" in response.context["form"].non_field_errors()[0]
     assert Answer.objects.count() == ANSWERS_PER_DAY
+
+
+def test_a_closed_programs_board_takes_no_answers(board: World) -> None:
+    question = ask(board)
+    Program.objects.filter(pk=board.program.pk).update(status=Program.Status.ARCHIVED)
+    with pytest.raises(DomainError, match="closed"):
+        answer(question, board.mentor)
