@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.demo import agency, catalog
+from tandem.demo.board import create_board
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
@@ -317,6 +318,13 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         if person.persona
     }
     relationships = create_stories(seed=seed, programs=programs, personas=personas)
+    create_board(
+        seed=seed,
+        program=next(
+            p for p in programs.values() if p.matching_mode != Program.MatchingMode.ROUNDS
+        ),
+        personas=personas,
+    )
     for key in SECOND_FACTOR_PERSONAS:
         TOTP.activate(personas[key], DEMO_TOTP_SECRET)
     return DemoSummary(

@@ -36,6 +36,14 @@ class MentorshipRequest(TimeStampedModel):
     expires_at = models.DateTimeField()
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The board question whose answers led to this request, if any; the mentor sees it.
+    origin_question = models.ForeignKey(
+        "board.Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,7 @@
 """Requests in mentee-choice programs: ask one mentor, kindly answered, never left hanging."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,6 +15,9 @@ from tandem.policy.eligibility import lock_people, pair_check, pair_refusal
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.models import MentorshipRequest, Relationship
 from tandem.relationships.services.agreements import agreement_start
+
+if TYPE_CHECKING:
+    from tandem.board.models import Question
 
 MIN_MESSAGE = 40
 REMIND_BEFORE = datetime.timedelta(days=3)
@@ -46,7 +50,22 @@ def _expiry_for_mentor(request: MentorshipRequest) -> str:
     )
 
 
-def _check_can_request(mentee: Enrollment, mentor: Enrollment, focus: Topic) -> None:
+def request_refusal(
+    *, mentee: Enrollment, mentor: Enrollment, focus: Topic | None = None
+) -> str | None:
+    """Return why this mentee may not ask this mentor now, or None when she may."""
+    try:
+        _check_can_request(mentee, mentor, focus)
+    except DomainError as error:
+        return error.message
+    if MentorshipRequest.objects.filter(
+        mentee=mentee, mentor=mentor, status=MentorshipRequest.Status.PENDING
+    ).exists():
+        return "You already have a request waiting with this mentor."
+    return None
+
+
+def _check_can_request(mentee: Enrollment, mentor: Enrollment, focus: Topic | None) -> None:
     program = mentee.program
     if program.matching_mode == Program.MatchingMode.ROUNDS:
         raise DomainError("In this program, matches come from the admins' matching rounds.")
@@ -65,7 +84,12 @@ def _check_can_request(mentee: Enrollment, mentor: Enrollment, focus: Topic) -> 
 
 @transaction.atomic
 def request_send(
-    *, mentee: Enrollment, mentor: Enrollment, focus: Topic, message: str
+    *,
+    mentee: Enrollment,
+    mentor: Enrollment,
+    focus: Topic,
+    message: str,
+    origin_question: "Question | None" = None,
 ) -> MentorshipRequest:
     """Ask one mentor for help with one focus, with a personal message."""
     # Serialise one mentee's requests to hold the limit of requests waiting.
@@ -95,6 +119,7 @@ def request_send(
                 focus=focus,
                 message=message.strip(),
                 expires_at=timezone.now() + datetime.timedelta(days=program.request_expiry_days),
+                origin_question=origin_question,
             )
     except IntegrityError:
         raise DomainError("You already have a request waiting with this mentor.") from None

@@ -1,11 +1,15 @@
 """Private things stay private: a canary written by the mentee appears nowhere else."""
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.board import services as board_services
+from tandem.board.models import Question
 from tandem.people.services.erasure import ERASED_NAME, person_erase
 from tandem.people.tests.erasure_setup import story_of_mia
 from tandem.relationships import services
@@ -273,3 +277,81 @@ def test_after_erasure_none_of_the_persons_private_words_remain_anywhere(
         in mo.get(reverse("relationships:meeting", args=[meeting.pk])).content.decode()
     )
     assert "Rehearse the budget talk" in detail
+
+
+ASKER_CANARY = "canary-anon-asker-4b1e"
+
+
+def _board_pages(world: World, question: Question) -> list[str]:
+    board = reverse("board:program", args=[world.program.pk])
+    return [
+        board,
+        f"{board}?q=speak",
+        f"{board}?sort=helpful",
+        f"{board}?sort=unanswered",
+        reverse("board:question", args=[question.pk]),
+        reverse("board:report", args=[question.pk]),
+        reverse("notifications:list"),
+        reverse("board:program_queue", args=[world.program.pk]),
+        "/",
+    ]
+
+
+def _ask_and_discuss(world: World, *, anonymous: bool) -> Question:
+    title = "Anonymous: how to speak up?" if anonymous else "Named: how to speak up?"
+    question = board_services.question_ask(
+        author=world.mentee,
+        organization=world.org,
+        program=world.program,
+        title=title,
+        body="I freeze when the room goes quiet. What helped you the first time?",
+        topics=[world.topic("Public speaking")],
+        is_anonymous=anonymous,
+    )
+    mentor = board_services.answer_post(
+        question=question, author=world.mentor, body="Breathe first, then start."
+    )
+    # The asker answering her own thread must not give her away either.
+    board_services.answer_post(question=question, author=world.mentee, body="Thank you, Mo!")
+    board_services.answer_mark_helpful(answer=mentor, by=world.mentee)
+    board_services.report_file(
+        question=question, answer=None, reporter=world.mentor, reason="other"
+    )
+    return question
+
+
+def test_an_anonymous_asker_is_named_to_moderators_only(
+    ready: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Persona diff: what participants see of an anonymous question against a named one."""
+    ready.mentee.full_name = f"Mia {ASKER_CANARY}"
+    ready.mentee.preferred_name = ASKER_CANARY
+    ready.mentee.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden = _ask_and_discuss(ready, anonymous=True)
+        board_services.board_digests_send()
+    participants = [ready.mentor, ready.other_mentor]
+    for person in participants:
+        client = client_for(person)
+        for url in _board_pages(ready, hidden):
+            page = client.get(url).content.decode()
+            assert ASKER_CANARY not in page, (person.email, url)
+            # No link to her profile, her enrollment or her account either.
+            assert f"/people/{ready.mentee_enrollment.pk}/" not in page, (person.email, url)
+        page = client.get(reverse("board:question", args=[hidden.pk])).content.decode()
+        assert "Anonymous participant" in page and "The asker" in page
+    for message in mail.outbox:
+        if ready.mentee.email not in message.to:
+            assert ASKER_CANARY not in message.body, message.to
+    # The diff: the same thread asked by name shows her name to the same people.
+    named = _ask_and_discuss(ready, anonymous=False)
+    for person in participants:
+        client = client_for(person)
+        named_page = client.get(reverse("board:question", args=[named.pk])).content.decode()
+        assert ASKER_CANARY in named_page
+        hidden_page = client.get(reverse("board:question", args=[hidden.pk])).content.decode()
+        assert ASKER_CANARY not in hidden_page
+    # Moderators see who asked, with a note that participants do not.
+    admin_page = client_for(ready.admin).get(reverse("board:question", args=[hidden.pk]))
+    assert ASKER_CANARY in admin_page.content.decode()
+    assert "hidden from participants" in admin_page.content.decode()

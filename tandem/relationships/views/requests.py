@@ -1,11 +1,16 @@
 """Starting: the mentor directory, requests and their answers, and proposed matches."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import ModelChoiceField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from tandem.board.models import Question
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
@@ -14,6 +19,7 @@ from tandem.policy.access import (
     enrollment_get_own,
     program_get_for_user,
     proposal_get_for_user,
+    question_get_for_user,
     request_get_for_user,
 )
 from tandem.policy.eligibility import pair_refusal, seeker_refusal
@@ -69,10 +75,24 @@ def request_new(
     mentor = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
     if mentor.program_id != mentee.program_id:
         raise NotFound("No such mentor.")
+    origin = _origin_question(request, mentor)
     form = RequestForm(posted(request), mentee=mentee, mentor=mentor)
+    if origin is not None:
+        form.initial["message"] = board_request_message(origin, mentor)
+        # The question's own topic first, when it is one of her focuses still open.
+        focus = form.fields["focus"]
+        assert isinstance(focus, ModelChoiceField) and focus.queryset is not None
+        shared = focus.queryset.filter(pk__in=origin.topics.values("pk")).first()
+        if shared is not None:
+            form.initial["focus"] = shared.pk
     if form.is_bound and form.is_valid():
         sent = run_service(
-            form, services.request_send, mentee=mentee, mentor=mentor, **form.cleaned_data
+            form,
+            services.request_send,
+            mentee=mentee,
+            mentor=mentor,
+            origin_question=origin,
+            **form.cleaned_data,
         )
         if sent is not None:
             return redirect_with_message(
@@ -86,7 +106,44 @@ def request_new(
     return render(
         request,
         "relationships/request_new.html",
-        {"form": form, "mentor": mentor, "program": mentee.program, "refusal": refusal},
+        {
+            "form": form,
+            "mentor": mentor,
+            "program": mentee.program,
+            "refusal": refusal,
+            "origin": origin,
+        },
+    )
+
+
+def _origin_question(request: AuthenticatedHttpRequest, mentor: Enrollment) -> Question | None:
+    """Return the asker's own board question this mentor answered, named in ?question=."""
+    question_id = id_from(request.GET.get("question"))
+    if question_id is None:
+        return None
+    question = question_get_for_user(user=request.user, question_id=question_id)
+    if (
+        question.author_id != request.user.pk
+        or not question.answers.filter(author_id=mentor.user_id, is_hidden=False).exists()
+    ):
+        raise NotFound("No such question.")
+    return question
+
+
+def board_request_message(question: Question, mentor: Enrollment) -> str:
+    """Start a request's message from the board thread: a link and the answer's first words."""
+    answer = (
+        question.answers.filter(author_id=mentor.user_id, is_hidden=False)
+        .order_by("-helpful_marks", "created_at")
+        .first()
+    )
+    excerpt = Truncator(answer.body if answer else "").words(40)
+    link = f"{settings.SITE_URL.rstrip('/')}{reverse('board:question', args=[question.pk])}"
+    return (
+        f"Hello {mentor.user.display_name},\n\n"
+        f"You answered my question on the board, “{question.title}” ({link}):\n"
+        f"“{excerpt}”\n\n"
+        "It helped me, and I would like to keep learning from you. "
     )
 
 

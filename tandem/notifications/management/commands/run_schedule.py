@@ -4,9 +4,9 @@ Run one of these per deployment, next to the web process and the task worker:
 every few minutes it puts back in the queue the tasks of workers that died mid-task
 (RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
 expiries, gentle auto-closes) and the webhook deliveries due for a retry, and once a day
-the e-mail digest and the pruning of kept records (security events past
-SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads, webhook deliveries past
-WEBHOOKS_LOG_RETENTION_DAYS).
+the e-mail digest, the board's digest of new questions for mentors, and the pruning of
+kept records (security events past SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads,
+webhook deliveries past WEBHOOKS_LOG_RETENTION_DAYS).
 Every task is safe to run twice, so a restart or a second scheduler does no harm.
 `--once` does it all right away and exits (for cron).
 """
@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from tandem.board.tasks import send_board_digests
 from tandem.core.task_runs import tasks_recover_abandoned
 from tandem.notifications.tasks import send_daily_digests
 from tandem.people.tasks import prune_kept_records
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             today = timezone.localdate()
             if once or (timezone.localtime().hour >= digest_hour and last_digest_day != today):
                 send_daily_digests.enqueue()
+                send_board_digests.enqueue()
                 prune_kept_records.enqueue()
                 prune_deliveries.enqueue()
                 last_digest_day = today
