@@ -16,13 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.board.models import Answer, Question
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import (
     programs_administered_by,
     proposals_of,
+    questions_visible_to,
     relationships_of,
     requests_of,
 )
+from tandem.programs.models import Enrollment, EnrollmentTopic
 from tandem.relationships.models import (
     Agreement,
     Commitment,
@@ -44,6 +47,8 @@ PAUSE_CLOSE_AHEAD = datetime.timedelta(days=14)
 # A meeting stays "next" until it ends; none lasts longer than this.
 LONGEST_MEETING = datetime.timedelta(minutes=240)
 UNDATED = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+# Board questions still without an answer are offered for this long after they were asked.
+BOARD_QUESTION_FRESH = datetime.timedelta(days=30)
 
 
 class Urgency(enum.IntEnum):
@@ -105,6 +110,7 @@ def needs_for_user(*, user: User) -> list[Need]:
         *_checkins_and_pauses(user, now, today),
         *_rounds_to_review(user),
         *_open_concerns(user),
+        *_board_questions(user, now),
     ]
     needs.sort(key=Need.sort_key)
     return needs
@@ -383,6 +389,54 @@ def _open_concerns(user: User) -> list[Need]:
                 when=row["oldest"],
                 when_label="Oldest raised",
                 context=row["relationship__program__name"],
+            )
+        )
+    return needs
+
+
+def _board_questions(user: User, now: datetime.datetime) -> list[Need]:
+    # Questions on a program's board, in a topic this person offers there, that nobody has
+    # answered yet: counted per program, linking to the board's unanswered list.
+    offered_there = EnrollmentTopic.objects.filter(
+        enrollment__user=user,
+        enrollment__status=Enrollment.Status.ACTIVE,
+        enrollment__program=OuterRef("question__program"),
+        kind=EnrollmentTopic.Kind.EXPERTISE,
+        topic=OuterRef("topic"),
+    )
+    in_my_topics = Question.topics.through.objects.filter(question=OuterRef("pk")).filter(
+        Exists(offered_there)
+    )
+    answered = Answer.objects.filter(question=OuterRef("pk"), is_hidden=False)
+    counts = (
+        questions_visible_to(user)
+        .filter(
+            program__isnull=False,
+            state=Question.State.OPEN,
+            created_at__gte=now - BOARD_QUESTION_FRESH,
+        )
+        .exclude(author=user)
+        .filter(Exists(in_my_topics))
+        .exclude(Exists(answered))
+        .values("program_id", "program__name")
+        .annotate(n=Count("pk"), newest=Max("created_at"))
+        .order_by("-newest")[:PER_KIND]
+    )
+    needs = []
+    for row in counts:
+        n = row["n"]
+        needs.append(
+            Need(
+                kind="board",
+                urgency=Urgency.SOON,
+                title=(
+                    f"{n} question{'s' if n != 1 else ''} in your topics "
+                    f"{'have' if n != 1 else 'has'} no answer yet"
+                ),
+                url=reverse("board:program", args=[row["program_id"]]) + "?sort=unanswered",
+                when=row["newest"],
+                when_label="Latest asked",
+                context=row["program__name"],
             )
         )
     return needs

@@ -377,3 +377,35 @@ def test_a_program_of_another_format_is_included(world: World) -> None:
         "relationships:proposal", args=[proposal.pk]
     )
     assert "Peer pairs" in section
+
+
+def test_mentors_hear_of_unanswered_board_questions_in_their_topics(ready: World) -> None:
+    from tandem.board import services as board
+
+    def ask(title: str, topic: str, anonymous: bool = False):  # type: ignore[no-untyped-def]
+        return board.question_ask(
+            author=world.mentee,
+            organization=world.org,
+            program=world.program,
+            title=title,
+            body="I freeze when I present to the board. How did you prepare the first time?",
+            topics=[world.topic(topic)],
+            is_anonymous=anonymous,
+        )
+
+    world = ready
+    first = ask("How do I prepare a talk?", "Public speaking", anonymous=True)
+    ask("Which budget tool do you use?", "Budgeting and finance")
+    section = _needs(world.mentor)
+    # Only the question in a topic Mo offers, counted, with no word of who asked it.
+    assert "1 question in your topics has no answer yet" in section
+    assert world.mentee.full_name not in section
+    url = _link(section, "1 question in your topics has no answer yet")
+    assert url == reverse("board:program", args=[world.program.pk]) + "?sort=unanswered"
+    board_page = client_for(world.mentor).get(url).content.decode()
+    assert "How do I prepare a talk?" in board_page
+    # The asker is not asked to answer her own question.
+    assert "no answer yet" not in _needs(world.mentee)
+
+    board.answer_post(question=first, author=world.other_mentor, body="Rehearse twice, aloud.")
+    assert "no answer yet" not in _needs(world.mentor)
