@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from tandem.accounts.models import User
+from tandem.board.models import Answer, Question
 from tandem.notifications.models import Notification
 from tandem.policy.access import relationships_of
 from tandem.programs.models import Enrollment
@@ -100,6 +101,21 @@ def personal_export(*, user: User) -> dict[str, Any]:
         "notifications": [
             {"title": n.title, "at": _dt(n.created_at)}
             for n in Notification.objects.filter(user=user)[:500]
+        ],
+        "board_questions": [
+            {
+                "title": q.title,
+                "body": q.body,
+                "anonymous_to_participants": q.is_anonymous,
+                "program": q.program.name if q.program else None,
+                "state": q.state,
+                "asked": _dt(q.created_at),
+            }
+            for q in Question.objects.filter(author=user).select_related("program")
+        ],
+        "board_answers": [
+            {"question": a.question_id, "body": a.body, "at": _dt(a.created_at)}
+            for a in Answer.objects.filter(author=user)
         ],
     }
 

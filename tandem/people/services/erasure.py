@@ -29,6 +29,7 @@ from simple_history.utils import bulk_update_with_history
 
 from tandem.accounts.models import Invitation, Membership, Organization, User
 from tandem.accounts.tasks import send_rendered_email
+from tandem.board.models import Answer, HelpfulMark, ModerationAction, Question, Report
 from tandem.core.errors import DomainError
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
@@ -62,6 +63,9 @@ ERASED_MENTION = "A former member"
 # Reserved for addresses that can never receive mail (RFC 2606).
 ERASED_DOMAIN = "erased.invalid"
 CONCERN_REMOVED = "Removed: the person who raised this concern deleted their account."
+# A board post keeps its place in its thread, for the replies around it, without its words.
+POST_REMOVED = "Removed: the person who wrote this deleted their account."
+QUESTION_REMOVED_TITLE = "A question whose author deleted their account"
 
 CLOSE_MESSAGE = (
     "They have left Tandem. What you wrote together (your agreement, meeting notes and "
@@ -359,6 +363,14 @@ def _delete_private(person: User) -> int:
     _update(Proposal.objects.filter(mentor__user=person), mentor_decline_reason="")
     _update(Proposal.objects.filter(mentee__user=person), mentee_decline_reason="")
     _update(Concern.objects.filter(reporter=person), body=CONCERN_REMOVED)
+    _update(Question.objects.filter(author=person), title=QUESTION_REMOVED_TITLE, body=POST_REMOVED)
+    _update(Answer.objects.filter(author=person), body=POST_REMOVED)
+    # What a moderator's edit changed in their posts, kept for the moderators.
+    ModerationAction.objects.filter(
+        Q(question__author=person, answer__isnull=True) | Q(answer__author=person)
+    ).update(before_text="", after_text="")
+    deleted += _delete(HelpfulMark.objects.filter(marked_by=person))
+    deleted += _delete(Report.objects.filter(reporter=person))
     # Their sessions stop working at once (the account is inactive, its password changed);
     # the rows themselves go after commit, since finding them means reading every session.
     transaction.on_commit(lambda: _sessions_end(person))

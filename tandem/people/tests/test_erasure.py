@@ -253,3 +253,38 @@ def test_people_who_reported_to_the_erased_person_report_one_level_up(world: Wor
     assert mentee.manager_id == admin.pk
     assert not Membership.objects.filter(manager=mentor).exists()
     assert mentee.history.first().history_change_reason == "Their manager's account was erased"
+
+
+def test_board_posts_keep_their_place_without_their_words(world: World) -> None:
+    from tandem.board import services as board
+    from tandem.board.models import Answer, HelpfulMark, Question
+    from tandem.people.services.erasure import POST_REMOVED
+
+    canary = "canary-board-91c2"
+    question = board.question_ask(
+        author=world.mentee,
+        organization=world.org,
+        program=world.program,
+        title=f"How do I prepare a talk? {canary}",
+        body=f"I freeze when I present to the board every single time. {canary}",
+        topics=[world.topic("Public speaking")],
+        is_anonymous=False,
+    )
+    reply = board.answer_post(question=question, author=world.mentor, body="Rehearse aloud.")
+    own = board.answer_post(question=question, author=world.mentee, body=f"Thank you! {canary}")
+    board.answer_mark_helpful(answer=reply, by=world.mentee)
+    export = client_for(world.mentee).get(reverse("relationships:export")).json()
+    assert [q["title"] for q in export["board_questions"]] == [question.title]
+    assert [a["body"] for a in export["board_answers"]] == [own.body]
+
+    person_erase(person=world.mentee, by=world.mentee)
+
+    question.refresh_from_db()
+    assert canary not in question.title and question.body == POST_REMOVED
+    assert Answer.objects.get(pk=own.pk).body == POST_REMOVED
+    # Mo's answer stays where it was; Mia's mark goes with her.
+    assert Answer.objects.get(pk=reply.pk).body == "Rehearse aloud."
+    assert not HelpfulMark.objects.filter(answer=reply).exists()
+    assert not Question.history.filter(title__contains=canary).exists()
+    page = client_for(world.mentor).get(reverse("board:question", args=[question.pk]))
+    assert page.status_code == 200 and canary not in page.content.decode()
