@@ -275,10 +275,16 @@ def lock_people(enrollments: Iterable[Enrollment]) -> dict[int, Enrollment]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_people must run inside a transaction.")
     ids = sorted({e.pk for e in enrollments})
-    rows = (
+    rows = list(
         Enrollment.objects.select_for_update(of=("self",))
-        .select_related("program__organization", "user", "membership")
+        .select_related("user", "membership")
         .filter(pk__in=ids)
         .order_by("pk")
     )
+    # Their program or two, read once and shared, rather than joined into every row.
+    programs = Program.objects.select_related("organization").in_bulk(
+        {row.program_id for row in rows}
+    )
+    for row in rows:
+        row.program = programs[row.program_id]
     return {row.pk: row for row in rows}
