@@ -34,6 +34,8 @@ class SecurityEvent(models.Model):
         SIGN_ON_TURNED_OFF = "sign_on_turned_off", "Turned off single sign-on"
         SCIM_TOKEN_CREATED = "scim_token_created", "Made a provisioning token"
         SCIM_TOKEN_REVOKED = "scim_token_revoked", "Revoked a provisioning token"
+        API_TOKEN_CREATED = "api_token_created", "Made an API token"
+        API_TOKEN_REVOKED = "api_token_revoked", "Revoked an API token"
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     user = models.ForeignKey(

@@ -1,0 +1,80 @@
+"""Idempotency keys on API writes: the same key and request replay the first answer."""
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, JsonResponse
+from django.http.request import RawPostDataException
+from pydantic import BaseModel
+
+from tandem.api.auth import caller_of
+from tandem.api.errors import ApiError
+from tandem.api.services import (
+    idempotency_key_claim,
+    idempotency_key_keep,
+    idempotency_key_release,
+)
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        # A file upload was read as a stream: hash its fields and files instead.
+        for name, value in sorted(request.POST.items()):
+            digest.update(f"{name}={value}\n".encode())
+        for name in sorted(request.FILES):
+            upload = request.FILES.get(name)
+            if not isinstance(upload, UploadedFile):
+                continue
+            digest.update(f"{name}:{upload.name}\n".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
+
+
+def _json(result: Any) -> tuple[int, Any]:
+    status, payload = result if isinstance(result, tuple) else (200, result)
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump(mode="json")
+    return status, payload
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep a write's answer under its Idempotency-Key, and replay it for the same request."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER, "").strip()
+        if not key:
+            return view(request, *args, **kwargs)
+        if len(key) > MAX_KEY_LENGTH or not key.isprintable() or not key.isascii():
+            raise ApiError(
+                422,
+                f"An {HEADER} is at most {MAX_KEY_LENGTH} printable ASCII characters.",
+                field=HEADER,
+            )
+        token = caller_of(request).token
+        kept = idempotency_key_claim(token=token, key=key, fingerprint=_fingerprint(request))
+        if kept is not None:
+            response = JsonResponse(kept.body, status=kept.status_code or 200, safe=False)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        try:
+            status, payload = _json(view(request, *args, **kwargs))
+        except BaseException:
+            idempotency_key_release(token=token, key=key)
+            raise
+        idempotency_key_keep(token=token, key=key, status_code=status, body=payload)
+        return JsonResponse(payload, status=status, safe=False)
+
+    return wrapper
