@@ -6,11 +6,13 @@ saying no are in no schema at all.
 """
 
 import datetime
+from typing import Any
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime, field_validator
 
 from tandem.accounts.models import User
-from tandem.programs.models import Enrollment, Program
+from tandem.programs.models import Enrollment, MeetingMode, Program
 from tandem.relationships.models import (
     Agreement,
     Commitment,
@@ -19,6 +21,17 @@ from tandem.relationships.models import (
     Proposal,
     Relationship,
 )
+
+
+class InSchema(Schema):
+    """What a caller sends: text without NUL characters, which no database column can keep."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Text may not hold a NUL character (\\u0000).")
+        return value
 
 
 class PersonOut(Schema):
@@ -134,13 +147,13 @@ class EnrollmentOut(Schema):
         )
 
 
-class RequestIn(Schema):
+class RequestIn(InSchema):
     mentor_enrollment_id: int = Field(ge=1, le=2**62)
     focus_id: int = Field(ge=1, le=2**62, description="One of your own focus areas.")
     message: str = Field(max_length=3000)
 
 
-class RequestAnswerIn(Schema):
+class RequestAnswerIn(InSchema):
     reply: str = Field("", max_length=2000, description="Words the mentee reads.")
 
 
@@ -178,7 +191,7 @@ class RequestOut(Schema):
         )
 
 
-class ProposalAnswerIn(Schema):
+class ProposalAnswerIn(InSchema):
     private_reason: str = Field(
         "", max_length=2000, description="If you say no: why. Only you ever see it."
     )
@@ -282,11 +295,18 @@ class RelationshipOut(RelationshipStateOut):
     agreement: AgreementOut | None
 
 
-class MeetingIn(Schema):
-    starts_at: datetime.datetime = Field(description="With its time zone, e.g. ...T10:00:00Z")
+class MeetingIn(InSchema):
+    starts_at: AwareDatetime = Field(description="With its offset, e.g. 2027-01-04T10:00:00Z.")
     duration_minutes: int = Field(ge=10, le=240)
-    mode: str
+    mode: str = Field(description="One of: " + ", ".join(MeetingMode.values))
     agenda: str = Field("", max_length=5000)
+
+    @field_validator("mode")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        if value not in MeetingMode.values:
+            raise ValueError("Choose one of: " + ", ".join(MeetingMode.values) + ".")
+        return value
 
 
 class MeetingOut(Schema):
@@ -313,7 +333,7 @@ class MeetingOut(Schema):
         )
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(InSchema):
     text: str = Field(max_length=300)
     due_on: datetime.date
 
