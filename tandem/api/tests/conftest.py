@@ -6,7 +6,7 @@ from django.test import Client
 
 from tandem.accounts.models import Organization, User
 from tandem.api.services import personal_token_create, service_token_create
-from tandem.relationships.tests.conftest import ready  # noqa: F401 (a fixture)
+from tandem.relationships.tests.conftest import ready
 from tandem.testing.fixtures import World
 
 
