@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, JsonResponse
 from django.http.request import RawPostDataException
+from ninja import Status
 from pydantic import BaseModel
 
 from tandem.api.auth import caller_of
@@ -43,7 +44,9 @@ def _fingerprint(request: HttpRequest) -> str:
 
 
 def _json(result: Any) -> tuple[int, Any]:
-    status, payload = result if isinstance(result, tuple) else (200, result)
+    status, payload = (
+        (result.status_code, result.value) if isinstance(result, Status) else (200, result)
+    )
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     return status, payload

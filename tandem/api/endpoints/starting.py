@@ -1,8 +1,9 @@
 """Requests and proposals: how a relationship starts, through the pages' own services."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
+from tandem.accounts.models import User
 from tandem.api.auth import caller_of
 from tandem.api.endpoints.calls import call
 from tandem.api.endpoints.ids import RowId
@@ -55,9 +56,9 @@ def request_detail(request: HttpRequest, request_id: RowId) -> RequestOut:
     return RequestOut.of(request_get_for_user(user=caller.user, request_id=request_id))
 
 
-def _own_mentee_enrollment(caller_user: object, mentor: Enrollment) -> Enrollment:
-    program = program_get_for_user(user=caller_user, program_id=mentor.program_id)  # type: ignore[arg-type]
-    mentee = enrollment_get_own(user=caller_user, program=program)  # type: ignore[arg-type]
+def _own_mentee_enrollment(user: User, mentor: Enrollment) -> Enrollment:
+    program = program_get_for_user(user=user, program_id=mentor.program_id)
+    mentee = enrollment_get_own(user=user, program=program)
     if mentee is None or mentee.status != Enrollment.Status.ACTIVE:
         raise NotFound("You are not in this mentor's program.")
     return mentee
@@ -76,7 +77,7 @@ def _focus(mentee: Enrollment, focus_id: int) -> Topic:
 
 @router.post("/requests", response={201: RequestOut, **WRITE_ERRORS})
 @idempotent
-def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, RequestOut]:
+def request_create(request: HttpRequest, payload: RequestIn) -> Status[RequestOut]:
     """Ask a mentor for help with one focus: the request form's rules, all of them."""
     caller = caller_of(request)
     personal(caller)
@@ -90,7 +91,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, Reque
         focus=_focus(mentee, payload.focus_id),
         message=payload.message,
     )
-    return 201, RequestOut.of(request_get_for_user(user=caller.user, request_id=sent.pk))
+    return Status(201, RequestOut.of(request_get_for_user(user=caller.user, request_id=sent.pk)))
 
 
 @router.post("/requests/{request_id}/accept", response={200: RequestOut, **WRITE_ERRORS})

@@ -1,7 +1,7 @@
 """Relationships, meetings and commitments: content for the two people, state for admins."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from tandem.api.auth import caller_of
 from tandem.api.endpoints.calls import call
@@ -116,7 +116,7 @@ def meeting_list(
 @idempotent
 def meeting_create(
     request: HttpRequest, relationship_id: RowId, payload: MeetingIn
-) -> tuple[int, MeetingOut]:
+) -> Status[MeetingOut]:
     """Plan a meeting, as the meeting form does."""
     caller = caller_of(request)
     personal(caller)
@@ -130,7 +130,7 @@ def meeting_create(
         mode=payload.mode,
         agenda=payload.agenda,
     )
-    return 201, MeetingOut.of(meeting)
+    return Status(201, MeetingOut.of(meeting))
 
 
 @router.get(
@@ -155,7 +155,7 @@ def commitment_list(
 @idempotent
 def commitment_create(
     request: HttpRequest, relationship_id: RowId, payload: CommitmentIn
-) -> tuple[int, CommitmentOut]:
+) -> Status[CommitmentOut]:
     """Record "I will do X by then"; the partner sees it."""
     caller = caller_of(request)
     personal(caller)
@@ -167,7 +167,7 @@ def commitment_create(
         text=payload.text,
         due_on=payload.due_on,
     )
-    return 201, CommitmentOut.of(commitment)
+    return Status(201, CommitmentOut.of(commitment))
 
 
 @router.post("/commitments/{commitment_id}/complete", response={200: CommitmentOut, **WRITE_ERRORS})

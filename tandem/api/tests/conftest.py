@@ -1,3 +1,4 @@
+import itertools
 import json
 from typing import Any
 
@@ -29,14 +30,17 @@ class ApiClient:
         )
 
 
+_made = itertools.count()
+
+
 def personal_client(user: User, scope: str = "write") -> ApiClient:
-    _, secret = personal_token_create(user=user, name=f"test {scope}", scope=scope)
+    _, secret = personal_token_create(user=user, name=f"test {next(_made)}", scope=scope)
     return ApiClient(secret)
 
 
 def service_client(organization: Organization, by: User, scope: str = "write") -> ApiClient:
     _, secret = service_token_create(
-        organization=organization, name=f"service {scope}", scope=scope, created_by=by
+        organization=organization, name=f"service {next(_made)}", scope=scope, created_by=by
     )
     return ApiClient(secret)
 
