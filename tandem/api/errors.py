@@ -62,10 +62,17 @@ def error_response(
     return response
 
 
+SOURCES = frozenset({"body", "query", "path", "header", "file", "form", "cookie"})
+
+
 def _location(loc: Any) -> str | None:
     # Pydantic says where a value was refused as ("body", "payload", "message"): the API's
-    # caller knows the field by its own name, without the wrapper around it.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload")]
+    # caller knows the field by its own name, without the source and wrapper around it.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
     return ".".join(parts) or None
 
 

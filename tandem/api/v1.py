@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from tandem.api.auth import TokenAuth
-from tandem.api.endpoints import people, starting, together
+from tandem.api.endpoints import people, running, starting, together
 from tandem.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -26,3 +26,4 @@ install_error_handlers(api)
 api.add_router("", people.router)
 api.add_router("", starting.router)
 api.add_router("", together.router)
+api.add_router("", running.router)
