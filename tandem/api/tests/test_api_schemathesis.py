@@ -1,0 +1,75 @@
+"""The API against its own OpenAPI schema, for each persona: no server error, no surprise.
+
+Schemathesis reads /api/v1/openapi.json from the WSGI app in this process and sends each
+operation generated requests, as each persona, checking every answer against the schema
+(status codes, content types, bodies). Bounded and derandomized so it stays quick and stable.
+"""
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tandem.api.tests.conftest import personal_client, service_client
+from tandem.relationships.tests.conftest import active
+from tandem.testing.fixtures import World
+
+# What "0 server errors, 0 schema violations" means. Authentication has its own tests: the
+# generated requests carry each persona's real token, which these checks leave alone.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+# Generated requests per operation; each goes out once per persona.
+EXAMPLES = 15
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def personas(ready: World, settings: Any) -> dict[str, str]:
+    # Generated requests come fast; the rate limit has its own test.
+    settings.API_RATE_LIMIT = "100000/m/key"
+    active(ready)
+    return {
+        "mentee": personal_client(ready.mentee).secret,
+        "mentor": personal_client(ready.mentor).secret,
+        "program admin": personal_client(ready.admin).secret,
+        "service token": service_client(ready.org, ready.admin).secret,
+    }
+
+
+def test_every_operation_answers_as_its_schema_says(personas: dict[str, str]) -> None:
+    # One test over every operation, so the personas' world is built once, not per operation.
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 30
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def answers_as_documented(case: schemathesis.Case) -> None:
+            for persona, secret in personas.items():
+                response = case.call(headers={"Authorization": f"Bearer {secret}"})
+                assert response.status_code < 500, (persona, case.method, case.formatted_path)
+                case.validate_response(response, checks=CHECKS)
+
+        answers_as_documented()
