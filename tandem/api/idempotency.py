@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from tandem.api.auth import caller_of
 from tandem.api.errors import ApiError
 from tandem.api.services import (
+    IdempotencyKeyReused,
     idempotency_key_claim,
     idempotency_key_keep,
     idempotency_key_release,
@@ -67,7 +68,13 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 field=HEADER,
             )
         token = caller_of(request).token
-        kept = idempotency_key_claim(token=token, key=key, fingerprint=_fingerprint(request))
+        try:
+            kept = idempotency_key_claim(token=token, key=key, fingerprint=_fingerprint(request))
+        except IdempotencyKeyReused as error:
+            # Another request under a used key does not fit; one still running conflicts.
+            raise ApiError(
+                409 if error.in_progress else 422, error.message, field=HEADER
+            ) from error
         if kept is not None:
             response = JsonResponse(kept.body, status=kept.status_code or 200, safe=False)
             response["Idempotent-Replayed"] = "true"

@@ -201,6 +201,10 @@ def api_token_authenticate(*, secret: str) -> Caller | None:
 class IdempotencyKeyReused(DomainError):
     """The key was sent before with another request, or its first request is still running."""
 
+    def __init__(self, message: str, *, in_progress: bool = False) -> None:
+        super().__init__(message, field="Idempotency-Key")
+        self.in_progress = in_progress
+
 
 def _idempotency_cutoff(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
@@ -219,13 +223,12 @@ def idempotency_key_claim(*, token: ApiToken, key: str, fingerprint: str) -> Ide
             return idempotency_key_claim(token=token, key=key, fingerprint=fingerprint)
         if kept.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
-                "This Idempotency-Key was used with another request. Use a new key.",
-                field="Idempotency-Key",
+                "This Idempotency-Key was used with another request. Use a new key."
             ) from None
         if kept.status_code is None:
             raise IdempotencyKeyReused(
                 "A request with this Idempotency-Key is still being answered. Retry shortly.",
-                field="Idempotency-Key",
+                in_progress=True,
             ) from None
         return kept
     return None

@@ -1,8 +1,15 @@
 """Requests and proposals through the API: the same services and rules as the pages."""
 
+import datetime
+import hashlib
+import json
+
+from django.utils import timezone
+
 from tandem.accounts.models import Membership
-from tandem.api.models import IdempotencyKey
+from tandem.api.models import ApiToken, IdempotencyKey
 from tandem.api.tests.conftest import assert_error, ids, personal_client
+from tandem.people.tasks import prune_kept_records
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships import services
 from tandem.relationships.models import MentorshipRequest, Proposal, Relationship
@@ -99,7 +106,7 @@ def test_idempotency_key_replays_the_first_answer(ready: World) -> None:
     other = api.post(
         "/requests", _ask(ready, message=MESSAGE + " Thanks!"), **{"Idempotency-Key": "k-1"}
     )
-    assert_error(other, 400, "Idempotency-Key")
+    assert_error(other, 422, "Idempotency-Key")
     # A refused request keeps no answer: the same key may be sent again once fixed.
     assert_error(
         api.post("/requests", _ask(ready, message="Hi"), **{"Idempotency-Key": "k-2"}), 400
@@ -146,3 +153,26 @@ def test_a_no_keeps_its_reason_private(ready: World) -> None:
     assert seen.json()["status"] == "declined"
     assert "secret-reason-x" not in seen.content.decode()
     assert "secret-reason-x" not in personal_client(ready.mentor).get("/proposals").content.decode()
+
+
+def test_a_key_still_being_answered_conflicts_and_old_keys_expire(ready: World) -> None:
+    api = personal_client(ready.mentee)
+    token = ApiToken.objects.get(user=ready.mentee)
+    body = _ask(ready)
+    digest = hashlib.sha256(b"POST /api/v1/requests\n" + json.dumps(body).encode()).hexdigest()
+    IdempotencyKey.objects.create(token=token, key="busy", fingerprint=digest)
+    assert_error(api.post("/requests", body, **{"Idempotency-Key": "busy"}), 409, "Idempotency-Key")
+    assert not MentorshipRequest.objects.exists()
+    # Past its time, a key is new again: the request runs, and the daily prune drops old ones.
+    IdempotencyKey.objects.filter(key="busy").update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    assert api.post("/requests", body, **{"Idempotency-Key": "busy"}).status_code == 201
+    IdempotencyKey.objects.create(
+        token=token,
+        key="old",
+        fingerprint="x",
+        created_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    prune_kept_records.call()
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["busy"]
