@@ -5,11 +5,14 @@ operation generated requests, as each persona, checking every answer against the
 (status codes, content types, bodies). Bounded and derandomized so it stays quick and stable.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
@@ -41,7 +44,23 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def personas(ready: World, settings: Any) -> dict[str, str]:
+def in_process_requests() -> Iterator[None]:
+    """Keep the test's database connection open across WSGI requests, as Django's Client does.
+
+    The WSGI handler closes old connections when a request starts and finishes; inside a
+    test's transaction (on PostgreSQL) that would close the connection under the test.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def personas(ready: World, settings: Any, in_process_requests: None) -> dict[str, str]:
     # Generated requests come fast; the rate limit has its own test.
     settings.API_RATE_LIMIT = "100000/m/key"
     active(ready)

@@ -1,6 +1,7 @@
 """Relationships, meetings and commitments: content for the pair, state for admins."""
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -152,3 +153,33 @@ def test_a_closed_relationship_takes_no_new_commitments(ready: World) -> None:
     )
     assert_error(response, 409)
     assert Relationship.objects.get().status == "closed"
+
+
+def test_lists_cost_the_same_queries_for_one_item_or_many(
+    ready: World, django_assert_max_num_queries: Any
+) -> None:
+    relationship = active(ready)
+    mentee = personal_client(ready.mentee)
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    paths = [
+        "/relationships",
+        "/requests",
+        f"/relationships/{relationship.pk}/meetings",
+        f"/relationships/{relationship.pk}/commitments",
+    ]
+    for path in paths:
+        mentee.get(path)  # warm up: the token's last use is written once a minute
+    for n in range(8):
+        services.commitment_create(
+            relationship=relationship, owner=ready.mentee, text=f"Step {n}", due_on=due
+        )
+        services.meeting_schedule(
+            relationship=relationship,
+            by=ready.mentee,
+            starts_at=timezone.now() + datetime.timedelta(days=n + 1),
+            duration_minutes=30,
+            mode="video",
+        )
+    for path in paths:
+        with django_assert_max_num_queries(10):
+            assert mentee.get(path).status_code == 200
