@@ -1,6 +1,6 @@
 """Pages of API lists: ?limit= and ?offset=, with the total count."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from pydantic import create_model
 MAX_OFFSET = 1_000_000
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 class PageIn(Schema):
@@ -39,12 +40,17 @@ def page_of(item: type[Schema]) -> type[Schema]:
 
 
 def paginate(
-    queryset: QuerySet[M], page: PageIn, to_schema: Callable[[M], Schema]
+    queryset: QuerySet[M] | Sequence[T], page: PageIn, to_schema: Callable[[Any], Schema]
 ) -> dict[str, Any]:
-    """Return one page of the queryset as schemas, with the count of the whole list."""
+    """Return one page of the queryset (or list) as schemas, with the whole list's count."""
     rows = list(queryset[page.offset : page.offset + page.limit])
     # A first page that is not full holds the whole list: no need to count it again.
-    count = len(rows) if page.offset == 0 and len(rows) < page.limit else queryset.count()
+    if page.offset == 0 and len(rows) < page.limit:
+        count = len(rows)
+    elif isinstance(queryset, QuerySet):
+        count = queryset.count()
+    else:
+        count = len(queryset)
     return {
         "items": [to_schema(row) for row in rows],
         "count": count,

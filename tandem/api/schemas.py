@@ -356,3 +356,13 @@ class CommitmentOut(Schema):
             due_on=commitment.due_on,
             done_at=commitment.done_at,
         )
+
+
+class MentorCardOut(Schema):
+    """A mentor as the directory lists them to one mentee: fit, reasons, places left."""
+
+    enrollment: EnrollmentOut
+    score: int = Field(description="The fit for you, 0 to 100, as the directory shows it.")
+    reasons: list[str]
+    places_left: int
+    can_ask: bool = Field(description="Whether you may send this mentor a request now.")

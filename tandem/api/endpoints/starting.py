@@ -12,6 +12,8 @@ from tandem.api.errors import error_responses
 from tandem.api.idempotency import idempotent
 from tandem.api.pagination import PageIn, page_of, paginate
 from tandem.api.schemas import (
+    EnrollmentOut,
+    MentorCardOut,
     ProposalAnswerIn,
     ProposalOut,
     RequestAnswerIn,
@@ -30,13 +32,50 @@ from tandem.policy.access import (
 )
 from tandem.policy.eligibility import focuses_taken
 from tandem.programs.models import Enrollment, Topic
-from tandem.relationships import services
+from tandem.relationships import selectors, services
 
 router = Router(tags=["requests and proposals"])
 
 READ_ERRORS = error_responses(401, 403, 404, 422, 429)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429)
 REQUEST_RELATED = ("program", "mentee__user", "mentor__user", "focus")
+
+
+@router.get("/programs/{program_id}/mentors", response={200: page_of(MentorCardOut), **READ_ERRORS})
+def mentor_directory(
+    request: HttpRequest,
+    program_id: RowId,
+    page: Query[PageIn],
+    topic_id: int | None = None,
+    mode: str = "",
+    include_full: bool = False,
+    same_time_zone: bool = False,
+) -> dict[str, object]:
+    """List the mentors you may ask in a program, best fit first, as the directory does."""
+    caller = caller_of(request)
+    personal(caller)
+    program = program_get_for_user(user=caller.user, program_id=program_id)
+    mentee = enrollment_get_own(user=caller.user, program=program)
+    if mentee is None or mentee.status != Enrollment.Status.ACTIVE:
+        raise NotFound("You are not in this program.")
+    cards = selectors.mentor_directory(
+        mentee=mentee,
+        topic_id=topic_id if topic_id and 0 < topic_id < 2**62 else None,
+        mode=mode,
+        accepting_only=not include_full,
+        same_time_zone=same_time_zone,
+    )
+    return paginate(
+        cards,
+        page,
+        lambda card: MentorCardOut(
+            enrollment=EnrollmentOut.of(card.enrollment),
+            score=int(card.score),
+            reasons=[str(r) for r in card.reasons],
+            places_left=card.places_left,
+            can_ask=card.can_ask,
+        ),
+    )
 
 
 @router.get("/requests", response={200: page_of(RequestOut), **READ_ERRORS})

@@ -176,3 +176,23 @@ def test_a_key_still_being_answered_conflicts_and_old_keys_expire(ready: World) 
     )
     prune_kept_records.call()
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["busy"]
+
+
+def test_directory_lists_the_mentors_the_pairing_policy_allows(ready: World) -> None:
+    api = personal_client(ready.mentee)
+    path = f"/programs/{ready.program.pk}/mentors"
+    mentors = {card["enrollment"]["person"]["name"]: card for card in api.get(path).json()["items"]}
+    assert set(mentors) == {"Mo Haddad", "Omar Lind"}
+    assert mentors["Mo Haddad"]["can_ask"] is True
+    assert [t["name"] for t in mentors["Mo Haddad"]["enrollment"]["expertise"]] == [
+        "Public speaking"
+    ]
+    # Her manager is never listed, as on the directory page.
+    mia = Membership.objects.get(user=ready.mentee, organization=ready.org)
+    mia.manager = Membership.objects.get(user=ready.mentor, organization=ready.org)
+    mia.save()
+    names = [c["enrollment"]["person"]["name"] for c in api.get(path).json()["items"]]
+    assert names == ["Omar Lind"]
+    assert_error(personal_client(ready.member).get(path), 404)
+    assert_error(personal_client(ready.outsider).get(path), 404)
+    assert_error(api.get(f"/programs/{ready.other_program.pk}/mentors"), 404)

@@ -305,6 +305,7 @@ def test_private_text_reaches_nobody_through_the_api(ready: World) -> None:
         f"/programs/{program}",
         f"/programs/{program}/enrollments",
         f"/enrollments/{ready.mentee_enrollment.pk}",
+        f"/programs/{program}/mentors",
         "/requests",
         "/proposals",
         "/relationships",
