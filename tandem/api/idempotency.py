@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, JsonResponse
 from django.http.request import RawPostDataException
 from ninja import Status
+from ninja.operation import Operation
+from ninja.utils import contribute_operation_callback
 from pydantic import BaseModel
 
 from tandem.api.auth import caller_of
@@ -87,4 +89,22 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         idempotency_key_keep(token=token, key=key, status_code=status, body=payload)
         return JsonResponse(payload, status=status, safe=False)
 
+    contribute_operation_callback(wrapper, _document)
     return wrapper
+
+
+def _document(operation: Operation) -> None:
+    """Name the optional Idempotency-Key header in the operation's OpenAPI entry."""
+    extra = dict(operation.openapi_extra or {})
+    extra["parameters"] = [
+        *extra.get("parameters", []),
+        {
+            "name": HEADER,
+            "in": "header",
+            "required": False,
+            "description": "Any unique string: sending the same request with it again "
+            "replays the first answer instead of doing it twice.",
+            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+        },
+    ]
+    operation.openapi_extra = extra
