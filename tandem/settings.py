@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "tandem.board",
     "tandem.webhooks",
     "tandem.api",
+    # django-ninja's own Swagger UI files, served from here rather than a CDN (strict CSP).
+    "ninja",
     "tandem.demo",
 ]
 
@@ -183,6 +185,13 @@ ACCOUNT_RATE_LIMITS = {
 # Calls an identity provider may make with one SCIM token ("amount/period/key", allauth's
 # notation): enough for a full sync of a large organization at a steady pace.
 SCIM_RATE_LIMIT = env_str("SCIM_RATE_LIMIT", "1200/m/key")
+# Calls one API token may make, in the same notation.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m/key")
+# How long the answer to a write sent with an Idempotency-Key is kept to replay it.
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+# The most items one page of an API list holds (?limit=), and the page size without one.
+NINJA_PAGINATION_MAX_LIMIT = 100
+NINJA_PAGINATION_PER_PAGE = 50
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True

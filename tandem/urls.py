@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from tandem.api import v1 as api_v1
 from tandem.home import views as home_views
 from tandem.people.views import erasure as erasure_views
 from tandem.people.views import sign_on as sign_on_views
@@ -31,6 +32,7 @@ urlpatterns = [
     path("insights/", include("tandem.insights.urls")),
     path("board/", include("tandem.board.urls")),
     path("webhooks/", include("tandem.webhooks.urls")),
+    path("api/v1/", api_v1.urls()),
     path("api/", include("tandem.api.urls")),
     # SCIM 2.0 provisioning: bearer tokens, no cookies, so no CSRF (see people/scim/views.py).
     path("scim/v2/", include("tandem.people.scim.urls")),

@@ -4,6 +4,7 @@ from django_tasks import task
 
 from tandem.accounts.models import Organization, User
 from tandem.accounts.services import invitation_create
+from tandem.api.services import idempotency_keys_prune
 from tandem.people.services.import_batches import import_batch_run, import_batches_prune
 from tandem.people.services.member_exports import member_export_build, member_exports_prune
 from tandem.security.services import security_events_prune
@@ -34,7 +35,11 @@ def build_member_export(export_id: int) -> None:
 
 @task()
 def prune_kept_records() -> None:
-    """Daily: drop security events past their retention, unconfirmed uploads, old exports."""
+    """Daily: drop security events past their retention, unconfirmed uploads, old exports.
+
+    Also the answers kept for API idempotency keys past their time.
+    """
     security_events_prune()
     import_batches_prune()
     member_exports_prune()
+    idempotency_keys_prune()

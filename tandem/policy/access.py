@@ -287,10 +287,10 @@ def enrollment_get_own(*, user: User, program: Program) -> Enrollment | None:
     )
 
 
-def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
-    """Return an enrollment its owner, fellow participants or program admins may see."""
+def enrollments_visible_to(user: User) -> QuerySet[Enrollment]:
+    """Return the profiles this person may see: their own, fellow participants', administered."""
     if not user.is_authenticated:
-        raise NotFound("No such profile.")
+        return Enrollment.objects.none()
     own = Q(user=user)
     my_active_programs = Enrollment.objects.filter(
         user=user,
@@ -299,9 +299,14 @@ def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
     ).values("program_id")
     fellow = Q(status=Enrollment.Status.ACTIVE, program__in=my_active_programs)
     administered = Q(program__in=programs_administered_by(user).values("pk"))
+    return Enrollment.objects.filter(own | fellow | administered)
+
+
+def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
+    """Return an enrollment its owner, fellow participants or program admins may see."""
     try:
         return (
-            Enrollment.objects.filter(own | fellow | administered)
+            enrollments_visible_to(user)
             .select_related("program", "user", "membership__department")
             .get(pk=enrollment_id)
         )

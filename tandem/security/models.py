@@ -38,6 +38,8 @@ class SecurityEvent(models.Model):
         WEBHOOK_CHANGED = "webhook_changed", "Changed a webhook endpoint"
         WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated", "Rotated a webhook secret"
         WEBHOOK_DELETED = "webhook_deleted", "Deleted a webhook endpoint"
+        API_TOKEN_CREATED = "api_token_created", "Made an API token"
+        API_TOKEN_REVOKED = "api_token_revoked", "Revoked an API token"
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     user = models.ForeignKey(

@@ -8,6 +8,7 @@ from tandem.accounts.models import Membership
 from tandem.core.errors import NotFound
 from tandem.policy.access import (
     enrollment_get_for_user,
+    enrollments_visible_to,
     membership_get_for_user,
     program_get_for_admin,
     program_get_for_user,
@@ -17,7 +18,7 @@ from tandem.policy.access import (
     webhook_delivery_get_for_admin,
     webhook_endpoint_get_for_admin,
 )
-from tandem.programs.models import Program
+from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import Reflection, Relationship
 from tandem.testing.factories import (
     MembershipFactory,
@@ -65,6 +66,22 @@ def test_fellow_participant_and_program_admin_can_read_a_profile(world: World) -
         response = client_for(user).get(url)
         assert response.status_code == 200
         assert "Find my feet in the first year." in response.content.decode()
+
+
+def test_profiles_listed_are_exactly_those_each_persona_may_open(world: World) -> None:
+    everyone = set(Enrollment.objects.values_list("pk", flat=True))
+    for user in (world.admin, world.mentor, world.mentee, world.member, world.outsider):
+        listed = set(enrollments_visible_to(user).values_list("pk", flat=True))
+        for pk in everyone:
+            try:
+                enrollment_get_for_user(user=user, enrollment_id=pk)
+                opens = True
+            except NotFound:
+                opens = False
+            assert opens == (pk in listed), (user.email, pk)
+    assert not set(enrollments_visible_to(world.outsider).values_list("program", flat=True)) & {
+        world.program.pk
+    }
 
 
 def test_identity_attributes_are_never_shown_to_other_people(world: World) -> None:

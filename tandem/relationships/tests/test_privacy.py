@@ -1,5 +1,6 @@
 """Private things stay private: a canary written by the mentee appears nowhere else."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -355,3 +356,57 @@ def test_an_anonymous_asker_is_named_to_moderators_only(
     admin_page = client_for(ready.admin).get(reverse("board:question", args=[hidden.pk]))
     assert ASKER_CANARY in admin_page.content.decode()
     assert "hidden from participants" in admin_page.content.decode()
+
+
+def test_private_text_reaches_nobody_through_the_api(ready: World) -> None:
+    from tandem.api.tests.conftest import personal_client, service_client
+
+    relationship = active(ready)
+    services.journal_entry_write(
+        author=ready.mentee, relationship=relationship, title=CANARY, body=f"Body {CANARY}"
+    )
+    services.checkin_record(
+        relationship=relationship,
+        author=ready.mentee,
+        going=1,
+        meeting_goals=1,
+        comment=f"Comment {CANARY}",
+    )
+    services.commitment_create(
+        relationship=relationship,
+        owner=ready.mentor,
+        text="Share the slides",
+        due_on=relationship.created_at.date() + datetime.timedelta(days=30),
+    )
+    program = ready.program.pk
+    paths = [
+        "/me",
+        "/me/enrollments",
+        "/programs",
+        f"/programs/{program}",
+        f"/programs/{program}/enrollments",
+        f"/enrollments/{ready.mentee_enrollment.pk}",
+        f"/programs/{program}/mentors",
+        "/requests",
+        "/proposals",
+        "/relationships",
+        f"/relationships/{relationship.pk}",
+        f"/relationships/{relationship.pk}/meetings",
+        f"/relationships/{relationship.pk}/commitments",
+        f"/programs/{program}/relationships",
+        f"/programs/{program}/relationships/{relationship.pk}",
+    ]
+    clients = [
+        personal_client(person)
+        for person in (ready.mentor, ready.other_mentor, ready.admin, ready.member, ready.outsider)
+    ]
+    clients.append(service_client(ready.org, ready.admin))
+    # The author too: the API carries no journal and no check-in answers at all.
+    clients.append(personal_client(ready.mentee))
+    seen = 0
+    for api in clients:
+        for path in paths:
+            response = api.get(path)
+            assert CANARY not in response.content.decode(), path
+            seen += response.status_code == 200
+    assert seen > len(paths)  # most of these answered with content, not only errors

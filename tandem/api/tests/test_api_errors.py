@@ -1,0 +1,32 @@
+"""Every answer of the API is JSON in one shape, whatever goes wrong; its docs need no token."""
+
+from django.test import Client
+
+from tandem.api.tests.conftest import assert_error, personal_client
+from tandem.testing.fixtures import World
+
+
+def test_unknown_addresses_wrong_methods_and_bad_bodies_answer_json(world: World) -> None:
+    api = personal_client(world.mentee)
+    assert_error(api.get("/no/such/thing"), 404)
+    wrong = api.client.delete("/api/v1/me")
+    assert_error(wrong, 405)
+    assert wrong["Allow"] == "GET"
+    broken = api.client.post("/api/v1/requests", "{not json", content_type="application/json")
+    assert broken.status_code in (400, 422)
+    assert_error(broken, broken.status_code)
+    assert_error(api.post("/requests", ["a", "list"]), 422)
+
+
+def test_schema_and_docs_are_served_from_this_site(db: None) -> None:
+    client = Client()
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/requests" in paths and "/api/v1/rounds/{round_id}/publish" in paths
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    # No CDN: the strict Content-Security-Policy allows scripts and styles from here only.
+    assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert "script-src 'self'" in docs["Content-Security-Policy"]
