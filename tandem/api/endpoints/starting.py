@@ -58,24 +58,30 @@ def mentor_directory(
     mentee = enrollment_get_own(user=caller.user, program=program)
     if mentee is None or mentee.status != Enrollment.Status.ACTIVE:
         raise NotFound("You are not in this program.")
-    cards = selectors.mentor_directory(
+    # The directory loads in full only the cards up to the end of the page asked for.
+    directory = selectors.mentor_directory(
         mentee=mentee,
         topic_id=topic_id if topic_id and 0 < topic_id < 2**62 else None,
         mode=mode,
         accepting_only=not include_full,
         same_time_zone=same_time_zone,
+        limit=page.offset + page.limit,
     )
-    return paginate(
-        cards,
-        page,
-        lambda card: MentorCardOut(
-            enrollment=EnrollmentOut.of(card.enrollment),
-            score=int(card.score),
-            reasons=[str(r) for r in card.reasons],
-            places_left=card.places_left,
-            can_ask=card.can_ask,
-        ),
-    )
+    return {
+        "items": [
+            MentorCardOut(
+                enrollment=EnrollmentOut.of(card.enrollment),
+                score=int(card.score),
+                reasons=[str(r) for r in card.reasons],
+                places_left=card.places_left,
+                can_ask=card.can_ask,
+            )
+            for card in directory.cards[page.offset :]
+        ],
+        "count": directory.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
 
 
 @router.get("/requests", response={200: page_of(RequestOut), **READ_ERRORS})

@@ -382,7 +382,7 @@ def test_a_program_of_another_format_is_included(world: World) -> None:
 def test_mentors_hear_of_unanswered_board_questions_in_their_topics(ready: World) -> None:
     from tandem.board import services as board
 
-    def ask(title: str, topic: str, anonymous: bool = False):  # type: ignore[no-untyped-def]
+    def ask(title: str, topic: str, anonymous: bool = False):
         return board.question_ask(
             author=world.mentee,
             organization=world.org,
