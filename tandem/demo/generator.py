@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.demo import agency, catalog
+from tandem.demo.history import create_history
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
@@ -317,6 +318,7 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         if person.persona
     }
     relationships = create_stories(seed=seed, programs=programs, personas=personas)
+    relationships += create_history(seed=seed, programs=programs, today=today)
     for key in SECOND_FACTOR_PERSONAS:
         TOTP.activate(personas[key], DEMO_TOTP_SECRET)
     return DemoSummary(

@@ -568,6 +568,12 @@ def pauses_and_closures(scope: Scope) -> Chart:
     )
 
 
+def _cell_safe(n: int, total: int) -> bool:
+    # Why a pair closed is theirs: a count shows only where it cannot point at fewer than
+    # five relationships, inside it or outside it (the rule of matching/engine/quality.py).
+    return n == 0 or (n >= MIN_GROUP and total - n >= MIN_GROUP)
+
+
 def closure_reasons(scope: Scope) -> Chart:
     counts = dict(
         _relationships(scope)
@@ -577,25 +583,34 @@ def closure_reasons(scope: Scope) -> Chart:
         .values_list("close_reason", "n")
     )
     total = sum(counts.values())
-    reasons = Relationship.CloseReason
-    values: list[float | None] = []
-    for reason in reasons:
-        n = counts.get(reason.value, 0)
-        # Why a pair closed is theirs: a count shows only where it cannot point at fewer
-        # than five relationships, inside or outside it.
-        safe = n == 0 or (n >= MIN_GROUP and total - n >= MIN_GROUP)
-        values.append(float(n) if safe else None)
+    labels = [str(reason.label) for reason in Relationship.CloseReason]
+    counts_by_row = [counts.get(reason.value, 0) for reason in Relationship.CloseReason]
+    shown = [_cell_safe(n, total) for n in counts_by_row]
+    # What is hidden must not follow from the total by subtraction: while the hidden
+    # counts add up to fewer than five, hide the smallest count still shown as well.
+    while 0 < sum(n for n, ok in zip(counts_by_row, shown, strict=True) if not ok) < MIN_GROUP:
+        visible = [i for i, ok in enumerate(shown) if ok and counts_by_row[i]]
+        if not visible:
+            break
+        shown[min(visible, key=lambda i: counts_by_row[i])] = False
+    hidden = sum(n for n, ok in zip(counts_by_row, shown, strict=True) if not ok)
+    values: list[float | None] = [
+        float(n) if ok else None for n, ok in zip(counts_by_row, shown, strict=True)
+    ]
+    labels.append("The reasons left blank, together")
+    values.append(float(hidden) if hidden >= MIN_GROUP else (0.0 if hidden == 0 else None))
     return Chart(
         slug="closure-reasons",
         title="Closures by reason",
         summary=f"Why the {total} relationships closed in this period ended.",
         axis="relationships",
         label_header="Reason",
-        labels=[str(reason.label) for reason in reasons],
+        labels=labels,
         series=[Series("Closed", values)],
         kind="bar",
-        note=f"A reason shows its count only when it, and the rest, cover at least "
-        f"{MIN_GROUP} relationships each; otherwise the cell is blank.",
+        note=f"A reason shows its count only when it, and the rest together, cover at "
+        f"least {MIN_GROUP} relationships each, so that nobody's reason can be worked out; "
+        "the reasons left blank are counted together.",
     )
 
 
