@@ -92,8 +92,10 @@ def _past_pairs(rng: random.Random, program: Program) -> int:
         made += _past_pair(rng, program, mentee, mentor, asked, now)
         # Some whose match ended come back for another: the rematches of the year.
         last = Relationship.objects.filter(mentee=mentee).order_by("-created_at").first()
-        if last is None or (last.closed_at is not None and rng.random() < 0.5):
-            free_from[mentee.pk] = last.closed_at if last else asked
+        if last is None:
+            free_from[mentee.pk] = asked
+        elif last.closed_at is not None and rng.random() < 0.5:
+            free_from[mentee.pk] = last.closed_at
         else:
             mentees.remove(mentee)
     return made
