@@ -17,6 +17,7 @@ from tandem.demo.history import create_history
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
+from tandem.insights.reports import health_reports_send
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 from tandem.programs.services import organization_create, program_create
 
@@ -319,6 +320,9 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
     }
     relationships = create_stories(seed=seed, programs=programs, personas=personas)
     relationships += create_history(seed=seed, programs=programs, today=today)
+    # Last month's health report, as the schedule sends it on the 1st, so that the admin
+    # finds one among her notifications whatever the day the demo starts.
+    health_reports_send(today=today.replace(day=1))
     for key in SECOND_FACTOR_PERSONAS:
         TOTP.activate(personas[key], DEMO_TOTP_SECRET)
     return DemoSummary(

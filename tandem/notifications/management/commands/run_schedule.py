@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tandem.core.task_runs import tasks_recover_abandoned
+from tandem.insights.health_tasks import send_monthly_health_reports
 from tandem.notifications.tasks import send_daily_digests
 from tandem.people.tasks import prune_kept_records
 from tandem.relationships.tasks import sweep_due_work
@@ -74,6 +75,8 @@ class Command(BaseCommand):
             if once or (timezone.localtime().hour >= digest_hour and last_digest_day != today):
                 send_daily_digests.enqueue()
                 prune_kept_records.enqueue()
+                # Sends only in a month's first days, once per admin (insights/reports.py).
+                send_monthly_health_reports.enqueue()
                 last_digest_day = today
             if once:
                 return
