@@ -11,7 +11,7 @@ from django.utils import timezone
 from tandem.insights import reports
 from tandem.insights.health_tasks import send_monthly_health_reports
 from tandem.notifications.models import Notification
-from tandem.relationships.models import JournalEntry
+from tandem.relationships.models import JournalEntry, Relationship
 from tandem.testing.fixtures import World
 
 from .health_data import CANARY, at, checkin, meeting, pair, person
@@ -26,7 +26,7 @@ def _march(world: World, checkins_from: int = 5) -> None:
     mentor = person(world, joined=at(1, 2), mentor=True)
     person(world, joined=at(3, 2))
     person(world, joined=at(2, 2), left=at(3, 20))
-    pairs = []
+    pairs: list[Relationship] = []
     for asked, waited in ((at(3, 1), 2), (at(3, 3), 4), (at(2, 25), 10)):
         mentee = person(world, joined=at(3, 1) if not pairs else at(1, 10))
         relationship = pair(
