@@ -57,18 +57,18 @@ def _config(chart: Chart) -> dict[str, Any]:
         "legend_at_bottom_columns": max(len(chart.plotted), 1),
         "show_y_guides": True,
         "show_x_guides": False,
-        "x_label_rotation": 0 if len(chart.labels) <= 6 else 35,
+        "x_label_rotation": 0 if len(chart.labels) <= 6 or chart.kind == "hbar" else 35,
         "truncate_label": -1,
         "truncate_legend": -1,
         "allow_interruptions": True,
         "print_labels": True,
-        "print_values": chart.kind == "bar",
+        "print_values": chart.kind in ("bar", "hbar"),
         "value_formatter": _number,
         "no_data_text": "Nothing to show yet",
         "min_scale": 4,
         "range": None,
         "include_x_axis": True,
-        "margin_right": 40 if chart.kind == "bar" else 190,
+        "margin_right": 190 if chart.kind == "line" else 40,
     }
 
 
@@ -78,30 +78,55 @@ def _number(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _labelled_last(name: str, values: Sequence[float | None]) -> list[Any]:
-    """Put the series name at its last point, so that the line is named where it ends."""
+def _end_labels(chart: Chart) -> list[str]:
+    """Name each line at its end; lines that end together share one label, not two on top."""
+    plotted = chart.plotted
+    ends = [next((v for v in reversed(s.values) if v is not None), None) for s in plotted]
+    known = [v for v in ends if v is not None]
+    close = (max(known) - min(known)) * 0.06 if known else 0
+    labels = [""] * len(plotted)
+    taken: list[int] = []
+    for i, value in enumerate(ends):
+        if value is None:
+            continue
+        first = next((j for j in taken if abs((ends[j] or 0) - value) <= close), None)
+        if first is None:
+            taken.append(i)
+            labels[i] = plotted[i].name
+        else:
+            labels[first] += f" and {plotted[i].name}"
+    return labels
+
+
+def _labelled_last(label: str, values: Sequence[float | None]) -> list[Any]:
+    """Put the label at the line's last point, so that the line is named where it ends."""
     points: list[Any] = list(values)
     for i in range(len(points) - 1, -1, -1):
         if points[i] is not None:
-            points[i] = {"value": points[i], "label": name}
+            if label:
+                points[i] = {"value": points[i], "label": label}
             break
     return points
 
 
 def chart_svg(chart: Chart) -> bytes:
     """Render the chart's plotted series as an SVG document."""
-    if chart.kind == "bar":
+    if chart.kind == "hbar":
+        # Long category names read across, beside their bar.
+        drawing = pygal.HorizontalBar(**_config(chart))
+    elif chart.kind == "bar":
         drawing = pygal.Bar(**_config(chart))
     else:
         drawing = pygal.Line(**_config(chart), dots_size=4)
     drawing.x_labels = chart.labels
+    labels = _end_labels(chart)
     for n, series in enumerate(chart.plotted):
-        if chart.kind == "bar":
+        if chart.kind in ("bar", "hbar"):
             drawing.add(series.name, list(series.values))
         else:
             drawing.add(
                 series.name,
-                _labelled_last(series.name, series.values),
+                _labelled_last(labels[n], series.values),
                 stroke_style={"width": 3, "dasharray": DASHES[n % len(DASHES)]},
             )
     # pygal always writes its configuration as an inline script; an image needs none.

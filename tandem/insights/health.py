@@ -607,7 +607,7 @@ def closure_reasons(scope: Scope) -> Chart:
         label_header="Reason",
         labels=labels,
         series=[Series("Closed", values)],
-        kind="bar",
+        kind="hbar",
         note=f"A reason shows its count only when it, and the rest together, cover at "
         f"least {MIN_GROUP} relationships each, so that nobody's reason can be worked out; "
         "the reasons left blank are counted together.",
