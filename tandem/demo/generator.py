@@ -14,9 +14,11 @@ from django.db.models import Q
 from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.demo import agency, catalog
 from tandem.demo.board import create_board
+from tandem.demo.history import create_history
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
+from tandem.insights.reports import health_reports_send
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 from tandem.programs.services import organization_create, program_create
 
@@ -325,6 +327,10 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         ),
         personas=personas,
     )
+    relationships += create_history(seed=seed, programs=programs, today=today)
+    # Last month's health report, as the schedule sends it on the 1st, so that the admin
+    # finds one among her notifications whatever the day the demo starts.
+    health_reports_send(today=today.replace(day=1))
     for key in SECOND_FACTOR_PERSONAS:
         TOTP.activate(personas[key], DEMO_TOTP_SECRET)
     return DemoSummary(

@@ -122,6 +122,11 @@ def _activate(rel: Relationship, days_ago: int) -> Relationship:
     type(agreement).objects.filter(pk=agreement.pk).update(
         mentor_signed_at=signed, mentee_signed_at=signed, created_at=signed
     )
+    # The request came some days before, so that the time to match reads true.
+    asked = signed - datetime.timedelta(days=6 + days_ago % 9)
+    MentorshipRequest.objects.filter(
+        mentee=rel.mentee, mentor=rel.mentor, focus=rel.focus, status="accepted"
+    ).update(created_at=asked, answered_at=asked + datetime.timedelta(days=2))
     return rel
 
 

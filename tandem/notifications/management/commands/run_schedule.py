@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tandem.board.tasks import send_board_digests
 from tandem.core.task_runs import tasks_recover_abandoned
+from tandem.insights.health_tasks import send_monthly_health_reports
 from tandem.notifications.tasks import send_daily_digests
 from tandem.people.tasks import prune_kept_records
 from tandem.relationships.tasks import sweep_due_work
@@ -82,6 +83,8 @@ class Command(BaseCommand):
                 send_board_digests.enqueue()
                 prune_kept_records.enqueue()
                 prune_deliveries.enqueue()
+                # Sends only in a month's first days, once per admin (insights/reports.py).
+                send_monthly_health_reports.enqueue()
                 last_digest_day = today
             if once:
                 return
