@@ -1,5 +1,19 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from tandem.insights.stalled import views as stalled_views
 
 app_name = "insights"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+
+urlpatterns += [
+    path("programs/<id:program_id>/stalled/", stalled_views.stalled, name="stalled"),
+    path(
+        "programs/<id:program_id>/stalled/nudge/", stalled_views.stalled_nudge, name="stalled_nudge"
+    ),
+    path(
+        "programs/<id:program_id>/stalled.<str:file_format>",
+        stalled_views.stalled_export,
+        name="stalled_export",
+    ),
+]
