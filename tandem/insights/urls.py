@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from tandem.insights.impact import views as impact_views
 from tandem.insights.stalled import views as stalled_views
 
 app_name = "insights"
@@ -15,5 +16,16 @@ urlpatterns += [
         "programs/<id:program_id>/stalled.<str:file_format>",
         stalled_views.stalled_export,
         name="stalled_export",
+    ),
+]
+
+urlpatterns += [
+    path("impact/", impact_views.legacy, name="legacy"),
+    path("impact.<str:file_format>", impact_views.legacy_export, name="legacy_export"),
+    path("programs/<id:program_id>/impact/", impact_views.program_impact, name="impact"),
+    path(
+        "programs/<id:program_id>/impact.<str:file_format>",
+        impact_views.program_impact_export,
+        name="impact_export",
     ),
 ]
