@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from tandem.insights.fairness import views as fairness_views
 from tandem.insights.impact import views as impact_views
 from tandem.insights.stalled import views as stalled_views
 
@@ -27,5 +28,14 @@ urlpatterns += [
         "programs/<id:program_id>/impact.<str:file_format>",
         impact_views.program_impact_export,
         name="impact_export",
+    ),
+]
+
+urlpatterns += [
+    path("programs/<id:program_id>/fairness/", fairness_views.fairness, name="fairness"),
+    path(
+        "programs/<id:program_id>/fairness.<str:file_format>",
+        fairness_views.fairness_export,
+        name="fairness_export",
     ),
 ]
