@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.insights.stalled.selectors import stalled_counts
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import (
     programs_administered_by,
@@ -105,6 +106,7 @@ def needs_for_user(*, user: User) -> list[Need]:
         *_checkins_and_pauses(user, now, today),
         *_rounds_to_review(user),
         *_open_concerns(user),
+        *_stalled_pairs(user),
     ]
     needs.sort(key=Need.sort_key)
     return needs
@@ -383,6 +385,25 @@ def _open_concerns(user: User) -> list[Need]:
                 when=row["oldest"],
                 when_label="Oldest raised",
                 context=row["relationship__program__name"],
+            )
+        )
+    return needs
+
+
+def _stalled_pairs(user: User) -> list[Need]:
+    # How many per program, at the program's default thresholds; who, on the list itself.
+    counts = stalled_counts(programs=programs_administered_by(user))
+    needs = []
+    for (program_id, name), n in sorted(counts.items(), key=lambda item: -item[1])[:PER_KIND]:
+        needs.append(
+            Need(
+                kind="stalled",
+                urgency=Urgency.SOON,
+                title=f"{n} stalled pair{'s' if n != 1 else ''}",
+                detail="Pairs that have not met lately, agreements not signed, "
+                "proposals and requests waiting for an answer.",
+                url=reverse("insights:stalled", args=[program_id]),
+                context=name,
             )
         )
     return needs

@@ -14,7 +14,11 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
     CharField,
+    Count,
+    DateTimeField,
+    Expression,
     F,
     Max,
     OuterRef,
@@ -22,6 +26,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -53,7 +58,11 @@ KINDS = tuple(Nudge.Kind.values)
 
 def default_weeks(program: Program) -> int:
     """Return the weeks without a meeting that count as stalled: three times the rhythm."""
-    days = CADENCE_DAYS.get(program.default_cadence)
+    return _weeks_for(program.default_cadence)
+
+
+def _weeks_for(cadence: str) -> int:
+    days = CADENCE_DAYS.get(cadence)
     if not days:
         return FALLBACK_WEEKS
     return max(1, min(MAX_WEEKS, math.ceil(RHYTHM_MULTIPLE * days / 7)))
@@ -97,7 +106,7 @@ class StalledItem:
         return timezone.now() - self.last_nudged_at >= NUDGE_INTERVAL
 
 
-def _no_meeting(program: Program, cutoff: datetime.datetime) -> QuerySet[Relationship]:
+def _no_meeting(scope: Q, cutoff: datetime.datetime | Expression) -> QuerySet[Relationship]:
     last_held = (
         Meeting.objects.filter(
             relationship=OuterRef("pk"), status=Meeting.Status.HELD, starts_at__lte=timezone.now()
@@ -107,31 +116,31 @@ def _no_meeting(program: Program, cutoff: datetime.datetime) -> QuerySet[Relatio
         .values("last")
     )
     return (
-        Relationship.objects.filter(program=program, status=Relationship.Status.ACTIVE)
+        Relationship.objects.filter(scope, status=Relationship.Status.ACTIVE)
         .annotate(since=Coalesce(Subquery(last_held), F("started_at"), F("created_at")))
         .filter(since__lt=cutoff)
     )
 
 
-def _agreements(program: Program, cutoff: datetime.datetime) -> QuerySet[Relationship]:
+def _agreements(scope: Q, cutoff: datetime.datetime) -> QuerySet[Relationship]:
     # A relationship is made the moment both say yes; it waits in "agreeing" until both sign.
     return Relationship.objects.filter(
-        program=program, status=Relationship.Status.AGREEING, created_at__lt=cutoff
+        scope, status=Relationship.Status.AGREEING, created_at__lt=cutoff
     ).annotate(since=F("created_at"))
 
 
-def _proposals(program: Program, cutoff: datetime.datetime) -> QuerySet[Proposal]:
+def _proposals(scope: Q, cutoff: datetime.datetime) -> QuerySet[Proposal]:
     return Proposal.objects.filter(
-        program=program,
+        scope,
         status=Proposal.Status.PENDING,
         created_at__lt=cutoff,
         expires_at__gt=timezone.now(),
     ).annotate(since=F("created_at"))
 
 
-def _requests(program: Program, now: datetime.datetime) -> QuerySet[MentorshipRequest]:
+def _requests(scope: Q, now: datetime.datetime) -> QuerySet[MentorshipRequest]:
     return MentorshipRequest.objects.filter(
-        program=program,
+        scope,
         status=MentorshipRequest.Status.PENDING,
         expires_at__gt=now,
         expires_at__lte=now + datetime.timedelta(days=REQUEST_NEAR_EXPIRY_DAYS),
@@ -147,10 +156,10 @@ def stalled_keys(
     day_cutoff = now - datetime.timedelta(days=thresholds.days)
     parts: list[QuerySet] = []
     sources: Sequence[tuple[str, QuerySet]] = (
-        (Nudge.Kind.NO_MEETING, _no_meeting(program, meeting_cutoff)),
-        (Nudge.Kind.AGREEMENT, _agreements(program, day_cutoff)),
-        (Nudge.Kind.PROPOSAL, _proposals(program, day_cutoff)),
-        (Nudge.Kind.REQUEST, _requests(program, now)),
+        (Nudge.Kind.NO_MEETING, _no_meeting(Q(program=program), meeting_cutoff)),
+        (Nudge.Kind.AGREEMENT, _agreements(Q(program=program), day_cutoff)),
+        (Nudge.Kind.PROPOSAL, _proposals(Q(program=program), day_cutoff)),
+        (Nudge.Kind.REQUEST, _requests(Q(program=program), now)),
     )
     for name, queryset in sources:
         if kind and kind != name:
@@ -261,10 +270,32 @@ def _last_nudges(program: Program, ids: dict[str, list[int]]) -> dict[tuple[str,
     return latest
 
 
-def stalled_counts(*, programs: QuerySet[Program]) -> dict[int, int]:
-    """Count stalled items per program at each program's default thresholds."""
-    counts: dict[int, int] = {}
-    for program in programs:
-        thresholds = Thresholds(weeks=default_weeks(program), days=DEFAULT_DAYS)
-        counts[program.pk] = stalled_keys(program=program, thresholds=thresholds).count()
+def stalled_counts(*, programs: QuerySet[Program]) -> dict[tuple[int, str], int]:
+    """Count stalled items per program at each program's default thresholds: four queries."""
+    now = timezone.now()
+    scope = Q(program__in=programs.values("pk"))
+    # Each program's own "no meeting for" cutoff, from its rhythm, inside the one query.
+    meeting_cutoff = Case(
+        *[
+            When(
+                program__default_cadence=cadence,
+                then=Value(now - datetime.timedelta(weeks=_weeks_for(cadence))),
+            )
+            for cadence in CADENCE_DAYS
+        ],
+        default=Value(now - datetime.timedelta(weeks=FALLBACK_WEEKS)),
+        output_field=DateTimeField(),
+    )
+    day_cutoff = now - datetime.timedelta(days=DEFAULT_DAYS)
+    counts: dict[tuple[int, str], int] = {}
+    for queryset in (
+        _no_meeting(scope, meeting_cutoff),
+        _agreements(scope, day_cutoff),
+        _proposals(scope, day_cutoff),
+        _requests(scope, now),
+    ):
+        for program_id, name, n in (
+            queryset.order_by().values("program_id", "program__name").annotate(n=Count("pk"))
+        ).values_list("program_id", "program__name", "n"):
+            counts[(program_id, name)] = counts.get((program_id, name), 0) + n
     return counts

@@ -316,3 +316,26 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(16):
         response = client.get(_url(world))
     assert len(response.context["items"]) == 34
+
+
+def test_admin_home_says_how_many_are_stalled_and_links_the_list(
+    world: World, stalled: Stalled
+) -> None:
+    page = client_for(world.admin).get(reverse("home")).content.decode()
+    assert "4 stalled pairs" in page
+    assert _url(world) in page
+    assert "stalled pair" not in client_for(world.mentor).get(reverse("home")).content.decode()
+
+
+def test_admin_home_counts_stay_four_queries_whatever_the_programs(
+    world: World, stalled: Stalled, django_assert_max_num_queries
+) -> None:
+    from tandem.insights.stalled.selectors import stalled_counts
+    from tandem.policy.access import programs_administered_by
+    from tandem.testing.factories import ProgramFactory
+
+    for n in range(5):
+        ProgramFactory.create(organization=world.org, name=f"Extra {n}").admins.add(world.admin)
+    with django_assert_max_num_queries(4):
+        counts = stalled_counts(programs=programs_administered_by(world.admin))
+    assert counts == {(world.program.pk, world.program.name): 4}
