@@ -100,6 +100,13 @@ class StalledItem:
         return max(0, (timezone.now() - self.since).days)
 
     @property
+    def nudged_ago(self) -> str:
+        if self.last_nudged_at is None:
+            return ""
+        days = (timezone.now() - self.last_nudged_at).days
+        return {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+
+    @property
     def may_nudge(self) -> bool:
         if self.last_nudged_at is None:
             return True

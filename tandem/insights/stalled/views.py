@@ -46,6 +46,7 @@ def stalled(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
             "form": form,
             "page": page,
             "items": items,
+            "any_to_nudge": any(item.may_nudge for item in items),
             "thresholds": form.thresholds(),
             "kind": form.kind_filter(),
             "sort": form.sort_order(),

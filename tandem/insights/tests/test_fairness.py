@@ -245,3 +245,10 @@ def test_page_queries_do_not_grow_with_people(
     )
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_a_program_with_too_few_matches_says_so_instead_of_a_table(world: World) -> None:
+    response = client_for(world.admin).get(reverse("insights:fairness", args=[world.program.pk]))
+    page = response.content.decode()
+    assert "Too few people for this table yet" in page
+    assert "Median days to match" not in page
