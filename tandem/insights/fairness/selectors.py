@@ -6,9 +6,9 @@ Every figure counts people, and no figure lets a reader single out fewer than
 - a group's row shows only when the group, the people outside it, its matched and its
   unmatched people, and those outside it matched and unmatched, are each at least
   ``MIN_GROUP`` (so nothing can be had by taking the row from the total);
-- a row shows only when, against every other period and source the page offers, each
-  of its counts differs by nothing or by at least ``MIN_GROUP`` (so nothing can be had by
-  taking one period's row from another's);
+- against every other period and source the page offers, a row whose counts are the
+  same shows or hides with it, and a row whose counts differ by fewer than ``MIN_GROUP``
+  hides in both (so nothing can be had by taking one period's row from another's);
 - departments and levels add up to the total, so when some rows are hidden, more are
   hidden until the hidden ones together hold at least ``MIN_GROUP`` people, matched and
   unmatched, over at least two groups (so nothing can be had by taking the shown rows
@@ -126,17 +126,6 @@ def row_safe(row: Counts, total: Counts) -> bool:
         total.matched - row.matched,
         row.unmatched,
         total.unmatched - row.unmatched,
-    )
-
-
-def _differs_safely(a: Counts, b: Counts) -> bool:
-    return all(
-        diff == 0 or diff >= MIN_GROUP
-        for diff in (
-            abs(a.people - b.people),
-            abs(a.matched - b.matched),
-            abs(a.unmatched - b.unmatched),
-        )
     )
 
 
@@ -293,32 +282,59 @@ def _views(
     return views
 
 
-def hidden_groups(views: dict[View, tuple[Counts, dict[Key, Counts]]]) -> set[Key]:
-    """Return the groups hidden in every view: a group shows everywhere or nowhere.
+def _tied(a: Counts, b: Counts) -> bool:
+    """Whether two views' counts of a group are the same or differ by a few people.
 
-    Deciding once for all views means no view shows a figure that another view hides, so
-    none can be subtracted from another to reveal it. Hiding one group can make a
-    partition unsafe elsewhere, so the rules run again until nothing changes.
+    Then one cannot show while the other hides: the same counts would give the hidden
+    figure away, and a small difference is itself a handful of people.
     """
-    hidden: set[Key] = set()
+    diffs = _diffs(a, b)
+    return all(d == 0 for d in diffs) or any(0 < d < MIN_GROUP for d in diffs)
+
+
+def hidden_cells(views: dict[View, tuple[Counts, dict[Key, Counts]]]) -> set[tuple[View, Key]]:
+    """Return the (view, group) figures to hide so that no view gives another's away.
+
+    A group hides in a view when it is small there (``row_safe``); when its counts in
+    another view are tied to these (``_tied``) and it hides there; and, for departments
+    and levels, when more must hide for the hidden ones not to be had by subtraction.
+    Hiding one can make another unsafe, so the rules run again until nothing changes.
+    """
+    hidden: set[tuple[View, Key]] = set()
+    for view, (total, groups) in views.items():
+        for key, counts in groups.items():
+            if not row_safe(counts, total):
+                hidden.add((view, key))
+            for _, other_groups in views.values():
+                theirs = other_groups.get(key)
+                if theirs is not None and any(0 < d < MIN_GROUP for d in _diffs(counts, theirs)):
+                    hidden.add((view, key))
     while True:
         before = len(hidden)
-        for total, groups in views.values():
+        for view, (_, groups) in views.items():
             for key, counts in groups.items():
-                if key in hidden:
+                if (view, key) in hidden:
                     continue
-                if not row_safe(counts, total) or not all(
-                    _differs_safely(counts, other.get(key, _EMPTY))
-                    for _, other in views.values()
-                    if other.get(key, _EMPTY).people
-                ):
-                    hidden.add(key)
+                for other, (_, other_groups) in views.items():
+                    theirs = other_groups.get(key)
+                    if (other, key) in hidden and theirs is not None and _tied(counts, theirs):
+                        hidden.add((view, key))
+                        break
             for dimension in PARTITIONS:
-                _suppress_partition(
-                    {key: c for key, c in groups.items() if key[0] == dimension}, hidden
-                )
+                mine = {key for (v, key) in hidden if v == view}
+                part = {key: c for key, c in groups.items() if key[0] == dimension}
+                _suppress_partition(part, mine)
+                hidden |= {(view, key) for key in mine}
         if len(hidden) == before:
             return hidden
+
+
+def _diffs(a: Counts, b: Counts) -> tuple[int, int, int]:
+    return (
+        abs(a.people - b.people),
+        abs(a.matched - b.matched),
+        abs(a.unmatched - b.unmatched),
+    )
 
 
 def fairness_table(
@@ -334,7 +350,7 @@ def fairness_table(
     source = source if source in SOURCES else "all"
     seekers = seekers_of(program, now)
     views = _views(seekers, now)
-    hidden = hidden_groups(views)
+    hidden = hidden_cells(views)
     people = _in_window(seekers, window, now)
     total = count(people, source)
     mine = (
@@ -342,7 +358,7 @@ def fairness_table(
     )
     rows = []
     for (dimension, group), counts in mine.items():
-        shown = (window, source) in views and (dimension, group) not in hidden
+        shown = (window, source) in views and ((window, source), (dimension, group)) not in hidden
         # As on a round's fairness table, a self-described group too small to show is not
         # named at all: even its name would say that someone in the program holds it.
         if dimension == "group" and not shown:
