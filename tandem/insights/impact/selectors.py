@@ -10,9 +10,9 @@ reasons for declining are never read here.
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,66 +34,55 @@ HOURS_BUCKETS = (
 )
 
 
-def _count(queryset: QuerySet, group: str, expression: object) -> Subquery:
-    return Subquery(
-        queryset.order_by().values(group).annotate(n=expression).values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
-def with_impact(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
-    """Annotate mentor enrollments with their impact figures, one subquery each."""
+def impact_by_mentor(mentors: QuerySet[Enrollment]) -> dict[int, dict[str, int]]:
+    """Return each mentor enrollment's figures: six grouped queries, whatever their number."""
     now = timezone.now()
-    mine = {"mentor": OuterRef("pk")}
+    ids = mentors.values("pk")
+    pairs = Relationship.objects.filter(mentor__in=ids)
     held = Meeting.objects.filter(
-        relationship__mentor=OuterRef("pk"), status=Meeting.Status.HELD, starts_at__lte=now
+        relationship__mentor__in=ids, status=Meeting.Status.HELD, starts_at__lte=now
     )
-    return enrollments.annotate(
-        people_helped=Coalesce(
-            _count(
-                Relationship.objects.filter(**mine, started_at__isnull=False),
-                "mentor",
-                Count("mentee", distinct=True),
+    grouped: list[tuple[str, QuerySet[Any], str, Any]] = [
+        (
+            "people_helped",
+            pairs.filter(started_at__isnull=False),
+            "mentor",
+            Count("mentee", distinct=True),
+        ),
+        ("meetings_held", held, "relationship__mentor", Count("pk")),
+        ("minutes_given", held, "relationship__mentor", Sum("duration_minutes")),
+        (
+            "commitments_completed",
+            Commitment.objects.filter(
+                relationship__mentor__in=ids,
+                owner=F("relationship__mentee__user"),
+                done_at__isnull=False,
             ),
-            Value(0),
+            "relationship__mentor",
+            Count("pk"),
         ),
-        meetings_held=Coalesce(_count(held, "relationship__mentor", Count("pk")), Value(0)),
-        minutes_given=Coalesce(
-            _count(held, "relationship__mentor", Sum("duration_minutes")), Value(0)
-        ),
-        commitments_completed=Coalesce(
-            _count(
-                Commitment.objects.filter(
-                    relationship__mentor=OuterRef("pk"),
-                    owner=F("relationship__mentee__user"),
-                    done_at__isnull=False,
-                ),
-                "relationship__mentor",
-                Count("pk"),
+        (
+            "requests_answered",
+            MentorshipRequest.objects.filter(mentor__in=ids).exclude(
+                status=MentorshipRequest.Status.PENDING
             ),
-            Value(0),
+            "mentor",
+            Count("pk"),
         ),
-        requests_answered=Coalesce(
-            _count(
-                MentorshipRequest.objects.filter(**mine).exclude(
-                    status=MentorshipRequest.Status.PENDING
-                ),
-                "mentor",
-                Count("pk"),
-            ),
-            Value(0),
+        (
+            "requests_became_mentoring",
+            pairs.filter(origin=Relationship.Origin.REQUEST, started_at__isnull=False),
+            "mentor",
+            Count("pk"),
         ),
-        requests_became_mentoring=Coalesce(
-            _count(
-                Relationship.objects.filter(
-                    **mine, origin=Relationship.Origin.REQUEST, started_at__isnull=False
-                ),
-                "mentor",
-                Count("pk"),
-            ),
-            Value(0),
-        ),
-    )
+    ]
+    figures: dict[int, dict[str, int]] = {}
+    for name, queryset, group, expression in grouped:
+        for mentor_id, value in (
+            queryset.order_by().values(group).annotate(n=expression).values_list(group, "n")
+        ):
+            figures.setdefault(mentor_id, {})[name] = value or 0
+    return figures
 
 
 @dataclass(frozen=True)
@@ -120,8 +109,8 @@ class Figures:
 FIGURE_FIELDS = tuple(Figures.__dataclass_fields__)
 
 
-def figures_of(enrollment: Enrollment) -> Figures:
-    return Figures(**{name: getattr(enrollment, name) for name in FIGURE_FIELDS})
+def figures_from(values: dict[str, int] | None) -> Figures:
+    return Figures(**(values or {}))
 
 
 @dataclass(frozen=True)
@@ -152,8 +141,10 @@ def mentor_programs(user: User) -> QuerySet[Enrollment]:
 def legacy_for_mentor(*, user: User) -> Legacy:
     """Return this mentor's own legacy: their figures and their mentees' closing notes."""
     legacy = Legacy()
-    for enrollment in with_impact(mentor_programs(user)).select_related("program"):
-        figures = figures_of(enrollment)
+    enrollments = mentor_programs(user)
+    by_mentor = impact_by_mentor(enrollments)
+    for enrollment in enrollments.select_related("program"):
+        figures = figures_from(by_mentor.get(enrollment.pk))
         legacy.programs.append((enrollment.program, figures))
         legacy.total = legacy.total + figures
     legacy.words = closing_words(user=user)
@@ -213,10 +204,12 @@ SORTS = {
 
 def program_impact(*, program: Program, sort: str = "hours") -> ProgramImpact:
     """Return the program's mentors with their figures: one query, whatever their number."""
-    mentors = with_impact(
-        Enrollment.objects.filter(program=program, is_mentor=True).select_related("user")
-    )
-    rows = [MentorRow(name=str(e.user), figures=figures_of(e)) for e in mentors]
+    mentors = Enrollment.objects.filter(program=program, is_mentor=True)
+    by_mentor = impact_by_mentor(mentors)
+    rows = [
+        MentorRow(name=full_name or email, figures=figures_from(by_mentor.get(pk)))
+        for pk, full_name, email in mentors.values_list("pk", "user__full_name", "user__email")
+    ]
     rows.sort(key=SORTS.get(sort, SORTS["hours"]))
     total = sum((row.figures for row in rows), Figures())
     hours = [row.figures.hours_given for row in rows]
