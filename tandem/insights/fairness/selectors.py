@@ -256,13 +256,17 @@ def _in_window(seekers: Sequence[Seeker], window: str, now: datetime.datetime) -
     return [s for s in seekers if s.enrolled_at >= since]
 
 
-def _group_counts(seekers: Sequence[Seeker], source: str) -> dict[tuple[str, str], Counts]:
+def _members(seekers: Sequence[Seeker]) -> dict[tuple[str, str], list[Seeker]]:
     members: dict[tuple[str, str], list[Seeker]] = {}
     for seeker in seekers:
         for dimension, _ in DIMENSIONS:
             for label in seeker.labels(dimension):
                 members.setdefault((dimension, label), []).append(seeker)
-    return {key: count(people, source) for key, people in members.items()}
+    return members
+
+
+def _group_counts(seekers: Sequence[Seeker], source: str) -> dict[tuple[str, str], Counts]:
+    return {key: count(people, source) for key, people in _members(seekers).items()}
 
 
 View = tuple[str, str]
@@ -276,10 +280,12 @@ def _views(
     views = {}
     for window in WINDOWS:
         people = _in_window(seekers, window, now)
+        members = _members(people)
         for source in SOURCES:
             total = count(people, source)
             if _total_safe(total):
-                views[(window, source)] = (total, _group_counts(people, source))
+                groups = {key: count(group, source) for key, group in members.items()}
+                views[(window, source)] = (total, groups)
     return views
 
 
