@@ -32,7 +32,13 @@ from django.utils import timezone
 
 from tandem.accounts.models import Membership
 from tandem.matching.engine.quality import MIN_GROUP
-from tandem.programs.models import Enrollment, IdentityAttribute, Program, consented_identity
+from tandem.programs.models import (
+    Enrollment,
+    IdentityAttribute,
+    IdentityUse,
+    Program,
+    consented_identity,
+)
 from tandem.relationships.models import Relationship
 
 # Periods of enrolment the page offers, in days back from today (None: since the start).
@@ -188,26 +194,27 @@ class Table:
         return [row for row in self.rows if row.flags]
 
 
-def seekers_of(program: Program, now: datetime.datetime | None = None) -> list[Seeker]:
-    """Load the program's seekers and their first match by each source: three queries."""
-    now = now or timezone.now()
+def seekers_of(program: Program) -> list[Seeker]:
+    """Load the program's seekers and their first match by each source: four queries."""
     leaders = set(
         Membership.objects.filter(organization_id=program.organization_id, manager__isnull=False)
         .values_list("manager_id", flat=True)
         .distinct()
     )
-    enrollments = (
-        Enrollment.objects.filter(program=program)
-        .filter(Q(is_mentee=True) | Q(is_peer=True))
-        .values_list(
-            "pk",
-            "created_at",
-            "membership_id",
-            "membership__department__name",
-            "identity_use",
-            "identity_attributes",
+    seeking = Enrollment.objects.filter(program=program).filter(Q(is_mentee=True) | Q(is_peer=True))
+    people = {
+        pk: (enrolled_at, dept or NO_DEPARTMENT, membership in leaders)
+        for pk, enrolled_at, membership, dept in seeking.values_list(
+            "pk", "created_at", "membership_id", "membership__department__name"
         )
-    )
+    }
+    # Only the attributes of people who let matching use them are read at all.
+    groups = {
+        pk: consented_identity(use, attributes if isinstance(attributes, list) else [])
+        for pk, use, attributes in seeking.filter(identity_use=IdentityUse.MATCH)
+        .exclude(identity_attributes=[])
+        .values_list("pk", "identity_use", "identity_attributes")
+    }
     first: dict[int, dict[str, Match]] = {}
     pairs = (
         Relationship.objects.filter(program=program)
@@ -216,36 +223,34 @@ def seekers_of(program: Program, now: datetime.datetime | None = None) -> list[S
             "mentee_id",
             "created_at",
             "origin",
-            "mentee__created_at",
-            "mentee__membership__department__name",
-            "mentee__membership_id",
             "mentor__membership__department__name",
             "mentor__membership_id",
         )
     )
-    for mentee, made, origin, enrolled, dept, membership, mentor_dept, mentor_membership in pairs:
+    for mentee, made, origin, mentor_dept, mentor_membership in pairs:
+        if mentee not in people:
+            continue
+        enrolled, dept, leads = people[mentee]
         match = Match(
             days=max(0.0, (made - enrolled).total_seconds() / 86400),
-            other_department=(dept or "") != (mentor_dept or ""),
-            other_level=(membership in leaders) != (mentor_membership in leaders),
+            other_department=dept != (mentor_dept or NO_DEPARTMENT),
+            other_level=leads != (mentor_membership in leaders),
         )
         mine = first.setdefault(mentee, {})
         mine.setdefault("all", match)
         for source, origins in ORIGINS.items():
             if source != "all" and origin in origins:
                 mine.setdefault(source, match)
-    seekers = []
-    for pk, enrolled_at, membership, dept, use, attributes in enrollments:
-        seekers.append(
-            Seeker(
-                enrolled_at=enrolled_at,
-                department=dept or NO_DEPARTMENT,
-                level=LEADER if membership in leaders else CONTRIBUTOR,
-                groups=consented_identity(use, attributes if isinstance(attributes, list) else []),
-                matches=first.get(pk, {}),
-            )
+    return [
+        Seeker(
+            enrolled_at=enrolled_at,
+            department=dept,
+            level=LEADER if leads else CONTRIBUTOR,
+            groups=groups.get(pk, frozenset()),
+            matches=first.get(pk, {}),
         )
-    return seekers
+        for pk, (enrolled_at, dept, leads) in people.items()
+    ]
 
 
 def _in_window(seekers: Sequence[Seeker], window: str, now: datetime.datetime) -> list[Seeker]:
@@ -355,7 +360,7 @@ def fairness_table(
     now = now or timezone.now()
     window = window if window in WINDOWS else "all"
     source = source if source in SOURCES else "all"
-    seekers = seekers_of(program, now)
+    seekers = seekers_of(program)
     views = _views(seekers, now)
     hidden = hidden_cells(views)
     people = _in_window(seekers, window, now)
@@ -469,8 +474,9 @@ def _without(values: Sequence[float], removed: Sequence[float]) -> list[float]:
 def cohort_rows(seekers: Sequence[Seeker], source: str) -> list[Row]:
     """Return match rate and wait by the quarter people joined, over the whole program."""
     quarters: dict[Key, list[Seeker]] = {}
+    zone = timezone.get_current_timezone()
     for seeker in seekers:
-        joined = timezone.localtime(seeker.enrolled_at)
+        joined = seeker.enrolled_at.astimezone(zone)
         quarter = f"{joined.year} Q{(joined.month - 1) // 3 + 1}"
         quarters.setdefault(("cohort", quarter), []).append(seeker)
     total = count(seekers, source)
