@@ -107,17 +107,33 @@ class Counts:
 
 
 def count(seekers: Iterable[Seeker], source: str) -> Counts:
-    people = matched = other_department = other_level = 0
-    days = []
+    return count_by_source(seekers)[source]
+
+
+def count_by_source(seekers: Iterable[Seeker]) -> dict[str, Counts]:
+    """Count people, matches and waits for every source in one pass over the people."""
+    people = 0
+    matched = dict.fromkeys(SOURCES, 0)
+    other_department = dict.fromkeys(SOURCES, 0)
+    other_level = dict.fromkeys(SOURCES, 0)
+    days: dict[str, list[float]] = {source: [] for source in SOURCES}
     for seeker in seekers:
         people += 1
-        match = seeker.matches.get(source)
-        if match is not None:
-            matched += 1
-            other_department += match.other_department
-            other_level += match.other_level
-            days.append(match.days)
-    return Counts(people, matched, other_department, other_level, tuple(days))
+        for source, match in seeker.matches.items():
+            matched[source] += 1
+            other_department[source] += match.other_department
+            other_level[source] += match.other_level
+            days[source].append(match.days)
+    return {
+        source: Counts(
+            people,
+            matched[source],
+            other_department[source],
+            other_level[source],
+            tuple(days[source]),
+        )
+        for source in SOURCES
+    }
 
 
 def _safe(*values: int) -> bool:
@@ -285,12 +301,12 @@ def _views(
     views = {}
     for window in WINDOWS:
         people = _in_window(seekers, window, now)
-        members = _members(people)
+        totals = count_by_source(people)
+        members = {key: count_by_source(group) for key, group in _members(people).items()}
         for source in SOURCES:
-            total = count(people, source)
-            if _total_safe(total):
-                groups = {key: count(group, source) for key, group in members.items()}
-                views[(window, source)] = (total, groups)
+            if _total_safe(totals[source]):
+                groups = {key: counts[source] for key, counts in members.items()}
+                views[(window, source)] = (totals[source], groups)
     return views
 
 
