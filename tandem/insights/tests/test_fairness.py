@@ -268,3 +268,18 @@ def test_a_program_with_too_few_matches_says_so_instead_of_a_table(world: World)
     page = response.content.decode()
     assert "Too few people for this table yet" in page
     assert "Median days to match" not in page
+
+
+def test_an_organization_admin_who_does_not_run_the_program_sees_it_too(
+    world: World, fair: Program
+) -> None:
+    from tandem.accounts.models import Membership
+    from tandem.testing.factories import MembershipFactory, UserFactory
+
+    org_admin = UserFactory.create(full_name="Orla Admin")
+    MembershipFactory.create(user=org_admin, organization=world.org, role=Membership.Role.ADMIN)
+    assert not fair.admins.filter(pk=org_admin.pk).exists()
+    client = client_for(org_admin)
+    assert client.get(reverse("insights:fairness", args=[fair.pk])).status_code == 200
+    assert client.get(reverse("insights:stalled", args=[fair.pk])).status_code == 200
+    assert client.get(reverse("insights:impact", args=[fair.pk])).status_code == 200
