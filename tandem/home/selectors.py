@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.board.models import Answer, Question
+from tandem.insights.stalled.selectors import stalled_counts
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import (
     programs_administered_by,
@@ -111,6 +112,7 @@ def needs_for_user(*, user: User) -> list[Need]:
         *_rounds_to_review(user),
         *_open_concerns(user),
         *_board_questions(user, now),
+        *_stalled_pairs(user),
     ]
     needs.sort(key=Need.sort_key)
     return needs
@@ -437,6 +439,25 @@ def _board_questions(user: User, now: datetime.datetime) -> list[Need]:
                 when=row["newest"],
                 when_label="Latest asked",
                 context=row["program__name"],
+            )
+        )
+    return needs
+
+
+def _stalled_pairs(user: User) -> list[Need]:
+    # How many per program, at the program's default thresholds; who, on the list itself.
+    counts = stalled_counts(programs=programs_administered_by(user))
+    needs = []
+    for (program_id, name), n in sorted(counts.items(), key=lambda item: -item[1])[:PER_KIND]:
+        needs.append(
+            Need(
+                kind="stalled",
+                urgency=Urgency.SOON,
+                title=f"{n} stalled pair{'s' if n != 1 else ''}",
+                detail="Pairs that have not met lately, agreements not signed, "
+                "proposals and requests waiting for an answer.",
+                url=reverse("insights:stalled", args=[program_id]),
+                context=name,
             )
         )
     return needs

@@ -1,15 +1,14 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from tandem.insights import health_views
+from tandem.insights.fairness import views as fairness_views
+from tandem.insights.impact import views as impact_views
+from tandem.insights.stalled import views as stalled_views
 
 app_name = "insights"
 
-urlpatterns: list[URLPattern | URLResolver] = []
-
-# Program health (health_views.py).
-from django.urls import path  # noqa: E402
-
-from tandem.insights import health_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Program health over time, each chart also as SVG, CSV and Excel.
     path("programs/<id:program_id>/health/", health_views.program_health, name="program_health"),
     path(
         "programs/<id:program_id>/health/<slug:chart>.<str:file_format>",
@@ -25,5 +24,31 @@ urlpatterns += [
         "organizations/<id:organization_id>/health/<slug:chart>.<str:file_format>",
         health_views.organization_health_chart,
         name="organization_health_chart",
+    ),
+    # Stalled pairs and the nudge.
+    path("programs/<id:program_id>/stalled/", stalled_views.stalled, name="stalled"),
+    path(
+        "programs/<id:program_id>/stalled/nudge/", stalled_views.stalled_nudge, name="stalled_nudge"
+    ),
+    path(
+        "programs/<id:program_id>/stalled.<str:file_format>",
+        stalled_views.stalled_export,
+        name="stalled_export",
+    ),
+    # A mentor's own impact, and all mentors' for the program's admins.
+    path("impact/", impact_views.legacy, name="legacy"),
+    path("impact.<str:file_format>", impact_views.legacy_export, name="legacy_export"),
+    path("programs/<id:program_id>/impact/", impact_views.program_impact, name="impact"),
+    path(
+        "programs/<id:program_id>/impact.<str:file_format>",
+        impact_views.program_impact_export,
+        name="impact_export",
+    ),
+    # Who gets matched, how fast and to whom, by group.
+    path("programs/<id:program_id>/fairness/", fairness_views.fairness, name="fairness"),
+    path(
+        "programs/<id:program_id>/fairness.<str:file_format>",
+        fairness_views.fairness_export,
+        name="fairness_export",
     ),
 ]

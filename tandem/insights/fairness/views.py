@@ -1,0 +1,113 @@
+"""The fairness table of a program, and its download."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from tandem.core.errors import NotFound
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.spreadsheets import FORMATS, Row, file_name, spreadsheet_response
+from tandem.insights.fairness import selectors
+from tandem.policy.access import program_get_for_admin
+from tandem.security.models import SecurityEvent
+from tandem.security.services import security_event_record
+
+HEADERS = [
+    "Dimension",
+    "Group",
+    "People",
+    "Matched",
+    "Match rate %",
+    "Median days to match",
+    "Matched across departments %",
+    "Matched across levels %",
+    "Flag",
+]
+SUPPRESSED = "fewer than 5"
+DIMENSION_LABELS = dict(selectors.DIMENSIONS) | {"total": "All", "cohort": "Joined in"}
+
+
+def _choices(request: AuthenticatedHttpRequest) -> tuple[str, str, list[str]]:
+    window = request.GET.get("period", "all")
+    source = request.GET.get("source", "all")
+    problems = []
+    if window not in selectors.WINDOWS:
+        problems.append("That period is not one of the choices; showing every period.")
+        window = "all"
+    if source not in selectors.SOURCES:
+        problems.append("That way of matching is not one of the choices; showing all of them.")
+        source = "all"
+    return window, source, problems
+
+
+def _cell(value: float | int | None, shown: bool) -> str | int:
+    if not shown:
+        return SUPPRESSED
+    return "" if value is None else (f"{value:.1f}" if isinstance(value, float) else value)
+
+
+def export_row(row: selectors.Row) -> Row:
+    return [
+        DIMENSION_LABELS[row.dimension],
+        row.group,
+        _cell(row.people, row.shown),
+        _cell(row.matched, row.shown),
+        _cell(row.match_rate, row.shown),
+        _cell(row.median_days, row.shown),
+        _cell(row.other_department_share, row.shown and row.other_department_shown),
+        _cell(row.other_level_share, row.shown and row.other_level_shown),
+        "; ".join(row.flags),
+    ]
+
+
+@login_required
+def fairness(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    window, source, problems = _choices(request)
+    table = selectors.fairness_table(program=program, window=window, source=source)
+    return render(
+        request,
+        "insights/fairness.html",
+        {
+            "program": program,
+            "table": table,
+            "problems": problems,
+            "windows": [(key, label) for key, (label, _) in selectors.WINDOWS.items()],
+            "sources": list(selectors.SOURCES.items()),
+            "dimensions": selectors.DIMENSIONS,
+            "flag_rule": selectors.FLAG_RULE,
+            "min_group": selectors.MIN_GROUP,
+        },
+    )
+
+
+@login_required
+def fairness_export(
+    request: AuthenticatedHttpRequest, program_id: int, file_format: str
+) -> HttpResponse:
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    window, source, _ = _choices(request)
+    table = selectors.fairness_table(program=program, window=window, source=source)
+    rows = [export_row(row) for row in (table.total, *table.rows, *table.cohorts)]
+    response = spreadsheet_response(
+        headers=HEADERS,
+        rows=rows,
+        file_format=file_format,
+        name=file_name(slug=program.organization.slug, what="fairness", file_format=file_format),
+        title="Fairness",
+    )
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        organization_id=program.organization_id,
+        detail={
+            "what": "fairness",
+            "program": program.pk,
+            "format": file_format,
+            "rows": len(rows),
+            "filters": {"period": window, "source": source},
+        },
+    )
+    return response

@@ -1,0 +1,242 @@
+"""A mentor's legacy: people helped, hours given, and what mentees chose to tell them.
+
+The figures count rows the mentor can already see on their own relationships: who they
+mentored, meetings held, commitments the mentee marked done, requests they said yes to.
+The words are the notes mentees wrote to them when closing a relationship, which arrived
+in the mentor's own notifications. Private journal entries, check-ins, reflections and
+reasons for declining are never read here.
+"""
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.notifications.models import Notification
+from tandem.programs.models import Enrollment, Program
+from tandem.relationships.models import Commitment, Meeting, MentorshipRequest, Relationship
+
+# relationship_close sends this when the person closing writes nothing of their own.
+DEFAULT_CLOSING = "Thank you for the time you gave each other."
+TOP_N = 5
+# Each bucket counts values from its low end up to, not including, its high end.
+PEOPLE_BUCKETS = (("0", 0, 1), ("1", 1, 2), ("2", 2, 3), ("3 or 4", 3, 5), ("5 or more", 5, None))
+HOURS_BUCKETS = (
+    ("none", 0, 0.1),
+    ("under 5", 0.1, 5),
+    ("5 to 20", 5, 20),
+    ("20 or more", 20, None),
+)
+
+
+def impact_by_mentor(mentors: QuerySet[Enrollment]) -> dict[int, dict[str, int]]:
+    """Return each mentor enrollment's figures: six grouped queries, whatever their number."""
+    now = timezone.now()
+    ids = mentors.values("pk")
+    pairs = Relationship.objects.filter(mentor__in=ids)
+    held = Meeting.objects.filter(
+        relationship__mentor__in=ids, status=Meeting.Status.HELD, starts_at__lte=now
+    )
+    grouped: list[tuple[str, QuerySet[Any], str, Any]] = [
+        (
+            "people_helped",
+            pairs.filter(started_at__isnull=False),
+            "mentor",
+            Count("mentee", distinct=True),
+        ),
+        ("meetings_held", held, "relationship__mentor", Count("pk")),
+        ("minutes_given", held, "relationship__mentor", Sum("duration_minutes")),
+        (
+            "commitments_completed",
+            Commitment.objects.filter(
+                relationship__mentor__in=ids,
+                owner=F("relationship__mentee__user"),
+                done_at__isnull=False,
+            ),
+            "relationship__mentor",
+            Count("pk"),
+        ),
+        (
+            "requests_answered",
+            MentorshipRequest.objects.filter(mentor__in=ids).exclude(
+                status=MentorshipRequest.Status.PENDING
+            ),
+            "mentor",
+            Count("pk"),
+        ),
+        (
+            "requests_became_mentoring",
+            pairs.filter(origin=Relationship.Origin.REQUEST, started_at__isnull=False),
+            "mentor",
+            Count("pk"),
+        ),
+    ]
+    figures: dict[int, dict[str, int]] = {}
+    for name, queryset, group, expression in grouped:
+        for mentor_id, value in (
+            queryset.order_by().values(group).annotate(n=expression).values_list(group, "n")
+        ):
+            figures.setdefault(mentor_id, {})[name] = value or 0
+    return figures
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One mentor's figures, in one program or added up over several."""
+
+    people_helped: int = 0
+    meetings_held: int = 0
+    minutes_given: int = 0
+    commitments_completed: int = 0
+    requests_answered: int = 0
+    requests_became_mentoring: int = 0
+
+    @property
+    def hours_given(self) -> float:
+        return round(self.minutes_given / 60, 1)
+
+    def __add__(self, other: "Figures") -> "Figures":
+        return Figures(
+            **{name: getattr(self, name) + getattr(other, name) for name in FIGURE_FIELDS}
+        )
+
+
+FIGURE_FIELDS = tuple(Figures.__dataclass_fields__)
+
+
+def figures_from(values: dict[str, int] | None) -> Figures:
+    return Figures(**(values or {}))
+
+
+@dataclass(frozen=True)
+class Words:
+    """A note a mentee wrote to the mentor when closing, as the mentor received it."""
+
+    when: object
+    focus_url: str
+    body: str
+
+
+@dataclass
+class Legacy:
+    """What one mentor sees of their own impact, per program and in all."""
+
+    programs: list[tuple[Program, Figures]] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+    words: list[Words] = field(default_factory=list)
+
+
+def mentor_programs(user: User) -> QuerySet[Enrollment]:
+    """Return the enrollments in which this person mentors (peers and coaching aside)."""
+    return Enrollment.objects.filter(user=user, is_mentor=True).exclude(
+        program__format=Program.Format.PEER
+    )
+
+
+def legacy_for_mentor(*, user: User) -> Legacy:
+    """Return this mentor's own legacy: their figures and their mentees' closing notes."""
+    legacy = Legacy()
+    enrollments = mentor_programs(user)
+    by_mentor = impact_by_mentor(enrollments)
+    for enrollment in enrollments.select_related("program"):
+        figures = figures_from(by_mentor.get(enrollment.pk))
+        legacy.programs.append((enrollment.program, figures))
+        legacy.total = legacy.total + figures
+    legacy.words = closing_words(user=user)
+    return legacy
+
+
+def closing_words(*, user: User, limit: int = 50) -> list[Words]:
+    """Return the notes this mentor's mentees chose to send them when they closed."""
+    closed_by_mentee = Relationship.objects.filter(
+        mentor__user=user, status=Relationship.Status.CLOSED, closed_by=F("mentee__user")
+    ).exclude(program__format=Program.Format.PEER)
+    urls = [
+        reverse("relationships:detail", args=[pk])
+        for pk in closed_by_mentee.values_list("pk", flat=True)
+    ]
+    notes = (
+        Notification.objects.filter(user=user, kind="relationship_closed", url__in=urls)
+        .exclude(body__in=["", DEFAULT_CLOSING])
+        .order_by("-created_at")[:limit]
+    )
+    return [Words(when=n.created_at, focus_url=n.url, body=n.body) for n in notes]
+
+
+@dataclass(frozen=True)
+class MentorRow:
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    mentors: int
+
+
+@dataclass
+class ProgramImpact:
+    """Every mentor of a program with their figures, the totals and the distributions."""
+
+    rows: list[MentorRow]
+    total: Figures
+    mentors: int
+    people_distribution: list[Bucket]
+    hours_distribution: list[Bucket]
+    median_hours: float
+    top_by_hours: list[MentorRow]
+    top_by_people: list[MentorRow]
+
+
+SORTS = {
+    "name": lambda row: (row.name.lower(),),
+    "hours": lambda row: (-row.figures.minutes_given, row.name.lower()),
+    "people": lambda row: (-row.figures.people_helped, row.name.lower()),
+    "commitments": lambda row: (-row.figures.commitments_completed, row.name.lower()),
+}
+
+
+def program_impact(*, program: Program, sort: str = "hours") -> ProgramImpact:
+    """Return the program's mentors with their figures: one query, whatever their number."""
+    mentors = Enrollment.objects.filter(program=program, is_mentor=True)
+    by_mentor = impact_by_mentor(mentors)
+    rows = [
+        MentorRow(name=full_name or email, figures=figures_from(by_mentor.get(pk)))
+        for pk, full_name, email in mentors.values_list("pk", "user__full_name", "user__email")
+    ]
+    rows.sort(key=SORTS.get(sort, SORTS["hours"]))
+    total = sum((row.figures for row in rows), Figures())
+    hours = [row.figures.hours_given for row in rows]
+    return ProgramImpact(
+        rows=rows,
+        total=total,
+        mentors=len(rows),
+        people_distribution=_buckets([r.figures.people_helped for r in rows], PEOPLE_BUCKETS),
+        hours_distribution=_buckets(hours, HOURS_BUCKETS),
+        median_hours=round(statistics.median(hours), 1) if hours else 0.0,
+        top_by_hours=_top(rows, lambda r: r.figures.minutes_given),
+        top_by_people=_top(rows, lambda r: r.figures.people_helped),
+    )
+
+
+def _buckets(
+    values: Sequence[float], buckets: Sequence[tuple[str, float, float | None]]
+) -> list[Bucket]:
+    return [
+        Bucket(
+            label=label,
+            mentors=sum(1 for v in values if v >= low and (high is None or v < high)),
+        )
+        for label, low, high in buckets
+    ]
+
+
+def _top(rows: list[MentorRow], key: Callable[[MentorRow], int]) -> list[MentorRow]:
+    ranked = sorted((r for r in rows if key(r) > 0), key=lambda r: (-key(r), r.name.lower()))
+    return ranked[:TOP_N]
