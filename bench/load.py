@@ -4,9 +4,11 @@ Prepares signed-in sessions for people of each kind (mentees and mentors with a
 relationship, a program admin of the largest round program, an organization admin, site
 staff for the Django admin), counts each page's database queries in-process, then serves
 Tandem with gunicorn as a deployment would (DEBUG off) and sends ``--clients`` locust users
-at it for ``--seconds``. Each user walks its own person's pages in a shuffled loop without
-pausing. Prints one row per page: queries, requests, errors, p50, p95, max and bytes, and
-whether p95 is within the budget (150 ms).
+at it for ``--seconds``. Each user walks its own person's pages in a shuffled loop, reading
+each for about ``--think`` seconds (0: not at all, which measures the server saturated).
+Prints one row per page: queries and the time it takes alone (in-process, one request at a
+time), then under load: requests, errors, p50, p95, max and bytes, and whether p95 is
+within the budget (150 ms).
 
 Usage, on PostgreSQL with the 100k demo loaded::
 
@@ -400,6 +402,12 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=4, help="people of each kind")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="seconds a person spends on a page before the next (mean; 0: none, saturate)",
+    )
+    parser.add_argument(
         "--instances",
         type=int,
         default=1,
@@ -435,6 +443,7 @@ def main() -> None:
                 json.dumps(
                     {
                         "cookie_name": "sessionid",
+                        "think": args.think,
                         "sign_in_path": "/accounts/login/",
                         "walkers": [
                             {
@@ -460,7 +469,8 @@ def main() -> None:
                     server.wait(timeout=30)
             print(
                 f"\n{args.clients} clients for {args.seconds} s against {args.instances} "
-                f"gunicorn instance(s) of {args.workers} workers; {len(walkers)} people.\n"
+                f"gunicorn instance(s) of {args.workers} workers; {len(walkers)} people, "
+                f"{args.think:g} s on each page.\n"
             )
             _report(stats, alone, walkers)
     finally:

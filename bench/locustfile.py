@@ -9,7 +9,7 @@ import json
 import os
 import random
 
-from locust import HttpUser, task
+from locust import HttpUser, between, constant, task
 from locust.exception import StopUser
 
 with open(os.environ["LOAD_PLAN"], encoding="utf-8") as plan_file:
@@ -22,6 +22,9 @@ _hosts = itertools.cycle(os.environ["LOAD_HOSTS"].split())
 
 class Person(HttpUser):
     """One signed-in person: a mentee, a mentor, a program admin or an organization admin."""
+
+    # A person reads a page before opening the next: about THINK seconds, half to half again.
+    wait_time = between(PLAN["think"] / 2, PLAN["think"] * 1.5) if PLAN["think"] else constant(0)
 
     def on_start(self) -> None:
         walker = next(_walkers)

@@ -26,7 +26,7 @@ from tandem.policy.access import (
     relationships_of,
     requests_of,
 )
-from tandem.programs.models import Enrollment, EnrollmentTopic
+from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     Agreement,
     Commitment,
@@ -109,11 +109,16 @@ def needs_for_user(*, user: User) -> list[Need]:
         *_next_meetings(user, now),
         *_commitments(user, today),
         *_checkins_and_pauses(user, now, today),
-        *_rounds_to_review(user),
-        *_open_concerns(user),
         *_board_questions(user, now),
-        *_stalled_pairs(user),
     ]
+    # What waits for those who run programs, asked only of them.
+    administered = list(programs_administered_by(user).values_list("pk", flat=True))
+    if administered:
+        needs += [
+            *_rounds_to_review(administered),
+            *_open_concerns(administered),
+            *_stalled_pairs(administered),
+        ]
     needs.sort(key=Need.sort_key)
     return needs
 
@@ -341,10 +346,10 @@ def _pause_need(relationship: Relationship, partner: str, today: datetime.date) 
     )
 
 
-def _rounds_to_review(user: User) -> list[Need]:
+def _rounds_to_review(programs: list[int]) -> list[Need]:
     ready = (
         MatchingRound.objects.filter(
-            program__in=programs_administered_by(user).values("pk"),
+            program__in=programs,
             status=MatchingRound.Status.READY,
         )
         .select_related("program")
@@ -364,11 +369,11 @@ def _rounds_to_review(user: User) -> list[Need]:
     ]
 
 
-def _open_concerns(user: User) -> list[Need]:
+def _open_concerns(programs: list[int]) -> list[Need]:
     # How many, per program, and since when: what was raised and by whom stay on its page.
     counts = (
         Concern.objects.filter(
-            relationship__program__in=programs_administered_by(user).values("pk"),
+            relationship__program__in=programs,
             status__in=[Concern.Status.OPEN, Concern.Status.IN_REVIEW],
         )
         .values("relationship__program_id", "relationship__program__name")
@@ -444,9 +449,9 @@ def _board_questions(user: User, now: datetime.datetime) -> list[Need]:
     return needs
 
 
-def _stalled_pairs(user: User) -> list[Need]:
+def _stalled_pairs(programs: list[int]) -> list[Need]:
     # How many per program, at the program's default thresholds; who, on the list itself.
-    counts = stalled_counts(programs=programs_administered_by(user))
+    counts = stalled_counts(programs=Program.objects.filter(pk__in=programs))
     needs = []
     for (program_id, name), n in sorted(counts.items(), key=lambda item: -item[1])[:PER_KIND]:
         needs.append(
