@@ -1,20 +1,14 @@
 """Bearer-token authentication for /api/v1/: who a call acts as, its scope and its rate."""
 
-import math
-import time
-
-from allauth.core.internal import ratelimit
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from tandem.api.errors import ApiError
 from tandem.api.services import Caller, api_token_authenticate
+from tandem.core.call_limits import call_refused_for
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-APP = "tandem.api"
-ACTION = "call"
 
 
 class TokenAuth(HttpBearer):
@@ -37,32 +31,14 @@ def caller_of(request: HttpRequest) -> Caller:
     return caller
 
 
-def _config() -> dict[str, str]:
-    # "amount/period/key" as allauth reads it, as for SCIM tokens; settings.API_RATE_LIMIT.
-    return {ACTION: settings.API_RATE_LIMIT}
-
-
 def _consume(request: HttpRequest, caller: Caller) -> None:
     """Count one call with this token, or refuse it with 429 when it is over the limit."""
-    key = str(caller.token.pk)
-    if ratelimit.consume(
-        request, app=APP, action=ACTION, config=_config(), key=key, limit_get=True
-    ):
-        return
-    raise ApiError(
-        429,
-        "Too many requests with this token. Wait for the time in Retry-After, then retry.",
-        headers={"Retry-After": str(_seconds_to_wait(request, key))},
+    wait = call_refused_for(
+        request, app="tandem.api", key=str(caller.token.pk), rate=settings.API_RATE_LIMIT
     )
-
-
-def _seconds_to_wait(request: HttpRequest, key: str) -> int:
-    """Return when the fullest of the token's windows lets one more call through."""
-    now = time.time()
-    wait = 1.0
-    for rate in ratelimit.get_rates(app=APP, action=ACTION, config=_config()):
-        cache_key = ratelimit.get_cache_key(request, app=APP, action=ACTION, rate=rate, key=key)
-        history = cache.get(cache_key, [])  # newest first
-        if len(history) >= rate.amount:
-            wait = max(wait, history[rate.amount - 1] + rate.duration - now)
-    return math.ceil(wait)
+    if wait is not None:
+        raise ApiError(
+            429,
+            "Too many requests with this token. Wait for the time in Retry-After, then retry.",
+            headers={"Retry-After": str(wait)},
+        )
