@@ -6,11 +6,10 @@ from django.shortcuts import render
 
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
-from tandem.core.spreadsheets import FORMATS, Row, file_name, spreadsheet_response
+from tandem.core.spreadsheets import FORMATS, Row
+from tandem.insights.exports import program_export
 from tandem.insights.fairness import selectors
 from tandem.policy.access import program_get_for_admin
-from tandem.security.models import SecurityEvent
-from tandem.security.services import security_event_record
 
 HEADERS = [
     "Dimension",
@@ -91,23 +90,13 @@ def fairness_export(
     window, source, _ = _choices(request)
     table = selectors.fairness_table(program=program, window=window, source=source)
     rows = [export_row(row) for row in (table.total, *table.rows, *table.cohorts)]
-    response = spreadsheet_response(
+    return program_export(
+        request,
+        program=program,
+        what="fairness",
+        title="Fairness",
         headers=HEADERS,
         rows=rows,
         file_format=file_format,
-        name=file_name(slug=program.organization.slug, what="fairness", file_format=file_format),
-        title="Fairness",
+        detail={"filters": {"period": window, "source": source}},
     )
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT,
-        request=request,
-        organization_id=program.organization_id,
-        detail={
-            "what": "fairness",
-            "program": program.pk,
-            "format": file_format,
-            "rows": len(rows),
-            "filters": {"period": window, "source": source},
-        },
-    )
-    return response

@@ -8,10 +8,9 @@ from django.shortcuts import render
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, Row, file_name, spreadsheet_response
+from tandem.insights.exports import program_export
 from tandem.insights.impact import selectors
 from tandem.policy.access import program_get_for_admin
-from tandem.security.models import SecurityEvent
-from tandem.security.services import security_event_record
 
 PAGE_SIZE = 50
 SORT_LABELS = [
@@ -101,24 +100,12 @@ def program_impact_export(
     impact = selectors.program_impact(program=program, sort=_sort(request))
     rows: list[Row] = [[row.name, *_figures(row.figures)] for row in impact.rows]
     rows.append(["All mentors", *_figures(impact.total)])
-    response = spreadsheet_response(
+    return program_export(
+        request,
+        program=program,
+        what="mentor-impact",
+        title="Mentor impact",
         headers=["Mentor", *FIGURE_HEADERS],
         rows=rows,
         file_format=file_format,
-        name=file_name(
-            slug=program.organization.slug, what="mentor-impact", file_format=file_format
-        ),
-        title="Mentor impact",
     )
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT,
-        request=request,
-        organization_id=program.organization_id,
-        detail={
-            "what": "mentor-impact",
-            "program": program.pk,
-            "format": file_format,
-            "rows": len(impact.rows),
-        },
-    )
-    return response

@@ -10,13 +10,12 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
-from tandem.core.spreadsheets import FORMATS, Row, file_name, spreadsheet_response
+from tandem.core.spreadsheets import FORMATS, Row
+from tandem.insights.exports import program_export
 from tandem.insights.stalled import selectors, services
 from tandem.insights.stalled.forms import StalledFilterForm, parse_items
 from tandem.policy.access import program_get_for_admin
 from tandem.programs.models import Program
-from tandem.security.models import SecurityEvent
-from tandem.security.services import security_event_record
 
 EXPORT_HEADERS = ["Waiting on", "Mentor", "Mentee", "Focus", "Waiting since", "Days", "Last nudge"]
 FILTERS = ("weeks", "days", "kind", "sort")
@@ -105,22 +104,12 @@ def stalled_export(
             sort=form.sort_order(),
         )
     ]
-    response = spreadsheet_response(
+    return program_export(
+        request,
+        program=program,
+        what="stalled-pairs",
+        title="Stalled pairs",
         headers=EXPORT_HEADERS,
         rows=rows,
         file_format=file_format,
-        name=file_name(slug=program.organization.slug, what="stalled", file_format=file_format),
-        title="Stalled pairs",
     )
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT,
-        request=request,
-        organization_id=program.organization_id,
-        detail={
-            "what": "stalled-pairs",
-            "program": program.pk,
-            "format": file_format,
-            "rows": len(rows),
-        },
-    )
-    return response
