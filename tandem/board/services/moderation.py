@@ -138,10 +138,26 @@ def question_moderate(*, question: Question, by: User, action: str, reason: str)
     state, allowed_from = _STATE_AFTER[ModerationAction.Action(action)]
     if question.state not in allowed_from:
         raise DomainError(f"This question is {question.get_state_display().lower()} already.")
+    if action == ModerationAction.Action.UNHIDE:
+        state = _state_before_hiding(question)
     question.state = state
     question.save(update_fields=["state", "updated_at"])
     _record(question=question, answer=None, by=by, action=action, reason=reason)
     return question
+
+
+def _state_before_hiding(question: Question) -> str:
+    """A question locked before it was hidden comes back locked."""
+    last = (
+        question.moderation.filter(
+            answer__isnull=True,
+            action__in=[ModerationAction.Action.LOCK, ModerationAction.Action.UNLOCK],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    locked = last is not None and last.action == ModerationAction.Action.LOCK
+    return Question.State.LOCKED if locked else Question.State.OPEN
 
 
 @transaction.atomic

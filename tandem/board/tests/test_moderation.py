@@ -143,11 +143,16 @@ def test_lock_unlock_hide_unhide_follow_the_states(board: World) -> None:
         services.question_moderate(question=question, by=board.admin, action="lock", reason=reason)
     services.question_moderate(question=question, by=board.admin, action="hide", reason=reason)
     assert board_q(question).state == "hidden"
+    # Locked before it was hidden, it comes back locked.
+    services.question_moderate(question=question, by=board.admin, action="unhide", reason=reason)
+    assert board_q(question).state == "locked"
+    services.question_moderate(question=question, by=board.admin, action="unlock", reason=reason)
+    services.question_moderate(question=question, by=board.admin, action="hide", reason=reason)
     services.question_moderate(question=question, by=board.admin, action="unhide", reason=reason)
     assert board_q(question).state == "open"
     with pytest.raises(DomainError, match="moderators"):
         services.question_moderate(question=question, by=board.mentor, action="hide", reason=reason)
-    assert Notification.objects.filter(user=board.mentee, kind="board_moderated").count() == 3
+    assert Notification.objects.filter(user=board.mentee, kind="board_moderated").count() == 6
 
 
 def test_an_edit_keeps_the_text_before_for_moderators_and_history(board: World) -> None:
