@@ -146,7 +146,7 @@ def question_moderate(*, question: Question, by: User, action: str, reason: str)
     return question
 
 
-def _state_before_hiding(question: Question) -> str:
+def _state_before_hiding(question: Question) -> Question.State:
     """A question locked before it was hidden comes back locked."""
     last = (
         question.moderation.filter(
