@@ -14,12 +14,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home/landing.html")
     admin_orgs = list(organizations_administered_by(request.user))
+    data = home_programs(user=request.user)
     return render(
         request,
         "home/home.html",
         {
             "needs": needs_for_user(user=request.user),
-            "data": home_programs(user=request.user),
+            "data": data,
+            # Whoever mentors in a program gets one link to what their mentoring did.
+            "mentors": any(e.is_mentor and e.program.format != "peer" for e in data.enrolled),
             # Admins may; asking the rule only for others saves everyone else a query.
             "can_create": bool(admin_orgs)
             or organizations_where_may_create_programs(request.user).exists(),
