@@ -55,4 +55,9 @@ urlpatterns = [
         name="request_new",
     ),
     path("programs/<id:program_id>/", views.program_relationships, name="program"),
+    path(
+        "programs/<id:program_id>/relationships.<str:file_format>",
+        views.program_relationships_export,
+        name="program_export",
+    ),
 ]

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, Row, file_name, spreadsheet_response
-from tandem.insights.exports import program_export
 from tandem.insights.impact import selectors
 from tandem.policy.access import program_get_for_admin
+from tandem.security.exports import program_export
 
 PAGE_SIZE = 50
 SORT_LABELS = [

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, Row
-from tandem.insights.exports import program_export
 from tandem.insights.stalled import selectors, services
 from tandem.insights.stalled.forms import StalledFilterForm, parse_items
 from tandem.policy.access import program_get_for_admin
 from tandem.programs.models import Program
+from tandem.security.exports import program_export
 
 EXPORT_HEADERS = ["Waiting on", "Mentor", "Mentee", "Focus", "Waiting since", "Days", "Last nudge"]
 FILTERS = ("weeks", "days", "kind", "sort")

@@ -7,6 +7,7 @@ from tandem.relationships.views.endings import (
     concern_new,
     pause,
     program_relationships,
+    program_relationships_export,
     reflect,
     resume,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "mentor_directory",
     "pause",
     "program_relationships",
+    "program_relationships_export",
     "proposal_detail",
     "reflect",
     "reflection_detail",

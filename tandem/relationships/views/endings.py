@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.spreadsheets import FORMATS, Row
 from tandem.policy.access import (
     concern_get_for_user,
     program_get_for_admin,
@@ -26,6 +27,7 @@ from tandem.relationships.forms import (
 )
 from tandem.relationships.models import Relationship
 from tandem.relationships.views._shared import redirect_with_message
+from tandem.security.exports import program_export
 from tandem.security.models import SecurityEvent
 from tandem.security.services import security_event_record
 
@@ -230,6 +232,35 @@ def program_relationships(request: AuthenticatedHttpRequest, program_id: int) ->
             ],
             "open_concerns": selectors.program_open_concerns(program=program)[:50],
         },
+    )
+
+
+@login_required
+def program_relationships_export(
+    request: AuthenticatedHttpRequest, program_id: int, file_format: str
+) -> HttpResponse:
+    """Every pair of the program, as on its list: who, on what, in which state, since when."""
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    rows: list[Row] = [
+        [
+            r.mentor.user.full_name,
+            r.mentee.user.full_name,
+            r.focus.name,
+            r.get_status_display(),
+            f"{r.created_at:%Y-%m-%d}",
+        ]
+        for r in selectors.program_relationships(program=program).iterator(chunk_size=2000)
+    ]
+    return program_export(
+        request,
+        program=program,
+        what="relationships",
+        title="Relationships",
+        headers=["Mentor", "Mentee", "Focus", "Status", "Since"],
+        rows=rows,
+        file_format=file_format,
     )
 
 

@@ -1,4 +1,4 @@
-"""One program's insights list as a CSV or Excel file, recorded in the security log."""
+"""One program's admin list as a CSV or Excel file, recorded in the security log."""
 
 from collections.abc import Sequence
 from typing import Any
