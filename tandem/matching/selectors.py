@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from tandem.accounts.models import Department
 from tandem.core.errors import NotFound
+from tandem.core.spreadsheets import Row
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.policy.eligibility import Refusal, givers_for, seeker_refusal
 from tandem.programs.models import Enrollment, Program
@@ -117,6 +118,49 @@ def round_review(
         ).order_by("name"),
         unmatched_count=len((matching_round.report or {}).get("unmatched", [])),
     )
+
+
+EXPORT_HEADERS = [
+    "Mentee",
+    "Mentee's department",
+    "Mentor",
+    "Mentor's department",
+    "Focus",
+    "Fit %",
+    "Locked",
+    "Why",
+]
+
+
+def round_pair_rows(*, matching_round: MatchingRound, filters: ReviewFilters) -> list[Row]:
+    """Return every pair the filters pass, in their order, as the review table shows them."""
+    pairs = round_pairs(matching_round=matching_round, filters=filters).values_list(
+        "mentee__user__full_name",
+        "mentee__membership__department__name",
+        "mentor__user__full_name",
+        "mentor__membership__department__name",
+        "focus__name",
+        "score",
+        "locked",
+        "reasons",
+    )
+    rows: list[Row] = []
+    for mentee, mentee_in, mentor, mentor_in, focus, score, locked, reasons in pairs.iterator(
+        chunk_size=5000
+    ):
+        rows.append(
+            [
+                mentee,
+                mentee_in or "",
+                mentor,
+                mentor_in or "",
+                focus or "",
+                round(score * 100),
+                "yes" if locked else "",
+                "; ".join(reasons or []),
+            ]
+        )
+    return rows
 
 
 def round_unmatched(*, matching_round: MatchingRound, page: str | None) -> Page:

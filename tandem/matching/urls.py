@@ -7,6 +7,7 @@ urlpatterns = [
     path("programs/<id:program_id>/", views.round_list, name="rounds"),
     path("rounds/<id:round_id>/", views.round_detail, name="round"),
     path("rounds/<id:round_id>/act/", views.round_action, name="act"),
+    path("rounds/<id:round_id>/pairs.<str:file_format>", views.round_export, name="round_export"),
     path(
         "rounds/<id:round_id>/pairs/<id:pair_id>/mentors/",
         views.pair_mentor_search,

@@ -8,13 +8,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from tandem.core.errors import DomainError
+from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
+from tandem.core.spreadsheets import FORMATS
 from tandem.matching import selectors, services
 from tandem.matching.forms import ReviewForm, RoundForm, SwapSearchForm
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import program_get_for_admin, round_get_for_admin
+from tandem.security.exports import program_export
 
 
 @login_required
@@ -178,3 +180,24 @@ def _review_url(matching_round: MatchingRound, back: str) -> str:
     shown = ReviewForm(query).filters().query(page=page or "")
     url = reverse("matching:round", args=[matching_round.pk])
     return f"{url}?{shown}" if shown else url
+
+
+@login_required
+def round_export(
+    request: AuthenticatedHttpRequest, round_id: int, file_format: str
+) -> HttpResponse:
+    """Every pair of the round that the review's filters pass, as CSV or Excel."""
+    matching_round = round_get_for_admin(user=request.user, round_id=round_id)
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    filters = ReviewForm(request.GET).filters()
+    return program_export(
+        request,
+        program=matching_round.program,
+        what="round-pairs",
+        title=f"Round {matching_round.name}"[:31],
+        headers=selectors.EXPORT_HEADERS,
+        rows=selectors.round_pair_rows(matching_round=matching_round, filters=filters),
+        file_format=file_format,
+        detail={"round": matching_round.pk, "filters": filters.query()},
+    )

@@ -350,3 +350,31 @@ def test_the_search_finds_the_same_mentors_one_small_batch_at_a_time(
     mia_pair = matching_round.pairs.get(mentee=cohort.mentee_enrollment)
     monkeypatch.setattr(selectors, "SWAP_SEARCH_BATCH", 1)
     assert "Mentor 0" not in _offered(_search(client, mia_pair, "o"))
+
+
+def test_the_export_holds_every_pair_the_filters_pass_in_their_order(world: World) -> None:
+    import csv
+    import io
+
+    matching_round = _ready_round(world, mentees=6, mentors=4)
+    admin = client_for(world.admin)
+    url = reverse("matching:round_export", args=[matching_round.pk, "csv"])
+    rows = list(csv.reader(io.StringIO(admin.get(url).content.decode("utf-8-sig"))))
+    assert rows[0] == selectors.EXPORT_HEADERS
+    assert len(rows) - 1 == matching_round.pairs.count()
+    fits = [int(row[5]) for row in rows[1:]]
+    assert fits == sorted(fits, reverse=True)
+    finance = Department.objects.get(organization=world.org, name="Finance")
+    only = list(
+        csv.reader(
+            io.StringIO(admin.get(f"{url}?department={finance.pk}").content.decode("utf-8-sig"))
+        )
+    )
+    assert {row[1] for row in only[1:]} == {"Finance"}
+    assert (
+        len(only) - 1 == matching_round.pairs.filter(mentee__membership__department=finance).count()
+    )
+    xlsx = admin.get(reverse("matching:round_export", args=[matching_round.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    for who in (world.mentor, world.mentee, world.member, world.outsider):
+        assert client_for(who).get(url).status_code == 404
