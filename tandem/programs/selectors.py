@@ -96,7 +96,7 @@ class TopicBalance:
         return self.wanted - self.offered
 
 
-def topic_balance(*, program: Program, limit: int = 12) -> list[TopicBalance]:
+def topic_balance(*, program: Program, limit: int | None = 12) -> list[TopicBalance]:
     """Return the most wanted focus areas next to how many people offer them."""
     rows = (
         EnrollmentTopic.objects.filter(
@@ -107,8 +107,10 @@ def topic_balance(*, program: Program, limit: int = 12) -> list[TopicBalance]:
             wanted=Count("id", filter=Q(kind=EnrollmentTopic.Kind.FOCUS)),
             offered=Count("id", filter=Q(kind=EnrollmentTopic.Kind.EXPERTISE)),
         )
-        .order_by("-wanted", "topic__name")[:limit]
+        .order_by("-wanted", "topic__name")
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [TopicBalance(r["topic__name"], r["wanted"], r["offered"]) for r in rows]
 
 

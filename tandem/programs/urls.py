@@ -12,6 +12,11 @@ urlpatterns = [
     path("<id:program_id>/profile/<slug:step>/", views.profile_step, name="profile_step"),
     path("<id:program_id>/people/<id:enrollment_id>/", views.person_detail, name="person"),
     path("<id:program_id>/manage/", views.program_manage, name="manage"),
+    path(
+        "<id:program_id>/topics.<str:file_format>",
+        views.topic_balance_export,
+        name="topics_export",
+    ),
     path("<id:program_id>/settings/", views.program_edit, name="edit"),
     path("<id:program_id>/invite/", views.program_invite, name="invite"),
     path("topics/<id:organization_id>/", views.topic_list, name="topics"),

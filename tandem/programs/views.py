@@ -10,6 +10,7 @@ from django.utils import timezone
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
+from tandem.core.spreadsheets import FORMATS, file_name, spreadsheet_response
 from tandem.policy.access import (
     enrollment_get_for_user,
     enrollment_get_own,
@@ -293,6 +294,26 @@ def program_manage(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
             "invitations": program.invitations.order_by("-created_at")[:20],
             "invite_form": InviteForm(),
         },
+    )
+
+
+@login_required
+def topic_balance_export(
+    request: AuthenticatedHttpRequest, program_id: int, file_format: str
+) -> HttpResponse:
+    """Every topic's demand and supply in the program, as on its manage page."""
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    return spreadsheet_response(
+        headers=["Topic", "Want help", "Offer help", "Short by"],
+        rows=[
+            [row.name, row.wanted, row.offered, max(row.gap, 0)]
+            for row in selectors.topic_balance(program=program, limit=None)
+        ],
+        file_format=file_format,
+        name=file_name(slug=program.organization.slug, what="topics", file_format=file_format),
+        title="Topics",
     )
 
 

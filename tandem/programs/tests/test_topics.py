@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from tandem.programs.models import Topic
 from tandem.testing.fixtures import World, client_for
 
@@ -52,3 +54,27 @@ def test_topics_whose_names_make_the_same_slug_are_both_kept(world: World) -> No
         "slug", flat=True
     )
     assert len(set(slugs)) == len(slugs)
+
+
+def test_admins_export_every_topics_demand_and_supply(world: World) -> None:
+    import csv
+    import io
+
+    from tandem.programs.models import EnrollmentTopic
+
+    for name in ("Public speaking", "Budgeting and finance"):
+        EnrollmentTopic.objects.create(
+            enrollment=world.mentee_enrollment, topic=world.topic(name), kind="focus"
+        )
+    EnrollmentTopic.objects.create(
+        enrollment=world.mentor_enrollment, topic=world.topic("Public speaking"), kind="expertise"
+    )
+    url = reverse("programs:topics_export", args=[world.program.pk, "csv"])
+    response = client_for(world.admin).get(url)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Topic", "Want help", "Offer help", "Short by"]
+    assert ["Public speaking", "1", "1", "0"] in rows
+    assert ["Budgeting and finance", "1", "0", "1"] in rows
+    assert client_for(world.admin).get(url.replace(".csv", ".xlsx")).content[:2] == b"PK"
+    for who in (world.mentor, world.mentee, world.outsider):
+        assert client_for(who).get(url).status_code == 404
