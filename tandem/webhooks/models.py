@@ -51,6 +51,11 @@ class Endpoint(TimeStampedModel):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["organization", "enabled"], name="webhook_endpoint_org")]
 
+    @property
+    def secret_made_token(self) -> str:
+        """When the current secret was made, as a confirming form carries it."""
+        return f"{self.secret_rotated_at.timestamp():.6f}"
+
     def __str__(self) -> str:
         return self.url
 

@@ -59,6 +59,22 @@ def _check_fields(
     return url, description, [kind for kind in Endpoint.Event.values if kind in events]
 
 
+def _check_unique_url(
+    organization: Organization, url: str, *, besides: Endpoint | None = None
+) -> None:
+    # Two endpoints at one address would get every event twice; a form sent again (a
+    # reload of the page that showed the secret) would make the second.
+    others = organization.webhook_endpoints.filter(url=url)
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    if others.exists():
+        raise DomainError(
+            "This organization already sends events to this URL; change that endpoint "
+            "instead (its events, or rotate its secret).",
+            field="url",
+        )
+
+
 def _log(
     kind: str, endpoint: Endpoint, by: User | None, request: HttpRequest | None, **more: Any
 ) -> None:
@@ -90,6 +106,7 @@ def endpoint_create(
             f"An organization can have at most {Endpoint.MAX_PER_ORGANIZATION} endpoints; "
             "delete one you no longer use first."
         )
+    _check_unique_url(organization, url)
     secret = Endpoint.new_secret()
     endpoint = Endpoint.objects.create(
         organization=organization,
@@ -118,6 +135,7 @@ def endpoint_update(
     url, description, events = _check_fields(url=url, description=description, events=events)
     changes = []
     if url != endpoint.url:
+        _check_unique_url(endpoint.organization, url, besides=endpoint)
         changes.append(f"URL was {url_shown(endpoint.url)}")
     if events != endpoint.events:
         changes.append("events: " + ", ".join(events))
@@ -133,9 +151,23 @@ def endpoint_update(
 
 @transaction.atomic
 def endpoint_rotate_secret(
-    *, endpoint: Endpoint, by: User | None, request: HttpRequest | None = None
+    *,
+    endpoint: Endpoint,
+    by: User | None,
+    request: HttpRequest | None = None,
+    made_at: str | None = None,
 ) -> tuple[Endpoint, str]:
-    """Give an endpoint a new secret, which signs every delivery from now on; return it once."""
+    """Give an endpoint a new secret, which signs every delivery from now on; return it once.
+
+    ``made_at`` is when the secret being replaced was made, as the confirming page showed
+    it: a form sent again after the rotation (a reload) rotates nothing.
+    """
+    endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if made_at is not None and made_at != endpoint.secret_made_token:
+        raise DomainError(
+            "This secret was rotated already, and the new one was shown once. If you did not "
+            "copy it, rotate it again."
+        )
     secret = Endpoint.new_secret()
     endpoint.secret = secret
     endpoint.secret_rotated_at = timezone.now()

@@ -151,9 +151,16 @@ def endpoint_secret(
     )
     secret = None
     if request.method == "POST":
-        endpoint, secret = endpoint_rotate_secret(
-            endpoint=endpoint, by=request.user, request=request
-        )
+        try:
+            endpoint, secret = endpoint_rotate_secret(
+                endpoint=endpoint,
+                by=request.user,
+                request=request,
+                made_at=request.POST.get("made_at"),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("webhooks:endpoint", organization_id, endpoint.pk)
     return _no_store(
         render(
             request,

@@ -61,6 +61,18 @@ def test_adding_an_endpoint_shows_its_secret_once_and_logs_it(
     assert event.organization == world.org and event.user == world.admin
     assert event.detail["endpoint"] == receiver.url  # without the receiver's own token
     assert "receivers-own" not in str(event.detail)
+    # The page sent again (a reload) adds no second endpoint and shows no secret.
+    reload = client.post(
+        _list(world),
+        {
+            "url": receiver.url + "?token=receivers-own",
+            "description": "HR system",
+            "events": ["relationship.paused", "concern.raised"],
+        },
+    )
+    assert "already sends events to this URL" in reload.content.decode()
+    assert reload.context["secret"] is None
+    assert Endpoint.objects.filter(organization=world.org).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -195,7 +207,8 @@ def test_rotating_the_secret_shows_the_new_one_once_and_signs_with_it(
     assert client.get(url).status_code == 200
     assert hooked.endpoint.secret not in client.get(url).content.decode()
 
-    response = client.post(url)
+    made_at = hooked.endpoint.secret_made_token
+    response = client.post(url, {"made_at": made_at})
 
     new = response.context["secret"]
     assert new != old and new in response.content.decode()
@@ -203,6 +216,12 @@ def test_rotating_the_secret_shows_the_new_one_once_and_signs_with_it(
     hooked.endpoint.refresh_from_db()
     assert hooked.endpoint.secret == new
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.WEBHOOK_SECRET_ROTATED).exists()
+    # The same form sent again (a reload) rotates nothing, and says why.
+    again = client.post(url, {"made_at": made_at}, follow=True)
+    assert "rotated already" in again.content.decode()
+    hooked.endpoint.refresh_from_db()
+    assert hooked.endpoint.secret == new
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.WEBHOOK_SECRET_ROTATED).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/webhooks/{hooked.world.org.pk}/{hooked.endpoint.pk}/test/")
     [received] = hooked.receiver.requests
