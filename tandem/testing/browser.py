@@ -1,15 +1,44 @@
 """Browser-test fixtures: Debian's Chromium driven by Playwright, with axe-core checks."""
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
+
+
+class OneAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when threads share a connection.
+
+    With SQLite's in-memory test database every request thread of the live server uses the
+    test's own connection. A page that loads many images from Tandem at once (the health
+    page's charts) then runs queries on that one connection from several threads, and
+    they can wait on one another for ever. Connections are still served in threads; the
+    requests on them take turns.
+    """
+
+    def set_app(self, application: Any) -> None:
+        turn = threading.Lock()
+        shared = bool(getattr(self, "connections_override", None))
+
+        def one_at_a_time(environ: Any, start_response: Any) -> Any:
+            if not shared:
+                return application(environ, start_response)
+            with turn:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneAtATimeServer  # type: ignore[attr-defined]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
