@@ -30,6 +30,17 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 install_error_handlers(api)
+
+
+@api.get("/", auth=None, include_in_schema=False)
+def root(request: HttpRequest) -> dict[str, str]:
+    """Say where the API's reference and schema are, to whoever opens its address."""
+    return {
+        "docs": request.build_absolute_uri("docs"),
+        "openapi": request.build_absolute_uri("openapi.json"),
+    }
+
+
 api.add_router("", people.router)
 api.add_router("", starting.router)
 api.add_router("", together.router)

@@ -30,3 +30,15 @@ def test_schema_and_docs_are_served_from_this_site(db: None) -> None:
     # No CDN: the strict Content-Security-Policy allows scripts and styles from here only.
     assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_the_apis_address_says_where_its_reference_is(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "docs": "http://testserver/api/v1/docs",
+        "openapi": "http://testserver/api/v1/openapi.json",
+    }
+    assert (
+        client.get(response.json()["openapi"].removeprefix("http://testserver")).status_code == 200
+    )
