@@ -1,0 +1,535 @@
+"""The question board: questions and answers as the board's pages show them, and moderation.
+
+Reads go through the board's selectors and the access policy, writes through the board's
+services, so the same audience, rules and daily limits hold. An anonymous asker is named
+only to the board's moderators, by the same bylines the pages use.
+"""
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from tandem.accounts.models import Organization, User
+from tandem.api.auth import caller_of
+from tandem.api.endpoints.calls import call
+from tandem.api.endpoints.ids import RowId
+from tandem.api.endpoints.scope import check_within, personal
+from tandem.api.errors import ApiError, error_responses
+from tandem.api.idempotency import idempotent
+from tandem.api.pagination import PageIn, page_of, paginate
+from tandem.api.schemas import InSchema, PersonOut, TopicOut
+from tandem.board import selectors, services
+from tandem.board.models import Answer, ModerationAction, Question, Report
+from tandem.board.services.moderation import NOTE_MAX, REASON_MAX
+from tandem.board.services.posts import ANSWER_MAX, BODY_MAX, TITLE_MAX
+from tandem.core.errors import NotFound
+from tandem.policy.access import (
+    answer_get_for_user,
+    program_get_for_user,
+    question_get_for_moderator,
+    question_get_for_user,
+)
+from tandem.programs.models import Topic
+
+router = Router(tags=["question board"])
+
+READ_ERRORS = error_responses(401, 403, 404, 422, 429)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429)
+
+MAX_ID = 2**62
+SEARCH_MAX = 200
+
+
+# What goes in and out.
+
+
+class BylineOut(Schema):
+    """Who wrote a post, as this reader may know it."""
+
+    name: str = Field(description="As the page shows it: a name, or “Anonymous participant”.")
+    person: PersonOut | None = Field(
+        description="The author; none when they asked anonymously and you may not know them."
+    )
+    hidden_from_others: bool = Field(
+        description="The name is hidden from participants: you see it as a moderator or author."
+    )
+    is_you: bool
+
+    @staticmethod
+    def of(byline: selectors.Byline, author: User) -> "BylineOut":
+        return BylineOut(
+            name=byline.name,
+            person=PersonOut.of(author) if byline.names_author else None,
+            hidden_from_others=byline.hidden_from_others,
+            is_you=byline.is_you,
+        )
+
+
+class QuestionOut(Schema):
+    id: int
+    organization_id: int
+    program_id: int | None = Field(description="None on the organization's board.")
+    title: str
+    body: str
+    topics: list[TopicOut]
+    state: str = Field(description="open, locked or hidden")
+    is_anonymous: bool
+    asked_by: BylineOut
+    answer_count: int
+    helpful_count: int
+    created_at: datetime.datetime
+    last_activity_at: datetime.datetime
+    edited_at: datetime.datetime | None
+
+    @staticmethod
+    def of(question: Any, *, viewer: User, is_moderator: bool) -> "QuestionOut":
+        # topics are prefetched by the caller: a list costs no query per question.
+        byline = selectors.question_byline(question, viewer=viewer, is_moderator=is_moderator)
+        return QuestionOut(
+            id=question.pk,
+            organization_id=question.organization_id,
+            program_id=question.program_id,
+            title=question.title,
+            body=question.body,
+            topics=[TopicOut(id=t.pk, name=t.name) for t in question.topics.all()],
+            state=question.state,
+            is_anonymous=question.is_anonymous,
+            asked_by=BylineOut.of(byline, question.author),
+            answer_count=question.answer_count,
+            helpful_count=question.helpful_count,
+            created_at=question.created_at,
+            last_activity_at=question.last_activity_at,
+            edited_at=question.edited_at,
+        )
+
+
+class AnswerOut(Schema):
+    id: int
+    question_id: int
+    body: str
+    author: BylineOut
+    is_hidden: bool = Field(description="Hidden by a moderator: seen by moderators and author.")
+    helpful: bool = Field(description="The asker found it helpful.")
+    reported_by_me: bool
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+
+    @staticmethod
+    def of(answer: Any, question: Question) -> "AnswerOut":
+        # answer comes from selectors.question_answers, with its byline and marks.
+        return AnswerOut(
+            id=answer.pk,
+            question_id=question.pk,
+            body=answer.body,
+            author=BylineOut.of(answer.byline, answer.author),
+            is_hidden=answer.is_hidden,
+            helpful=answer.helpful,
+            reported_by_me=answer.my_report,
+            created_at=answer.created_at,
+            edited_at=answer.edited_at,
+        )
+
+
+class ModerationOut(Schema):
+    """What a moderator did, and why: shown to the board's moderators."""
+
+    action: str
+    answer_id: int | None
+    moderator: PersonOut | None
+    reason: str
+    created_at: datetime.datetime
+
+
+class QuestionDetailOut(QuestionOut):
+    answers: list[AnswerOut]
+    reported_by_me: bool
+    moderation: list[ModerationOut] = Field(description="Empty unless you moderate the board.")
+
+
+class QuestionIn(InSchema):
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=BODY_MAX)
+    topic_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        max_length=20, description="One to three of the organization's topics."
+    )
+    is_anonymous: bool = Field(
+        False,
+        description="Other participants will not see who asked; the moderators always can.",
+    )
+
+
+class AnswerIn(InSchema):
+    body: str = Field(max_length=ANSWER_MAX)
+
+
+class HelpfulIn(InSchema):
+    helpful: bool = Field(True, description="false takes the mark back.")
+
+
+class ReportIn(InSchema):
+    reason: Literal["unkind", "private", "off_topic", "unsafe", "other"]
+    note: str = Field("", max_length=NOTE_MAX, description="The author never learns who reported.")
+
+
+class ReportOut(Schema):
+    id: int
+    question_id: int
+    answer_id: int | None
+    reason: str
+    note: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def of(report: Report) -> "ReportOut":
+        return ReportOut(
+            id=report.pk,
+            question_id=report.question_id,
+            answer_id=report.answer_id,
+            reason=report.reason,
+            note=report.note,
+            created_at=report.created_at,
+        )
+
+
+class QuestionModerateIn(InSchema):
+    action: Literal["hide", "unhide", "lock", "unlock"]
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class AnswerModerateIn(InSchema):
+    action: Literal["hide", "unhide"]
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class QuestionEditIn(InSchema):
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=BODY_MAX)
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class AnswerEditIn(InSchema):
+    body: str = Field(max_length=ANSWER_MAX)
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class BoardFilters(InSchema):
+    q: str = Field("", max_length=SEARCH_MAX, description="Words in questions or answers.")
+    topic_id: int | None = Field(None, ge=1, le=MAX_ID)
+    sort: Literal["recent", "helpful", "unanswered"] = "recent"
+
+
+# Boards, questions and answers as the reader may see them.
+
+
+def _program_board(request: HttpRequest, program_id: int) -> selectors.Board:
+    caller = caller_of(request)
+    program = program_get_for_user(user=caller.user, program_id=program_id)
+    check_within(caller, program.organization_id, "No such board.")
+    return selectors.board_of(user=caller.user, organization=program.organization, program=program)
+
+
+def _organization_board(request: HttpRequest, organization_id: int) -> selectors.Board:
+    caller = caller_of(request)
+    check_within(caller, organization_id, "No such board.")
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound("No such board.")
+    return selectors.board_of(user=caller.user, organization=organization, program=None)
+
+
+def _board_of(request: HttpRequest, question: Question) -> selectors.Board:
+    caller = caller_of(request)
+    check_within(caller, question.organization_id, "No such question.")
+    return selectors.board_of(
+        user=caller.user, organization=question.organization, program=question.program
+    )
+
+
+def _question(request: HttpRequest, question_id: int) -> tuple[Question, selectors.Board]:
+    question = question_get_for_user(user=caller_of(request).user, question_id=question_id)
+    return question, _board_of(request, question)
+
+
+def _answer(request: HttpRequest, answer_id: int) -> tuple[Answer, selectors.Board]:
+    answer = answer_get_for_user(user=caller_of(request).user, answer_id=answer_id)
+    return answer, _board_of(request, answer.question)
+
+
+def _question_out(request: HttpRequest, question_id: int) -> QuestionDetailOut:
+    """Read a question afresh, with the answers and moderation its reader may see."""
+    viewer = caller_of(request).user
+    question, board = _question(request, question_id)
+    answers = selectors.question_answers(
+        question=question, viewer=viewer, is_moderator=board.is_moderator
+    )
+    # The counts the list annotates, from the answers in hand.
+    counted: Any = question
+    counted.answer_count = sum(not a.is_hidden for a in answers)
+    counted.helpful_count = sum(a.helpful and not a.is_hidden for a in answers)
+    moderation: list[ModerationOut] = []
+    if board.is_moderator:
+        moderation = [
+            ModerationOut(
+                action=done.action,
+                answer_id=done.answer_id,
+                moderator=PersonOut.of(done.moderator) if done.moderator else None,
+                reason=done.reason,
+                created_at=done.created_at,
+            )
+            for done in ModerationAction.objects.filter(question=question).select_related(
+                "moderator"
+            )
+        ]
+    summary = QuestionOut.of(counted, viewer=viewer, is_moderator=board.is_moderator)
+    return QuestionDetailOut(
+        **summary.model_dump(),
+        answers=[AnswerOut.of(a, question) for a in answers],
+        reported_by_me=Report.objects.filter(
+            question=question, answer=None, reporter=viewer
+        ).exists(),
+        moderation=moderation,
+    )
+
+
+def _answer_out(request: HttpRequest, answer: Answer) -> AnswerOut:
+    """Read one answer afresh, with its byline and marks, as its reader may see it."""
+    viewer = caller_of(request).user
+    question, board = _question(request, answer.question_id)
+    found = selectors.question_answers(
+        question=question, viewer=viewer, is_moderator=board.is_moderator, only=answer.pk
+    )
+    if not found:
+        raise NotFound("No such answer.")
+    return AnswerOut.of(found[0], question)
+
+
+def _list(
+    request: HttpRequest, board: selectors.Board, filters: BoardFilters, page: PageIn
+) -> dict[str, Any]:
+    viewer = caller_of(request).user
+    questions = selectors.board_question_list(
+        board=board,
+        viewer=viewer,
+        filters=selectors.Filters(q=filters.q.strip(), topic=filters.topic_id, sort=filters.sort),
+    )
+    return paginate(
+        questions,
+        page,
+        lambda q: QuestionOut.of(q, viewer=viewer, is_moderator=board.is_moderator),
+    )
+
+
+@router.get(
+    "/programs/{program_id}/board/questions", response={200: page_of(QuestionOut), **READ_ERRORS}
+)
+def program_question_list(
+    request: HttpRequest, program_id: RowId, filters: Query[BoardFilters], page: Query[PageIn]
+) -> dict[str, object]:
+    """List a program's board, as its page does: search, one topic, and a sort."""
+    return _list(request, _program_board(request, program_id), filters, page)
+
+
+@router.get(
+    "/organizations/{organization_id}/board/questions",
+    response={200: page_of(QuestionOut), **READ_ERRORS},
+)
+def organization_question_list(
+    request: HttpRequest,
+    organization_id: RowId,
+    filters: Query[BoardFilters],
+    page: Query[PageIn],
+) -> dict[str, object]:
+    """List the organization-wide board, once its admins open it to all members."""
+    return _list(request, _organization_board(request, organization_id), filters, page)
+
+
+@router.get("/questions/{question_id}", response={200: QuestionDetailOut, **READ_ERRORS})
+def question_detail(request: HttpRequest, question_id: RowId) -> QuestionDetailOut:
+    """Return a question with the answers you may read, as its page shows them."""
+    return _question_out(request, question_id)
+
+
+# Asking, answering, marking helpful and reporting: a person's own doing.
+
+
+def _ask(request: HttpRequest, board: selectors.Board, payload: QuestionIn) -> Status[Any]:
+    caller = caller_of(request)
+    personal(caller)
+    wanted = set(payload.topic_ids)
+    topics = list(Topic.objects.filter(pk__in=wanted, organization=board.organization))
+    if len(topics) != len(wanted):
+        raise ApiError(400, "Choose topics from your organization's list.", field="topic_ids")
+    asked = call(
+        services.question_ask,
+        fields={"topics": "topic_ids"},
+        author=caller.user,
+        organization=board.organization,
+        program=board.program,
+        title=payload.title,
+        body=payload.body,
+        topics=topics,
+        is_anonymous=payload.is_anonymous,
+    )
+    return Status(201, _question_out(request, asked.pk))
+
+
+@router.post(
+    "/programs/{program_id}/board/questions", response={201: QuestionDetailOut, **WRITE_ERRORS}
+)
+@idempotent
+def program_question_ask(
+    request: HttpRequest, program_id: RowId, payload: QuestionIn
+) -> Status[QuestionDetailOut]:
+    """Ask on a program's board; mentors who offer its topics hear of it."""
+    return _ask(request, _program_board(request, program_id), payload)
+
+
+@router.post(
+    "/organizations/{organization_id}/board/questions",
+    response={201: QuestionDetailOut, **WRITE_ERRORS},
+)
+@idempotent
+def organization_question_ask(
+    request: HttpRequest, organization_id: RowId, payload: QuestionIn
+) -> Status[QuestionDetailOut]:
+    """Ask on the organization-wide board, when it is open."""
+    return _ask(request, _organization_board(request, organization_id), payload)
+
+
+@router.post("/questions/{question_id}/answers", response={201: AnswerOut, **WRITE_ERRORS})
+@idempotent
+def answer_create(request: HttpRequest, question_id: RowId, payload: AnswerIn) -> Status[AnswerOut]:
+    """Answer a question; the asker hears of it."""
+    caller = caller_of(request)
+    personal(caller)
+    question, _ = _question(request, question_id)
+    answered = call(services.answer_post, question=question, author=caller.user, body=payload.body)
+    return Status(201, _answer_out(request, answered))
+
+
+@router.post("/answers/{answer_id}/helpful", response={200: AnswerOut, **WRITE_ERRORS})
+@idempotent
+def answer_helpful(request: HttpRequest, answer_id: RowId, payload: HelpfulIn) -> AnswerOut:
+    """Mark an answer to your own question helpful, or take the mark back."""
+    caller = caller_of(request)
+    personal(caller)
+    answer, _ = _answer(request, answer_id)
+    call(services.answer_mark_helpful, answer=answer, by=caller.user, helpful=payload.helpful)
+    return _answer_out(request, answer)
+
+
+def _report(
+    request: HttpRequest, question: Question, answer: Answer | None, payload: ReportIn
+) -> Status[ReportOut]:
+    caller = caller_of(request)
+    personal(caller)
+    filed = call(
+        services.report_file,
+        question=question,
+        answer=answer,
+        reporter=caller.user,
+        reason=payload.reason,
+        note=payload.note,
+    )
+    return Status(201, ReportOut.of(filed))
+
+
+@router.post("/questions/{question_id}/report", response={201: ReportOut, **WRITE_ERRORS})
+@idempotent
+def question_report(
+    request: HttpRequest, question_id: RowId, payload: ReportIn
+) -> Status[ReportOut]:
+    """Tell the board's moderators that a question breaks the board's rules."""
+    question, _ = _question(request, question_id)
+    return _report(request, question, None, payload)
+
+
+@router.post("/answers/{answer_id}/report", response={201: ReportOut, **WRITE_ERRORS})
+@idempotent
+def answer_report(request: HttpRequest, answer_id: RowId, payload: ReportIn) -> Status[ReportOut]:
+    """Tell the board's moderators that an answer breaks the board's rules."""
+    answer, _ = _answer(request, answer_id)
+    return _report(request, answer.question, answer, payload)
+
+
+# Moderation: the board's moderators only; everyone else gets 404.
+
+
+def _moderated_question(request: HttpRequest, question_id: int) -> Question:
+    caller = caller_of(request)
+    question = question_get_for_moderator(user=caller.user, question_id=question_id)
+    check_within(caller, question.organization_id, "No such question.")
+    return question
+
+
+def _moderated_answer(request: HttpRequest, answer_id: int) -> Answer:
+    answer, _ = _answer(request, answer_id)
+    answer.question = _moderated_question(request, answer.question_id)
+    return answer
+
+
+@router.post("/questions/{question_id}/moderate", response={200: QuestionDetailOut, **WRITE_ERRORS})
+@idempotent
+def question_moderate(
+    request: HttpRequest, question_id: RowId, payload: QuestionModerateIn
+) -> QuestionDetailOut:
+    """Hide, show again, lock or unlock a question, with a reason its author reads."""
+    question = _moderated_question(request, question_id)
+    call(
+        services.question_moderate,
+        question=question,
+        by=caller_of(request).user,
+        action=payload.action,
+        reason=payload.reason,
+    )
+    return _question_out(request, question.pk)
+
+
+@router.post("/questions/{question_id}/edit", response={200: QuestionDetailOut, **WRITE_ERRORS})
+@idempotent
+def question_edit(
+    request: HttpRequest, question_id: RowId, payload: QuestionEditIn
+) -> QuestionDetailOut:
+    """Edit a question's words as a moderator; the before and after are kept."""
+    question = _moderated_question(request, question_id)
+    call(
+        services.question_edit_by_moderator,
+        question=question,
+        by=caller_of(request).user,
+        title=payload.title,
+        body=payload.body,
+        reason=payload.reason,
+    )
+    return _question_out(request, question.pk)
+
+
+@router.post("/answers/{answer_id}/moderate", response={200: AnswerOut, **WRITE_ERRORS})
+@idempotent
+def answer_moderate(request: HttpRequest, answer_id: RowId, payload: AnswerModerateIn) -> AnswerOut:
+    """Hide an answer from the board, or show it again, with a reason its author reads."""
+    answer = _moderated_answer(request, answer_id)
+    call(
+        services.answer_moderate,
+        answer=answer,
+        by=caller_of(request).user,
+        hide=payload.action == "hide",
+        reason=payload.reason,
+    )
+    return _answer_out(request, answer)
+
+
+@router.post("/answers/{answer_id}/edit", response={200: AnswerOut, **WRITE_ERRORS})
+@idempotent
+def answer_edit(request: HttpRequest, answer_id: RowId, payload: AnswerEditIn) -> AnswerOut:
+    """Edit an answer's words as a moderator; the before and after are kept."""
+    answer = _moderated_answer(request, answer_id)
+    call(
+        services.answer_edit_by_moderator,
+        answer=answer,
+        by=caller_of(request).user,
+        body=payload.body,
+        reason=payload.reason,
+    )
+    return _answer_out(request, answer)
