@@ -215,7 +215,13 @@ class AnswerEditIn(InSchema):
 
 
 class BoardFilters(InSchema):
-    q: str = Field("", max_length=SEARCH_MAX, description="Words in questions or answers.")
+    # An address with a NUL character is refused before it reaches the API (core.middleware).
+    q: str = Field(
+        "",
+        max_length=SEARCH_MAX,
+        pattern="^[^\\x00]*$",
+        description="Words in questions or answers.",
+    )
     topic_id: int | None = Field(None, ge=1, le=MAX_ID)
     sort: Literal["recent", "helpful", "unanswered"] = "recent"
 
@@ -257,10 +263,15 @@ def _answer(request: HttpRequest, answer_id: int) -> tuple[Answer, selectors.Boa
     return answer, _board_of(request, answer.question)
 
 
-def _question_out(request: HttpRequest, question_id: int) -> QuestionDetailOut:
+def _question_out(
+    request: HttpRequest, question_id: int, board: selectors.Board | None = None
+) -> QuestionDetailOut:
     """Read a question afresh, with the answers and moderation its reader may see."""
     viewer = caller_of(request).user
-    question, board = _question(request, question_id)
+    if board is None:
+        question, board = _question(request, question_id)
+    else:
+        question = question_get_for_user(user=viewer, question_id=question_id)
     answers = selectors.question_answers(
         question=question, viewer=viewer, is_moderator=board.is_moderator
     )
@@ -293,12 +304,14 @@ def _question_out(request: HttpRequest, question_id: int) -> QuestionDetailOut:
     )
 
 
-def _answer_out(request: HttpRequest, answer: Answer) -> AnswerOut:
+def _answer_out(request: HttpRequest, answer: Answer, board: selectors.Board) -> AnswerOut:
     """Read one answer afresh, with its byline and marks, as its reader may see it."""
-    viewer = caller_of(request).user
-    question, board = _question(request, answer.question_id)
+    question = answer.question
     found = selectors.question_answers(
-        question=question, viewer=viewer, is_moderator=board.is_moderator, only=answer.pk
+        question=question,
+        viewer=caller_of(request).user,
+        is_moderator=board.is_moderator,
+        only=answer.pk,
     )
     if not found:
         raise NotFound("No such answer.")
@@ -372,7 +385,7 @@ def _ask(request: HttpRequest, board: selectors.Board, payload: QuestionIn) -> S
         topics=topics,
         is_anonymous=payload.is_anonymous,
     )
-    return Status(201, _question_out(request, asked.pk))
+    return Status(201, _question_out(request, asked.pk, board))
 
 
 @router.post(
@@ -404,9 +417,10 @@ def answer_create(request: HttpRequest, question_id: RowId, payload: AnswerIn) -
     """Answer a question; the asker hears of it."""
     caller = caller_of(request)
     personal(caller)
-    question, _ = _question(request, question_id)
+    question, board = _question(request, question_id)
     answered = call(services.answer_post, question=question, author=caller.user, body=payload.body)
-    return Status(201, _answer_out(request, answered))
+    answered.question = question
+    return Status(201, _answer_out(request, answered, board))
 
 
 @router.post("/answers/{answer_id}/helpful", response={200: AnswerOut, **WRITE_ERRORS})
@@ -415,9 +429,9 @@ def answer_helpful(request: HttpRequest, answer_id: RowId, payload: HelpfulIn) -
     """Mark an answer to your own question helpful, or take the mark back."""
     caller = caller_of(request)
     personal(caller)
-    answer, _ = _answer(request, answer_id)
+    answer, board = _answer(request, answer_id)
     call(services.answer_mark_helpful, answer=answer, by=caller.user, helpful=payload.helpful)
-    return _answer_out(request, answer)
+    return _answer_out(request, answer, board)
 
 
 def _report(
@@ -464,10 +478,10 @@ def _moderated_question(request: HttpRequest, question_id: int) -> Question:
     return question
 
 
-def _moderated_answer(request: HttpRequest, answer_id: int) -> Answer:
-    answer, _ = _answer(request, answer_id)
+def _moderated_answer(request: HttpRequest, answer_id: int) -> tuple[Answer, selectors.Board]:
+    answer, board = _answer(request, answer_id)
     answer.question = _moderated_question(request, answer.question_id)
-    return answer
+    return answer, board
 
 
 @router.post("/questions/{question_id}/moderate", response={200: QuestionDetailOut, **WRITE_ERRORS})
@@ -509,7 +523,7 @@ def question_edit(
 @idempotent
 def answer_moderate(request: HttpRequest, answer_id: RowId, payload: AnswerModerateIn) -> AnswerOut:
     """Hide an answer from the board, or show it again, with a reason its author reads."""
-    answer = _moderated_answer(request, answer_id)
+    answer, board = _moderated_answer(request, answer_id)
     call(
         services.answer_moderate,
         answer=answer,
@@ -517,14 +531,14 @@ def answer_moderate(request: HttpRequest, answer_id: RowId, payload: AnswerModer
         hide=payload.action == "hide",
         reason=payload.reason,
     )
-    return _answer_out(request, answer)
+    return _answer_out(request, answer, board)
 
 
 @router.post("/answers/{answer_id}/edit", response={200: AnswerOut, **WRITE_ERRORS})
 @idempotent
 def answer_edit(request: HttpRequest, answer_id: RowId, payload: AnswerEditIn) -> AnswerOut:
     """Edit an answer's words as a moderator; the before and after are kept."""
-    answer = _moderated_answer(request, answer_id)
+    answer, board = _moderated_answer(request, answer_id)
     call(
         services.answer_edit_by_moderator,
         answer=answer,
@@ -532,4 +546,4 @@ def answer_edit(request: HttpRequest, answer_id: RowId, payload: AnswerEditIn) -
         body=payload.body,
         reason=payload.reason,
     )
-    return _answer_out(request, answer)
+    return _answer_out(request, answer, board)
