@@ -287,3 +287,26 @@ def test_the_board_list_costs_the_same_queries_for_one_question_or_many(
         answer(question, ready)
     with django_assert_max_num_queries(8):
         assert len(ids(mentor.get(board_path(ready)))) == 5
+
+
+def test_the_organization_board_opens_to_members_through_the_api(ready: World) -> None:
+    path = f"/organizations/{ready.org.pk}/board/questions"
+    member = personal_client(ready.member)
+    good = {
+        "title": "Where do new starters find the style guide?",
+        "body": "I am new to the agency and cannot find the writing style guide anywhere.",
+        "topic_ids": [ready.topic("Public speaking").pk],
+    }
+    assert_error(member.get(path), 404)
+    assert_error(member.post(path, good), 404)
+    services.organization_board_set(organization=ready.org, by=ready.admin, is_open=True)
+    asked = member.post(path, good)
+    assert asked.status_code == 201, asked.content
+    assert asked.json()["program_id"] is None
+    question = Question.objects.get()
+    assert question.program is None and question.author == ready.member
+    assert ids(personal_client(ready.mentee).get(path)) == [question.pk]
+    # The program's board does not list it, and the other organization never reaches it.
+    assert ids(personal_client(ready.mentee).get(board_path(ready))) == []
+    assert_error(personal_client(ready.outsider).get(path), 404)
+    assert_error(personal_client(ready.outsider).get(f"/questions/{question.pk}"), 404)
