@@ -1,17 +1,22 @@
 """What the API reads and writes: explicit input and output schemas, no model dumps.
 
-Outputs name only what the matching page shows the same reader. Private journal entries,
+Outputs name only what the matching page shows the same reader (the board's bylines
+included: an anonymous asker is named to moderators only). Private journal entries,
 check-in answers, reflections, self-described identity and a person's private reasons for
 saying no are in no schema at all.
 """
 
 import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime, field_validator
 
 from tandem.accounts.models import User
+from tandem.board import selectors as board
+from tandem.board.models import Question, Report
+from tandem.board.services.moderation import NOTE_MAX, REASON_MAX
+from tandem.board.services.posts import ANSWER_MAX, BODY_MAX, TITLE_MAX
 from tandem.programs.models import Enrollment, MeetingMode, Program
 from tandem.relationships.models import (
     Agreement,
@@ -366,3 +371,190 @@ class MentorCardOut(Schema):
     reasons: list[str]
     places_left: int
     can_ask: bool = Field(description="Whether you may send this mentor a request now.")
+
+
+# The question board.
+
+BOARD_ID_MAX = 2**62
+SEARCH_MAX = 200
+
+
+class BylineOut(Schema):
+    """Who wrote a post, as this reader may know it."""
+
+    name: str = Field(description="As the page shows it: a name, or “Anonymous participant”.")
+    person: PersonOut | None = Field(
+        description="The author; none when they asked anonymously and you may not know them."
+    )
+    hidden_from_others: bool = Field(
+        description="The name is hidden from participants: you see it as a moderator or author."
+    )
+    is_you: bool
+
+    @staticmethod
+    def of(byline: board.Byline, author: User) -> "BylineOut":
+        return BylineOut(
+            name=byline.name,
+            person=PersonOut.of(author) if byline.names_author else None,
+            hidden_from_others=byline.hidden_from_others,
+            is_you=byline.is_you,
+        )
+
+
+class QuestionOut(Schema):
+    id: int
+    organization_id: int
+    program_id: int | None = Field(description="None on the organization's board.")
+    title: str
+    body: str
+    topics: list[TopicOut]
+    state: str = Field(description="open, locked or hidden")
+    is_anonymous: bool
+    asked_by: BylineOut
+    answer_count: int
+    helpful_count: int
+    created_at: datetime.datetime
+    last_activity_at: datetime.datetime
+    edited_at: datetime.datetime | None
+
+    @staticmethod
+    def of(question: Any, *, viewer: User, is_moderator: bool) -> "QuestionOut":
+        # topics are prefetched by the caller: a list costs no query per question.
+        byline = board.question_byline(question, viewer=viewer, is_moderator=is_moderator)
+        return QuestionOut(
+            id=question.pk,
+            organization_id=question.organization_id,
+            program_id=question.program_id,
+            title=question.title,
+            body=question.body,
+            topics=[TopicOut(id=t.pk, name=t.name) for t in question.topics.all()],
+            state=question.state,
+            is_anonymous=question.is_anonymous,
+            asked_by=BylineOut.of(byline, question.author),
+            answer_count=question.answer_count,
+            helpful_count=question.helpful_count,
+            created_at=question.created_at,
+            last_activity_at=question.last_activity_at,
+            edited_at=question.edited_at,
+        )
+
+
+class AnswerOut(Schema):
+    id: int
+    question_id: int
+    body: str
+    author: BylineOut
+    is_hidden: bool = Field(description="Hidden by a moderator: seen by moderators and author.")
+    helpful: bool = Field(description="The asker found it helpful.")
+    reported_by_me: bool
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+
+    @staticmethod
+    def of(answer: Any, question: Question) -> "AnswerOut":
+        # answer comes from selectors.question_answers, with its byline and marks.
+        return AnswerOut(
+            id=answer.pk,
+            question_id=question.pk,
+            body=answer.body,
+            author=BylineOut.of(answer.byline, answer.author),
+            is_hidden=answer.is_hidden,
+            helpful=answer.helpful,
+            reported_by_me=answer.my_report,
+            created_at=answer.created_at,
+            edited_at=answer.edited_at,
+        )
+
+
+class ModerationOut(Schema):
+    """What a moderator did, and why: shown to the board's moderators."""
+
+    action: str
+    answer_id: int | None
+    moderator: PersonOut | None
+    reason: str
+    created_at: datetime.datetime
+
+
+class QuestionDetailOut(QuestionOut):
+    answers: list[AnswerOut]
+    reported_by_me: bool
+    moderation: list[ModerationOut] = Field(description="Empty unless you moderate the board.")
+
+
+class QuestionIn(InSchema):
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=BODY_MAX)
+    topic_ids: list[Annotated[int, Field(ge=1, le=BOARD_ID_MAX)]] = Field(
+        max_length=20, description="One to three of the organization's topics."
+    )
+    is_anonymous: bool = Field(
+        False,
+        description="Other participants will not see who asked; the moderators always can.",
+    )
+
+
+class AnswerIn(InSchema):
+    body: str = Field(max_length=ANSWER_MAX)
+
+
+class HelpfulIn(InSchema):
+    helpful: bool = Field(True, description="false takes the mark back.")
+
+
+class ReportIn(InSchema):
+    reason: Literal["unkind", "private", "off_topic", "unsafe", "other"]
+    note: str = Field("", max_length=NOTE_MAX, description="The author never learns who reported.")
+
+
+class ReportOut(Schema):
+    id: int
+    question_id: int
+    answer_id: int | None
+    reason: str
+    note: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def of(report: Report) -> "ReportOut":
+        return ReportOut(
+            id=report.pk,
+            question_id=report.question_id,
+            answer_id=report.answer_id,
+            reason=report.reason,
+            note=report.note,
+            created_at=report.created_at,
+        )
+
+
+class QuestionModerateIn(InSchema):
+    action: Literal["hide", "unhide", "lock", "unlock"]
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class AnswerModerateIn(InSchema):
+    action: Literal["hide", "unhide"]
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class QuestionEditIn(InSchema):
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=BODY_MAX)
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class AnswerEditIn(InSchema):
+    body: str = Field(max_length=ANSWER_MAX)
+    reason: str = Field(max_length=REASON_MAX, description="The author reads it.")
+
+
+class BoardFilters(InSchema):
+    # An address with a NUL character is refused before it reaches the API (core.middleware).
+    q: str = Field(
+        "",
+        max_length=SEARCH_MAX,
+        pattern="^[^\\x00]*$",
+        description="Words in questions or answers.",
+    )
+    topic_id: int | None = Field(None, ge=1, le=BOARD_ID_MAX)
+    sort: Literal["recent", "helpful", "unanswered"] = "recent"

@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from tandem.accounts.models import Organization, User
 from tandem.board.models import Answer, HelpfulMark, Question, Report
-from tandem.policy.access import questions_moderated_by, questions_visible_to
+from tandem.core.errors import NotFound
+from tandem.policy.access import (
+    questions_moderated_by,
+    questions_visible_to,
+    user_may_see_board,
+    user_moderates_board,
+)
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships.services import request_refusal
 
@@ -49,6 +55,9 @@ class Byline:
     # Shown to moderators and the author: the name is hidden from other participants.
     hidden_from_others: bool = False
     is_you: bool = False
+    # False when the name stands in for the author ("Anonymous participant", "You"): the
+    # author's own name and anything that links to them are not for this viewer's eyes.
+    names_author: bool = True
 
 
 def question_byline(question: Question, *, viewer: User, is_moderator: bool) -> Byline:
@@ -57,10 +66,10 @@ def question_byline(question: Question, *, viewer: User, is_moderator: bool) -> 
     if not question.is_anonymous:
         return Byline(question.author.display_name, is_you=mine)
     if mine:
-        return Byline("You", hidden_from_others=True, is_you=True)
+        return Byline("You", hidden_from_others=True, is_you=True, names_author=False)
     if is_moderator:
         return Byline(question.author.full_name, hidden_from_others=True)
-    return Byline(ANONYMOUS)
+    return Byline(ANONYMOUS, names_author=False)
 
 
 def answer_byline(
@@ -69,10 +78,12 @@ def answer_byline(
     """Name an answer's author; an anonymous asker answering their own thread stays unnamed."""
     if answer.author_id == question.author_id and question.is_anonymous:
         if answer.author_id == viewer.pk:
-            return Byline("You, the asker", hidden_from_others=True, is_you=True)
+            return Byline(
+                "You, the asker", hidden_from_others=True, is_you=True, names_author=False
+            )
         if is_moderator:
             return Byline(f"{answer.author.full_name} (the asker)", hidden_from_others=True)
-        return Byline("The asker")
+        return Byline("The asker", names_author=False)
     return Byline(answer.author.display_name, is_you=answer.author_id == viewer.pk)
 
 
@@ -110,8 +121,19 @@ class Filters:
     page: str | int = 1
 
 
-def board_questions(*, board: Board, viewer: User, filters: Filters) -> Page[Any]:
-    """Return one page of the board's questions this person may read, with bylines."""
+def board_of(*, user: User, organization: Organization, program: Program | None) -> Board:
+    """Return a board as this person sees it; NotFound when they may not see it at all."""
+    if not user_may_see_board(user=user, organization=organization, program=program):
+        raise NotFound("No such board.")
+    moderator = user_moderates_board(user=user, organization=organization, program=program)
+    return Board(organization=organization, program=program, is_moderator=moderator)
+
+
+def board_question_list(*, board: Board, viewer: User, filters: Filters) -> QuerySet[Question]:
+    """Return the board's questions this person may read, filtered and sorted, unpaged.
+
+    Each carries answer_count and helpful_count; bylines are the caller's to add.
+    """
     questions = questions_visible_to(viewer).filter(organization=board.organization)
     questions = (
         questions.filter(program=board.program)
@@ -135,7 +157,12 @@ def board_questions(*, board: Board, viewer: User, filters: Filters) -> Page[Any
         )
     else:
         questions = questions.order_by("-last_activity_at", "-pk")
-    questions = questions.select_related("author").prefetch_related("topics")
+    return questions.select_related("author").prefetch_related("topics")
+
+
+def board_questions(*, board: Board, viewer: User, filters: Filters) -> Page[Any]:
+    """Return one page of the board's questions this person may read, with bylines."""
+    questions = board_question_list(board=board, viewer=viewer, filters=filters)
     page = Paginator(questions, PAGE_SIZE).get_page(filters.page)
     for question in page.object_list:
         question.byline = question_byline(question, viewer=viewer, is_moderator=board.is_moderator)
@@ -162,9 +189,15 @@ def questions_of(*, user: User) -> list[Question]:
     return list(questions[:100])
 
 
-def question_answers(*, question: Question, viewer: User, is_moderator: bool) -> list[Any]:
-    """Return the answers this person may read, hidden ones only to moderators and authors."""
-    answers = question.answers.select_related("author").annotate(
+def question_answers(
+    *, question: Question, viewer: User, is_moderator: bool, only: int | None = None
+) -> list[Any]:
+    """Return the answers this person may read, hidden ones only to moderators and authors.
+
+    With only, just that answer (if this person may read it).
+    """
+    answers = question.answers.all() if only is None else question.answers.filter(pk=only)
+    answers = answers.select_related("author").annotate(
         helpful=Exists(HelpfulMark.objects.filter(answer=OuterRef("pk"))),
         my_report=Exists(Report.objects.filter(answer=OuterRef("pk"), reporter=viewer)),
     )

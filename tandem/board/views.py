@@ -30,8 +30,6 @@ from tandem.policy.access import (
     question_get_for_moderator,
     question_get_for_user,
     report_get_for_moderator,
-    user_may_see_board,
-    user_moderates_board,
 )
 from tandem.programs.models import Program, Topic
 
@@ -41,10 +39,7 @@ Board = selectors.Board
 def _board(
     request: AuthenticatedHttpRequest, organization: Organization, program: Program | None
 ) -> Board:
-    if not user_may_see_board(user=request.user, organization=organization, program=program):
-        raise NotFound("No such board.")
-    moderator = user_moderates_board(user=request.user, organization=organization, program=program)
-    return Board(organization=organization, program=program, is_moderator=moderator)
+    return selectors.board_of(user=request.user, organization=organization, program=program)
 
 
 def _program_board(request: AuthenticatedHttpRequest, program_id: int) -> Board:

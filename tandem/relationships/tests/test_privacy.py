@@ -378,6 +378,7 @@ def test_private_text_reaches_nobody_through_the_api(ready: World) -> None:
         text="Share the slides",
         due_on=relationship.created_at.date() + datetime.timedelta(days=30),
     )
+    question = _ask_and_discuss(ready, anonymous=True)
     program = ready.program.pk
     paths = [
         "/me",
@@ -395,6 +396,9 @@ def test_private_text_reaches_nobody_through_the_api(ready: World) -> None:
         f"/relationships/{relationship.pk}/commitments",
         f"/programs/{program}/relationships",
         f"/programs/{program}/relationships/{relationship.pk}",
+        f"/programs/{program}/board/questions",
+        f"/organizations/{ready.org.pk}/board/questions",
+        f"/questions/{question.pk}",
     ]
     clients = [
         personal_client(person)
@@ -410,3 +414,63 @@ def test_private_text_reaches_nobody_through_the_api(ready: World) -> None:
             assert CANARY not in response.content.decode(), path
             seen += response.status_code == 200
     assert seen > len(paths)  # most of these answered with content, not only errors
+
+
+def _person_ids(value: Any) -> set[int]:
+    """Return the ids of every person (id with a display name) anywhere in an API answer."""
+    if isinstance(value, list):
+        return set().union(*(_person_ids(v) for v in value))
+    if not isinstance(value, dict):
+        return set()
+    found = {value["id"]} if "display_name" in value else set()
+    return found.union(*(_person_ids(v) for v in value.values()))
+
+
+def test_an_anonymous_asker_is_named_to_moderators_only_through_the_api(ready: World) -> None:
+    """The board through the API: her name, address and ids reach moderators only."""
+    from tandem.api.tests.conftest import personal_client, service_client
+
+    ready.mentee.full_name = f"Mia {ASKER_CANARY}"
+    ready.mentee.preferred_name = ASKER_CANARY
+    ready.mentee.email = f"{ASKER_CANARY}@northwind.test"
+    ready.mentee.save()
+    hidden = _ask_and_discuss(ready, anonymous=True)
+    mine = hidden.answers.get(author=ready.mentee)
+    mo = hidden.answers.get(author=ready.mentor)
+    board = f"/programs/{ready.program.pk}/board/questions"
+    paths = [
+        board,
+        f"{board}?q=speak",
+        f"{board}?sort=helpful",
+        f"{board}?sort=unanswered",
+        f"{board}?topic_id={ready.topic('Public speaking').pk}",
+        f"/questions/{hidden.pk}",
+    ]
+    for person in (ready.mentor, ready.other_mentor):
+        api = personal_client(person)
+        answers = [
+            api.post(f"/questions/{hidden.pk}/answers", {"body": "One more idea: breathe."}),
+            api.post(f"/answers/{mine.pk}/report", {"reason": "other"}),
+        ]
+        for response in [*(api.get(path) for path in paths), *answers]:
+            assert response.status_code in (200, 201), response.content
+            where = (person.email, response.request["PATH_INFO"])
+            text = response.content.decode()
+            assert ASKER_CANARY not in text, where
+            assert f"/people/{ready.mentee_enrollment.pk}/" not in text, where
+            # Nor her person id, which would name her as well as her name.
+            assert ready.mentee.pk not in _person_ids(response.json()), where
+    # Mo's own answer names Mo, and the same thread asked by name names her: the diff.
+    named = _ask_and_discuss(ready, anonymous=False)
+    mo_api = personal_client(ready.mentor)
+    assert ASKER_CANARY in mo_api.get(f"/questions/{named.pk}").content.decode()
+    assert ASKER_CANARY not in mo_api.get(f"/questions/{hidden.pk}").content.decode()
+    assert ready.mentee.pk in _person_ids(mo_api.get(f"/questions/{named.pk}").json())
+    assert mo.pk in [a["id"] for a in mo_api.get(f"/questions/{hidden.pk}").json()["answers"]]
+    # The program's admin and the organization's service token moderate: they see her.
+    for api in (personal_client(ready.admin), service_client(ready.org, ready.admin)):
+        detail = api.get(f"/questions/{hidden.pk}").json()
+        assert ASKER_CANARY in detail["asked_by"]["name"]
+        assert detail["asked_by"]["person"]["id"] == ready.mentee.pk
+        assert detail["asked_by"]["hidden_from_others"] is True
+        assert ready.mentee.pk in _person_ids(detail["answers"])
