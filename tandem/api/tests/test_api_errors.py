@@ -32,7 +32,7 @@ def test_schema_and_docs_are_served_from_this_site(db: None) -> None:
     assert "script-src 'self'" in docs["Content-Security-Policy"]
 
 
-def test_the_apis_address_says_where_its_reference_is(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_apis_address_says_where_its_reference_is(client: Client) -> None:
     response = client.get("/api/v1/")
     assert response.status_code == 200
     assert response.json() == {
