@@ -25,7 +25,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-Value = str | int
+Value = str | int | float
 Row = Sequence[Value]
 
 

@@ -602,7 +602,11 @@ def closure_reasons(scope: Scope) -> Chart:
     return Chart(
         slug="closure-reasons",
         title="Closures by reason",
-        summary=f"Why the {total} relationships closed in this period ended.",
+        summary=(
+            "Why the relationship closed in this period ended."
+            if total == 1
+            else f"Why the {total} relationships closed in this period ended."
+        ),
         axis="relationships",
         label_header="Reason",
         labels=labels,

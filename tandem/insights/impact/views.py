@@ -29,10 +29,11 @@ FIGURE_HEADERS = [
 ]
 
 
-def _figures(figures: selectors.Figures) -> list[str | int]:
+def _figures(figures: selectors.Figures) -> list[str | int | float]:
     return [
         figures.people_helped,
-        f"{figures.hours_given:.1f}",
+        # A number, so that a spreadsheet adds the hours up.
+        round(float(figures.hours_given), 1),
         figures.meetings_held,
         figures.commitments_completed,
         figures.requests_answered,
