@@ -6,6 +6,7 @@ script is switched off all the same. Lines differ by dash pattern as well as by 
 and each line carries its name at its last point, so the chart reads in grey.
 """
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -44,6 +45,7 @@ STYLE = Style(
 
 
 def _config(chart: Chart) -> dict[str, Any]:
+    ticks = _value_ticks(chart)
     return {
         "style": STYLE,
         # No tooltip script: the SVG is an image, and the CSP forbids inline script.
@@ -65,11 +67,29 @@ def _config(chart: Chart) -> dict[str, Any]:
         "print_values": chart.kind in ("bar", "hbar"),
         "value_formatter": _number,
         "no_data_text": "Nothing to show yet",
-        "min_scale": 4,
-        "range": None,
+        # The axis reaches past the largest value, in round steps (whole ones for counts).
+        "y_labels": ticks,
+        "range": (ticks[0], ticks[-1]),
         "include_x_axis": True,
         "margin_right": 190 if chart.kind == "line" else 40,
     }
+
+
+def _value_ticks(chart: Chart) -> list[float]:
+    """Round ticks from 0 to just above the largest value: whole ones for counts."""
+    values = [v for s in chart.plotted for v in s.values if v is not None]
+    top = max(values, default=0.0)
+    if top <= 0:
+        return [0, 1]
+    raw = top / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if all(float(v).is_integer() for v in values):
+        step = max(1, math.ceil(step))
+    ticks = [0.0]
+    while ticks[-1] < top:
+        ticks.append(round(ticks[-1] + step, 6))
+    return ticks
 
 
 def _number(value: float | None) -> str:
