@@ -5,6 +5,11 @@ from tandem.matching import views
 app_name = "matching"
 urlpatterns = [
     path("programs/<id:program_id>/", views.round_list, name="rounds"),
+    path(
+        "programs/<id:program_id>/rounds.<str:file_format>",
+        views.round_list_export,
+        name="rounds_export",
+    ),
     path("rounds/<id:round_id>/", views.round_detail, name="round"),
     path("rounds/<id:round_id>/act/", views.round_action, name="act"),
     path("rounds/<id:round_id>/pairs.<str:file_format>", views.round_export, name="round_export"),

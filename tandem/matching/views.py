@@ -201,3 +201,32 @@ def round_export(
         file_format=file_format,
         detail={"round": matching_round.pk, "filters": filters.query()},
     )
+
+
+@login_required
+def round_list_export(
+    request: AuthenticatedHttpRequest, program_id: int, file_format: str
+) -> HttpResponse:
+    """Every round of the program, as its rounds page lists them."""
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    return program_export(
+        request,
+        program=program,
+        what="rounds",
+        title="Rounds",
+        headers=["Round", "Way", "Status", "Pairs", "Created", "Published"],
+        rows=[
+            [
+                r.name,
+                r.get_solver_display(),
+                r.get_status_display(),
+                (r.report or {}).get("pairs", ""),
+                f"{r.created_at:%Y-%m-%d}",
+                f"{r.published_at:%Y-%m-%d}" if r.published_at else "",
+            ]
+            for r in MatchingRound.objects.filter(program=program).order_by("-created_at")
+        ],
+        file_format=file_format,
+    )

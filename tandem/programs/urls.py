@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("<id:program_id>/settings/", views.program_edit, name="edit"),
     path("<id:program_id>/invite/", views.program_invite, name="invite"),
+    path(
+        "<id:program_id>/invitations.<str:file_format>",
+        views.invitations_export,
+        name="invitations_export",
+    ),
     path("topics/<id:organization_id>/", views.topic_list, name="topics"),
     path("topics/edit/<id:topic_id>/", views.topic_edit, name="topic_edit"),
 ]

@@ -32,6 +32,7 @@ from tandem.programs.forms import (
     TopicForm,
 )
 from tandem.programs.models import Enrollment
+from tandem.security.exports import program_export
 
 PROFILE_STEPS = [
     ("goals", "What you want"),
@@ -314,6 +315,34 @@ def topic_balance_export(
         file_format=file_format,
         name=file_name(slug=program.organization.slug, what="topics", file_format=file_format),
         title="Topics",
+    )
+
+
+@login_required
+def invitations_export(
+    request: AuthenticatedHttpRequest, program_id: int, file_format: str
+) -> HttpResponse:
+    """Every invitation to the program: to whom, when, and whether it was taken up."""
+    program = program_get_for_admin(user=request.user, program_id=program_id)
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    return program_export(
+        request,
+        program=program,
+        what="invitations",
+        title="Invitations",
+        headers=["E-mail", "Invited", "State"],
+        rows=[
+            [
+                invitation.email,
+                f"{invitation.created_at:%Y-%m-%d}",
+                "joined"
+                if invitation.accepted_at
+                else ("waiting" if invitation.is_usable else "expired"),
+            ]
+            for invitation in program.invitations.order_by("-created_at")
+        ],
+        file_format=file_format,
     )
 
 

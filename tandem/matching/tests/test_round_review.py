@@ -378,3 +378,19 @@ def test_the_export_holds_every_pair_the_filters_pass_in_their_order(world: Worl
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     for who in (world.mentor, world.mentee, world.member, world.outsider):
         assert client_for(who).get(url).status_code == 404
+
+
+def test_admins_export_every_round_of_the_program(world: World) -> None:
+    import csv
+    import io
+
+    matching_round = _ready_round(world, mentees=3, mentors=2)
+    url = reverse("matching:rounds_export", args=[world.program.pk, "csv"])
+    rows = list(
+        csv.reader(io.StringIO(client_for(world.admin).get(url).content.decode("utf-8-sig")))
+    )
+    assert rows[0] == ["Round", "Way", "Status", "Pairs", "Created", "Published"]
+    assert [row[0] for row in rows[1:]] == [matching_round.name]
+    assert rows[1][2] == matching_round.get_status_display()
+    for who in (world.mentor, world.mentee, world.outsider):
+        assert client_for(who).get(url).status_code == 404

@@ -78,3 +78,22 @@ def test_admins_export_every_topics_demand_and_supply(world: World) -> None:
     assert client_for(world.admin).get(url.replace(".csv", ".xlsx")).content[:2] == b"PK"
     for who in (world.mentor, world.mentee, world.outsider):
         assert client_for(who).get(url).status_code == 404
+
+
+def test_admins_export_every_invitation_and_its_state(world: World) -> None:
+    import csv
+    import io
+
+    from tandem.programs import services
+
+    services.program_invite_people(
+        program=world.program, emails=["ada@northwind.test"], invited_by=world.admin
+    )
+    url = reverse("programs:invitations_export", args=[world.program.pk, "csv"])
+    rows = list(
+        csv.reader(io.StringIO(client_for(world.admin).get(url).content.decode("utf-8-sig")))
+    )
+    assert rows[0] == ["E-mail", "Invited", "State"]
+    assert [row[0] for row in rows[1:]] == ["ada@northwind.test"] and rows[1][2] == "waiting"
+    for who in (world.mentor, world.mentee, world.outsider):
+        assert client_for(who).get(url).status_code == 404
