@@ -9,6 +9,11 @@ app_name = "webhooks"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("<id:organization_id>/", views.endpoint_list, name="endpoints"),
     path("<id:organization_id>/<id:endpoint_id>/", views.endpoint_detail, name="endpoint"),
+    path(
+        "<id:organization_id>/<id:endpoint_id>/deliveries.<str:file_format>",
+        views.endpoint_deliveries_export,
+        name="deliveries_export",
+    ),
     path("<id:organization_id>/<id:endpoint_id>/edit/", views.endpoint_edit, name="endpoint_edit"),
     path(
         "<id:organization_id>/<id:endpoint_id>/secret/",

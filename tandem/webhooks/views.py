@@ -8,14 +8,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core.errors import DomainError
+from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.spreadsheets import FORMATS, Row
 from tandem.policy.access import (
     organization_get_for_admin,
     webhook_delivery_get_for_admin,
     webhook_endpoint_get_for_admin,
 )
+from tandem.security.exports import organization_export
 from tandem.webhooks.forms import EndpointChangeForm, EndpointForm
 from tandem.webhooks.models import Endpoint
 from tandem.webhooks.services import (
@@ -250,3 +252,47 @@ def delivery_replay_view(
         return redirect("webhooks:delivery", organization_id, endpoint.pk, delivery.pk)
     messages.success(request, "The event is sent again, as a new delivery with the same event id.")
     return redirect("webhooks:delivery", organization_id, endpoint.pk, replay.pk)
+
+
+@login_required
+def endpoint_deliveries_export(
+    request: AuthenticatedHttpRequest, organization_id: int, endpoint_id: int, file_format: str
+) -> HttpResponse:
+    """The endpoint's whole delivery log, newest first, without the bodies."""
+    endpoint = webhook_endpoint_get_for_admin(
+        user=request.user, organization_id=organization_id, endpoint_id=endpoint_id
+    )
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    rows: list[Row] = [
+        [
+            f"{d.created_at:%Y-%m-%d %H:%M:%S}",
+            d.kind,
+            str(d.event_id),
+            d.get_status_display(),
+            d.attempts,
+            d.response_code or "",
+            d.error,
+            d.duration_ms if d.duration_ms is not None else "",
+        ]
+        for d in endpoint.deliveries.order_by("-created_at", "-pk").iterator(chunk_size=2000)
+    ]
+    return organization_export(
+        request,
+        organization=endpoint.organization,
+        what="webhook-deliveries",
+        title="Webhook deliveries",
+        headers=[
+            "Created (UTC)",
+            "Event",
+            "Event id",
+            "Status",
+            "Attempts",
+            "Answer",
+            "Error",
+            "Duration (ms)",
+        ],
+        rows=rows,
+        file_format=file_format,
+        detail={"endpoint": endpoint.pk},
+    )

@@ -150,3 +150,21 @@ def test_finished_deliveries_past_their_retention_are_pruned(hooked: Hooked, set
     assert prune_deliveries.call() == 2
 
     assert set(Delivery.objects.values_list("pk", flat=True)) == {kept[2].pk, recent.pk}
+
+
+def test_the_whole_log_exports_without_the_bodies(hooked: Hooked) -> None:
+    import csv
+    import io
+
+    from tandem.security.models import SecurityEvent
+
+    _fill(hooked, 3)
+    url = f"{_base(hooked)}deliveries.csv"
+    response = client_for(hooked.world.admin).get(url)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Created (UTC)", "Event", "Event id", "Status"]
+    assert len(rows) == 4 and all(row[1] == "round.finished" for row in rows[1:])
+    assert '"n"' not in response.content.decode()
+    assert SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT).detail["rows"] == 3
+    for who in (hooked.world.mentor, hooked.world.member, hooked.world.outsider):
+        assert client_for(who).get(url).status_code == 404
