@@ -174,4 +174,8 @@ def test_every_operation_answers_as_its_schema_says(
     assert {
         "GET /api/v1/questions/{question_id}",
         "POST /api/v1/questions/{question_id}/answers",
+        "GET /api/v1/programs/{program_id}/insights/health",
+        "GET /api/v1/programs/{program_id}/insights/stalled",
+        "GET /api/v1/programs/{program_id}/insights/fairness",
+        "GET /api/v1/programs/{program_id}/insights/impact",
     } <= set(reached)

@@ -1,0 +1,352 @@
+"""A program's insights pages for its admins: health, stalled pairs, fairness, mentor impact.
+
+Each endpoint calls the selector its page calls, with the page's defaults, and returns what
+the page shows: a figure the page hides (fewer than five people behind it) is null here.
+Reaching a program goes through the same access helper as the pages, so anyone but its
+admins (or a service token of its organization) is told it does not exist.
+"""
+
+import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
+
+from tandem.api.auth import caller_of
+from tandem.api.endpoints.ids import RowId
+from tandem.api.endpoints.scope import check_within
+from tandem.api.errors import error_responses
+from tandem.api.pagination import PageIn
+from tandem.api.schemas import InSchema
+from tandem.insights.fairness import selectors as fairness
+from tandem.insights.health import (
+    DEFAULT_PERIOD,
+    MIN_GROUP,
+    PERIODS,
+    Chart,
+    health_charts,
+    scope_for,
+)
+from tandem.insights.impact import selectors as impact
+from tandem.insights.stalled import selectors as stalled
+from tandem.policy.access import program_get_for_admin
+from tandem.programs.models import Program
+
+router = Router(tags=["admin: rounds, import, insights"])
+
+READ_ERRORS = error_responses(401, 403, 404, 422, 429)
+
+
+def _program(request: HttpRequest, program_id: int) -> Program:
+    caller = caller_of(request)
+    program = program_get_for_admin(user=caller.user, program_id=program_id)
+    check_within(caller, program.organization_id, "No such program.")
+    return program
+
+
+# Health.
+
+
+class HealthIn(InSchema):
+    months: int = Field(
+        DEFAULT_PERIOD,
+        description="The last 6, 12 or 24 months.",
+        json_schema_extra={"enum": list(PERIODS)},
+    )
+
+    @field_validator("months")
+    @classmethod
+    def _offered(cls, value: int) -> int:
+        if value not in PERIODS:
+            raise ValueError(f"Choose one of {', '.join(str(p) for p in PERIODS)} months.")
+        return value
+
+
+class SeriesOut(Schema):
+    name: str
+    values: list[float | None] = Field(
+        description="One value per label; null where the page leaves the cell blank."
+    )
+    plotted: bool = Field(description="Whether the page draws it, or only lists it.")
+
+
+class ChartOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    axis: str
+    label_header: str
+    labels: list[str]
+    series: list[SeriesOut]
+    kind: str = Field(description="How the page draws it: line, bar or hbar.")
+    note: str
+
+    @staticmethod
+    def of(chart: Chart) -> "ChartOut":
+        return ChartOut(
+            slug=chart.slug,
+            title=chart.title,
+            summary=chart.summary,
+            axis=chart.axis,
+            label_header=chart.label_header,
+            labels=list(chart.labels),
+            series=[
+                SeriesOut(name=s.name, values=list(s.values), plotted=s.plotted)
+                for s in chart.series
+            ],
+            kind=chart.kind,
+            note=chart.note,
+        )
+
+
+class HealthOut(Schema):
+    program_id: int
+    months: int
+    min_group: int = Field(description="No figure stands for fewer people than this.")
+    charts: list[ChartOut]
+
+
+@router.get("/programs/{program_id}/insights/health", response={200: HealthOut, **READ_ERRORS})
+def program_health(request: HttpRequest, program_id: RowId, query: Query[HealthIn]) -> HealthOut:
+    """Return the program health page's charts as tables: every series, month by month."""
+    program = _program(request, program_id)
+    scope = scope_for([program], months=query.months)
+    return HealthOut(
+        program_id=program.pk,
+        months=query.months,
+        min_group=MIN_GROUP,
+        charts=[ChartOut.of(chart) for chart in health_charts(scope)],
+    )
+
+
+# Stalled pairs.
+
+
+class StalledIn(InSchema):
+    weeks: int | None = Field(
+        None,
+        ge=1,
+        le=stalled.MAX_WEEKS,
+        description="No meeting held for this many weeks; by default three times the "
+        "program's agreed rhythm.",
+    )
+    days: int = Field(
+        stalled.DEFAULT_DAYS,
+        ge=1,
+        le=stalled.MAX_DAYS,
+        description="Agreements and proposals waiting for this many days.",
+    )
+    kind: Literal["", "no_meeting", "agreement", "proposal", "request"] = Field(
+        "", description="One kind of item, or every kind."
+    )
+    sort: Literal["waiting", "recent", "kind"] = "waiting"
+
+
+class StalledOut(Schema):
+    kind: str
+    kind_label: str
+    object_id: int
+    waiting_since: datetime.datetime
+    waiting_days: int
+    mentor: str
+    mentee: str
+    focus: str
+    last_nudged_at: datetime.datetime | None
+    last_nudged_by: str
+    may_nudge: bool = Field(description="Whether no nudge went out for it in the last week.")
+
+    @staticmethod
+    def of(item: stalled.StalledItem) -> "StalledOut":
+        return StalledOut(
+            kind=item.kind,
+            kind_label=item.kind_label,
+            object_id=item.object_id,
+            waiting_since=item.since,
+            waiting_days=item.waiting_days,
+            mentor=item.mentor,
+            mentee=item.mentee,
+            focus=item.focus,
+            last_nudged_at=item.last_nudged_at,
+            last_nudged_by=item.last_nudged_by,
+            may_nudge=item.may_nudge,
+        )
+
+
+class StalledPage(Schema):
+    items: list[StalledOut]
+    count: int = Field(description="How many items the whole list holds.")
+    limit: int
+    offset: int
+    weeks: int
+    days: int
+
+
+@router.get("/programs/{program_id}/insights/stalled", response={200: StalledPage, **READ_ERRORS})
+def program_stalled(
+    request: HttpRequest, program_id: RowId, filters: Query[StalledIn], page: Query[PageIn]
+) -> dict[str, Any]:
+    """List what has waited too long in the program, as its stalled page does."""
+    program = _program(request, program_id)
+    thresholds = stalled.Thresholds(
+        weeks=filters.weeks or stalled.default_weeks(program), days=filters.days
+    )
+    keys = stalled.stalled_keys(
+        program=program, thresholds=thresholds, kind=filters.kind, sort=filters.sort
+    )
+    rows = list(keys[page.offset : page.offset + page.limit])
+    count = len(rows) if page.offset == 0 and len(rows) < page.limit else keys.count()
+    return {
+        "items": [
+            StalledOut.of(item) for item in stalled.stalled_items(program=program, keys=rows)
+        ],
+        "count": count,
+        "limit": page.limit,
+        "offset": page.offset,
+        "weeks": thresholds.weeks,
+        "days": thresholds.days,
+    }
+
+
+# Fairness.
+
+
+class FairnessIn(InSchema):
+    period: Literal["all", "12", "6"] = Field(
+        "all", description="Everyone, or those who joined in the last 12 or 6 months."
+    )
+    source: Literal["all", "rounds", "choice"] = Field(
+        "all", description="Any way of matching, matching rounds, or mentees' requests."
+    )
+
+
+class FairnessRowOut(Schema):
+    dimension: str = Field(description="total, department, level, group or cohort.")
+    group: str
+    shown: bool = Field(description="False where the group is too small: its figures are null.")
+    people: int | None
+    matched: int | None
+    match_rate: float | None
+    median_days: float | None
+    other_department_share: float | None
+    other_level_share: float | None
+    flags: list[str]
+
+    @staticmethod
+    def of(row: fairness.Row) -> "FairnessRowOut":
+        return FairnessRowOut(
+            dimension=row.dimension,
+            group=row.group,
+            shown=row.shown,
+            people=row.people,
+            matched=row.matched,
+            match_rate=row.match_rate,
+            median_days=row.median_days,
+            other_department_share=row.other_department_share,
+            other_level_share=row.other_level_share,
+            flags=list(row.flags),
+        )
+
+
+class FairnessOut(Schema):
+    program_id: int
+    period: str
+    source: str
+    min_group: int
+    flag_rule: str
+    total: FairnessRowOut
+    rows: list[FairnessRowOut]
+    cohorts: list[FairnessRowOut]
+
+
+@router.get("/programs/{program_id}/insights/fairness", response={200: FairnessOut, **READ_ERRORS})
+def program_fairness(
+    request: HttpRequest, program_id: RowId, query: Query[FairnessIn]
+) -> FairnessOut:
+    """Return the fairness table: match rates and waits by department, level and group."""
+    program = _program(request, program_id)
+    table = fairness.fairness_table(program=program, window=query.period, source=query.source)
+    return FairnessOut(
+        program_id=program.pk,
+        period=table.window,
+        source=table.source,
+        min_group=fairness.MIN_GROUP,
+        flag_rule=fairness.FLAG_RULE,
+        total=FairnessRowOut.of(table.total),
+        rows=[FairnessRowOut.of(row) for row in table.rows],
+        cohorts=[FairnessRowOut.of(row) for row in table.cohorts],
+    )
+
+
+# Mentor impact.
+
+
+class ImpactIn(InSchema):
+    sort: Literal["hours", "people", "commitments", "name"] = "hours"
+
+
+class FiguresOut(Schema):
+    people_helped: int
+    hours_given: float
+    meetings_held: int
+    commitments_completed: int
+    requests_answered: int
+    requests_became_mentoring: int
+
+    @staticmethod
+    def of(figures: impact.Figures) -> "FiguresOut":
+        return FiguresOut(
+            people_helped=figures.people_helped,
+            hours_given=figures.hours_given,
+            meetings_held=figures.meetings_held,
+            commitments_completed=figures.commitments_completed,
+            requests_answered=figures.requests_answered,
+            requests_became_mentoring=figures.requests_became_mentoring,
+        )
+
+
+class MentorImpactOut(Schema):
+    name: str
+    figures: FiguresOut
+
+
+class BucketOut(Schema):
+    label: str
+    mentors: int
+
+
+class ImpactPage(Schema):
+    items: list[MentorImpactOut]
+    count: int = Field(description="How many mentors the whole list holds.")
+    limit: int
+    offset: int
+    total: FiguresOut = Field(description="Every mentor of the program added up.")
+    median_hours: float
+    people_distribution: list[BucketOut]
+    hours_distribution: list[BucketOut]
+
+
+@router.get("/programs/{program_id}/insights/impact", response={200: ImpactPage, **READ_ERRORS})
+def program_impact(
+    request: HttpRequest, program_id: RowId, query: Query[ImpactIn], page: Query[PageIn]
+) -> dict[str, Any]:
+    """List the program's mentors with what their mentoring gave, and the totals."""
+    program = _program(request, program_id)
+    found = impact.program_impact(program=program, sort=query.sort)
+    return {
+        "items": [
+            MentorImpactOut(name=row.name, figures=FiguresOut.of(row.figures))
+            for row in found.rows[page.offset : page.offset + page.limit]
+        ],
+        "count": found.mentors,
+        "limit": page.limit,
+        "offset": page.offset,
+        "total": FiguresOut.of(found.total),
+        "median_hours": found.median_hours,
+        "people_distribution": [
+            BucketOut(label=b.label, mentors=b.mentors) for b in found.people_distribution
+        ],
+        "hours_distribution": [
+            BucketOut(label=b.label, mentors=b.mentors) for b in found.hours_distribution
+        ],
+    }
