@@ -8,6 +8,7 @@ from tandem.accounts.models import Organization
 from tandem.board.models import Question, Report
 from tandem.board.services.moderation import NOTE_MAX, REASON_MAX
 from tandem.board.services.posts import ANSWER_MAX, BODY_MAX, MAX_TOPICS, TITLE_MAX
+from tandem.core.forms import IdsChoiceField
 from tandem.programs.models import Topic
 
 
@@ -24,7 +25,7 @@ class QuestionForm(forms.Form):
         help_text="What you tried, what you are unsure about. Leave out other people's private "
         "details.",
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdsChoiceField(
         queryset=Topic.objects.none(),
         label="Topics",
         widget=forms.CheckboxSelectMultiple,
@@ -45,7 +46,7 @@ class QuestionForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["topics"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
+        assert isinstance(field, IdsChoiceField)
         field.queryset = Topic.objects.filter(organization=organization).order_by("name")
 
 

@@ -30,3 +30,22 @@ def run_service(form: forms.BaseForm, service: Callable[..., T], **kwargs: Any) 
         field = error.field if error.field in form.fields else None
         form.add_error(field, error.message)
         return None
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows by id that refuses an id no database column could hold.
+
+    SQLite cannot even bind an integer past 2**63 - 1, so such a value would end in a
+    server error instead of "not one of the choices".
+    """
+
+    def clean(self, value: Any) -> Any:
+        for item in value or []:
+            text = str(item)
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text},
+                )
+        return super().clean(value)

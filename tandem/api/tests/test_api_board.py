@@ -196,7 +196,9 @@ def test_moderators_hide_lock_and_edit_with_a_reason(ready: World) -> None:
     assert_error(mentor.get(f"/questions/{question.pk}"), 404)
     assert question.pk not in ids(mentor.get(board_path(ready)))
     assert personal_client(ready.mentee).get(f"/questions/{question.pk}").json()["moderation"] == []
-    admin.post(moderate, {"action": "unhide", "reason": REASON})
+    # Locked before it was hidden, it comes back locked.
+    unhidden = admin.post(moderate, {"action": "unhide", "reason": REASON})
+    assert unhidden.json()["state"] == "locked"
 
     edited = admin.post(
         f"/questions/{question.pk}/edit",
@@ -215,7 +217,7 @@ def test_moderators_hide_lock_and_edit_with_a_reason(ready: World) -> None:
     rewritten = service.post(f"/answers/{found.pk}/edit", {"body": "Rehearse.", "reason": REASON})
     assert_error(rewritten, 400, "body")
     question.refresh_from_db()
-    assert question.state == "open" and question.body == "What helped you prepare?"
+    assert question.state == "locked" and question.body == "What helped you prepare?"
     assert list(ModerationAction.objects.order_by("pk").values_list("action", flat=True)) == [
         "lock",
         "hide",

@@ -49,8 +49,16 @@ ADMIN_HOSTILE = ["²", "99999999999999999999", "", "x" * 10_000, "9999-12-31"]
 # Admin pages take the search box, sorting, paging and filters from the query string.
 ADMIN_QUERY_PARAMS = ["q", "o", "p", "e", "_changelist_filters", "status", "id__exact"]
 # Pages that answer a successful POST with 200, not a redirect: the check-in thanks the
-# person on the spot, and a new SCIM token is shown once, in that answer only.
-POST_200_IS_SUCCESS = {"relationships:checkin", "people:scim_tokens"}
+# person on the spot, and a new SCIM or API token or webhook secret is shown once, in that
+# answer only.
+POST_200_IS_SUCCESS = {
+    "relationships:checkin",
+    "people:scim_tokens",
+    "api:tokens",
+    "api:service_tokens",
+    "webhooks:endpoints",
+    "webhooks:endpoint_secret",
+}
 TEXT_PATH_VALUES = ["ab\x00cd", "²", "x" * 10_000, "%00"]
 BIG_IDS = ["99999999999999999999", "0"]
 # Each field also gets this many hostile values one at a time, a fixed sample per field.

@@ -31,8 +31,9 @@ def test_home_page_query_count_does_not_grow_with_programs(world: World) -> None
         EnrollmentFactory.create(program=program, user=world.admin)
     ProgramFactory.create_batch(4, organization=world.org, status=Program.Status.ACTIVE)
     assert _home_queries(world) == before
-    # About half for the programs, half for what needs the person (tandem/home/selectors.py).
-    assert before <= 16
+    # About half for the programs, half for what needs the person (tandem/home/selectors.py):
+    # for an admin also rounds to review, concerns, and stalled pairs by kind (four).
+    assert before <= 22
 
 
 def test_manage_page_query_count_is_bounded(world: World) -> None:
