@@ -96,6 +96,31 @@ def sign_in(page: Any, email: str, password: str) -> None:
     ).wait_for()
 
 
+@pytest.fixture(scope="session")
+def warm_engine() -> None:
+    """Compile the matching kernels before a browser waits on a round.
+
+    On a fresh checkout numba compiles them on first use, which takes longer than a
+    browser waits for a page; a deployment does the same at install or worker start.
+    """
+    from tandem.matching.engine.warm import warm_up
+
+    warm_up()
+
+
+def wait_until_live(field: Any) -> None:
+    """Wait until htmx has bound its triggers to `field`.
+
+    A page loaded in full shows its fields before the deferred htmx script has run, so
+    typing at once would send no request at all; a person is never that fast.
+    """
+    field.wait_for()
+    field.page.wait_for_function(
+        "el => Boolean(el['htmx-internal-data'] && el['htmx-internal-data'].initHash)",
+        arg=field.element_handle(),
+    )
+
+
 class AxeChecker:
     """Run axe-core on pages and collect serious or critical violations."""
 

@@ -12,7 +12,11 @@ from tandem.testing.factories import PASSWORD
 from tandem.testing.fixtures import World
 from tandem.testing.rounds import round_create_default
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("warm_engine"),
+]
 
 
 def test_the_progress_card_gives_way_to_the_whole_page(

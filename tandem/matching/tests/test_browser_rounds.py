@@ -8,11 +8,15 @@ import pytest
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import Proposal
-from tandem.testing.browser import AxeChecker, sign_in
+from tandem.testing.browser import AxeChecker, sign_in, wait_until_live
 from tandem.testing.factories import PASSWORD
 from tandem.testing.fixtures import World
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("warm_engine"),
+]
 
 
 def test_run_review_lock_rerun_publish(cohort: World, page: Any, axe: AxeChecker) -> None:
@@ -64,7 +68,7 @@ def test_sort_filter_and_swap_a_mentor_by_searching(
     mia = page.locator("#review tbody tr").filter(has_text="Mia Santos")
     mia.get_by_role("link", name=re.compile("Change mentor")).click()
     search = page.get_by_label("Find a mentor for Mia Santos by name")
-    search.wait_for()
+    wait_until_live(search)
     # Wait for the search's own answer to the whole word, whatever it lists.
     with page.expect_response(lambda r: "/mentors/" in r.url and "q=Mentor" in r.url):
         search.press_sequentially("Mentor")
@@ -80,7 +84,9 @@ def test_sort_filter_and_swap_a_mentor_by_searching(
     )
     mentee = row.locator("td").first.inner_text().split("\n")[0]
     row.get_by_role("link", name=re.compile("Change mentor")).click()
-    page.get_by_label(f"Find a mentor for {mentee} by name").press_sequentially("Mentor 0")
+    search = page.get_by_label(f"Find a mentor for {mentee} by name")
+    wait_until_live(search)
+    search.press_sequentially("Mentor 0")
     page.get_by_role("button", name="Choose Mentor 0").wait_for()
     axe.check(page, "m05-search")
     page.get_by_role("button", name="Choose Mentor 0").click()
