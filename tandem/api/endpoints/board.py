@@ -306,6 +306,72 @@ def question_bring_back(request: HttpRequest, question_id: RowId) -> QuestionDet
     return _question_out(request, question.pk, board)
 
 
+# The report queue: the board's moderators only; everyone else gets 404.
+
+
+class ReportedQuestionOut(Schema):
+    """A question with open reports on it or its answers; reporters are never named."""
+
+    id: int
+    program_id: int | None
+    title: str
+    state: str = Field(description="open, locked or hidden")
+    asked_by: BylineOut
+    open_reports: int
+    reports: list[ReportOut] = Field(description="The open reports, oldest first.")
+
+    @staticmethod
+    def of(question: Any) -> "ReportedQuestionOut":
+        return ReportedQuestionOut(
+            id=question.pk,
+            program_id=question.program_id,
+            title=question.title,
+            state=question.state,
+            asked_by=BylineOut.of(question.byline, question.author),
+            open_reports=question.open_reports,
+            reports=[ReportOut.of(r) for r in question.open_report_list],
+        )
+
+
+def _queue(request: HttpRequest, board: selectors.Board, page: PageIn) -> dict[str, object]:
+    if not board.is_moderator:
+        raise NotFound("No such board.")
+    queue = selectors.moderation_queue(board=board, viewer=caller_of(request).user)
+    return paginate(queue, page, ReportedQuestionOut.of)
+
+
+@router.get(
+    "/programs/{program_id}/board/reports",
+    response={200: page_of(ReportedQuestionOut), **READ_ERRORS},
+)
+def program_report_queue(
+    request: HttpRequest, program_id: RowId, page: Query[PageIn]
+) -> dict[str, object]:
+    """List a program board's reported posts, most reported first, to its moderators."""
+    return _queue(request, _program_board(request, program_id), page)
+
+
+@router.get(
+    "/organizations/{organization_id}/board/reports",
+    response={200: page_of(ReportedQuestionOut), **READ_ERRORS},
+)
+def organization_report_queue(
+    request: HttpRequest, organization_id: RowId, page: Query[PageIn]
+) -> dict[str, object]:
+    """List the organization-wide board's reported posts to its moderators."""
+    return _queue(request, _organization_board(request, organization_id), page)
+
+
+@router.post("/reports/{report_id}/dismiss", response={200: ReportOut, **WRITE_ERRORS})
+@idempotent
+def report_dismiss(request: HttpRequest, report_id: RowId) -> ReportOut:
+    """Close a report without acting on the post; the post stays as it was."""
+    caller = caller_of(request)
+    found = report_get_for_moderator(user=caller.user, report_id=report_id)
+    check_within(caller, found.question.organization_id, "No such report.")
+    return ReportOut.of(call(services.report_dismiss, report=found, by=caller.user))
+
+
 # Moderation: the board's moderators only; everyone else gets 404.
 
 
@@ -385,66 +451,3 @@ def answer_edit(request: HttpRequest, answer_id: RowId, payload: AnswerEditIn) -
         reason=payload.reason,
     )
     return _answer_out(request, answer, board)
-
-
-class ReportedQuestionOut(Schema):
-    """A question with open reports on it or its answers; reporters are never named."""
-
-    id: int
-    program_id: int | None
-    title: str
-    state: str = Field(description="open, locked or hidden")
-    asked_by: BylineOut
-    open_reports: int
-    reports: list[ReportOut] = Field(description="The open reports, oldest first.")
-
-    @staticmethod
-    def of(question: Any) -> "ReportedQuestionOut":
-        return ReportedQuestionOut(
-            id=question.pk,
-            program_id=question.program_id,
-            title=question.title,
-            state=question.state,
-            asked_by=BylineOut.of(question.byline, question.author),
-            open_reports=question.open_reports,
-            reports=[ReportOut.of(r) for r in question.open_report_list],
-        )
-
-
-def _queue(request: HttpRequest, board: selectors.Board, page: PageIn) -> dict[str, object]:
-    if not board.is_moderator:
-        raise NotFound("No such board.")
-    queue = selectors.moderation_queue(board=board, viewer=caller_of(request).user)
-    return paginate(queue, page, ReportedQuestionOut.of)
-
-
-@router.get(
-    "/programs/{program_id}/board/reports",
-    response={200: page_of(ReportedQuestionOut), **READ_ERRORS},
-)
-def program_report_queue(
-    request: HttpRequest, program_id: RowId, page: Query[PageIn]
-) -> dict[str, object]:
-    """List a program board's reported posts, most reported first, to its moderators."""
-    return _queue(request, _program_board(request, program_id), page)
-
-
-@router.get(
-    "/organizations/{organization_id}/board/reports",
-    response={200: page_of(ReportedQuestionOut), **READ_ERRORS},
-)
-def organization_report_queue(
-    request: HttpRequest, organization_id: RowId, page: Query[PageIn]
-) -> dict[str, object]:
-    """List the organization-wide board's reported posts to its moderators."""
-    return _queue(request, _organization_board(request, organization_id), page)
-
-
-@router.post("/reports/{report_id}/dismiss", response={200: ReportOut, **WRITE_ERRORS})
-@idempotent
-def report_dismiss(request: HttpRequest, report_id: RowId) -> ReportOut:
-    """Close a report without acting on the post; the post stays as it was."""
-    caller = caller_of(request)
-    found = report_get_for_moderator(user=caller.user, report_id=report_id)
-    check_within(caller, found.question.organization_id, "No such report.")
-    return ReportOut.of(call(services.report_dismiss, report=found, by=caller.user))
