@@ -514,6 +514,7 @@ class ReportOut(Schema):
     reason: str
     note: str
     created_at: datetime.datetime
+    resolved_at: datetime.datetime | None = Field(description="When a moderator closed it.")
 
     @staticmethod
     def of(report: Report) -> "ReportOut":
@@ -524,6 +525,7 @@ class ReportOut(Schema):
             reason=report.reason,
             note=report.note,
             created_at=report.created_at,
+            resolved_at=report.resolved_at,
         )
 
 

@@ -61,6 +61,46 @@ def _expiry(expires_on: datetime.date | None) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime.combine(expires_on, datetime.time.max))
 
 
+def _token_create(
+    *,
+    user: User | None,
+    organization: Organization | None,
+    name: str,
+    scope: str,
+    created_by: User,
+    expires_on: datetime.date | None,
+    request: HttpRequest | None,
+) -> tuple[ApiToken, str]:
+    """Make a person's token (user) or an organization's (organization), and log it."""
+    owner = {"user": user, "organization": organization}
+    taken = ApiToken.objects.filter(
+        **owner, name__iexact=name.strip(), revoked_at__isnull=True
+    ).exists()
+    name = _check_new_token(name=name, expires_on=expires_on, taken=taken, scope=scope)
+    secret = ApiToken.new_secret(service=organization is not None)
+    token = ApiToken.objects.create(
+        **owner,
+        name=name,
+        scope=scope,
+        prefix=secret[: ApiToken.SHOWN_LENGTH],
+        secret_hash=ApiToken.hash_secret(secret),
+        created_by=created_by,
+        expires_at=_expiry(expires_on),
+    )
+    security_event_record(
+        kind=SecurityEvent.Kind.API_TOKEN_CREATED,
+        request=request,
+        user=created_by,
+        organization_id=organization.pk if organization else None,
+        detail={
+            "name": token.name,
+            "scope": token.scope,
+            "kind": "service" if organization else "personal",
+        },
+    )
+    return token, secret
+
+
 @transaction.atomic
 def personal_token_create(
     *,
@@ -71,27 +111,15 @@ def personal_token_create(
     request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a token that acts as this person; return it with its secret, shown only now."""
-    taken = ApiToken.objects.filter(
-        user=user, name__iexact=name.strip(), revoked_at__isnull=True
-    ).exists()
-    name = _check_new_token(name=name, expires_on=expires_on, taken=taken, scope=scope)
-    secret = ApiToken.new_secret(service=False)
-    token = ApiToken.objects.create(
+    return _token_create(
         user=user,
+        organization=None,
         name=name,
         scope=scope,
-        prefix=secret[: ApiToken.SHOWN_LENGTH],
-        secret_hash=ApiToken.hash_secret(secret),
         created_by=user,
-        expires_at=_expiry(expires_on),
-    )
-    security_event_record(
-        kind=SecurityEvent.Kind.API_TOKEN_CREATED,
+        expires_on=expires_on,
         request=request,
-        user=user,
-        detail={"name": token.name, "scope": token.scope, "kind": "personal"},
     )
-    return token, secret
 
 
 @transaction.atomic
@@ -105,28 +133,15 @@ def service_token_create(
     request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a token that acts as an admin of this organization; return it with its secret."""
-    taken = ApiToken.objects.filter(
-        organization=organization, name__iexact=name.strip(), revoked_at__isnull=True
-    ).exists()
-    name = _check_new_token(name=name, expires_on=expires_on, taken=taken, scope=scope)
-    secret = ApiToken.new_secret(service=True)
-    token = ApiToken.objects.create(
+    return _token_create(
+        user=None,
         organization=organization,
         name=name,
         scope=scope,
-        prefix=secret[: ApiToken.SHOWN_LENGTH],
-        secret_hash=ApiToken.hash_secret(secret),
         created_by=created_by,
-        expires_at=_expiry(expires_on),
-    )
-    security_event_record(
-        kind=SecurityEvent.Kind.API_TOKEN_CREATED,
+        expires_on=expires_on,
         request=request,
-        user=created_by,
-        organization_id=organization.pk,
-        detail={"name": token.name, "scope": token.scope, "kind": "service"},
     )
-    return token, secret
 
 
 @transaction.atomic

@@ -7,8 +7,14 @@ app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tokens/", views.personal_tokens, name="tokens"),
+    path("tokens.<str:file_format>", views.personal_tokens_export, name="tokens_export"),
     path("tokens/<id:token_id>/revoke/", views.personal_token_revoke, name="token_revoke"),
     path("organizations/<id:organization_id>/tokens/", views.service_tokens, name="service_tokens"),
+    path(
+        "organizations/<id:organization_id>/tokens.<str:file_format>",
+        views.service_tokens_export,
+        name="service_tokens_export",
+    ),
     path(
         "organizations/<id:organization_id>/tokens/<id:token_id>/revoke/",
         views.service_token_revoke,

@@ -1,7 +1,10 @@
 """Pages to make and revoke API tokens: a person's own, and an organization's service tokens."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +18,20 @@ from tandem.api.services import api_token_revoke, personal_token_create, service
 from tandem.core.errors import NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.spreadsheets import FORMATS, Row
 from tandem.policy.access import organization_get_for_admin
+from tandem.security.exports import organization_export, personal_export
+
+# What a token list says in a file: never a token's secret, its hash or its first letters.
+TOKEN_HEADERS = [
+    "Name",
+    "Scope",
+    "Created (UTC)",
+    "Created by",
+    "Expires (UTC)",
+    "Last used (UTC)",
+    "Revoked (UTC)",
+]
 
 
 def _tokens_page(
@@ -145,3 +161,57 @@ def _revoke(
     api_token_revoke(token=token, by=request.user, request=request)
     messages.success(request, f"“{token.name}” is revoked. Calls with it are refused from now on.")
     return redirect(back)
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S}" if moment else ""
+
+
+def _token_rows(tokens: QuerySet[ApiToken], file_format: str) -> list[Row]:
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    return [
+        [
+            token.name,
+            token.get_scope_display(),
+            _when(token.created_at),
+            token.created_by.full_name if token.created_by else "",
+            _when(token.expires_at),
+            _when(token.last_used_at),
+            _when(token.revoked_at),
+        ]
+        for token in tokens.select_related("created_by").order_by("created_at", "pk")
+    ]
+
+
+@login_required
+def personal_tokens_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+    """Download a person's own API tokens, without their secrets."""
+    rows = _token_rows(ApiToken.objects.filter(user=request.user), file_format)
+    return personal_export(
+        request,
+        user=request.user,
+        what="api-tokens",
+        title="API tokens",
+        headers=TOKEN_HEADERS,
+        rows=rows,
+        file_format=file_format,
+    )
+
+
+@login_required
+def service_tokens_export(
+    request: AuthenticatedHttpRequest, organization_id: int, file_format: str
+) -> HttpResponse:
+    """Download an organization's service tokens, for its admins, without their secrets."""
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    rows = _token_rows(organization.api_tokens.all(), file_format)
+    return organization_export(
+        request,
+        organization=organization,
+        what="api-service-tokens",
+        title="API service tokens",
+        headers=TOKEN_HEADERS,
+        rows=rows,
+        file_format=file_format,
+    )

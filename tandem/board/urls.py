@@ -9,6 +9,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("programs/<id:program_id>/", views.program_board, name="program"),
     path("programs/<id:program_id>/ask/", views.ask_program, name="ask_program"),
     path("programs/<id:program_id>/reports/", views.program_queue, name="program_queue"),
+    path(
+        "programs/<id:program_id>/reports.<str:file_format>",
+        views.program_queue_export,
+        name="program_queue_export",
+    ),
     path("organizations/<id:organization_id>/", views.organization_board, name="organization"),
     path(
         "organizations/<id:organization_id>/ask/",
@@ -19,6 +24,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "organizations/<id:organization_id>/reports/",
         views.organization_queue,
         name="organization_queue",
+    ),
+    path(
+        "organizations/<id:organization_id>/reports.<str:file_format>",
+        views.organization_queue_export,
+        name="organization_queue_export",
     ),
     path(
         "organizations/<id:organization_id>/settings/",

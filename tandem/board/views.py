@@ -23,6 +23,7 @@ from tandem.board.models import Answer, ModerationAction, OrganizationBoard, Que
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
+from tandem.core.spreadsheets import FORMATS, Row
 from tandem.policy.access import (
     answer_get_for_user,
     organizations_administered_by,
@@ -32,6 +33,7 @@ from tandem.policy.access import (
     report_get_for_moderator,
 )
 from tandem.programs.models import Program, Topic
+from tandem.security.exports import organization_export, program_export
 
 Board = selectors.Board
 
@@ -62,6 +64,15 @@ def _board_url(board: Board) -> str:
     if board.program is not None:
         return reverse("board:program", args=[board.program.pk])
     return reverse("board:organization", args=[board.organization.pk])
+
+
+def _queue_exports(board: Board) -> dict[str, str]:
+    """Return the queue's download address for each file format."""
+    if board.program is not None:
+        name, key = "board:program_queue_export", board.program.pk
+    else:
+        name, key = "board:organization_queue_export", board.organization.pk
+    return {file_format: reverse(name, args=[key, file_format]) for file_format in FORMATS}
 
 
 def _filters(request: AuthenticatedHttpRequest) -> selectors.Filters:
@@ -360,6 +371,7 @@ def _queue(request: AuthenticatedHttpRequest, board: Board) -> HttpResponse:
         {
             "board": board,
             "board_url": _board_url(board),
+            "exports": _queue_exports(board),
             "questions": selectors.moderation_queue(board=board, viewer=request.user),
         },
     )
@@ -373,6 +385,73 @@ def program_queue(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
 @login_required
 def organization_queue(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     return _queue(request, _organization_board(request, organization_id))
+
+
+# One row per open report; who reported stays out, as it does on the page.
+QUEUE_HEADERS = [
+    "Question",
+    "Question state",
+    "Asked by",
+    "Reported post",
+    "Reason",
+    "Note",
+    "Reported (UTC)",
+    "Open reports on the question",
+]
+
+
+def _queue_export(
+    request: AuthenticatedHttpRequest, board: Board, file_format: str
+) -> HttpResponse:
+    if not board.is_moderator or file_format not in FORMATS:
+        raise NotFound("No such board.")
+    rows: list[Row] = [
+        [
+            question.title,
+            question.get_state_display(),
+            question.byline.name,
+            "An answer" if report.answer_id else "The question",
+            report.get_reason_display(),
+            report.note,
+            f"{report.created_at:%Y-%m-%d %H:%M:%S}",
+            question.open_reports,
+        ]
+        for question in selectors.moderation_queue(board=board, viewer=request.user)
+        for report in question.open_report_list
+    ]
+    if board.program is not None:
+        return program_export(
+            request,
+            program=board.program,
+            what="board-reports",
+            title="Reported posts",
+            headers=QUEUE_HEADERS,
+            rows=rows,
+            file_format=file_format,
+        )
+    return organization_export(
+        request,
+        organization=board.organization,
+        what="board-reports",
+        title="Reported posts",
+        headers=QUEUE_HEADERS,
+        rows=rows,
+        file_format=file_format,
+    )
+
+
+@login_required
+def program_queue_export(
+    request: AuthenticatedHttpRequest, program_id: int, file_format: str
+) -> HttpResponse:
+    return _queue_export(request, _program_board(request, program_id), file_format)
+
+
+@login_required
+def organization_queue_export(
+    request: AuthenticatedHttpRequest, organization_id: int, file_format: str
+) -> HttpResponse:
+    return _queue_export(request, _organization_board(request, organization_id), file_format)
 
 
 @login_required

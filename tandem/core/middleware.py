@@ -30,6 +30,14 @@ NUL_REFUSED = (
 )
 
 
+def holds_nul(request: HttpRequest) -> bool:
+    """Say whether the request's address or query string holds a NUL character."""
+    return "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
 class RefuseNulCharactersMiddleware:
     """Answer 400 to an address or query string holding a NUL character, before any view.
 
@@ -41,9 +49,6 @@ class RefuseNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        ):
+        if holds_nul(request):
             return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from tandem.accounts.models import Organization
+from tandem.accounts.models import Organization, User
 from tandem.core.spreadsheets import Row, file_name, spreadsheet_response
 from tandem.programs.models import Program
 from tandem.security.models import SecurityEvent
@@ -36,6 +36,33 @@ def organization_export(
         request=request,
         organization_id=organization.pk,
         detail={"what": what, "format": file_format, "rows": len(rows), **(detail or {})},
+    )
+    return response
+
+
+def personal_export(
+    request: HttpRequest,
+    *,
+    user: User,
+    what: str,
+    title: str,
+    headers: Sequence[str],
+    rows: list[Row],
+    file_format: str,
+) -> HttpResponse:
+    """Return a person's own list as a download and log that they took it."""
+    response = spreadsheet_response(
+        headers=list(headers),
+        rows=rows,
+        file_format=file_format,
+        name=file_name(slug=f"user-{user.pk}", what=what, file_format=file_format),
+        title=title,
+    )
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        user=user,
+        detail={"what": what, "format": file_format, "rows": len(rows)},
     )
     return response
 

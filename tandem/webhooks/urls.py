@@ -8,6 +8,11 @@ app_name = "webhooks"
 # organization admin's pages (tandem.people) and link back to them.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("<id:organization_id>/", views.endpoint_list, name="endpoints"),
+    path(
+        "<id:organization_id>/endpoints.<str:file_format>",
+        views.endpoint_list_export,
+        name="endpoints_export",
+    ),
     path("<id:organization_id>/<id:endpoint_id>/", views.endpoint_detail, name="endpoint"),
     path(
         "<id:organization_id>/<id:endpoint_id>/deliveries.<str:file_format>",

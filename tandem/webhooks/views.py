@@ -296,3 +296,44 @@ def endpoint_deliveries_export(
         file_format=file_format,
         detail={"endpoint": endpoint.pk},
     )
+
+
+@login_required
+def endpoint_list_export(
+    request: AuthenticatedHttpRequest, organization_id: int, file_format: str
+) -> HttpResponse:
+    """The organization's webhook endpoints, without their secrets."""
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    if file_format not in FORMATS:
+        raise NotFound("No such format.")
+    rows: list[Row] = [
+        [
+            endpoint.url,
+            endpoint.description,
+            ", ".join(endpoint.event_labels()),
+            "On" if endpoint.enabled else "Off",
+            f"{endpoint.created_at:%Y-%m-%d %H:%M:%S}",
+            endpoint.created_by.full_name if endpoint.created_by else "",
+            f"{endpoint.secret_rotated_at:%Y-%m-%d %H:%M:%S}",
+        ]
+        for endpoint in organization.webhook_endpoints.select_related("created_by").order_by(
+            "created_at", "pk"
+        )
+    ]
+    return organization_export(
+        request,
+        organization=organization,
+        what="webhook-endpoints",
+        title="Webhook endpoints",
+        headers=[
+            "URL",
+            "Description",
+            "Events",
+            "State",
+            "Added (UTC)",
+            "Added by",
+            "Secret last changed (UTC)",
+        ],
+        rows=rows,
+        file_format=file_format,
+    )

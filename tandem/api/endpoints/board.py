@@ -8,7 +8,7 @@ only to the board's moderators, by the same bylines the pages use.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tandem.accounts.models import Organization
 from tandem.api.auth import caller_of
@@ -24,6 +24,7 @@ from tandem.api.schemas import (
     AnswerModerateIn,
     AnswerOut,
     BoardFilters,
+    BylineOut,
     HelpfulIn,
     ModerationOut,
     PersonOut,
@@ -43,6 +44,7 @@ from tandem.policy.access import (
     program_get_for_user,
     question_get_for_moderator,
     question_get_for_user,
+    report_get_for_moderator,
 )
 from tandem.programs.models import Topic
 
@@ -291,6 +293,83 @@ def answer_report(request: HttpRequest, answer_id: RowId, payload: ReportIn) -> 
     """Tell the board's moderators that an answer breaks the board's rules."""
     answer, _ = _answer(request, answer_id)
     return _report(request, answer.question, answer, payload)
+
+
+@router.post(
+    "/questions/{question_id}/bring-back", response={200: QuestionDetailOut, **WRITE_ERRORS}
+)
+@idempotent
+def question_bring_back(request: HttpRequest, question_id: RowId) -> QuestionDetailOut:
+    """Bring your popular, quiet question back to the top of the board (moderators: any)."""
+    question, board = _question(request, question_id)
+    call(services.question_bring_back, question=question, by=caller_of(request).user)
+    return _question_out(request, question.pk, board)
+
+
+# The report queue: the board's moderators only; everyone else gets 404.
+
+
+class ReportedQuestionOut(Schema):
+    """A question with open reports on it or its answers; reporters are never named."""
+
+    id: int
+    program_id: int | None
+    title: str
+    state: str = Field(description="open, locked or hidden")
+    asked_by: BylineOut
+    open_reports: int
+    reports: list[ReportOut] = Field(description="The open reports, oldest first.")
+
+    @staticmethod
+    def of(question: Any) -> "ReportedQuestionOut":
+        return ReportedQuestionOut(
+            id=question.pk,
+            program_id=question.program_id,
+            title=question.title,
+            state=question.state,
+            asked_by=BylineOut.of(question.byline, question.author),
+            open_reports=question.open_reports,
+            reports=[ReportOut.of(r) for r in question.open_report_list],
+        )
+
+
+def _queue(request: HttpRequest, board: selectors.Board, page: PageIn) -> dict[str, object]:
+    if not board.is_moderator:
+        raise NotFound("No such board.")
+    queue = selectors.moderation_queue(board=board, viewer=caller_of(request).user)
+    return paginate(queue, page, ReportedQuestionOut.of)
+
+
+@router.get(
+    "/programs/{program_id}/board/reports",
+    response={200: page_of(ReportedQuestionOut), **READ_ERRORS},
+)
+def program_report_queue(
+    request: HttpRequest, program_id: RowId, page: Query[PageIn]
+) -> dict[str, object]:
+    """List a program board's reported posts, most reported first, to its moderators."""
+    return _queue(request, _program_board(request, program_id), page)
+
+
+@router.get(
+    "/organizations/{organization_id}/board/reports",
+    response={200: page_of(ReportedQuestionOut), **READ_ERRORS},
+)
+def organization_report_queue(
+    request: HttpRequest, organization_id: RowId, page: Query[PageIn]
+) -> dict[str, object]:
+    """List the organization-wide board's reported posts to its moderators."""
+    return _queue(request, _organization_board(request, organization_id), page)
+
+
+@router.post("/reports/{report_id}/dismiss", response={200: ReportOut, **WRITE_ERRORS})
+@idempotent
+def report_dismiss(request: HttpRequest, report_id: RowId) -> ReportOut:
+    """Close a report without acting on the post; the post stays as it was."""
+    caller = caller_of(request)
+    found = report_get_for_moderator(user=caller.user, report_id=report_id)
+    check_within(caller, found.question.organization_id, "No such report.")
+    return ReportOut.of(call(services.report_dismiss, report=found, by=caller.user))
 
 
 # Moderation: the board's moderators only; everyone else gets 404.

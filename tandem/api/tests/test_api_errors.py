@@ -42,3 +42,14 @@ def test_the_apis_address_says_where_its_reference_is(client: Client) -> None:
     assert (
         client.get(response.json()["openapi"].removeprefix("http://testserver")).status_code == 200
     )
+
+
+def test_a_nul_character_in_an_api_address_answers_json(world: World) -> None:
+    api = personal_client(world.mentee)
+    for path in ("/programs/%00/", "/me?q=%00", "/no/such%00thing"):
+        body = assert_error(api.client.get(f"/api/v1{path}"), 400)
+        assert "NUL character" in body["detail"]
+    assert_error(Client().get("/api/%00"), 400)
+    # The pages keep their plain-text answer.
+    page = Client().get("/programs/%00/")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/plain")

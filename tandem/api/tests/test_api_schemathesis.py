@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tandem.api.tests.conftest import personal_client, service_client
 from tandem.board import services as board
+from tandem.matching.models import MatchingRound, RoundPair
 from tandem.programs.models import Enrollment
 from tandem.relationships import services
 from tandem.relationships.models import MentorshipRequest
@@ -104,6 +105,22 @@ def real_ids(ready: World) -> dict[str, int]:
         is_anonymous=True,
     )
     answer = board.answer_post(question=question, author=ready.mentor, body="Rehearse out loud.")
+    report = board.report_file(
+        question=question, answer=None, reporter=ready.mentor, reason="other"
+    )
+    # A round under review with one pair, for the pair operations; the program itself lets
+    # mentees choose, so the round is set down as the engine would have left it.
+    matching_round = MatchingRound.objects.create(
+        program=ready.program, created_by=ready.admin, name="Spring", status="ready"
+    )
+    pair = RoundPair.objects.create(
+        round=matching_round,
+        mentee=mentee,
+        mentor=other,
+        focus=ready.topic("Negotiation"),
+        score=0.5,
+        reasons=["Omar offers negotiation"],
+    )
     return {
         "question_id": question.pk,
         "answer_id": answer.pk,
@@ -114,6 +131,9 @@ def real_ids(ready: World) -> dict[str, int]:
         "proposal_id": proposal.pk,
         "commitment_id": commitment.pk,
         "organization_id": ready.org.pk,
+        "report_id": report.pk,
+        "round_id": matching_round.pk,
+        "pair_id": pair.pk,
     }
 
 
@@ -178,4 +198,18 @@ def test_every_operation_answers_as_its_schema_says(
         "GET /api/v1/programs/{program_id}/insights/stalled",
         "GET /api/v1/programs/{program_id}/insights/fairness",
         "GET /api/v1/programs/{program_id}/insights/impact",
+        "GET /api/v1/programs/{program_id}/board/reports",
+        "POST /api/v1/reports/{report_id}/dismiss",
+        "GET /api/v1/rounds/{round_id}/pairs",
+        "POST /api/v1/rounds/{round_id}/pairs/{pair_id}/lock",
+        "POST /api/v1/rounds/{round_id}/pairs/{pair_id}/remove",
     } <= set(reached)
+    # Every operation was called; the ones whose success needs more than ids (a mentor who
+    # may take the pair, a mentee free to be paired, a quiet popular question) have their
+    # own tests.
+    assert {
+        "GET /api/v1/rounds/{round_id}/pairs/{pair_id}/mentors",
+        "POST /api/v1/rounds/{round_id}/pairs/{pair_id}/mentor",
+        "POST /api/v1/questions/{question_id}/bring-back",
+        "GET /api/v1/organizations/{organization_id}/board/reports",
+    } <= set(answered)
