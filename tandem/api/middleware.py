@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from tandem.api.errors import error_response
 from tandem.core.middleware import NUL_REFUSED, holds_nul
 
-API_PREFIX = "/api/"
+# The machine-readable API; the token pages under /api/ are pages and answer as pages do.
+API_PREFIX = "/api/v1/"
 
 
 class ApiRefuseNulCharactersMiddleware:

@@ -49,7 +49,8 @@ def test_a_nul_character_in_an_api_address_answers_json(world: World) -> None:
     for path in ("/programs/%00/", "/me?q=%00", "/no/such%00thing"):
         body = assert_error(api.client.get(f"/api/v1{path}"), 400)
         assert "NUL character" in body["detail"]
-    assert_error(Client().get("/api/%00"), 400)
-    # The pages keep their plain-text answer.
-    page = Client().get("/programs/%00/")
-    assert page.status_code == 400 and page["Content-Type"].startswith("text/plain")
+    assert_error(Client().get("/api/v1/%00"), 400)
+    # The pages keep their plain-text answer, the token pages under /api/ among them.
+    for path in ("/programs/%00/", "/api/tokens/%00/"):
+        page = Client().get(path)
+        assert page.status_code == 400 and page["Content-Type"].startswith("text/plain")
