@@ -15,10 +15,12 @@ from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.demo import agency, catalog
 from tandem.demo.board import create_board
 from tandem.demo.history import create_history
+from tandem.demo.inbox import settle_notifications
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
 from tandem.insights.reports import health_reports_send
+from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 from tandem.programs.services import organization_create, program_create
 
@@ -328,6 +330,10 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         personas=personas,
     )
     relationships += create_history(seed=seed, programs=programs, today=today)
+    # The services notified as the history was written today; date and read it as it was.
+    settle_notifications(
+        Notification.objects.filter(user__memberships__organization__in=(city, association))
+    )
     # Last month's health report, as the schedule sends it on the 1st, so that the admin
     # finds one among her notifications whatever the day the demo starts.
     health_reports_send(today=today.replace(day=1))

@@ -124,10 +124,40 @@ def _activate(rel: Relationship, days_ago: int) -> Relationship:
     )
     # The request came some days before, so that the time to match reads true.
     asked = signed - datetime.timedelta(days=6 + days_ago % 9)
-    MentorshipRequest.objects.filter(
-        mentee=rel.mentee, mentor=rel.mentor, focus=rel.focus, status="accepted"
-    ).update(created_at=asked, answered_at=asked + datetime.timedelta(days=2))
+    _move_request(rel, asked, asked + datetime.timedelta(days=2))
     return rel
+
+
+def _move_request(rel: Relationship, asked: datetime.datetime, answered: datetime.datetime) -> None:
+    """Date the request a relationship came from, its answer-by day moving with it."""
+    for request in MentorshipRequest.objects.filter(
+        mentee=rel.mentee, mentor=rel.mentor, focus=rel.focus, status="accepted"
+    ):
+        MentorshipRequest.objects.filter(pk=request.pk).update(
+            created_at=asked,
+            answered_at=answered,
+            expires_at=asked + (request.expires_at - request.created_at),
+        )
+
+
+def _agree_since(rel: Relationship, days: int) -> None:
+    """Move an unsigned relationship back, so that the pair said yes `days` ago."""
+    said_yes = timezone.now() - datetime.timedelta(days=days)
+    Relationship.history.filter(id=rel.pk).update(
+        history_date=F("history_date") - datetime.timedelta(days=days)
+    )
+    _backdate(rel, created_at=said_yes)
+    rel.agreements.update(created_at=said_yes)
+    asked = said_yes - datetime.timedelta(days=3)
+    _move_request(rel, asked, said_yes)
+
+
+def _age_request(request: MentorshipRequest, days: int) -> None:
+    """Move a waiting request back, so that it was sent `days` ago and expires as early."""
+    delta = datetime.timedelta(days=days)
+    MentorshipRequest.objects.filter(pk=request.pk).update(
+        created_at=F("created_at") - delta, expires_at=F("expires_at") - delta
+    )
 
 
 def _hold_meetings(rng: random.Random, rel: Relationship, count: int) -> None:
@@ -215,7 +245,8 @@ def _stories(rng: random.Random, programs: dict[str, Program], personas: dict[st
             _request(rng, linh, pool[0], nth_focus=1)
     waiting = [m for m in mentees if m is not linh and lines.apart(m, rosa)]
     if waiting:
-        _request(rng, waiting[0], rosa)
+        # Sent twelve days ago, it expires in two unless the mentor answers.
+        _age_request(_request(rng, waiting[0], rosa), 12)
 
     _proposal_for(programs, personas)
 
@@ -223,7 +254,7 @@ def _stories(rng: random.Random, programs: dict[str, Program], personas: dict[st
     states = [
         "agreeing",
         "active",
-        "active",
+        "slipping",
         "behind",
         "paused",
         "completed",
@@ -275,9 +306,18 @@ def _story(rng: random.Random, state: str, mentee: Enrollment, mentor: Enrollmen
         return 0
     rel = services.request_accept(request=request, by=mentor.user)
     if state == "agreeing":
+        # They said yes twelve days ago and have not signed how they work yet.
+        _agree_since(rel, 12)
         return 1
-    _activate(rel, 95 if state == "behind" else 40)
-    if state != "behind":
+    _activate(rel, {"behind": 95, "slipping": 80}.get(state, 40))
+    if state == "slipping":
+        # Met once, seven weeks ago, and not since: the next meeting was never set.
+        _hold_meetings(rng, rel, 1)
+        Meeting.objects.filter(relationship=rel, status=Meeting.Status.HELD).update(
+            starts_at=timezone.now() - datetime.timedelta(days=50)
+        )
+        rel.meetings.filter(status=Meeting.Status.PLANNED).delete()
+    elif state != "behind":
         _hold_meetings(rng, rel, 1)
         _commit(rng, rel, mentee.user, 6, done=rng.random() < 0.5)
     if state == "paused":
