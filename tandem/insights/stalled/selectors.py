@@ -2,7 +2,7 @@
 
 Four kinds of item: an active relationship with no meeting held for some weeks, an
 agreement not signed by both some days after the pair said yes, a proposal waiting for an
-answer, and a request close to expiring. The list shows who is paired, the focus, and
+answer some days or close to lapsing, and a request close to expiring. The list shows who is paired, the focus, and
 since when it waits; never an agreement, a note, a check-in or who of the two is behind.
 """
 
@@ -42,7 +42,7 @@ FALLBACK_WEEKS = 4
 MAX_WEEKS = 52
 DEFAULT_DAYS = 7
 MAX_DAYS = 90
-# A request shows this many days before it expires.
+# A request or proposal shows this many days before it expires, however short its life.
 REQUEST_NEAR_EXPIRY_DAYS = 3
 # One nudge per item in this window.
 NUDGE_INTERVAL = datetime.timedelta(days=7)
@@ -137,11 +137,14 @@ def _agreements(scope: Q, cutoff: datetime.datetime) -> QuerySet[Relationship]:
 
 
 def _proposals(scope: Q, cutoff: datetime.datetime) -> QuerySet[Proposal]:
+    # A program may give proposals fewer days than the threshold: they show before lapsing.
+    now = timezone.now()
+    near_expiry = now + datetime.timedelta(days=REQUEST_NEAR_EXPIRY_DAYS)
     return Proposal.objects.filter(
+        Q(created_at__lt=cutoff) | Q(expires_at__lte=near_expiry),
         scope,
         status=Proposal.Status.PENDING,
-        created_at__lt=cutoff,
-        expires_at__gt=timezone.now(),
+        expires_at__gt=now,
     ).annotate(since=F("created_at"))
 
 

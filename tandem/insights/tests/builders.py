@@ -100,13 +100,20 @@ def commitment(relationship: Relationship, owner: User, *, done: bool) -> Commit
     )
 
 
-def proposal(world: World, mentor: Enrollment, mentee: Enrollment, *, days_ago: float) -> Proposal:
+def proposal(
+    world: World,
+    mentor: Enrollment,
+    mentee: Enrollment,
+    *,
+    days_ago: float,
+    expires_in_days: float = 5,
+) -> Proposal:
     made = Proposal.objects.create(
         program=mentor.program,
         mentor=mentor,
         mentee=mentee,
         focus=world.topic("Public speaking"),
-        expires_at=timezone.now() + datetime.timedelta(days=5),
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
     )
     Proposal.objects.filter(pk=made.pk).update(created_at=ago(days_ago))
     made.refresh_from_db()

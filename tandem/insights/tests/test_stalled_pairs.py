@@ -109,6 +109,17 @@ def test_admin_sees_each_kind_of_stalled_item_and_not_the_fine_ones(
     assert keys[0] == f"no_meeting:{stalled.quiet.pk}"
 
 
+def test_a_proposal_shows_before_it_lapses_when_it_lives_shorter_than_the_threshold(
+    world: World,
+) -> None:
+    # Proposals here live a week, the default threshold: they show in their last days.
+    mentor = world.mentor_enrollment
+    lapsing = proposal(world, mentor, person(world, "Lapsing Lea"), days_ago=5, expires_in_days=2)
+    proposal(world, mentor, person(world, "New Nia"), days_ago=1, expires_in_days=6)
+    keys = [item.key for item in client_for(world.admin).get(_url(world)).context["items"]]
+    assert keys == [f"proposal:{lapsing.pk}"]
+
+
 def test_thresholds_chosen_on_the_page_apply(world: World, stalled: Stalled) -> None:
     client = client_for(world.admin)
     items = client.get(_url(world, weeks=8, days=20)).context["items"]
