@@ -118,6 +118,20 @@ def test_a_chart_is_an_svg_image_with_no_script_and_its_own_narrow_policy(world:
     assert "unsafe-inline" not in page["Content-Security-Policy"]
 
 
+def test_bars_of_each_series_differ_by_texture_not_only_by_colour(world: World) -> None:
+    _history(world)
+    svg = (
+        client_for(world.admin)
+        .get(_url(world, "chart", chart="rematches", file_format="svg"))
+        .content.decode()
+    )
+    # The second series is striped, in the legend as on its bars; the first stays solid.
+    assert '<pattern id="fill-1"' in svg
+    assert "rect.color-1{fill:url(#fill-1)" in svg
+    assert "url(#fill-0)" not in svg
+    assert "New pairs" in svg and "Rematches" in svg
+
+
 @pytest.mark.parametrize("slug", list(CHARTS))
 def test_the_csv_and_excel_files_hold_exactly_the_table(world: World, slug: str) -> None:
     _history(world)
