@@ -98,7 +98,7 @@ def _config(chart: Chart) -> dict[str, Any]:
         "title": None,
         "y_title": chart.axis,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": max(len(chart.plotted), 1),
+        "legend_at_bottom_columns": _legend_columns(chart),
         "show_y_guides": True,
         "show_x_guides": False,
         "x_label_rotation": 0 if len(chart.labels) <= 6 or chart.kind == "hbar" else 35,
@@ -118,6 +118,14 @@ def _config(chart: Chart) -> dict[str, Any]:
         "margin_right": 190 if chart.kind == "line" else 40,
         **({"defs": _pattern_defs(), "css": (*PYGAL_CSS, _pattern_css())} if bars else {}),
     }
+
+
+def _legend_columns(chart: Chart) -> int:
+    """Return as many legend columns as fit the longest name without overlapping the next."""
+    longest = max((len(s.name) for s in chart.plotted), default=1)
+    # About 8 pixels a character at the legend's size, plus the box and a gap.
+    fit = 700 // (longest * 8 + 40)
+    return max(1, min(len(chart.plotted), fit))
 
 
 def _value_ticks(chart: Chart) -> list[float]:
