@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import Membership
 from tandem.insights.health import CHARTS, health_charts, scope_for
+from tandem.programs.models import Program
 from tandem.relationships.models import JournalEntry
 from tandem.testing.factories import ProgramFactory
 from tandem.testing.fixtures import World, client_for
@@ -29,6 +30,9 @@ def _ago(days: int) -> datetime.datetime:
 
 def _history(world: World, pairs: int = 6) -> None:
     """Give the program a few months of pairs, meetings and check-ins, with private words."""
+    # A program that runs rounds shows every chart, the cohorts by round among them.
+    Program.objects.filter(pk=world.program.pk).update(matching_mode=Program.MatchingMode.ROUNDS)
+    world.program.refresh_from_db()
     mentor = person(world, joined=_ago(200), mentor=True)
     for n in range(pairs):
         mentee = person(world, joined=_ago(190 - n))
