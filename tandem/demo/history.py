@@ -178,8 +178,12 @@ def _past_pair(
         )
     except DomainError:
         return 0
-    RoundPair.objects.create(
-        round=past_round, mentee=mentee, mentor=mentor, focus=focus.topic, score=score
+    # A pair proposed again after an unanswered proposal stays one pair of its round.
+    RoundPair.objects.get_or_create(
+        round=past_round,
+        mentee=mentee,
+        mentor=mentor,
+        defaults={"focus": focus.topic, "score": score},
     )
     fate = rng.random()
     if fate < 0.2:
