@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tandem.core.errors import DomainError
 from tandem.demo.stories import _Lines, _ready
+from tandem.matching.models import MatchingRound, RoundPair
 from tandem.policy.eligibility import places_left
 from tandem.programs import services as services_programs
 from tandem.programs.models import Enrollment, Program
@@ -32,6 +33,8 @@ from tandem.relationships.models import (
 HISTORY_DAYS = 390
 # How many pairs the rounds program proposed over that year.
 PAST_PROPOSALS = 60
+# The program proposed them in rounds of this many, one round every seven weeks or so.
+ROUND_SIZE = 8
 
 
 def create_history(*, seed: int, programs: dict[str, Program], today: datetime.date) -> int:
@@ -79,17 +82,20 @@ def _past_pairs(rng: random.Random, program: Program) -> int:
     made = 0
     # When each mentee was free to be proposed a match again (her last one had ended).
     free_from: dict[int, datetime.datetime] = {}
+    past_round = None
     for n in range(PAST_PROPOSALS):
         # Oldest first, spread over the year, a little denser after the launch.
         asked = now - datetime.timedelta(
             days=HISTORY_DAYS - 20 - n * (HISTORY_DAYS - 40) / PAST_PROPOSALS,
             hours=rng.randint(0, 20),
         )
+        if n % ROUND_SIZE == 0:
+            past_round = _past_round(program, n // ROUND_SIZE + 1, asked)
         pair = _free_pair(rng, mentees, mentors, lines, asked, free_from)
-        if pair is None:
+        if pair is None or past_round is None:
             continue
         mentee, mentor = pair
-        made += _past_pair(rng, program, mentee, mentor, asked, now)
+        made += _past_pair(rng, past_round, mentee, mentor, asked, now)
         # Some whose match ended come back for another: the rematches of the year.
         last = Relationship.objects.filter(mentee=mentee).order_by("-created_at").first()
         if last is None:
@@ -135,9 +141,23 @@ def _free_pair(
     return None
 
 
+def _past_round(program: Program, number: int, published: datetime.datetime) -> MatchingRound:
+    """Record a round the program published on that day, its pairs to follow."""
+    past_round = MatchingRound.objects.create(
+        program=program,
+        name=f"Round {number}",
+        status=MatchingRound.Status.PUBLISHED,
+        started_at=published,
+        finished_at=published,
+        published_at=published,
+    )
+    MatchingRound.objects.filter(pk=past_round.pk).update(created_at=published)
+    return past_round
+
+
 def _past_pair(
     rng: random.Random,
-    program: Program,
+    past_round: MatchingRound,
     mentee: Enrollment,
     mentor: Enrollment,
     asked: datetime.datetime,
@@ -146,17 +166,25 @@ def _past_pair(
     focus = mentee.topics.filter(kind="focus").select_related("topic").first()
     if focus is None:
         return 0
+    score = round(rng.uniform(0.55, 0.9), 2)
     try:
         proposal = services.proposal_create(
-            program=program,
+            program=past_round.program,
             mentor=mentor,
             mentee=mentee,
             focus=focus.topic,
-            score=round(rng.uniform(0.55, 0.9), 2),
+            score=score,
             reasons=["You work on different floors but care about the same things"],
         )
     except DomainError:
         return 0
+    # A pair proposed again after an unanswered proposal stays one pair of its round.
+    RoundPair.objects.get_or_create(
+        round=past_round,
+        mentee=mentee,
+        mentor=mentor,
+        defaults={"focus": focus.topic, "score": score},
+    )
     fate = rng.random()
     if fate < 0.2:
         if fate < 0.12:

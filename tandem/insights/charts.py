@@ -3,7 +3,8 @@
 The page shows each chart as an <img>, so the SVG's own <style> never meets the page's
 strict Content-Security-Policy, and an image runs no script anyway; pygal's tooltip
 script is switched off all the same. Lines differ by dash pattern as well as by colour,
-and each line carries its name at its last point, so the chart reads in grey.
+and each line carries its name at its last point; bars differ by fill pattern (solid,
+stripes, dots, cross-hatch), in the legend as on the bars, so the chart reads in grey.
 """
 
 import math
@@ -20,6 +21,18 @@ from tandem.insights.health import Chart
 DASHES = ("", "12, 6", "3, 5", "12, 5, 3, 5")
 # Colours that keep their contrast on white and differ for colour-blind readers (Okabe-Ito).
 COLOURS = ("#0b4f8a", "#b35900", "#007a5e", "#a3336f")
+
+# One fill per bar series: the series colour, solid for the first and textured after it,
+# so that neighbouring bars differ in grey by texture as well as by shade.
+PATTERNS = (
+    "",
+    '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="{c}" stroke-width="2.5"/>',
+    '<circle cx="2" cy="2" r="1.6" fill="{c}"/><circle cx="6" cy="6" r="1.6" fill="{c}"/>',
+    '<path d="M0,0 L8,8 M8,0 L0,8" stroke="{c}" stroke-width="1.6"/>',
+)
+
+# pygal's own style sheets, which a chart given more CSS must still list.
+PYGAL_CSS = ("file://style.css", "file://graph.css")
 
 SCRIPT = re.compile(rb"<script\b.*?</script>", re.DOTALL)
 
@@ -44,8 +57,37 @@ STYLE = Style(
 )
 
 
+def _pattern_defs() -> list[str]:
+    """Return an SVG <pattern> for each textured bar fill: the colour on a pale ground."""
+    defs = []
+    for n, drawing in enumerate(PATTERNS):
+        if drawing:
+            colour = COLOURS[n % len(COLOURS)]
+            defs.append(
+                f'<pattern xmlns="http://www.w3.org/2000/svg" id="fill-{n}" width="8" '
+                f'height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" '
+                f'fill="#ffffff"/>{drawing.format(c=colour)}</pattern>'
+            )
+    return defs
+
+
+def _pattern_css() -> str:
+    """Fill each bar series, and its legend box, with its pattern, outlined in its colour."""
+    rules = []
+    for n, drawing in enumerate(PATTERNS):
+        colour = COLOURS[n % len(COLOURS)]
+        fill = f"url(#fill-{n})" if drawing else colour
+        rules.append(
+            f".color-{n} .rect, rect.color-{n} {{fill: {fill} !important; "
+            f"fill-opacity: 1 !important; stroke: {colour} !important; "
+            "stroke-width: 1.5px !important}"
+        )
+    return "inline:" + "\n".join(rules)
+
+
 def _config(chart: Chart) -> dict[str, Any]:
     ticks = _value_ticks(chart)
+    bars = chart.kind in ("bar", "hbar")
     return {
         "style": STYLE,
         # No tooltip script: the SVG is an image, and the CSP forbids inline script.
@@ -56,7 +98,7 @@ def _config(chart: Chart) -> dict[str, Any]:
         "title": None,
         "y_title": chart.axis,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": max(len(chart.plotted), 1),
+        "legend_at_bottom_columns": _legend_columns(chart),
         "show_y_guides": True,
         "show_x_guides": False,
         "x_label_rotation": 0 if len(chart.labels) <= 6 or chart.kind == "hbar" else 35,
@@ -64,7 +106,9 @@ def _config(chart: Chart) -> dict[str, Any]:
         "truncate_legend": -1,
         "allow_interruptions": True,
         "print_labels": True,
-        "print_values": chart.kind in ("bar", "hbar"),
+        "print_values": bars,
+        # Above the bar, on white, where a number reads whatever the fill.
+        "print_values_position": "top",
         "value_formatter": _number,
         "no_data_text": "Nothing to show yet",
         # The axis reaches past the largest value, in round steps (whole ones for counts).
@@ -72,7 +116,16 @@ def _config(chart: Chart) -> dict[str, Any]:
         "range": (ticks[0], ticks[-1]),
         "include_x_axis": True,
         "margin_right": 190 if chart.kind == "line" else 40,
+        **({"defs": _pattern_defs(), "css": (*PYGAL_CSS, _pattern_css())} if bars else {}),
     }
+
+
+def _legend_columns(chart: Chart) -> int:
+    """Return as many legend columns as fit the longest name without overlapping the next."""
+    longest = max((len(s.name) for s in chart.plotted), default=1)
+    # About 8 pixels a character at the legend's size, plus the box and a gap.
+    fit = 700 // (longest * 8 + 40)
+    return max(1, min(len(chart.plotted), fit))
 
 
 def _value_ticks(chart: Chart) -> list[float]:

@@ -1,4 +1,4 @@
-"""What the insights pages record: the nudges program admins send to stalled pairs."""
+"""What the insights pages record: nudges to stalled pairs, and words mentees shared."""
 
 from django.conf import settings
 from django.db import models
@@ -32,3 +32,35 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return f"Nudge about {self.get_kind_display().lower()} #{self.object_id}"
+
+
+class SharedWords(models.Model):
+    """What a mentee chose to tell their mentor helped, shown on the mentor's impact page.
+
+    Only words written for the mentor land here: the note left when closing, and the part
+    of a reflection the mentee chose to share. The mentee may withdraw them at any time.
+    """
+
+    class Source(models.TextChoices):
+        CLOSING_NOTE = "closing_note", "Note when closing"
+        REFLECTION = "reflection", "What worked, from the reflection"
+
+    relationship = models.ForeignKey(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "source"], name="shared_words_once_per_source"
+            ),
+            models.CheckConstraint(condition=~models.Q(body=""), name="shared_words_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Words shared about relationship #{self.relationship_id}"

@@ -2,6 +2,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from tandem.insights import health_views
 from tandem.insights.fairness import views as fairness_views
+from tandem.insights.impact import shared_views
 from tandem.insights.impact import views as impact_views
 from tandem.insights.stalled import views as stalled_views
 
@@ -43,6 +44,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "programs/<id:program_id>/impact.<str:file_format>",
         impact_views.program_impact_export,
         name="impact_export",
+    ),
+    # What a mentee told their mentors helped, which they may take back.
+    path("shared-words/", shared_views.shared_words, name="shared_words"),
+    path(
+        "shared-words/<id:words_id>/withdraw/",
+        shared_views.shared_words_withdraw,
+        name="shared_words_withdraw",
     ),
     # Who gets matched, how fast and to whom, by group.
     path("programs/<id:program_id>/fairness/", fairness_views.fairness, name="fairness"),

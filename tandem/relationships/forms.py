@@ -238,6 +238,8 @@ class CloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         label="A message to your partner (optional)",
+        help_text="If you are the mentee, your mentor also keeps these words on their impact "
+        "page, without your name; you can take them back at any time.",
     )
 
 
@@ -284,6 +286,12 @@ class ReflectionForm(forms.Form):
         required=False,
         label="Share this reflection with my next mentor",
         help_text="Being open about what did not work helps a new relationship start well.",
+    )
+    share_keep_with_mentor = forms.BooleanField(
+        required=False,
+        label="Tell the mentor you are leaving what worked",
+        help_text="Only your answer to the first question is shown to them, on their impact "
+        "page; you can take it back at any time.",
     )
 
 

@@ -20,6 +20,7 @@ from tandem.insights.health.matching import (
 )
 from tandem.insights.health.overview import CHARTS, health_charts, program_table
 from tandem.insights.health.rhythm import checkin_scores, meetings
+from tandem.insights.health.rounds import round_cohorts
 from tandem.insights.health.scope import (
     DEFAULT_PERIOD,
     MIN_GROUP,
@@ -55,6 +56,7 @@ __all__ = [
     "period_months",
     "program_table",
     "rematches",
+    "round_cohorts",
     "scope_for",
     "time_to_match",
 ]

@@ -17,6 +17,7 @@ from tandem.insights.health.matching import (
     time_to_match,
 )
 from tandem.insights.health.rhythm import checkin_scores, meetings
+from tandem.insights.health.rounds import round_cohorts
 from tandem.insights.health.scope import Chart, Scope, Series, _open_at, _relationships, _share
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import (
@@ -34,12 +35,21 @@ CHARTS: dict[str, Callable[[Scope], Chart]] = {
     "closure-reasons": closure_reasons,
     "rematches": rematches,
     "cohorts": cohorts,
+    "round-cohorts": round_cohorts,
 }
 
 
 def health_charts(scope: Scope) -> list[Chart]:
-    """Return every chart of the health page for this scope."""
-    return [build(scope) for build in CHARTS.values()]
+    """Return every chart of the health page for this scope.
+
+    Programs that run matching rounds compare each round's pairs as well as each quarter's;
+    for programs where mentees choose, a round means nothing and the chart is left out.
+    """
+    return [
+        build(scope)
+        for slug, build in CHARTS.items()
+        if slug != "round-cohorts" or scope.round_program_ids
+    ]
 
 
 def program_table(scope: Scope, programs: Sequence[Program]) -> Chart:

@@ -82,6 +82,8 @@ class Scope:
     months: list[datetime.date]
     now: datetime.datetime
     peer_program_ids: list[int] = field(default_factory=list)
+    # Programs whose admins run matching rounds: their cohorts are their rounds.
+    round_program_ids: list[int] = field(default_factory=list)
 
     @property
     def start(self) -> datetime.datetime:
@@ -146,6 +148,9 @@ def scope_for(
         months=days[::-1],
         now=now,
         peer_program_ids=[p.pk for p in programs if p.format == Program.Format.PEER],
+        round_program_ids=[
+            p.pk for p in programs if p.matching_mode != Program.MatchingMode.CHOICE
+        ],
     )
 
 

@@ -2,9 +2,10 @@
 
 The figures count rows the mentor can already see on their own relationships: who they
 mentored, meetings held, commitments the mentee marked done, requests they said yes to.
-The words are the notes mentees wrote to them when closing a relationship, which arrived
-in the mentor's own notifications. Private journal entries, check-ins, reflections and
-reasons for declining are never read here.
+The words are only what mentees chose to share with them (`SharedWords`): the note left
+when closing, and what worked from a reflection when its author ticked the box to share
+it. Private journal entries, check-ins, the rest of a reflection and reasons for
+declining are never read here.
 """
 
 import statistics
@@ -17,12 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.notifications.models import Notification
+from tandem.insights.models import SharedWords
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import Commitment, Meeting, MentorshipRequest, Relationship
 
-# relationship_close sends this when the person closing writes nothing of their own.
-DEFAULT_CLOSING = "Thank you for the time you gave each other."
 TOP_N = 5
 # Each bucket counts values from its low end up to, not including, its high end.
 PEOPLE_BUCKETS = (("0", 0, 1), ("1", 1, 2), ("2", 2, 3), ("3 or 4", 3, 5), ("5 or more", 5, None))
@@ -115,10 +114,12 @@ def figures_from(values: dict[str, int] | None) -> Figures:
 
 @dataclass(frozen=True)
 class Words:
-    """A note a mentee wrote to the mentor when closing, as the mentor received it."""
+    """Words a mentee chose to share with the mentor, without the mentee's name."""
 
     when: object
     focus_url: str
+    focus: str
+    source: str
     body: str
 
 
@@ -152,20 +153,36 @@ def legacy_for_mentor(*, user: User) -> Legacy:
 
 
 def closing_words(*, user: User, limit: int = 50) -> list[Words]:
-    """Return the notes this mentor's mentees chose to send them when they closed."""
-    closed_by_mentee = Relationship.objects.filter(
-        mentor__user=user, status=Relationship.Status.CLOSED, closed_by=F("mentee__user")
-    ).exclude(program__format=Program.Format.PEER)
-    urls = [
-        reverse("relationships:detail", args=[pk])
-        for pk in closed_by_mentee.values_list("pk", flat=True)
-    ]
-    notes = (
-        Notification.objects.filter(user=user, kind="relationship_closed", url__in=urls)
-        .exclude(body__in=["", DEFAULT_CLOSING])
-        .order_by("-created_at")[:limit]
+    """Return the words this mentor's mentees chose to share with them, newest first."""
+    shared = (
+        SharedWords.objects.filter(relationship__mentor__user=user)
+        .exclude(relationship__program__format=Program.Format.PEER)
+        .select_related("relationship__focus")[:limit]
     )
-    return [Words(when=n.created_at, focus_url=n.url, body=n.body) for n in notes]
+    return [
+        Words(
+            when=words.created_at,
+            focus_url=reverse("relationships:detail", args=[words.relationship_id]),
+            focus=str(words.relationship.focus),
+            source=words.get_source_display(),
+            body=words.body,
+        )
+        for words in shared
+    ]
+
+
+def words_shared_about(
+    *, author: User, relationship: Relationship, source: str
+) -> QuerySet[SharedWords]:
+    """Return what this person shared with the mentor of this relationship, from one place."""
+    return SharedWords.objects.filter(author=author, relationship=relationship, source=source)
+
+
+def words_shared_by(*, author: User) -> QuerySet[SharedWords]:
+    """Return every word this person shared with a mentor, newest first."""
+    return SharedWords.objects.filter(author=author).select_related(
+        "relationship__mentor__user", "relationship__focus", "relationship__program"
+    )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import Membership
 from tandem.insights.health import CHARTS, health_charts, scope_for
+from tandem.programs.models import Program
 from tandem.relationships.models import JournalEntry
 from tandem.testing.factories import ProgramFactory
 from tandem.testing.fixtures import World, client_for
@@ -29,6 +30,9 @@ def _ago(days: int) -> datetime.datetime:
 
 def _history(world: World, pairs: int = 6) -> None:
     """Give the program a few months of pairs, meetings and check-ins, with private words."""
+    # A program that runs rounds shows every chart, the cohorts by round among them.
+    Program.objects.filter(pk=world.program.pk).update(matching_mode=Program.MatchingMode.ROUNDS)
+    world.program.refresh_from_db()
     mentor = person(world, joined=_ago(200), mentor=True)
     for n in range(pairs):
         mentee = person(world, joined=_ago(190 - n))
@@ -116,6 +120,20 @@ def test_a_chart_is_an_svg_image_with_no_script_and_its_own_narrow_policy(world:
     # The page itself keeps the strict policy.
     page = client_for(world.admin).get(_url(world))
     assert "unsafe-inline" not in page["Content-Security-Policy"]
+
+
+def test_bars_of_each_series_differ_by_texture_not_only_by_colour(world: World) -> None:
+    _history(world)
+    svg = (
+        client_for(world.admin)
+        .get(_url(world, "chart", chart="rematches", file_format="svg"))
+        .content.decode()
+    )
+    # The second series is striped, in the legend as on its bars; the first stays solid.
+    assert '<pattern id="fill-1"' in svg
+    assert "rect.color-1{fill:url(#fill-1)" in svg
+    assert "url(#fill-0)" not in svg
+    assert "New pairs" in svg and "Rematches" in svg
 
 
 @pytest.mark.parametrize("slug", list(CHARTS))

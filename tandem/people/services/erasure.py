@@ -31,6 +31,7 @@ from tandem.accounts.models import Invitation, Membership, Organization, User
 from tandem.accounts.tasks import send_rendered_email
 from tandem.board.models import Answer, HelpfulMark, ModerationAction, Question, Report
 from tandem.core.errors import DomainError
+from tandem.insights.impact.services import shared_words_erase
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.people.models import ScimUser
@@ -369,6 +370,7 @@ def _delete_private(person: User) -> int:
     ModerationAction.objects.filter(
         Q(question__author=person, answer__isnull=True) | Q(answer__author=person)
     ).update(before_text="", after_text="")
+    deleted += shared_words_erase(person=person)
     deleted += _delete(HelpfulMark.objects.filter(marked_by=person))
     deleted += _delete(Report.objects.filter(reporter=person))
     # Their sessions stop working at once (the account is inactive, its password changed);

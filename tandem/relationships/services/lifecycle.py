@@ -10,6 +10,8 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.core.submissions import create_once
+from tandem.insights.impact.services import shared_words_record
+from tandem.insights.models import SharedWords
 from tandem.notifications.services import notify
 from tandem.notifications.when import local_date, local_now
 from tandem.policy.access import user_administers_program
@@ -162,6 +164,14 @@ def relationship_close(
         body=message.strip() or "Thank you for the time you gave each other.",
         url=_url(relationship),
     )
+    if relationship.mentee.user_id == by.pk and not relationship.is_peer:
+        # A mentee's note is theirs to withdraw later; the mentor's impact page reads it.
+        shared_words_record(
+            relationship=relationship,
+            author=by,
+            body=message,
+            source=SharedWords.Source.CLOSING_NOTE,
+        )
     _offer_rematch(relationship)
     return relationship
 
@@ -358,6 +368,7 @@ def reflection_save(
     different: str,
     my_part: str,
     share_with_next: bool,
+    share_keep_with_mentor: bool = False,
 ) -> Reflection:
     """Record what a mentee takes from a relationship that was not a fit."""
     relationship = Relationship.objects.select_related("mentee").get(pk=relationship.pk)
@@ -377,4 +388,13 @@ def reflection_save(
             "share_with_next": share_with_next,
         },
     )
+    # Only the answer to "what worked" may reach the mentor, and only when asked to;
+    # unticking the box takes back what was shared before.
+    if not relationship.is_peer:
+        shared_words_record(
+            relationship=relationship,
+            author=author,
+            body=reflection.keep if share_keep_with_mentor else "",
+            source=SharedWords.Source.REFLECTION,
+        )
     return reflection

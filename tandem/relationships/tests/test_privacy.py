@@ -11,6 +11,7 @@ from django.urls import reverse
 from tandem.accounts.models import User
 from tandem.board import services as board_services
 from tandem.board.models import Question
+from tandem.insights.models import SharedWords
 from tandem.people.services.erasure import ERASED_NAME, person_erase
 from tandem.people.tests.erasure_setup import story_of_mia
 from tandem.relationships import services
@@ -50,6 +51,8 @@ def _urls(world: World, relationship: Relationship) -> list[str]:
         f"/admin/relationships/relationship/{relationship.pk}/change/",
         "/admin/relationships/journalentry/",
         "/admin/relationships/checkin/",
+        # The mentor's impact page quotes only what the mentee chose to share.
+        reverse("insights:legacy"),
     ]
 
 
@@ -73,7 +76,22 @@ def test_private_journal_and_checkin_text_reach_nobody_else(ready: World) -> Non
         by=ready.mentee,
         reason="not_a_fit",
         private_reason=f"Private {CANARY}",
+        message="Thank you for the honest feedback.",
     )
+    # The reflection is private but for the one answer the mentee chose to share.
+    services.reflection_save(
+        relationship=relationship,
+        author=ready.mentee,
+        keep="Your questions before each meeting helped.",
+        different=f"Different {CANARY}",
+        my_part=f"My part {CANARY}",
+        share_with_next=False,
+        share_keep_with_mentor=True,
+    )
+    legacy = client_for(ready.mentor).get(reverse("insights:legacy")).content.decode()
+    assert "Your questions before each meeting helped." in legacy
+    assert "Thank you for the honest feedback." in legacy
+    assert not SharedWords.objects.filter(body__contains=CANARY).exists()
     staff = User.objects.create_superuser("root@northwind.test", "x", full_name="Root")
     urls = _urls(ready, relationship)
     others = [ready.mentor, ready.other_mentor, ready.admin, ready.member, ready.outsider, staff]

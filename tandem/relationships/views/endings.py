@@ -9,6 +9,7 @@ from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, Row
+from tandem.insights.impact.selectors import words_shared_about
 from tandem.policy.access import (
     concern_get_for_user,
     program_get_for_admin,
@@ -189,7 +190,14 @@ def reflect(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResp
         raise NotFound("No such reflection.")
     existing = reflection_get_own(user=request.user, relationship=relationship)
     initial = (
-        {name: getattr(existing, name) for name in ReflectionForm.base_fields} if existing else None
+        {
+            **{name: getattr(existing, name, None) for name in ReflectionForm.base_fields},
+            "share_keep_with_mentor": words_shared_about(
+                author=request.user, relationship=relationship, source="reflection"
+            ).exists(),
+        }
+        if existing
+        else None
     )
     form = ReflectionForm(posted(request), initial=initial)
     if form.is_bound and form.is_valid():
