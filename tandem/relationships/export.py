@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from tandem.accounts.models import User
 from tandem.board.models import Answer, Question
+from tandem.insights.models import SharedWords
 from tandem.notifications.models import Notification
 from tandem.policy.access import relationships_of
 from tandem.programs.models import Enrollment
@@ -97,6 +98,15 @@ def personal_export(*, user: User) -> dict[str, Any]:
                 "shared_with_next_mentor": r.share_with_next,
             }
             for r in Reflection.objects.filter(author=user)
+        ],
+        "words_shared_with_mentors": [
+            {
+                "relationship": w.relationship_id,
+                "source": w.get_source_display(),
+                "body": w.body,
+                "at": _dt(w.created_at),
+            }
+            for w in SharedWords.objects.filter(author=user)
         ],
         "notifications": [
             {"title": n.title, "at": _dt(n.created_at)}

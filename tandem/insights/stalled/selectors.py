@@ -2,8 +2,9 @@
 
 Four kinds of item: an active relationship with no meeting held for some weeks, an
 agreement not signed by both some days after the pair said yes, a proposal waiting for an
-answer some days or close to lapsing, and a request close to expiring. The list shows who is paired, the focus, and
-since when it waits; never an agreement, a note, a check-in or who of the two is behind.
+answer some days or close to lapsing, and a request close to expiring. The list shows who
+is paired, the focus, and since when it waits; never an agreement, a note, a check-in or
+who of the two is behind.
 """
 
 import datetime

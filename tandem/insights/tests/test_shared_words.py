@@ -145,3 +145,18 @@ def test_the_impact_page_queries_do_not_grow_with_the_words(world: World) -> Non
     with CaptureQueriesContext(connection) as five:
         _legacy(world)
     assert len(five) == len(one)
+
+
+def test_the_words_go_in_their_authors_data_export_and_no_one_elses(world: World) -> None:
+    relationship = _closed(world)
+    mine = client_for(world.mentee).get(reverse("relationships:export")).json()
+    assert mine["words_shared_with_mentors"] == [
+        {
+            "relationship": relationship.pk,
+            "source": "Note when closing",
+            "body": THANKS,
+            "at": SharedWords.objects.get().created_at.isoformat(),
+        }
+    ]
+    theirs = client_for(world.mentor).get(reverse("relationships:export")).json()
+    assert theirs["words_shared_with_mentors"] == []
