@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, path
 from tandem.insights import health_views
 from tandem.insights.fairness import views as fairness_views
 from tandem.insights.impact import views as impact_views
+from tandem.insights.snapshots import views as snapshot_views
 from tandem.insights.stalled import views as stalled_views
 
 app_name = "insights"
@@ -50,5 +51,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "programs/<id:program_id>/fairness.<str:file_format>",
         fairness_views.fairness_export,
         name="fairness_export",
+    ),
+    # Both read the program's stored insights; an admin may have them computed again.
+    path(
+        "programs/<id:program_id>/insights/recompute/",
+        snapshot_views.recompute,
+        name="recompute",
     ),
 ]

@@ -373,12 +373,32 @@ def fairness_table(
     now: datetime.datetime | None = None,
 ) -> Table:
     """Return the fairness table of one period and source, with every small cell suppressed."""
-    now = now or timezone.now()
     window = window if window in WINDOWS else "all"
     source = source if source in SOURCES else "all"
+    return fairness_tables(program=program, now=now)[(window, source)]
+
+
+def fairness_tables(*, program: Program, now: datetime.datetime | None = None) -> dict[View, Table]:
+    """Return the table of every period and source the page offers, from one reading."""
+    now = now or timezone.now()
     seekers = seekers_of(program)
     views = _views(seekers, now)
     hidden = hidden_cells(views)
+    return {
+        (window, source): _table(seekers, views, hidden, window, source, now)
+        for window in WINDOWS
+        for source in SOURCES
+    }
+
+
+def _table(
+    seekers: Sequence[Seeker],
+    views: dict[View, tuple[Counts, dict[Key, Counts]]],
+    hidden: set[tuple[View, Key]],
+    window: str,
+    source: str,
+    now: datetime.datetime,
+) -> Table:
     people = _in_window(seekers, window, now)
     total = count(people, source)
     mine = (

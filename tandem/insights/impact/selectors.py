@@ -172,6 +172,7 @@ def closing_words(*, user: User, limit: int = 50) -> list[Words]:
 class MentorRow:
     name: str
     figures: Figures
+    enrollment_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,9 @@ def program_impact(*, program: Program, sort: str = "hours") -> ProgramImpact:
     mentors = Enrollment.objects.filter(program=program, is_mentor=True)
     by_mentor = impact_by_mentor(mentors)
     rows = [
-        MentorRow(name=full_name or email, figures=figures_from(by_mentor.get(pk)))
+        MentorRow(
+            name=full_name or email, figures=figures_from(by_mentor.get(pk)), enrollment_id=pk
+        )
         for pk, full_name, email in mentors.values_list("pk", "user__full_name", "user__email")
     ]
     rows.sort(key=SORTS.get(sort, SORTS["hours"]))
