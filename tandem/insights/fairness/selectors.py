@@ -373,22 +373,31 @@ def fairness_table(
     now: datetime.datetime | None = None,
 ) -> Table:
     """Return the fairness table of one period and source, with every small cell suppressed."""
+    now = now or timezone.now()
     window = window if window in WINDOWS else "all"
     source = source if source in SOURCES else "all"
-    return fairness_tables(program=program, now=now)[(window, source)]
+    seekers, views, hidden = _reading(program, now)
+    return _table(seekers, views, hidden, window, source, now)
 
 
 def fairness_tables(*, program: Program, now: datetime.datetime | None = None) -> dict[View, Table]:
     """Return the table of every period and source the page offers, from one reading."""
     now = now or timezone.now()
-    seekers = seekers_of(program)
-    views = _views(seekers, now)
-    hidden = hidden_cells(views)
+    seekers, views, hidden = _reading(program, now)
     return {
         (window, source): _table(seekers, views, hidden, window, source, now)
         for window in WINDOWS
         for source in SOURCES
     }
+
+
+def _reading(
+    program: Program, now: datetime.datetime
+) -> tuple[list[Seeker], dict[View, tuple[Counts, dict[Key, Counts]]], set[tuple[View, Key]]]:
+    """Read the seekers and decide, over every view at once, which figures to hide."""
+    seekers = seekers_of(program)
+    views = _views(seekers, now)
+    return seekers, views, hidden_cells(views)
 
 
 def _table(
