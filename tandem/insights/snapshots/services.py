@@ -121,9 +121,13 @@ def snapshot_request(*, program: Program) -> Snapshot:
     return snapshot
 
 
-def snapshot_for_page(*, program: Program) -> Snapshot:
-    """Return the program's snapshot; the first time, compute a small one or ask for a big one."""
-    snapshot = Snapshot.objects.filter(program=program).first()
+def snapshot_for_page(*, program: Program, skip: str = "") -> Snapshot:
+    """Return the program's snapshot; the first time, compute a small one or ask for a big one.
+
+    ``skip`` names a stored table the page does not show, left unread.
+    """
+    stored = Snapshot.objects.filter(program=program)
+    snapshot = (stored.defer(skip) if skip else stored).first()
     if snapshot is not None and snapshot.computed_at is not None:
         return snapshot
     if Enrollment.objects.filter(program=program).count() <= SMALL_PROGRAM:
