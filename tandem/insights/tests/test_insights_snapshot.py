@@ -13,7 +13,8 @@ from tandem.insights.models import MentorFigures, Snapshot
 from tandem.insights.snapshots import services
 from tandem.insights.snapshots.tasks import refresh_due_insights, refresh_program_insights
 from tandem.people.services.erasure import person_erase
-from tandem.programs.models import Enrollment
+from tandem.programs.models import Enrollment, IdentityUse
+from tandem.programs.services import profile_save_practicalities
 from tandem.testing.fixtures import World, client_for
 
 from .builders import meeting, pair, person
@@ -213,3 +214,36 @@ def test_pages_read_the_snapshot_in_few_queries(fair: World, django_assert_max_n
             assert client.get(_url(fair, name)).status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get(_url(fair, name), {"page": "2", "sort": "name"}).status_code == 200
+
+
+def test_withdrawn_consent_leaves_the_group_at_the_next_refresh(world: World) -> None:
+    """Stored counts name no one; the nightly or asked-for refresh recounts without them."""
+    world.program.admins.add(world.admin)
+    mentor = person(world, "Mentor Ana", mentor=True)
+    sharing = []
+    for n in range(24):
+        mentee = person(world, f"Mentee {n}", identity=["woman"], consent=n < 12)
+        if n % 2 == 0:
+            pair(world, mentor, mentee, created_days_ago=40)
+        sharing.append(mentee)
+
+    def women() -> int | None:
+        snapshot = Snapshot.objects.get(program=world.program)
+        rows = snapshot.fairness["all:all"]["rows"]
+        return next((r["people"] for r in rows if r["dimension"] == "group"), None)
+
+    services.snapshot_compute(program=world.program)
+    assert women() == 12
+    leaving = sharing[0]
+    profile_save_practicalities(
+        enrollment=leaving,
+        meeting_modes=[],
+        preferred_cadence=leaving.preferred_cadence,
+        languages=[],
+        identity_attributes=["woman"],
+        requested_attributes=[],
+        identity_use=IdentityUse.PRIVATE,
+    )
+    assert women() == 12
+    assert refresh_program_insights.call(world.program.pk) == "computed"
+    assert women() == 11
