@@ -64,3 +64,72 @@ class SharedWords(models.Model):
 
     def __str__(self) -> str:
         return f"Words shared about relationship #{self.relationship_id}"
+
+
+class Snapshot(models.Model):
+    """A program's insights as last computed: the fairness table and the mentors' totals.
+
+    Only what the live pages would show is stored: suppressed figures are stored as
+    missing, never as numbers. Each mentor's figures are rows of ``MentorFigures``.
+    """
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="insights_snapshot"
+    )
+    # None until the first computation has finished.
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # When someone (or the nightly refresh) asked for a new computation not yet done.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    # {"<window>:<source>": {"total": row, "rows": [row, ...], "cohorts": [row, ...]}}
+    fairness = models.JSONField(default=dict, blank=True)
+    # The mentors' totals, distributions and median: figures about no one in particular.
+    impact = models.JSONField(default=dict, blank=True)
+    mentors = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Insights of {self.program} as of {self.computed_at}"
+
+    @property
+    def pending(self) -> bool:
+        return self.requested_at is not None
+
+
+class MentorFigures(models.Model):
+    """One mentor's figures in a snapshot, indexed for each order the impact page offers."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="mentor_rows")
+    enrollment = models.ForeignKey(
+        "programs.Enrollment", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=300)
+    # The name lowercased, for ordering by name as the live page did.
+    name_key = models.CharField(max_length=300)
+    people_helped = models.PositiveIntegerField(default=0)
+    meetings_held = models.PositiveIntegerField(default=0)
+    minutes_given = models.PositiveIntegerField(default=0)
+    commitments_completed = models.PositiveIntegerField(default=0)
+    requests_answered = models.PositiveIntegerField(default=0)
+    requests_became_mentoring = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # The id ends each order, so that pages never overlap among equal figures.
+        indexes = [
+            models.Index(fields=["snapshot", "name_key", "id"], name="insights_mf_name"),
+            models.Index(
+                fields=["snapshot", "-minutes_given", "name_key", "id"], name="insights_mf_hours"
+            ),
+            models.Index(
+                fields=["snapshot", "-people_helped", "name_key", "id"], name="insights_mf_people"
+            ),
+            models.Index(
+                fields=["snapshot", "-commitments_completed", "name_key", "id"],
+                name="insights_mf_commitments",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.minutes_given} minutes"
+
+    @property
+    def hours_given(self) -> float:
+        return round(self.minutes_given / 60, 1)

@@ -4,6 +4,7 @@ from tandem.insights import health_views
 from tandem.insights.fairness import views as fairness_views
 from tandem.insights.impact import shared_views
 from tandem.insights.impact import views as impact_views
+from tandem.insights.snapshots import views as snapshot_views
 from tandem.insights.stalled import views as stalled_views
 
 app_name = "insights"
@@ -58,5 +59,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "programs/<id:program_id>/fairness.<str:file_format>",
         fairness_views.fairness_export,
         name="fairness_export",
+    ),
+    # Both read the program's stored insights; an admin may have them computed again.
+    path(
+        "programs/<id:program_id>/insights/recompute/",
+        snapshot_views.recompute,
+        name="recompute",
     ),
 ]

@@ -57,7 +57,10 @@ class MentorshipRequest(TimeStampedModel):
                 condition=~models.Q(mentee=models.F("mentor")), name="request_not_to_self"
             ),
         ]
-        indexes = [models.Index(fields=["status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["program", "status", "expires_at"], name="request_program_status"),
+        ]
 
     def __str__(self) -> str:
         return f"Request from {self.mentee.user} to {self.mentor.user}"
@@ -128,7 +131,11 @@ class Relationship(TimeStampedModel):
                 name="relationship_one_open_per_pair_and_focus",
             ),
         ]
-        indexes = [models.Index(fields=["status", "paused_at"])]
+        indexes = [
+            models.Index(fields=["status", "paused_at"]),
+            # A program's pairs by state and age: the stalled list and the admin's home.
+            models.Index(fields=["program", "status", "created_at"], name="rel_program_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor.user} & {self.mentee.user}: {self.focus}"
@@ -289,7 +296,11 @@ class Meeting(TimeStampedModel):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            # A pair's last meeting held, read for every active pair by the stalled list.
+            models.Index(fields=["relationship", "status", "starts_at"], name="meeting_pair_held"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["relationship", "submission_key"], name="meeting_submitted_once"
@@ -552,7 +563,12 @@ class Proposal(TimeStampedModel):
                 name="proposal_one_pending_per_pair",
             ),
         ]
-        indexes = [models.Index(fields=["status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(
+                fields=["program", "status", "created_at"], name="proposal_program_status"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Proposal: {self.mentor.user} & {self.mentee.user}"

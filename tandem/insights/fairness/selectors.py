@@ -376,9 +376,38 @@ def fairness_table(
     now = now or timezone.now()
     window = window if window in WINDOWS else "all"
     source = source if source in SOURCES else "all"
+    seekers, views, hidden = _reading(program, now)
+    return _table(seekers, views, hidden, window, source, now)
+
+
+def fairness_tables(*, program: Program, now: datetime.datetime | None = None) -> dict[View, Table]:
+    """Return the table of every period and source the page offers, from one reading."""
+    now = now or timezone.now()
+    seekers, views, hidden = _reading(program, now)
+    return {
+        (window, source): _table(seekers, views, hidden, window, source, now)
+        for window in WINDOWS
+        for source in SOURCES
+    }
+
+
+def _reading(
+    program: Program, now: datetime.datetime
+) -> tuple[list[Seeker], dict[View, tuple[Counts, dict[Key, Counts]]], set[tuple[View, Key]]]:
+    """Read the seekers and decide, over every view at once, which figures to hide."""
     seekers = seekers_of(program)
     views = _views(seekers, now)
-    hidden = hidden_cells(views)
+    return seekers, views, hidden_cells(views)
+
+
+def _table(
+    seekers: Sequence[Seeker],
+    views: dict[View, tuple[Counts, dict[Key, Counts]]],
+    hidden: set[tuple[View, Key]],
+    window: str,
+    source: str,
+    now: datetime.datetime,
+) -> Table:
     people = _in_window(seekers, window, now)
     total = count(people, source)
     mine = (

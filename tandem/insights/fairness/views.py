@@ -2,12 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, Row
 from tandem.insights.fairness import selectors
+from tandem.insights.snapshots.selectors import StoredRow, stored_fairness
+from tandem.insights.snapshots.services import snapshot_for_page
+from tandem.insights.snapshots.views import status_poll
 from tandem.policy.access import program_get_for_admin
 from tandem.security.exports import program_export
 
@@ -45,7 +48,7 @@ def _cell(value: float | int | None, shown: bool) -> str | int:
     return "" if value is None else (f"{value:.1f}" if isinstance(value, float) else value)
 
 
-def export_row(row: selectors.Row) -> Row:
+def export_row(row: selectors.Row | StoredRow) -> Row:
     return [
         DIMENSION_LABELS[row.dimension],
         row.group,
@@ -53,8 +56,9 @@ def export_row(row: selectors.Row) -> Row:
         _cell(row.matched, row.shown),
         _cell(row.match_rate, row.shown),
         _cell(row.median_days, row.shown),
-        _cell(row.other_department_share, row.shown and row.other_department_shown),
-        _cell(row.other_level_share, row.shown and row.other_level_shown),
+        # A share is missing where it is hidden: the stored row keeps no count behind it.
+        _cell(row.other_department_share, row.shown and row.other_department_share is not None),
+        _cell(row.other_level_share, row.shown and row.other_level_share is not None),
         "; ".join(row.flags),
     ]
 
@@ -63,13 +67,19 @@ def export_row(row: selectors.Row) -> Row:
 def fairness(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
     window, source, problems = _choices(request)
-    table = selectors.fairness_table(program=program, window=window, source=source)
+    snapshot = snapshot_for_page(program=program, skip="impact")
+    if polled := status_poll(request, snapshot):
+        return polled
     return render(
         request,
         "insights/fairness.html",
         {
             "program": program,
-            "table": table,
+            "snapshot": snapshot,
+            "snapshot_page": "fairness",
+            "table": stored_fairness(snapshot=snapshot, window=window, source=source),
+            "window": window,
+            "source": source,
             "problems": problems,
             "windows": [(key, label) for key, (label, _) in selectors.WINDOWS.items()],
             "sources": list(selectors.SOURCES.items()),
@@ -88,7 +98,12 @@ def fairness_export(
     if file_format not in FORMATS:
         raise NotFound("No such format.")
     window, source, _ = _choices(request)
-    table = selectors.fairness_table(program=program, window=window, source=source)
+    # The same stored figures as the page, so that the page and the download agree.
+    table = stored_fairness(
+        snapshot=snapshot_for_page(program=program, skip="impact"), window=window, source=source
+    )
+    if table is None:
+        return redirect("insights:fairness", program.pk)
     rows = [export_row(row) for row in (table.total, *table.rows, *table.cohorts)]
     return program_export(
         request,

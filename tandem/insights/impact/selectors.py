@@ -189,6 +189,7 @@ def words_shared_by(*, author: User) -> QuerySet[SharedWords]:
 class MentorRow:
     name: str
     figures: Figures
+    enrollment_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,9 @@ def program_impact(*, program: Program, sort: str = "hours") -> ProgramImpact:
     mentors = Enrollment.objects.filter(program=program, is_mentor=True)
     by_mentor = impact_by_mentor(mentors)
     rows = [
-        MentorRow(name=full_name or email, figures=figures_from(by_mentor.get(pk)))
+        MentorRow(
+            name=full_name or email, figures=figures_from(by_mentor.get(pk)), enrollment_id=pk
+        )
         for pk, full_name, email in mentors.values_list("pk", "user__full_name", "user__email")
     ]
     rows.sort(key=SORTS.get(sort, SORTS["hours"]))

@@ -3,12 +3,19 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, Row, file_name, spreadsheet_response
 from tandem.insights.impact import selectors
+from tandem.insights.snapshots.selectors import (
+    figures_of,
+    stored_impact,
+    stored_mentor_rows,
+)
+from tandem.insights.snapshots.services import snapshot_for_page
+from tandem.insights.snapshots.views import status_poll
 from tandem.policy.access import program_get_for_admin
 from tandem.security.exports import program_export
 
@@ -76,15 +83,22 @@ def legacy_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpRe
 @login_required
 def program_impact(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
-    impact = selectors.program_impact(program=program, sort=_sort(request))
-    page = Paginator(impact.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    snapshot = snapshot_for_page(program=program, skip="fairness")
+    if polled := status_poll(request, snapshot):
+        return polled
+    ready = snapshot.computed_at is not None
+    # The database pages the stored rows by the index of the order asked for.
+    rows = stored_mentor_rows(snapshot=snapshot, sort=_sort(request))
+    paginator = Paginator(rows, PAGE_SIZE)
     return render(
         request,
         "insights/impact.html",
         {
             "program": program,
-            "impact": impact,
-            "page": page,
+            "snapshot": snapshot,
+            "snapshot_page": "impact",
+            "impact": stored_impact(snapshot=snapshot) if ready else None,
+            "page": paginator.get_page(request.GET.get("page")) if ready else None,
             "sort": _sort(request),
             "sorts": SORT_LABELS,
         },
@@ -98,9 +112,15 @@ def program_impact_export(
     program = program_get_for_admin(user=request.user, program_id=program_id)
     if file_format not in FORMATS:
         raise NotFound("No such format.")
-    impact = selectors.program_impact(program=program, sort=_sort(request))
-    rows: list[Row] = [[row.name, *_figures(row.figures)] for row in impact.rows]
-    rows.append(["All mentors", *_figures(impact.total)])
+    # The same stored figures as the page, so that the page and the download agree.
+    snapshot = snapshot_for_page(program=program, skip="fairness")
+    if snapshot.computed_at is None:
+        return redirect("insights:impact", program.pk)
+    rows: list[Row] = [
+        [row.name, *_figures(figures_of(row))]
+        for row in stored_mentor_rows(snapshot=snapshot, sort=_sort(request))
+    ]
+    rows.append(["All mentors", *_figures(stored_impact(snapshot=snapshot).total)])
     return program_export(
         request,
         program=program,

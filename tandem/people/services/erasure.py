@@ -32,6 +32,7 @@ from tandem.accounts.tasks import send_rendered_email
 from tandem.board.models import Answer, HelpfulMark, ModerationAction, Question, Report
 from tandem.core.errors import DomainError
 from tandem.insights.impact.services import shared_words_erase
+from tandem.insights.snapshots.services import snapshots_forget_person
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.people.models import ScimUser
@@ -313,6 +314,9 @@ def _wind_down(person: User, *, programs: QuerySet[Program] | None, note: str) -
     ended = Enrollment.objects.filter(pk__in=mine, status=Enrollment.Status.ACTIVE).update(
         status=Enrollment.Status.WITHDRAWN, accepting_now=False, updated_at=now
     )
+    # Their name and figures leave the stored mentor impact tables now, not at the next
+    # nightly refresh; the stored fairness counts hold no one's name and no group under 5.
+    snapshots_forget_person(person=person, programs=programs)
     administered = Program.admins.through.objects.filter(user=person)
     if programs is not None:
         administered = administered.filter(program__in=programs)

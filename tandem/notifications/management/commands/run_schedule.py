@@ -3,10 +3,11 @@
 Run one of these per deployment, next to the web process and the task worker:
 every few minutes it puts back in the queue the tasks of workers that died mid-task
 (RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
-expiries, gentle auto-closes) and the webhook deliveries due for a retry, and once a day
-the e-mail digest, the board's digest of new questions for mentors, and the pruning of
-kept records (security events past SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads,
-webhook deliveries past WEBHOOKS_LOG_RETENTION_DAYS).
+expiries, gentle auto-closes), the webhook deliveries due for a retry and the insights of
+programs last computed a day ago, and once a day the e-mail digest, the board's digest
+of new questions for mentors, and the pruning of kept records (security events past
+SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads, webhook deliveries past
+WEBHOOKS_LOG_RETENTION_DAYS).
 Every task is safe to run twice, so a restart or a second scheduler does no harm.
 `--once` does it all right away and exits (for cron).
 """
@@ -22,6 +23,7 @@ from django.utils import timezone
 from tandem.board.tasks import send_board_digests
 from tandem.core.task_runs import tasks_recover_abandoned
 from tandem.insights.health_tasks import send_monthly_health_reports
+from tandem.insights.snapshots.tasks import refresh_due_insights
 from tandem.notifications.tasks import send_daily_digests
 from tandem.people.tasks import prune_kept_records
 from tandem.relationships.tasks import sweep_due_work
@@ -77,6 +79,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep enqueued ({result.id})")
             # Webhook retries that are due, and deliveries a dead worker left half-sent.
             send_due_deliveries.enqueue()
+            # Each program's insights, when a day old; a program already asked for waits.
+            refresh_due_insights.enqueue()
             today = timezone.localdate()
             if once or (timezone.localtime().hour >= digest_hour and last_digest_day != today):
                 send_daily_digests.enqueue()

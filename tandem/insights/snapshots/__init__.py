@@ -1,0 +1,1 @@
+"""Precomputed insights: each program's fairness and mentor impact, refreshed nightly."""
