@@ -64,9 +64,7 @@ def _slot_reason(scorer: Scorer, i: int, circle: Sequence[int], common: list[int
     if not counts:
         return Reason("slots", "Nobody here has given hours when they can meet.", 0.0)
     hour, count = min(counts.items(), key=lambda hc: (-hc[1], hc[0]))
-    text = (
-        f"No hour suits everyone yet; {hour_text(hour, offset)} suits {count} of {len(circle)}."
-    )
+    text = f"No hour suits everyone yet; {hour_text(hour, offset)} suits {count} of {len(circle)}."
     return Reason("slots", text, 0.0)
 
 

@@ -130,6 +130,12 @@ class Scorer:
         self.masks = [slot_mask(m.slots) for m in members]
         self.offsets = [float(m.utc_offset) for m in members]
         self.levels = [-1 if m.level is None else int(m.level) for m in members]
+        # Each level as one bit, so a circle's distinct levels are the bits of an OR.
+        codes = {lv: b for b, lv in enumerate(sorted({lv for lv in self.levels if lv >= 0}))}
+        self.level_bits = [0 if lv < 0 else 1 << codes[lv] for lv in self.levels]
+        self.mix_score = [
+            self.w_mix * min(d, self.mix_target) / self.mix_target for d in range(len(codes) + 1)
+        ]
         nodes = hierarchy.nodes([m.person for m in members])
         self.tin, self.tout = hierarchy.tin[nodes], hierarchy.tout[nodes]
         self.pair = self._pair_table(weights, total)
@@ -180,17 +186,25 @@ class Scorer:
                     pair += row[circle[b]]
             pair /= k * (k - 1) / 2
         common = -1
-        levels = set()
-        low = high = self.offsets[circle[0]]
+        levels = 0
+        offsets, masks, grades = self.offsets, self.masks, self.level_bits
+        low = high = offsets[circle[0]]
         for i in circle:
-            common &= self.masks[i]
-            offset = self.offsets[i]
-            low, high = min(low, offset), max(high, offset)
-            if self.levels[i] >= 0:
-                levels.add(self.levels[i])
-        zone = max(0.0, 1.0 - (high - low) / ZONE_SPAN)
-        mix = min(len(levels), self.mix_target) / self.mix_target
-        return pair + self.w_common * (common != 0) + self.w_zone * zone + self.w_mix * mix
+            common &= masks[i]
+            offset = offsets[i]
+            if offset < low:
+                low = offset
+            elif offset > high:
+                high = offset
+            levels |= grades[i]
+        zone = 1.0 - (high - low) / ZONE_SPAN
+        mix = self.mix_score[levels.bit_count()]
+        return (
+            pair
+            + (self.w_common if common else 0.0)
+            + (self.w_zone * zone if zone > 0 else 0.0)
+            + mix
+        )
 
     def value(self, circle: Sequence[int]) -> float:
         """Return the circle's share of the objective: its size times its fit."""

@@ -30,6 +30,14 @@ from tandem.matching.engine.circle_model import Scorer
 
 EPS = 1e-9
 MAX_PASSES = 40
+# Swaps are tried with the members of this many circles most like the member.
+SWAP_CIRCLES = 3
+# Blocks this small try every circle count, each with this many times the restarts.
+SMALL_BLOCK = 16
+SMALL_RESTARTS = 4
+# Small blocks also kick each local optimum this many times (random swaps, search again).
+SMALL_KICKS = 25
+KICK_SWAPS = 2
 
 
 @dataclass(slots=True)
@@ -182,13 +190,23 @@ def _try_move(state: _State, member: int, bounds: tuple[int, int]) -> bool:
     return True
 
 
+def _swap_targets(state: _State, member: int, src: int) -> list[int]:
+    """Return the circles whose members are most like ``member``, best first."""
+    row = state.scorer.pair[member]
+    ranked = sorted(
+        (-sum(row[m] for m in circle) / len(circle), ci)
+        for ci, circle in enumerate(state.circles)
+        if ci != src and circle
+    )
+    return [ci for _, ci in ranked[:SWAP_CIRCLES]]
+
+
 def _try_swap(state: _State, member: int) -> bool:
     scorer = state.scorer
     src = state.where[member]
     source = state.circles[src]
-    for ci, circle in enumerate(state.circles):
-        if ci == src:
-            continue
+    for ci in _swap_targets(state, member, src):
+        circle = state.circles[ci]
         for other in circle:
             if other in state.fixed:
                 continue
@@ -208,9 +226,55 @@ def _try_swap(state: _State, member: int) -> bool:
     return False
 
 
+def _try_eject(state: _State, member: int, high: int) -> bool:
+    """Place a pooled member by moving one blocker to another circle with room."""
+    scorer = state.scorer
+    for ci, circle in enumerate(state.circles):
+        blockers = [m for m in circle if m in scorer.conflict[member]]
+        if len(blockers) > 1 or (not blockers and len(circle) < high):
+            continue
+        for out in blockers or [m for m in circle if m not in state.fixed]:
+            if out in state.fixed:
+                continue
+            for di, other in enumerate(state.circles):
+                if di == ci or len(other) >= high or scorer.clashes(out, other):
+                    continue
+                if scorer.clashes(member, circle, skip=out):
+                    continue
+                state.remove(ci, out)
+                state.add(di, out)
+                state.pool.remove(member)
+                state.add(ci, member)
+                return True
+    return False
+
+
+def _try_trade(state: _State, member: int) -> bool:
+    """Put a pooled member in place of a placed one when that raises the objective."""
+    scorer = state.scorer
+    for ci, circle in enumerate(state.circles):
+        for out in circle:
+            if out in state.fixed or scorer.clashes(member, circle, skip=out):
+                continue
+            traded = [member if m == out else m for m in circle]
+            value = scorer.value(traded)
+            if value > state.values[ci] + EPS:
+                state.circles[ci] = traded
+                state.values[ci] = value
+                del state.where[out]
+                state.where[member] = ci
+                state.pool[state.pool.index(member)] = out
+                return True
+    return False
+
+
 def _local_search(state: _State, bounds: tuple[int, int]) -> None:
     for _ in range(MAX_PASSES):
         improved = _place_pool(state, bounds[1])
+        for member in list(state.pool):
+            improved |= _try_eject(state, member, bounds[1])
+        for member in list(state.pool):
+            improved |= _try_trade(state, member)
         movable = sorted(m for m in state.where if m not in state.fixed)
         for member in movable:
             improved |= _try_move(state, member, bounds)
@@ -220,9 +284,58 @@ def _local_search(state: _State, bounds: tuple[int, int]) -> None:
             return
 
 
+def _kick(state: _State, rng: random.Random, swaps: int) -> None:
+    """Swap a few random pairs of members (keeping the hard rules) to leave a local optimum."""
+    scorer = state.scorer
+    movable = sorted(m for m in state.where if m not in state.fixed)
+    for _ in range(swaps):
+        if len(movable) < 2:
+            return
+        a, b = rng.sample(movable, 2)
+        ca, cb = state.where[a], state.where[b]
+        first, second = state.circles[ca], state.circles[cb]
+        if ca == cb or scorer.clashes(a, second, skip=b) or scorer.clashes(b, first, skip=a):
+            continue
+        first[first.index(a)], second[second.index(b)] = b, a
+        state.values[ca], state.values[cb] = scorer.value(first), scorer.value(second)
+        state.where[a], state.where[b] = cb, ca
+
+
+def _snapshot(state: _State) -> Grouping:
+    return Grouping(
+        circles=[sorted(c) for c in state.circles if c],
+        pool=sorted(state.pool + state.stranded),
+        value=sum(state.values),
+    )
+
+
+def _better(found: Grouping, best: Grouping | None) -> bool:
+    return best is None or (found.placed, found.value) > (best.placed, best.value + EPS)
+
+
+def _iterate(state: _State, bounds: tuple[int, int], rng: random.Random, kicks: int) -> Grouping:
+    """Local search, then ``kicks`` rounds of kick and search again from the best found."""
+    _local_search(state, bounds)
+    best = _snapshot(state)
+    for _ in range(kicks):
+        _kick(state, rng, KICK_SWAPS)
+        _local_search(state, bounds)
+        found = _snapshot(state)
+        if _better(found, best):
+            best = found
+        else:
+            state.circles = [list(c) for c in best.circles]
+            state.values = [state.scorer.value(c) for c in state.circles]
+            state.where = {m: ci for ci, c in enumerate(state.circles) for m in c}
+            stranded = set(state.stranded)
+            state.pool = [m for m in best.pool if m not in stranded]
+    return best
+
+
 def _circle_counts(n: int, n_pinned: int, bounds: tuple[int, int], wide: bool) -> list[int]:
     low, high = bounds
-    k_low = max(n_pinned, math.ceil(n / high), 1)
+    # When n splits into no sizes within bounds, one circle fewer places the most people.
+    k_low = max(n_pinned, min(math.ceil(n / high), n // low), 1)
     k_high = max(n // low, k_low)
     middle = min(max(round(n / ((low + high) / 2)), k_low), k_high)
     if wide:
@@ -251,19 +364,15 @@ def group_block(
         free, key=lambda m: (-len(scorer.conflict[m]), scorer.masks[m].bit_count(), m)
     )
     best: Grouping | None = None
-    for k in _circle_counts(n, len(pinned), bounds, wide=n <= 16):
-        for attempt in range(max(restarts, 1)):
+    small = n <= SMALL_BLOCK
+    for k in _circle_counts(n, len(pinned), bounds, wide=small):
+        for attempt in range(max(restarts, 1) * (SMALL_RESTARTS if small else 1)):
             order = list(hard_first)
             if attempt:
                 rng.shuffle(order)
             state = _greedy(scorer, pinned, order, k, bounds)
-            _local_search(state, bounds)
-            found = Grouping(
-                circles=[sorted(c) for c in state.circles if c],
-                pool=sorted(state.pool + state.stranded),
-                value=sum(state.values),
-            )
-            if best is None or (found.placed, found.value) > (best.placed, best.value + EPS):
+            found = _iterate(state, bounds, rng, SMALL_KICKS if small else 0)
+            if _better(found, best):
                 best = found
     assert best is not None
     return best

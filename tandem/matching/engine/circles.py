@@ -193,6 +193,12 @@ def run_circles(
     run = _Run(instance, seed, block_size)
     ids = dict(instance.pinned)
     locked = instance.locked_circles
+    for circle_id, group in groups.items():
+        scorer = run.scorer([run.by_key[k] for k in group])
+        if any(scorer.conflict):
+            raise CircleInputError(
+                f"Circle {circle_id} has pinned members in each other's reporting line."
+            )
     for circle_id in sorted(locked):
         run.circles.append((list(groups[circle_id]), circle_id))
     in_groups = {k for g in groups.values() for k in g}
