@@ -3,7 +3,7 @@
 Every circle that keeps the hard rules is listed (each subset of free members of an
 allowed size with nobody in another's reporting line, with or without one unlocked
 pinned group), and OR-Tools CP-SAT picks disjoint circles maximizing, lexicographically,
-the people placed and then the objective of ``circle_model.py`` (in millionths). The
+the pinned people placed, the people placed and then the objective of ``circle_model.py`` (in millionths). The
 number of subsets grows as 2^n, so this is for tests and audits up to about 14 people,
 not for programs.
 """
@@ -80,9 +80,16 @@ def exact_grouping(instance: CircleInstance, time_limit: float = 60.0) -> ExactG
     for c in range(locked):
         model.Add(pick[c] == 1)
     values = [round(scorer.value(circle) * SCALE) for circle in candidates]
+    # Tiers, each worth more than everything below it: pinned people placed, people
+    # placed, then the objective.
     big = SCALE * (n + 1)
+    pinned = {i for i, m in enumerate(instance.members) if m.key in instance.pinned}
     model.Maximize(
-        sum(pick[c] * (big * len(circle) + values[c]) for c, circle in enumerate(candidates))
+        sum(
+            pick[c]
+            * (big * (n + 1) * len(pinned.intersection(circle)) + big * len(circle) + values[c])
+            for c, circle in enumerate(candidates)
+        )
     )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit

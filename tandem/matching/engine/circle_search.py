@@ -117,6 +117,15 @@ def _greedy(
     state = _State(scorer, circles, {m for g in pinned for m in g})
     share = min(max(math.ceil(n / max(k, 1)), low), high)
     chosen = set(seeds)
+    # Pinned circles fill to the minimum first, so a pin is never lost to a full block.
+    for ci in range(len(pinned)):
+        while len(circles[ci]) < low:
+            fits = [m for m in free if m not in chosen and not scorer.clashes(m, circles[ci])]
+            if not fits:
+                break
+            best = max(fits, key=lambda m: (state.gain_in(ci, m), -m))
+            state.add(ci, best)
+            chosen.add(best)
     for member in free:
         if member in chosen:
             continue
@@ -144,6 +153,8 @@ def _repair(state: _State, bounds: tuple[int, int]) -> None:
             best = max(fits, key=lambda m: (state.gain_in(ci, m), -m))
             state.pool.remove(best)
             state.add(ci, best)
+        while len(circle) < low and _pull(state, ci, low):
+            pass
     for ci, circle in enumerate(state.circles):
         if 0 < len(circle) < low:
             for member in list(circle):
@@ -153,6 +164,28 @@ def _repair(state: _State, bounds: tuple[int, int]) -> None:
     state.circles = [c for c in state.circles if c]
     state.values = [scorer.value(c) for c in state.circles]
     state.where = {m: ci for ci, c in enumerate(state.circles) for m in c}
+
+
+def _pull(state: _State, ci: int, low: int) -> bool:
+    """Move into circle ``ci`` the member of a circle above the minimum who fits it best."""
+    scorer = state.scorer
+    circle = state.circles[ci]
+    best, best_gain = -1, -math.inf
+    for di, other in enumerate(state.circles):
+        if di == ci or len(other) <= low:
+            continue
+        for m in other:
+            if m in state.fixed or scorer.clashes(m, circle):
+                continue
+            gain = state.gain_in(ci, m) + scorer.value([x for x in other if x != m])
+            gain -= state.values[di]
+            if gain > best_gain:
+                best, best_gain = m, gain
+    if best < 0:
+        return False
+    state.remove(state.where[best], best)
+    state.add(ci, best)
+    return True
 
 
 def _place_pool(state: _State, high: int) -> bool:
