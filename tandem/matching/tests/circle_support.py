@@ -37,7 +37,11 @@ def random_circle_instance(seed: int, n: int | None = None, pins: bool = True) -
         if rng.random() < 0.5 and 501 not in managers:
             pinned[11] = 1
     return CircleInstance(
-        members=members, min_size=low, max_size=high, managers=managers, pinned=pinned,
+        members=members,
+        min_size=low,
+        max_size=high,
+        managers=managers,
+        pinned=pinned,
         locked_circles=locked,
     )
 
