@@ -108,24 +108,38 @@ def _seeds(scorer: Scorer, free: list[int], count: int) -> list[int]:
 
 
 def _greedy(
-    scorer: Scorer, pinned: Sequence[list[int]], free: list[int], k: int, bounds: tuple[int, int]
+    scorer: Scorer,
+    pinned: Sequence[list[int]],
+    free: list[int],
+    k: int,
+    bounds: tuple[int, int],
+    rng: random.Random | None = None,
 ) -> _State:
+    """Seed and fill ``k`` circles; with ``rng``, pinned circles fill with random people."""
     low, high = bounds
     n = len(free) + sum(len(g) for g in pinned)
-    seeds = _seeds(scorer, free, k - len(pinned))
-    circles = [list(g) for g in pinned] + [[s] for s in seeds]
+    circles = [list(g) for g in pinned]
     state = _State(scorer, circles, {m for g in pinned for m in g})
     share = min(max(math.ceil(n / max(k, 1)), low), high)
-    chosen = set(seeds)
+    chosen: set[int] = set()
     # Pinned circles fill to the minimum first, so a pin is never lost to a full block.
     for ci in range(len(pinned)):
         while len(circles[ci]) < low:
             fits = [m for m in free if m not in chosen and not scorer.clashes(m, circles[ci])]
             if not fits:
                 break
-            best = max(fits, key=lambda m: (state.gain_in(ci, m), -m))
+            if rng is None:
+                best = max(fits, key=lambda m: (state.gain_in(ci, m), -m))
+            else:
+                best = rng.choice(fits)
             state.add(ci, best)
             chosen.add(best)
+    seeds = _seeds(scorer, [m for m in free if m not in chosen], k - len(pinned))
+    for seed in seeds:
+        circles.append([seed])
+        state.values.append(scorer.value([seed]))
+        state.where[seed] = len(circles) - 1
+        chosen.add(seed)
     for member in free:
         if member in chosen:
             continue
@@ -318,9 +332,21 @@ def _local_search(state: _State, bounds: tuple[int, int]) -> None:
 
 
 def _kick(state: _State, rng: random.Random, swaps: int) -> None:
-    """Swap a few random pairs of members (keeping the hard rules) to leave a local optimum."""
+    """Trade and swap a few random members (keeping the hard rules) to leave a local optimum."""
     scorer = state.scorer
     movable = sorted(m for m in state.where if m not in state.fixed)
+    if state.pool and movable:
+        # Trade someone left out for someone placed, so who is left out changes too.
+        member, out = rng.choice(state.pool), rng.choice(movable)
+        ci = state.where[out]
+        if not scorer.clashes(member, state.circles[ci], skip=out):
+            circle = state.circles[ci]
+            circle[circle.index(out)] = member
+            state.values[ci] = scorer.value(circle)
+            del state.where[out]
+            state.where[member] = ci
+            state.pool[state.pool.index(member)] = out
+            movable = sorted(m for m in state.where if m not in state.fixed)
     for _ in range(swaps):
         if len(movable) < 2:
             return
@@ -403,7 +429,7 @@ def group_block(
             order = list(hard_first)
             if attempt:
                 rng.shuffle(order)
-            state = _greedy(scorer, pinned, order, k, bounds)
+            state = _greedy(scorer, pinned, order, k, bounds, rng if attempt else None)
             found = _iterate(state, bounds, rng, SMALL_KICKS if small else 0)
             if _better(found, best):
                 best = found
