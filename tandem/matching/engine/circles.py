@@ -109,7 +109,8 @@ def _check(instance: CircleInstance) -> dict[int, list[int]]:
     return groups
 
 
-def _sort_key(member: CircleMember) -> tuple[float, int, int, int]:
+def block_key(member: CircleMember) -> tuple[float, int, int, int]:
+    """Order people for blocks: time-zone band, main focus topic, level, key."""
     top = min(member.focus.items(), key=lambda tw: (-tw[1], tw[0]))[0] if member.focus else -1
     band = math.floor((member.utc_offset + 12.0) / ZONE_BAND_HOURS)
     return (band, top, -1 if member.level is None else member.level, member.key)
@@ -204,11 +205,11 @@ def run_circles(
     in_groups = {k for g in groups.values() for k in g}
     units = [[run.by_key[k] for k in g] for cid, g in groups.items() if cid not in locked]
     units += [[m] for m in instance.members if m.key not in in_groups]
-    units.sort(key=lambda u: _sort_key(u[0]))
+    units.sort(key=lambda u: block_key(u[0]))
     pool = run.group(units, ids)
     if pool:
         stranded = [k for k in pool if k in ids]
-        rest = sorted((run.by_key[k] for k in pool if k not in ids), key=_sort_key)
+        rest = sorted((run.by_key[k] for k in pool if k not in ids), key=block_key)
         again = run.group([[m] for m in rest], ids) if rest else []
         pool = run.offer(again, set(ids)) + stranded
     return _result(run, pool, started)

@@ -14,7 +14,8 @@ from tandem.matching.engine.instance import Topic
 from tandem.matching.tests.circle_support import broken_rules, random_circle_instance
 
 # The heuristic's objective on small instances is at least this share of the optimum
-# (measured: 399 of 400 random instances equal to it, the worst at 0.945).
+# (measured: seeds 0-199 all reach it; of 400 random seeds all but one are within 5 %,
+# the worst at 0.945).
 GAP = 0.90
 
 
