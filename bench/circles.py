@@ -122,7 +122,8 @@ def score(instance: CircleInstance, circles: Grouping) -> tuple[float, int, int]
     """Return the objective, people placed and hard-rule breaks of a grouping."""
     hierarchy = build_hierarchy(instance)
     mix = mix_target(instance.members)
-    objective, breaks, seen = 0.0, 0, set()
+    objective, breaks = 0.0, 0
+    seen: set[int] = set()
     for circle in circles:
         scorer = Scorer([instance.members[i] for i in circle], instance.weights, hierarchy, mix)
         objective += scorer.value(range(len(circle)))

@@ -76,7 +76,7 @@ def _zone_reason(scorer: Scorer, circle: Sequence[int]) -> Reason:
         text = f"Everyone is in the same time zone (UTC{offsets[0]:+g})."
     else:
         text = (
-            f"Everyone lives within {spread:g} hours of each other "
+            f"Everyone lives within {spread:g} hour{'' if spread == 1 else 's'} of each other "
             f"(UTC{min(offsets):+g} to UTC{max(offsets):+g})."
         )
     return Reason("time_zone", text, scorer.w_zone * zone)
