@@ -8,8 +8,9 @@ Run from the repository root:
 Instances (seed 0): an organization 30 % larger than the program, a reporting tree six
 wide, of which a random set of members enrolled (their managers may or may not be
 enrolled); 60 topics with Zipf popularity, one to three per member weighted 1-3; ten time
-zones, most people in three; each member free at three to six working hours in their own
-week (08-19 local, weekdays), stored in UTC; levels 1-5. Circles of 4-8.
+zones, most people in three; each member free at four to eight of 25 usual meeting hours
+of their own week (08, 12, 13, 17 or 18 local on a weekday), stored in UTC; levels 1-5.
+Circles of 4-8.
 
 Methods: ``tandem`` is ``run_circles`` end to end (blocks, local search, explanations).
 ``sorted-chunks`` sorts people by time-zone band, main topic and level (the engine's own
@@ -42,7 +43,7 @@ from tandem.matching.engine.circles import block_key, run_circles
 SIZES = {"1k": 1_000, "10k": 10_000}
 ZONES = [-8.0, -5.0, -4.0, 0.0, 1.0, 2.0, 5.5, 8.0, 9.0, 10.0]
 ZONE_WEIGHTS = [0.08, 0.2, 0.07, 0.1, 0.25, 0.08, 0.1, 0.04, 0.04, 0.04]
-LOCAL_HOURS = [8, 9, 10, 12, 13, 16, 17, 18, 19]
+LOCAL_HOURS = [8, 12, 13, 17, 18]
 BASELINE_SIZE = 6
 Grouping = list[list[int]]
 
@@ -59,7 +60,7 @@ def generate(n: int, seed: int = 0) -> CircleInstance:
     for key, person in enumerate(persons.tolist()):
         topics = rng.choice(60, size=int(rng.integers(1, 4)), replace=False, p=popularity)
         offset = float(rng.choice(ZONES, p=ZONE_WEIGHTS))
-        hours = rng.choice(LOCAL_HOURS, size=int(rng.integers(3, 7)))
+        hours = rng.choice(LOCAL_HOURS, size=int(rng.integers(4, 9)))
         days = rng.integers(0, 5, size=hours.size)
         slots = frozenset(
             int((d * 24 + h - math.floor(offset)) % 168)
@@ -118,20 +119,24 @@ def tandem_grouping(instance: CircleInstance, seed: int) -> Grouping:
     return [[index[k] for k in c.members] for c in result.circles]
 
 
-def score(instance: CircleInstance, circles: Grouping) -> tuple[float, int, int]:
-    """Return the objective, people placed and hard-rule breaks of a grouping."""
+def score(instance: CircleInstance, circles: Grouping) -> tuple[float, int, int, int]:
+    """Return the objective, people placed, hard-rule breaks and circles with a common hour."""
     hierarchy = build_hierarchy(instance)
     mix = mix_target(instance.members)
-    objective, breaks = 0.0, 0
+    objective, breaks, common = 0.0, 0, 0
     seen: set[int] = set()
     for circle in circles:
         scorer = Scorer([instance.members[i] for i in circle], instance.weights, hierarchy, mix)
         objective += scorer.value(range(len(circle)))
+        mask = -1
+        for i in range(len(circle)):
+            mask &= scorer.masks[i]
+        common += mask != 0
         breaks += sum(len(c) for c in scorer.conflict) // 2
         breaks += not instance.min_size <= len(circle) <= instance.max_size
         breaks += len(seen & set(circle))
         seen |= set(circle)
-    return objective, len(seen), breaks
+    return objective, len(seen), breaks, common
 
 
 METHODS: dict[str, Callable[[CircleInstance, int], Grouping]] = {
@@ -148,9 +153,9 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{'size':>5} {'method':<14} {'wall s':>7} {'peak MiB':>9} {'objective':>10} "
-        f"{'mean fit':>8} {'placed':>7} {'breaks':>6}"
+        f"{'mean fit':>8} {'placed':>7} {'breaks':>6} {'common hour':>11}"
     )
-    print("-" * 73)
+    print("-" * 85)
     ratios = []
     for size in args.sizes.split(","):
         instance = generate(SIZES[size], seed=args.seed)
@@ -161,12 +166,12 @@ def main() -> None:
             circles = method(instance, args.seed)
             wall = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            objective, placed, breaks = score(instance, circles)
+            objective, placed, breaks, common = score(instance, circles)
             rows[name] = (wall, objective, placed)
             print(
                 f"{size:>5} {name:<14} {wall:7.2f} {peak:9.0f} {objective:10.1f} "
                 f"{objective / max(placed, 1):8.3f} {placed / len(instance.members):7.1%} "
-                f"{breaks:6d}"
+                f"{breaks:6d} {common / max(len(circles), 1):11.0%}"
             )
         wall, objective, placed = rows["tandem"]
         for name in ("sorted-chunks", "random"):
