@@ -2,9 +2,22 @@
 
 Build an ``Instance`` (mentees, mentors, topics, reporting lines) and a ``Policy``
 (weights, hard rules), then call ``run_matching``, or ``run_peer_matching`` to pair
-peers within one set of people. See ``run.py`` for the result types.
+peers within one set of people. See ``run.py`` for the result types. Circles (groups of
+``min_size``..``max_size``) come from a ``CircleInstance`` and ``run_circles``.
 """
 
+from tandem.matching.engine.circle_model import (
+    CircleInputError,
+    CircleInstance,
+    CircleMember,
+    CircleWeights,
+)
+from tandem.matching.engine.circles import (
+    CircleResult,
+    ProposedCircle,
+    UnplacedMember,
+    run_circles,
+)
 from tandem.matching.engine.explain import Reason
 from tandem.matching.engine.hierarchy import HierarchyCycleError
 from tandem.matching.engine.instance import (
@@ -30,6 +43,11 @@ from tandem.matching.engine.solve_optimal import SolverError
 
 __all__ = [
     "COMPONENTS",
+    "CircleInputError",
+    "CircleInstance",
+    "CircleMember",
+    "CircleResult",
+    "CircleWeights",
     "FairnessRow",
     "HierarchyCycleError",
     "Instance",
@@ -38,6 +56,7 @@ __all__ = [
     "Mentee",
     "Mentor",
     "Policy",
+    "ProposedCircle",
     "ProposedPair",
     "QualityReport",
     "Reason",
@@ -46,7 +65,9 @@ __all__ = [
     "Topic",
     "Tradeoff",
     "UnmatchedMentee",
+    "UnplacedMember",
     "Weights",
+    "run_circles",
     "run_matching",
     "run_peer_matching",
     "tradeoff",
