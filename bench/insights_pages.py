@@ -282,6 +282,7 @@ def _page_cases(
         return f"HTTP {response.status_code}, {len(response.content):,} bytes"
 
     return [
+        ("page: health, the last 12 months", get("insights:program_health"), status),
         ("page: fairness, from the snapshot", get("insights:fairness"), status),
         (
             "page: fairness, last 6 months, rounds",
