@@ -1,5 +1,7 @@
 """Requests and proposals: how a relationship starts, through the pages' own services."""
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -47,7 +49,7 @@ def mentor_directory(
     program_id: RowId,
     page: Query[PageIn],
     topic_id: int | None = None,
-    mode: str = "",
+    mode: Literal["in_person", "phone", "video", "chat"] | None = None,
     include_full: bool = False,
     same_time_zone: bool = False,
 ) -> dict[str, object]:
@@ -62,7 +64,7 @@ def mentor_directory(
     directory = selectors.mentor_directory(
         mentee=mentee,
         topic_id=topic_id if topic_id and 0 < topic_id < 2**62 else None,
-        mode=mode,
+        mode=mode or "",
         accepting_only=not include_full,
         same_time_zone=same_time_zone,
         limit=page.offset + page.limit,

@@ -196,3 +196,11 @@ def test_directory_lists_the_mentors_the_pairing_policy_allows(ready: World) -> 
     assert_error(personal_client(ready.member).get(path), 404)
     assert_error(personal_client(ready.outsider).get(path), 404)
     assert_error(api.get(f"/programs/{ready.other_program.pk}/mentors"), 404)
+
+
+def test_directory_refuses_a_meeting_mode_it_does_not_know(ready: World) -> None:
+    api = personal_client(ready.mentee)
+    path = f"/programs/{ready.program.pk}/mentors"
+    body = assert_error(api.get(f"{path}?mode=zzz"), 422)
+    assert "mode" in str(body["errors"])
+    assert api.get(f"{path}?mode=video").status_code == 200

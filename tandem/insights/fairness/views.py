@@ -25,7 +25,9 @@ HEADERS = [
     "Matched across levels %",
     "Flag",
 ]
-SUPPRESSED = "fewer than 5"
+# The page's own word: a figure is hidden when its group is small or another figure would
+# give it away by subtraction, so the file does not claim the group is small.
+SUPPRESSED = "hidden"
 DIMENSION_LABELS = dict(selectors.DIMENSIONS) | {"total": "All", "cohort": "Joined in"}
 
 

@@ -97,9 +97,9 @@ def closure_reasons(scope: Scope) -> Chart:
         slug="closure-reasons",
         title="Closures by reason",
         summary=(
-            "Why the relationship closed in this period ended."
+            "Why the relationship that ended in this period closed."
             if total == 1
-            else f"Why the {total} relationships closed in this period ended."
+            else f"Why the {total} relationships that ended in this period closed."
         ),
         axis="relationships",
         label_header="Reason",
