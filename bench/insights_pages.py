@@ -48,6 +48,7 @@ def _build(people: int, rng: random.Random) -> tuple[int, int, int]:
         Proposal,
         Relationship,
     )
+    from tandem.relationships.services import relationships_last_met_refresh
 
     _created_at_as_given(Enrollment, Relationship, Proposal, MentorshipRequest)
     now = timezone.now()
@@ -144,6 +145,9 @@ def _build(people: int, rng: random.Random) -> tuple[int, int, int]:
                 )
             )
     Meeting.objects.bulk_create(meetings, batch_size=5000)
+    relationships_last_met_refresh(
+        relationship_ids=Relationship.objects.filter(program=program).values_list("pk", flat=True)
+    )
     waiting = mentees[len(mentees) // 2 :]
     Proposal.objects.bulk_create(
         [

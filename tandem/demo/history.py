@@ -268,6 +268,7 @@ def _live(
                 )
         day += datetime.timedelta(days=rng.randint(26, 36))
     Meeting.objects.bulk_create(meetings)
+    services.relationships_last_met_refresh(relationship_ids=[relationship.pk])
     CheckIn.objects.bulk_create(checkins)
     if rng.random() < 0.25:
         _past_pause(rng, relationship, signed + lasts / 2)

@@ -317,6 +317,7 @@ def _story(rng: random.Random, state: str, mentee: Enrollment, mentor: Enrollmen
             starts_at=timezone.now() - datetime.timedelta(days=50)
         )
         rel.meetings.filter(status=Meeting.Status.PLANNED).delete()
+        services.relationships_last_met_refresh(relationship_ids=[rel.pk])
     elif state != "behind":
         _hold_meetings(rng, rel, 1)
         _commit(rng, rel, mentee.user, 6, done=rng.random() < 0.5)

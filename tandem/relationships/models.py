@@ -112,12 +112,14 @@ class Relationship(TimeStampedModel):
     # Days spent in earlier pauses, which the agreed rhythm does not count.
     paused_days = models.PositiveIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The start of the latest held meeting, kept by relationships_last_met_refresh.
+    last_met_at = models.DateTimeField(null=True, blank=True, editable=False)
     close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # The state only: why a relationship closed stays with the people who closed it.
-    history = HistoricalRecords(excluded_fields=["close_reason"])
+    history = HistoricalRecords(excluded_fields=["close_reason", "last_met_at"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -135,6 +137,7 @@ class Relationship(TimeStampedModel):
             models.Index(fields=["status", "paused_at"]),
             # A program's pairs by state and age: the stalled list and the admin's home.
             models.Index(fields=["program", "status", "created_at"], name="rel_program_status"),
+            models.Index(fields=["program", "status", "last_met_at"], name="rel_program_last_met"),
         ]
 
     def __str__(self) -> str:

@@ -21,11 +21,8 @@ from django.db.models import (
     DateTimeField,
     Expression,
     F,
-    Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -34,7 +31,7 @@ from django.utils import timezone
 
 from tandem.insights.models import Nudge
 from tandem.programs.models import CADENCE_DAYS, Program
-from tandem.relationships.models import Meeting, MentorshipRequest, Proposal, Relationship
+from tandem.relationships.models import MentorshipRequest, Proposal, Relationship
 
 PAGE_SIZE = 50
 # A pair "has not met" after this many times the program's agreed rhythm.
@@ -115,17 +112,11 @@ class StalledItem:
 
 
 def _no_meeting(scope: Q, cutoff: datetime.datetime | Expression) -> QuerySet[Relationship]:
-    last_held = (
-        Meeting.objects.filter(
-            relationship=OuterRef("pk"), status=Meeting.Status.HELD, starts_at__lte=timezone.now()
-        )
-        .values("relationship")
-        .annotate(last=Max("starts_at"))
-        .values("last")
-    )
+    # The last held meeting is stored on the pair (relationships_last_met_refresh), so the
+    # list reads one column instead of a subquery over meetings per active pair.
     return (
         Relationship.objects.filter(scope, status=Relationship.Status.ACTIVE)
-        .annotate(since=Coalesce(Subquery(last_held), F("started_at"), F("created_at")))
+        .annotate(since=Coalesce(F("last_met_at"), F("started_at"), F("created_at")))
         .filter(since__lt=cutoff)
     )
 

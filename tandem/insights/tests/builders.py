@@ -13,6 +13,7 @@ from tandem.relationships.models import (
     Proposal,
     Relationship,
 )
+from tandem.relationships.services import relationships_last_met_refresh
 from tandem.testing.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from tandem.testing.fixtures import World
 
@@ -81,13 +82,16 @@ def pair(
 def meeting(
     relationship: Relationship, *, days_ago: float, minutes: int = 60, held: bool = True
 ) -> Meeting:
-    return Meeting.objects.create(
+    made = Meeting.objects.create(
         relationship=relationship,
         starts_at=ago(days_ago),
         duration_minutes=minutes,
         status=Meeting.Status.HELD if held else Meeting.Status.PLANNED,
         notes="Shared notes of the pair.",
     )
+    # Written straight to the table, as a data load would: keep the pair's last-met date.
+    relationships_last_met_refresh(relationship_ids=[relationship.pk])
+    return made
 
 
 def commitment(relationship: Relationship, owner: User, *, done: bool) -> Commitment:

@@ -9,6 +9,7 @@ from tandem.relationships.services.agreements import (
     agreement_update,
 )
 from tandem.relationships.services.journal import journal_entry_delete, journal_entry_write
+from tandem.relationships.services.last_met import relationships_last_met_refresh
 from tandem.relationships.services.lifecycle import (
     concern_raise,
     concern_update,
@@ -94,6 +95,7 @@ __all__ = [
     "relationship_resume",
     "relationships_ask_to_return",
     "relationships_close_long_paused",
+    "relationships_last_met_refresh",
     "request_accept",
     "request_decline",
     "request_refusal",

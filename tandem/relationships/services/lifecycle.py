@@ -24,6 +24,7 @@ from tandem.relationships.models import (
     Reflection,
     Relationship,
 )
+from tandem.relationships.services.last_met import relationships_last_met_refresh
 from tandem.relationships.services.rhythm import meetings_plan_next
 from tandem.webhooks.models import Endpoint
 
@@ -66,6 +67,7 @@ def relationship_pause(
     relationship.meetings.filter(status=Meeting.Status.PLANNED).update(
         status=Meeting.Status.CANCELLED
     )
+    relationships_last_met_refresh(relationship_ids=[relationship.pk])
     relationship_event_emit(relationship=relationship, kind=Endpoint.Event.RELATIONSHIP_PAUSED)
     partner = relationship.partner_of(by.pk).user
     back = f" until {local_date(partner, until)}" if until else ""
@@ -116,6 +118,7 @@ def _close(relationship: Relationship, reason: str, by: User | None) -> None:
     relationship.meetings.filter(status=Meeting.Status.PLANNED).update(
         status=Meeting.Status.CANCELLED
     )
+    relationships_last_met_refresh(relationship_ids=[relationship.pk])
     if reason == Relationship.CloseReason.NOT_A_FIT:
         MatchExclusion.objects.get_or_create(
             mentee=relationship.mentee,

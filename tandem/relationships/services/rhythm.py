@@ -16,6 +16,7 @@ from tandem.notifications.services import notify
 from tandem.notifications.when import local_date, local_datetime, local_now
 from tandem.programs.models import CADENCE_DAYS
 from tandem.relationships.models import Agreement, CheckIn, Commitment, Meeting, Relationship
+from tandem.relationships.services.last_met import relationships_last_met_refresh
 
 DEFAULT_HOUR = 16  # a planned meeting starts mid-afternoon in the mentee's zone
 # How far ahead a meeting may be planned: a program year and then some. Beyond it a date
@@ -130,6 +131,8 @@ def meeting_update(
         changed.append("reminder_sent_at")
     if changed:
         meeting.save(update_fields=[*changed, "updated_at"])
+    if meeting.status == Meeting.Status.HELD and "starts_at" in changed:
+        relationships_last_met_refresh(relationship_ids=[relationship.pk])
     return meeting
 
 
@@ -190,6 +193,7 @@ def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
         raise DomainError("This meeting is still ahead; mark it as held once it took place.")
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status", "updated_at"])
+    relationships_last_met_refresh(relationship_ids=[meeting.relationship_id])
     meetings_plan_next(relationship=meeting.relationship)
     return meeting
 
@@ -202,6 +206,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
         raise DomainError("Only a planned meeting can be cancelled.")
     meeting.status = Meeting.Status.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
+    relationships_last_met_refresh(relationship_ids=[meeting.relationship_id])
     partner = meeting.relationship.partner_of(by.pk).user
     organization_id = meeting.relationship.program.organization_id
     notify(
