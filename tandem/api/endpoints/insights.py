@@ -2,6 +2,8 @@
 
 Each endpoint calls the selector its page calls, with the page's defaults, and returns what
 the page shows: a figure the page hides (fewer than five people behind it) is null here.
+Fairness and impact read the program's stored figures, as their pages do; until a big
+program's first computation is done they answer 202 with Retry-After.
 Reaching a program goes through the same access helper as the pages, so anyone but its
 admins (or a service token of its organization) is told it does not exist.
 """
