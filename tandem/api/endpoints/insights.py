@@ -2,6 +2,8 @@
 
 Each endpoint calls the selector its page calls, with the page's defaults, and returns what
 the page shows: a figure the page hides (fewer than five people behind it) is null here.
+Fairness and impact read the program's stored figures, as their pages do; until a big
+program's first computation is done they answer 202 with Retry-After.
 Reaching a program goes through the same access helper as the pages, so anyone but its
 admins (or a service token of its organization) is told it does not exist.
 """
@@ -9,14 +11,15 @@ admins (or a service token of its organization) is told it does not exist.
 import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from tandem.api.auth import caller_of
 from tandem.api.endpoints.ids import RowId
 from tandem.api.endpoints.scope import check_within
 from tandem.api.errors import error_responses
+from tandem.api.idempotency import idempotent
 from tandem.api.pagination import PageIn
 from tandem.api.schemas import InSchema
 from tandem.insights.fairness import selectors as fairness
@@ -29,6 +32,15 @@ from tandem.insights.health import (
     scope_for,
 )
 from tandem.insights.impact import selectors as impact
+from tandem.insights.models import Snapshot
+from tandem.insights.snapshots.selectors import (
+    StoredRow,
+    figures_of,
+    stored_fairness,
+    stored_impact,
+    stored_mentor_rows,
+)
+from tandem.insights.snapshots.services import snapshot_for_page, snapshot_request
 from tandem.insights.stalled import selectors as stalled
 from tandem.policy.access import program_get_for_admin
 from tandem.programs.models import Program
@@ -36,6 +48,51 @@ from tandem.programs.models import Program
 router = Router(tags=["admin: rounds, import, insights"])
 
 READ_ERRORS = error_responses(401, 403, 404, 422, 429)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429)
+# How long a caller waits before asking again for figures still being computed.
+RETRY_AFTER_SECONDS = 30
+
+
+class SnapshotOut(Schema):
+    """The state of a program's stored figures."""
+
+    program_id: int
+    ready: bool = Field(description="Whether figures have been computed at least once.")
+    computed_at: datetime.datetime | None = Field(
+        description="When the figures the pages and this API show were computed."
+    )
+    computing: bool = Field(description="Whether a new computation is asked for and not done.")
+    requested_at: datetime.datetime | None
+
+    @staticmethod
+    def of(snapshot: Snapshot) -> "SnapshotOut":
+        return SnapshotOut(
+            program_id=snapshot.program_id,
+            ready=snapshot.computed_at is not None,
+            computed_at=snapshot.computed_at,
+            computing=snapshot.pending,
+            requested_at=snapshot.requested_at,
+        )
+
+
+class ComputingOut(Schema):
+    """Figures not computed yet: ask again after Retry-After seconds."""
+
+    detail: str
+    snapshot: SnapshotOut
+    retry_after: int = Field(description="Seconds to wait, as in the Retry-After header.")
+
+
+def _computing(response: HttpResponse, snapshot: Snapshot) -> Status[ComputingOut]:
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return Status(
+        202,
+        ComputingOut(
+            detail="The program's figures are being computed; ask again shortly.",
+            snapshot=SnapshotOut.of(snapshot),
+            retry_after=RETRY_AFTER_SECONDS,
+        ),
+    )
 
 
 def _program(request: HttpRequest, program_id: int) -> Program:
@@ -233,7 +290,7 @@ class FairnessRowOut(Schema):
     flags: list[str]
 
     @staticmethod
-    def of(row: fairness.Row) -> "FairnessRowOut":
+    def of(row: StoredRow) -> "FairnessRowOut":
         return FairnessRowOut(
             dimension=row.dimension,
             group=row.group,
@@ -250,6 +307,7 @@ class FairnessRowOut(Schema):
 
 class FairnessOut(Schema):
     program_id: int
+    computed_at: datetime.datetime = Field(description="When these stored figures were computed.")
     period: str
     source: str
     min_group: int
@@ -259,15 +317,26 @@ class FairnessOut(Schema):
     cohorts: list[FairnessRowOut]
 
 
-@router.get("/programs/{program_id}/insights/fairness", response={200: FairnessOut, **READ_ERRORS})
+@router.get(
+    "/programs/{program_id}/insights/fairness",
+    response={200: FairnessOut, 202: ComputingOut, **READ_ERRORS},
+)
 def program_fairness(
-    request: HttpRequest, program_id: RowId, query: Query[FairnessIn]
-) -> FairnessOut:
-    """Return the fairness table: match rates and waits by department, level and group."""
+    request: HttpRequest, response: HttpResponse, program_id: RowId, query: Query[FairnessIn]
+) -> FairnessOut | Status[ComputingOut]:
+    """Return the fairness table the page shows, from the program's stored figures."""
     program = _program(request, program_id)
-    table = fairness.fairness_table(program=program, window=query.period, source=query.source)
+    snapshot = snapshot_for_page(program=program, skip="impact")
+    table = (
+        stored_fairness(snapshot=snapshot, window=query.period, source=query.source)
+        if snapshot.computed_at is not None
+        else None
+    )
+    if table is None or snapshot.computed_at is None:
+        return _computing(response, snapshot)
     return FairnessOut(
         program_id=program.pk,
+        computed_at=snapshot.computed_at,
         period=table.window,
         source=table.source,
         min_group=fairness.MIN_GROUP,
@@ -316,6 +385,7 @@ class BucketOut(Schema):
 
 
 class ImpactPage(Schema):
+    computed_at: datetime.datetime = Field(description="When these stored figures were computed.")
     items: list[MentorImpactOut]
     count: int = Field(description="How many mentors the whole list holds.")
     limit: int
@@ -326,17 +396,29 @@ class ImpactPage(Schema):
     hours_distribution: list[BucketOut]
 
 
-@router.get("/programs/{program_id}/insights/impact", response={200: ImpactPage, **READ_ERRORS})
+@router.get(
+    "/programs/{program_id}/insights/impact",
+    response={200: ImpactPage, 202: ComputingOut, **READ_ERRORS},
+)
 def program_impact(
-    request: HttpRequest, program_id: RowId, query: Query[ImpactIn], page: Query[PageIn]
-) -> dict[str, Any]:
-    """List the program's mentors with what their mentoring gave, and the totals."""
+    request: HttpRequest,
+    response: HttpResponse,
+    program_id: RowId,
+    query: Query[ImpactIn],
+    page: Query[PageIn],
+) -> dict[str, Any] | Status[ComputingOut]:
+    """List the program's mentors with what their mentoring gave, from the stored figures."""
     program = _program(request, program_id)
-    found = impact.program_impact(program=program, sort=query.sort)
+    snapshot = snapshot_for_page(program=program, skip="fairness")
+    if snapshot.computed_at is None:
+        return _computing(response, snapshot)
+    found = stored_impact(snapshot=snapshot)
+    rows = stored_mentor_rows(snapshot=snapshot, sort=query.sort)
     return {
+        "computed_at": snapshot.computed_at,
         "items": [
-            MentorImpactOut(name=row.name, figures=FiguresOut.of(row.figures))
-            for row in found.rows[page.offset : page.offset + page.limit]
+            MentorImpactOut(name=row.name, figures=FiguresOut.of(figures_of(row)))
+            for row in rows[page.offset : page.offset + page.limit]
         ],
         "count": found.mentors,
         "limit": page.limit,
@@ -350,3 +432,18 @@ def program_impact(
             BucketOut(label=b.label, mentors=b.mentors) for b in found.hours_distribution
         ],
     }
+
+
+# Computing the figures again.
+
+
+@router.post(
+    "/programs/{program_id}/insights/recompute",
+    response={202: SnapshotOut, **WRITE_ERRORS},
+)
+@idempotent
+def program_insights_recompute(request: HttpRequest, program_id: RowId) -> Status[SnapshotOut]:
+    """Ask for the program's fairness and impact figures to be computed again, as the
+    pages' "Recompute now" does; the answer is the stored figures' state."""
+    program = _program(request, program_id)
+    return Status(202, SnapshotOut.of(snapshot_request(program=program)))

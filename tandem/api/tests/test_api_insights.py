@@ -26,6 +26,10 @@ def _path(world: World, kind: str) -> str:
 
 @pytest.fixture
 def insights(world: World) -> World:
+    return fill(world)
+
+
+def fill(world: World) -> World:
     """Two departments of twelve (six matched each), one of three; a quiet pair; a canary."""
     departments = [
         Department.objects.create(organization=world.org, name=name)

@@ -198,6 +198,7 @@ def test_every_operation_answers_as_its_schema_says(
         "GET /api/v1/programs/{program_id}/insights/stalled",
         "GET /api/v1/programs/{program_id}/insights/fairness",
         "GET /api/v1/programs/{program_id}/insights/impact",
+        "POST /api/v1/programs/{program_id}/insights/recompute",
         "GET /api/v1/programs/{program_id}/board/reports",
         "POST /api/v1/reports/{report_id}/dismiss",
         "GET /api/v1/rounds/{round_id}/pairs",
