@@ -1,1 +1,0 @@
-"""Circles: mastermind groups with a rotating hot seat."""
