@@ -282,11 +282,38 @@ def _page_cases(
         url = reverse(name, args=args or (program.pk,)) + query
         return lambda: client.get(url)
 
+    organization = (program.organization_id,)
+
     def status(response: Any) -> str:
         return f"HTTP {response.status_code}, {len(response.content):,} bytes"
 
     return [
         ("page: health, the last 12 months", get("insights:program_health"), status),
+        (
+            "page: health, the last 24 months",
+            get("insights:program_health", "?months=24"),
+            status,
+        ),
+        (
+            "download: time to match as CSV",
+            get("insights:program_health_chart", args=(program.pk, "time-to-match", "csv")),
+            status,
+        ),
+        (
+            "download: meetings as an SVG image",
+            get("insights:program_health_chart", args=(program.pk, "meetings", "svg")),
+            status,
+        ),
+        (
+            "page: organization health, 12 months",
+            get("insights:organization_health", args=organization),
+            status,
+        ),
+        (
+            "download: organization's programs as Excel",
+            get("insights:organization_health_chart", args=(*organization, "programs", "xlsx")),
+            status,
+        ),
         ("page: fairness, from the snapshot", get("insights:fairness"), status),
         (
             "page: fairness, last 6 months, rounds",
