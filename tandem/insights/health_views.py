@@ -59,15 +59,15 @@ def _download(chart: Chart, *, slug: str, months: int, file_format: str) -> Http
     )
 
 
-def _find(charts: list[Chart] | None, slug: str) -> Chart:
-    chart = next((chart for chart in charts or [] if chart.slug == slug), None)
+def _find(charts: list[Chart], slug: str) -> Chart:
+    chart = next((chart for chart in charts if chart.slug == slug), None)
     if chart is None:
         raise NotFound("No such chart.")
     return chart
 
 
-def _check_format(file_format: str, *, svg: bool = True) -> None:
-    if file_format not in (*FORMATS, *(["svg"] if svg else [])):
+def _check_format(file_format: str, *, image: bool = True) -> None:
+    if file_format not in ((*FORMATS, "svg") if image else FORMATS):
         raise NotFound("No such chart.")
 
 
@@ -139,7 +139,7 @@ def organization_health_chart(
 ) -> HttpResponse:
     organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
     # The table of programs is numbers only: no image of it.
-    _check_format(file_format, svg=chart != "programs")
+    _check_format(file_format, image=chart != "programs")
     months, _ = _period(request)
     stored = stored_organization_health(
         snapshot=organization_snapshot_for_page(organization=organization), months=months
