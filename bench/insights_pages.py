@@ -1,4 +1,4 @@
-"""The insights pages of one program at 100k participants: stalled, fairness and impact.
+"""The insights pages of one program at 100k participants: stalled, fairness, impact, health.
 
 Builds one program of N participants (three mentees to each mentor, 40 departments, a
 reporting tree, a tenth consenting to one self-described attribute), half the mentees
@@ -6,9 +6,10 @@ matched over two years with meetings held, plus pending proposals and requests, 
 fresh database; then times what each page asks of the database and Python, in the same
 process: the stalled list's first page and its count, the four counts of the admin's
 home, the fairness table (which counts every period and source to decide what to hide),
-the admins' mentor impact and one mentor's own page; then the task that computes and
-stores the program's insights, and the fairness, impact and stalled pages as an admin
-gets them over HTTP (middleware, template and all), read from that stored snapshot.
+the admins' mentor impact and one mentor's own page; then the tasks that compute and store
+the program's insights and its organization's health, and the health (program and
+organization), fairness, impact and stalled pages and the health charts' files as an admin
+gets them over HTTP (middleware, template and all), read from those stored snapshots.
 
 Usage: ``python -m bench.insights_pages [--people 100000] [--repeat 3]``. Runs on a
 throwaway SQLite file by default; set ``DATABASE_URL`` to a PostgreSQL database to run it
@@ -202,7 +203,10 @@ def _run(program_id: int, admin_id: int, mentor_id: int, people: int, repeat: in
     from tandem.accounts.models import User
     from tandem.insights.fairness.selectors import fairness_table
     from tandem.insights.impact.selectors import legacy_for_mentor, program_impact
-    from tandem.insights.snapshots.services import snapshot_compute
+    from tandem.insights.snapshots.services import (
+        organization_snapshot_compute,
+        snapshot_compute,
+    )
     from tandem.insights.stalled.selectors import (
         DEFAULT_DAYS,
         Thresholds,
@@ -250,9 +254,17 @@ def _run(program_id: int, admin_id: int, mentor_id: int, people: int, repeat: in
     ]
     cases += [
         (
-            "refresh task: compute and store both tables",
+            "refresh task: compute and store every table",
             lambda: snapshot_compute(program=program),
-            lambda r: f"{r.mentor_rows.count():,} mentor rows, {len(r.fairness)} views",
+            lambda r: (
+                f"{r.mentor_rows.count():,} mentor rows, {len(r.fairness)} views, "
+                f"{len(r.health)} health periods"
+            ),
+        ),
+        (
+            "refresh task: the organization's health",
+            lambda: organization_snapshot_compute(organization=program.organization),
+            lambda r: f"{len(r.health)} periods",
         ),
         *_page_cases(program, admin, repeat),
     ]
@@ -282,11 +294,38 @@ def _page_cases(
         url = reverse(name, args=args or (program.pk,)) + query
         return lambda: client.get(url)
 
+    organization = (program.organization_id,)
+
     def status(response: Any) -> str:
         return f"HTTP {response.status_code}, {len(response.content):,} bytes"
 
     return [
         ("page: health, the last 12 months", get("insights:program_health"), status),
+        (
+            "page: health, the last 24 months",
+            get("insights:program_health", "?months=24"),
+            status,
+        ),
+        (
+            "download: time to match as CSV",
+            get("insights:program_health_chart", args=(program.pk, "time-to-match", "csv")),
+            status,
+        ),
+        (
+            "download: meetings as an SVG image",
+            get("insights:program_health_chart", args=(program.pk, "meetings", "svg")),
+            status,
+        ),
+        (
+            "page: organization health, 12 months",
+            get("insights:organization_health", args=organization),
+            status,
+        ),
+        (
+            "download: organization's programs as Excel",
+            get("insights:organization_health_chart", args=(*organization, "programs", "xlsx")),
+            status,
+        ),
         ("page: fairness, from the snapshot", get("insights:fairness"), status),
         (
             "page: fairness, last 6 months, rounds",

@@ -1,29 +1,26 @@
-"""The program health pages, each chart's SVG image and its numbers as CSV or Excel."""
+"""The program health pages, each chart's SVG image and its numbers as CSV or Excel.
 
-from collections.abc import Sequence
+Every chart is read from the stored snapshot (insights/snapshots/), the program's own or,
+for all of an organization's programs together, the organization's.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
-from tandem.accounts.models import Organization
 from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, file_name, spreadsheet_response
 from tandem.insights.charts import chart_svg
-from tandem.insights.health import (
-    CHARTS,
-    DEFAULT_PERIOD,
-    PERIODS,
-    Chart,
-    health_charts,
-    period_months,
-    program_table,
-    scope_for,
+from tandem.insights.health import DEFAULT_PERIOD, PERIODS, Chart, period_months
+from tandem.insights.snapshots.selectors import stored_health, stored_organization_health
+from tandem.insights.snapshots.services import (
+    organization_snapshot_for_page,
+    snapshot_for_page,
 )
+from tandem.insights.snapshots.views import status_poll
 from tandem.policy.access import organization_get_for_admin, program_get_for_admin
-from tandem.programs.models import Program
 
 # An SVG opened on its own is a document: let it style itself, and nothing else.
 SVG_POLICY = {
@@ -48,40 +45,6 @@ def _period(request: AuthenticatedHttpRequest) -> tuple[int, str]:
     return months, ""
 
 
-def _page(
-    request: AuthenticatedHttpRequest,
-    *,
-    template: str,
-    programs: Sequence[Program],
-    context: dict[str, object],
-) -> HttpResponse:
-    months, period_note = _period(request)
-    scope = scope_for(programs, months=months)
-    return render(
-        request,
-        template,
-        {
-            **context,
-            "charts": health_charts(scope),
-            "months": months,
-            "periods": PERIODS,
-            "period_note": period_note,
-            "scope": scope,
-        },
-        status=200,
-    )
-
-
-def _chart(
-    request: AuthenticatedHttpRequest, programs: Sequence[Program], slug: str, file_format: str
-) -> tuple[Chart, int]:
-    build = CHARTS.get(slug)
-    if build is None or file_format not in (*FORMATS, "svg"):
-        raise NotFound("No such chart.")
-    months, _ = _period(request)
-    return build(scope_for(programs, months=months)), months
-
-
 def _download(chart: Chart, *, slug: str, months: int, file_format: str) -> HttpResponse:
     if file_format == "svg":
         response = HttpResponse(chart_svg(chart), content_type="image/svg+xml")
@@ -96,14 +59,37 @@ def _download(chart: Chart, *, slug: str, months: int, file_format: str) -> Http
     )
 
 
+def _find(charts: list[Chart], slug: str) -> Chart:
+    chart = next((chart for chart in charts if chart.slug == slug), None)
+    if chart is None:
+        raise NotFound("No such chart.")
+    return chart
+
+
+def _check_format(file_format: str, *, image: bool = True) -> None:
+    if file_format not in ((*FORMATS, "svg") if image else FORMATS):
+        raise NotFound("No such chart.")
+
+
 @login_required
 def program_health(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
-    return _page(
+    months, period_note = _period(request)
+    snapshot = snapshot_for_page(program=program, reads="health")
+    if polled := status_poll(request, snapshot):
+        return polled
+    return render(
         request,
-        template="insights/health_program.html",
-        programs=[program],
-        context={"program": program},
+        "insights/health_program.html",
+        {
+            "program": program,
+            "snapshot": snapshot,
+            "snapshot_page": "health",
+            "charts": stored_health(snapshot=snapshot, months=months),
+            "months": months,
+            "periods": PERIODS,
+            "period_note": period_note,
+        },
     )
 
 
@@ -112,30 +98,37 @@ def program_health_chart(
     request: AuthenticatedHttpRequest, program_id: int, chart: str, file_format: str
 ) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
-    built, months = _chart(request, [program], chart, file_format)
+    _check_format(file_format)
+    months, _ = _period(request)
+    # The same stored charts as the page, so that the page and the files agree.
+    charts = stored_health(
+        snapshot=snapshot_for_page(program=program, reads="health"), months=months
+    )
+    if charts is None:
+        return redirect("insights:program_health", program.pk)
     slug = slugify(program.name)[:40] or f"program-{program.pk}"
-    return _download(built, slug=slug, months=months, file_format=file_format)
-
-
-def _organization_programs(
-    request: AuthenticatedHttpRequest, organization_id: int
-) -> tuple[Organization, list[Program]]:
-    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
-    programs = list(organization.programs.order_by("name"))
-    return organization, programs
+    return _download(_find(charts, chart), slug=slug, months=months, file_format=file_format)
 
 
 @login_required
 def organization_health(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
-    organization, programs = _organization_programs(request, organization_id)
-    months, _ = _period(request)
-    return _page(
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    months, period_note = _period(request)
+    snapshot = organization_snapshot_for_page(organization=organization)
+    if polled := status_poll(request, snapshot):
+        return polled
+    stored = stored_organization_health(snapshot=snapshot, months=months)
+    return render(
         request,
-        template="insights/health_organization.html",
-        programs=programs,
-        context={
+        "insights/health_organization.html",
+        {
             "organization": organization,
-            "table": program_table(scope_for(programs, months=months), programs),
+            "snapshot": snapshot,
+            "table": stored.table if stored else None,
+            "charts": stored.charts if stored else None,
+            "months": months,
+            "periods": PERIODS,
+            "period_note": period_note,
         },
     )
 
@@ -144,12 +137,14 @@ def organization_health(request: AuthenticatedHttpRequest, organization_id: int)
 def organization_health_chart(
     request: AuthenticatedHttpRequest, organization_id: int, chart: str, file_format: str
 ) -> HttpResponse:
-    organization, programs = _organization_programs(request, organization_id)
-    if chart == "programs":
-        if file_format not in FORMATS:
-            raise NotFound("No such chart.")
-        months, _ = _period(request)
-        built = program_table(scope_for(programs, months=months), programs)
-    else:
-        built, months = _chart(request, programs, chart, file_format)
+    organization = organization_get_for_admin(user=request.user, organization_id=organization_id)
+    # The table of programs is numbers only: no image of it.
+    _check_format(file_format, image=chart != "programs")
+    months, _ = _period(request)
+    stored = stored_organization_health(
+        snapshot=organization_snapshot_for_page(organization=organization), months=months
+    )
+    if stored is None:
+        return redirect("insights:organization_health", organization.pk)
+    built = stored.table if chart == "programs" else _find(stored.charts, chart)
     return _download(built, slug=organization.slug, months=months, file_format=file_format)

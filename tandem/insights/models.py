@@ -1,9 +1,11 @@
-"""What the insights pages record: nudges to stalled pairs, and words mentees shared."""
+"""What the insights pages record: nudges to stalled pairs, words mentees shared, and the
+figures the insights pages show as last computed."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tandem.accounts.models import Organization
 from tandem.programs.models import Program
 
 
@@ -67,7 +69,7 @@ class SharedWords(models.Model):
 
 
 class Snapshot(models.Model):
-    """A program's insights as last computed: the fairness table and the mentors' totals.
+    """A program's insights as last computed: fairness, the mentors' totals, health charts.
 
     Only what the live pages would show is stored: suppressed figures are stored as
     missing, never as numbers. Each mentor's figures are rows of ``MentorFigures``.
@@ -85,9 +87,35 @@ class Snapshot(models.Model):
     # The mentors' totals, distributions and median: figures about no one in particular.
     impact = models.JSONField(default=dict, blank=True)
     mentors = models.PositiveIntegerField(default=0)
+    # {"<months>": {"charts": [chart, ...]}}: the health page's charts for each period.
+    health = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"Insights of {self.program} as of {self.computed_at}"
+
+    @property
+    def pending(self) -> bool:
+        return self.requested_at is not None
+
+
+class OrganizationSnapshot(models.Model):
+    """The health charts of all an organization's programs together, as last computed.
+
+    Medians, percentiles, distinct people and hidden cells do not add up across programs,
+    so the organization's charts are computed over its programs at once, not combined from
+    each program's snapshot. As there, a hidden figure is stored as missing.
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="insights_snapshot"
+    )
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    # {"<months>": {"table": chart, "charts": [chart, ...]}}: the table is one row a program.
+    health = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Health of {self.organization} as of {self.computed_at}"
 
     @property
     def pending(self) -> bool:

@@ -60,10 +60,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         fairness_views.fairness_export,
         name="fairness_export",
     ),
-    # Both read the program's stored insights; an admin may have them computed again.
+    # They read the stored insights; an admin may have them computed again.
     path(
         "programs/<id:program_id>/insights/recompute/",
         snapshot_views.recompute,
         name="recompute",
+    ),
+    path(
+        "organizations/<id:organization_id>/health/recompute/",
+        snapshot_views.organization_recompute,
+        name="organization_recompute",
     ),
 ]

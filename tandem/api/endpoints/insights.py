@@ -2,8 +2,8 @@
 
 Each endpoint calls the selector its page calls, with the page's defaults, and returns what
 the page shows: a figure the page hides (fewer than five people behind it) is null here.
-Fairness and impact read the program's stored figures, as their pages do; until a big
-program's first computation is done they answer 202 with Retry-After.
+Health, fairness and impact read the program's stored figures, as their pages do; until a
+big program's first computation is done they answer 202 with Retry-After.
 Reaching a program goes through the same access helper as the pages, so anyone but its
 admins (or a service token of its organization) is told it does not exist.
 """
@@ -23,20 +23,14 @@ from tandem.api.idempotency import idempotent
 from tandem.api.pagination import PageIn
 from tandem.api.schemas import InSchema
 from tandem.insights.fairness import selectors as fairness
-from tandem.insights.health import (
-    DEFAULT_PERIOD,
-    MIN_GROUP,
-    PERIODS,
-    Chart,
-    health_charts,
-    scope_for,
-)
+from tandem.insights.health import DEFAULT_PERIOD, MIN_GROUP, PERIODS, Chart
 from tandem.insights.impact import selectors as impact
 from tandem.insights.models import Snapshot
 from tandem.insights.snapshots.selectors import (
     StoredRow,
     figures_of,
     stored_fairness,
+    stored_health,
     stored_impact,
     stored_mentor_rows,
 )
@@ -159,21 +153,32 @@ class ChartOut(Schema):
 
 class HealthOut(Schema):
     program_id: int
+    computed_at: datetime.datetime = Field(description="When these stored figures were computed.")
     months: int
     min_group: int = Field(description="No figure stands for fewer people than this.")
     charts: list[ChartOut]
 
 
-@router.get("/programs/{program_id}/insights/health", response={200: HealthOut, **READ_ERRORS})
-def program_health(request: HttpRequest, program_id: RowId, query: Query[HealthIn]) -> HealthOut:
-    """Return the program health page's charts as tables: every series, month by month."""
+@router.get(
+    "/programs/{program_id}/insights/health",
+    response={200: HealthOut, 202: ComputingOut, **READ_ERRORS},
+)
+def program_health(
+    request: HttpRequest, response: HttpResponse, program_id: RowId, query: Query[HealthIn]
+) -> HealthOut | Status[ComputingOut]:
+    """Return the program health page's charts as tables, from the program's stored figures:
+    every series, month by month."""
     program = _program(request, program_id)
-    scope = scope_for([program], months=query.months)
+    snapshot = snapshot_for_page(program=program, reads="health")
+    charts = stored_health(snapshot=snapshot, months=query.months)
+    if charts is None or snapshot.computed_at is None:
+        return _computing(response, snapshot)
     return HealthOut(
         program_id=program.pk,
+        computed_at=snapshot.computed_at,
         months=query.months,
         min_group=MIN_GROUP,
-        charts=[ChartOut.of(chart) for chart in health_charts(scope)],
+        charts=[ChartOut.of(chart) for chart in charts],
     )
 
 
@@ -326,7 +331,7 @@ def program_fairness(
 ) -> FairnessOut | Status[ComputingOut]:
     """Return the fairness table the page shows, from the program's stored figures."""
     program = _program(request, program_id)
-    snapshot = snapshot_for_page(program=program, skip="impact")
+    snapshot = snapshot_for_page(program=program, reads="fairness")
     table = (
         stored_fairness(snapshot=snapshot, window=query.period, source=query.source)
         if snapshot.computed_at is not None
@@ -409,7 +414,7 @@ def program_impact(
 ) -> dict[str, Any] | Status[ComputingOut]:
     """List the program's mentors with what their mentoring gave, from the stored figures."""
     program = _program(request, program_id)
-    snapshot = snapshot_for_page(program=program, skip="fairness")
+    snapshot = snapshot_for_page(program=program, reads="impact")
     if snapshot.computed_at is None:
         return _computing(response, snapshot)
     found = stored_impact(snapshot=snapshot)
@@ -443,7 +448,7 @@ def program_impact(
 )
 @idempotent
 def program_insights_recompute(request: HttpRequest, program_id: RowId) -> Status[SnapshotOut]:
-    """Ask for the program's fairness and impact figures to be computed again, as the
-    pages' "Recompute now" does; the answer is the stored figures' state."""
+    """Ask for the program's health, fairness and impact figures to be computed again, as
+    the pages' "Recompute now" does; the answer is the stored figures' state."""
     program = _program(request, program_id)
     return Status(202, SnapshotOut.of(snapshot_request(program=program)))

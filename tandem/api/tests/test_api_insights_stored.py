@@ -1,4 +1,4 @@
-"""The fairness and impact endpoints read the program's stored figures, as the pages do."""
+"""The health, fairness and impact endpoints read the program's stored figures, as the pages do."""
 
 import datetime
 from typing import Any
@@ -61,6 +61,12 @@ def test_page_and_api_show_the_same_stored_figures(insights: World) -> None:
     assert [i["name"] for i in listed["items"]] == sorted(
         (r.name for r in snapshot.mentor_rows.all()), key=str.lower
     )
+    charts = _page(insights, "program_health")["charts"]
+    health = api.get(_path(insights, "health")).json()
+    assert health["computed_at"] == body["computed_at"]
+    assert [c["slug"] for c in health["charts"]] == [c.slug for c in charts]
+    for got, chart in zip(health["charts"], charts, strict=True):
+        assert [s["values"] for s in got["series"]] == [list(s.values) for s in chart.series]
 
 
 def test_the_api_keeps_the_stored_figures_until_a_recompute(
@@ -69,12 +75,14 @@ def test_the_api_keeps_the_stored_figures_until_a_recompute(
     api = personal_client(insights.admin)
     before = api.get(_path(insights, "fairness")).json()
     impact_before = api.get(_path(insights, "impact")).json()
+    health_before = api.get(_path(insights, "health")).json()
     mentor = insights.mentor_enrollment
     for n in range(6):
         met = pair(insights, mentor, person(insights, f"Later {n}"), started_days_ago=20)
         meeting(met, days_ago=5, minutes=60)
     assert api.get(_path(insights, "fairness")).json() == before
     assert api.get(_path(insights, "impact")).json() == impact_before
+    assert api.get(_path(insights, "health")).json() == health_before
     with django_capture_on_commit_callbacks(execute=True):
         asked = api.post(_path(insights, "recompute"), {}, **{"Idempotency-Key": "again-1"})
     assert asked.status_code == 202 and asked.json()["ready"] is True
@@ -83,6 +91,9 @@ def test_the_api_keeps_the_stored_figures_until_a_recompute(
     assert after["computed_at"] > before["computed_at"]
     impact_after = api.get(_path(insights, "impact")).json()
     assert impact_after["total"]["meetings_held"] == impact_before["total"]["meetings_held"] + 6
+    health_after = api.get(_path(insights, "health")).json()
+    assert health_after["computed_at"] == after["computed_at"]
+    assert health_after["charts"] != health_before["charts"]
     snapshot = Snapshot.objects.get(program=insights.program)
     assert snapshot.requested_at is None
 
@@ -93,7 +104,7 @@ def test_a_big_program_not_computed_yet_answers_202(
     monkeypatch.setattr(services, "SMALL_PROGRAM", 10)
     api = personal_client(insights.admin)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        for kind in ("fairness", "impact"):
+        for kind in ("fairness", "impact", "health"):
             response = api.get(_path(insights, kind))
             assert response.status_code == 202
             assert int(response["Retry-After"]) >= 1
@@ -147,7 +158,7 @@ def test_recompute_by_persona(insights: World, django_capture_on_commit_callback
     assert read_only.status_code == 403
 
 
-@pytest.mark.parametrize("kind", ["fairness", "impact"])
+@pytest.mark.parametrize("kind", ["fairness", "impact", "health"])
 def test_stored_reads_do_not_grow_with_rows(
     insights: World, kind: str, django_assert_max_num_queries: Any
 ) -> None:

@@ -69,7 +69,7 @@ def export_row(row: selectors.Row | StoredRow) -> Row:
 def fairness(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
     window, source, problems = _choices(request)
-    snapshot = snapshot_for_page(program=program, skip="impact")
+    snapshot = snapshot_for_page(program=program, reads="fairness")
     if polled := status_poll(request, snapshot):
         return polled
     return render(
@@ -102,7 +102,7 @@ def fairness_export(
     window, source, _ = _choices(request)
     # The same stored figures as the page, so that the page and the download agree.
     table = stored_fairness(
-        snapshot=snapshot_for_page(program=program, skip="impact"), window=window, source=source
+        snapshot=snapshot_for_page(program=program, reads="fairness"), window=window, source=source
     )
     if table is None:
         return redirect("insights:fairness", program.pk)

@@ -83,7 +83,7 @@ def legacy_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpRe
 @login_required
 def program_impact(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
-    snapshot = snapshot_for_page(program=program, skip="fairness")
+    snapshot = snapshot_for_page(program=program, reads="impact")
     if polled := status_poll(request, snapshot):
         return polled
     ready = snapshot.computed_at is not None
@@ -113,7 +113,7 @@ def program_impact_export(
     if file_format not in FORMATS:
         raise NotFound("No such format.")
     # The same stored figures as the page, so that the page and the download agree.
-    snapshot = snapshot_for_page(program=program, skip="fairness")
+    snapshot = snapshot_for_page(program=program, reads="impact")
     if snapshot.computed_at is None:
         return redirect("insights:impact", program.pk)
     rows: list[Row] = [

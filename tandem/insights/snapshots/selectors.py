@@ -1,12 +1,13 @@
-"""Read a program's stored insights in the shapes the pages and downloads show."""
+"""Read stored insights in the shapes the pages and downloads show."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
+from tandem.insights.health import Chart, Series
 from tandem.insights.impact.selectors import TOP_N, Bucket, Figures
-from tandem.insights.models import MentorFigures, Snapshot
+from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
 
 # Each order the impact table offers, as the columns its index holds.
 ORDERS = {
@@ -103,4 +104,35 @@ def figures_of(row: MentorFigures) -> Figures:
         commitments_completed=row.commitments_completed,
         requests_answered=row.requests_answered,
         requests_became_mentoring=row.requests_became_mentoring,
+    )
+
+
+def chart_of(values: dict[str, Any]) -> Chart:
+    """Return a stored chart as it was shown, hidden cells still None."""
+    return Chart(**{**values, "series": [Series(**series) for series in values["series"]]})
+
+
+def stored_health(*, snapshot: Snapshot, months: int) -> list[Chart] | None:
+    """Return the stored health charts of one period, or None before they were computed."""
+    view = snapshot.health.get(str(months))
+    if view is None:
+        return None
+    return [chart_of(chart) for chart in view["charts"]]
+
+
+@dataclass
+class StoredOrganizationHealth:
+    table: Chart
+    charts: list[Chart]
+
+
+def stored_organization_health(
+    *, snapshot: OrganizationSnapshot, months: int
+) -> StoredOrganizationHealth | None:
+    """Return an organization's stored table of programs and charts of one period."""
+    view = snapshot.health.get(str(months))
+    if view is None:
+        return None
+    return StoredOrganizationHealth(
+        table=chart_of(view["table"]), charts=[chart_of(chart) for chart in view["charts"]]
     )

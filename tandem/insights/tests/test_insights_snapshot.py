@@ -175,6 +175,7 @@ def test_scheduler_refreshes_day_old_snapshots_once(
 ) -> None:
     for program in (fair.program, fair.other_program):
         services.snapshot_compute(program=program)
+        services.organization_snapshot_compute(organization=program.organization)
     assert refresh_due_insights.call() == 0
     day_ago = timezone.now() - datetime.timedelta(hours=25)
     Snapshot.objects.filter(program=fair.program).update(computed_at=day_ago)

@@ -4,10 +4,10 @@ Run one of these per deployment, next to the web process and the task worker:
 every few minutes it puts back in the queue the tasks of workers that died mid-task
 (RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
 expiries, gentle auto-closes), the webhook deliveries due for a retry and the insights of
-programs last computed a day ago, and once a day the e-mail digest, the board's digest
-of new questions for mentors, and the pruning of kept records (security events past
-SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads, webhook deliveries past
-WEBHOOKS_LOG_RETENTION_DAYS).
+programs (and the health of their organizations) last computed a day ago, and once a day
+the e-mail digest, the board's digest of new questions for mentors, and the pruning of
+kept records (security events past SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads,
+webhook deliveries past WEBHOOKS_LOG_RETENTION_DAYS).
 Every task is safe to run twice, so a restart or a second scheduler does no harm.
 `--once` does it all right away and exits (for cron).
 """
@@ -79,7 +79,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep enqueued ({result.id})")
             # Webhook retries that are due, and deliveries a dead worker left half-sent.
             send_due_deliveries.enqueue()
-            # Each program's insights, when a day old; a program already asked for waits.
+            # Each program's insights and each organization's health, when a day old; one
+            # already asked for waits.
             refresh_due_insights.enqueue()
             today = timezone.localdate()
             if once or (timezone.localtime().hour >= digest_hour and last_digest_day != today):
