@@ -3,8 +3,9 @@
 The page shows each chart as an <img>, so the SVG's own <style> never meets the page's
 strict Content-Security-Policy, and an image runs no script anyway; pygal's tooltip
 script is switched off all the same. Lines differ by dash pattern as well as by colour,
-and each line carries its name at its last point; bars differ by fill pattern (solid,
-stripes, dots, cross-hatch), in the legend as on the bars, so the chart reads in grey.
+in the legend as on the plot, and each line carries its name at its last point; bars
+differ by fill pattern (solid, stripes, dots, cross-hatch), in the legend as on the bars,
+so the chart reads in grey.
 """
 
 import math
@@ -30,6 +31,9 @@ PATTERNS = (
     '<circle cx="2" cy="2" r="1.6" fill="{c}"/><circle cx="6" cy="6" r="1.6" fill="{c}"/>',
     '<path d="M0,0 L8,8 M8,0 L0,8" stroke="{c}" stroke-width="1.6"/>',
 )
+
+# A line's legend swatch: long enough to show a whole round of the longest dash pattern.
+SWATCH = 30
 
 # pygal's own style sheets, which a chart given more CSS must still list.
 PYGAL_CSS = ("file://style.css", "file://graph.css")
@@ -123,8 +127,9 @@ def _config(chart: Chart) -> dict[str, Any]:
 def _legend_columns(chart: Chart) -> int:
     """Return as many legend columns as fit the longest name without overlapping the next."""
     longest = max((len(s.name) for s in chart.plotted), default=1)
-    # About 8 pixels a character at the legend's size, plus the box and a gap.
-    fit = 700 // (longest * 8 + 40)
+    # About 8 pixels a character at the legend's size, plus the box (or line) and a gap.
+    swatch = SWATCH if chart.kind == "line" else 12
+    fit = 700 // (longest * 8 + swatch + 28)
     return max(1, min(len(chart.plotted), fit))
 
 
@@ -182,6 +187,41 @@ def _labelled_last(label: str, values: Sequence[float | None]) -> list[Any]:
     return points
 
 
+class _Line(pygal.Line):
+    """A line chart whose legend shows each line's dash pattern and dot, as the line has them."""
+
+    def _legend(self) -> None:
+        super()._legend()
+        # pygal draws a square in the series' colour; draw a stretch of the line instead.
+        for legends in self.nodes["graph"].iter("g"):
+            if legends.get("class") != "legends":
+                continue
+            for legend in legends.findall("g"):
+                number = int(legend.get("id").rsplit("-", 1)[1])
+                box, text = legend.find("rect"), legend.find("text")
+                x, y = float(box.get("x")), float(box.get("y")) + float(box.get("height")) / 2
+                legend.remove(box)
+                dash = self.series[number].stroke_style.get("dasharray") or "none"
+                swatch = self.svg.node(
+                    legend,
+                    "path",
+                    d=f"M{x:.1f} {y:.1f} h{SWATCH}",
+                    class_=f"color-{number} legend-line",
+                    style=f"fill: none; stroke-width: 3; stroke-dasharray: {dash}",
+                )
+                self.svg.node(
+                    legend,
+                    "circle",
+                    cx=f"{x + SWATCH / 2:.1f}",
+                    cy=f"{y:.1f}",
+                    r=4,
+                    class_=f"color-{number} legend-dot",
+                )
+                legend.remove(swatch)
+                legend.insert(0, swatch)
+                text.set("x", f"{x + SWATCH + 6:.1f}")
+
+
 def chart_svg(chart: Chart) -> bytes:
     """Render the chart's plotted series as an SVG document."""
     if chart.kind == "hbar":
@@ -190,7 +230,7 @@ def chart_svg(chart: Chart) -> bytes:
     elif chart.kind == "bar":
         drawing = pygal.Bar(**_config(chart))
     else:
-        drawing = pygal.Line(**_config(chart), dots_size=4)
+        drawing = _Line(**_config(chart), dots_size=4)
     drawing.x_labels = chart.labels
     labels = _end_labels(chart)
     for n, series in enumerate(chart.plotted):
