@@ -1,10 +1,14 @@
 """What a reader sees in a drawn line chart: each line told apart in the legend without
-colour."""
+colour, and the names at the lines' ends never on top of each other."""
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
-from tandem.insights.charts import chart_svg
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tandem.insights.charts import LABEL_GAP, chart_svg, spread
 from tandem.insights.health.scope import Chart, Series
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -27,6 +31,10 @@ def _chart(ends: list[float], *, axis: str = "days") -> Chart:
     )
 
 
+def _svg(chart: Chart) -> ET.Element:
+    return ET.fromstring(chart_svg(chart))
+
+
 def _line_dashes(svg: bytes) -> dict[int, str]:
     """Return the dash pattern of each plotted line, from the chart's own style sheet."""
     return {
@@ -34,6 +42,15 @@ def _line_dashes(svg: bytes) -> dict[int, str]:
         for n, dash in re.findall(rb"\.series\.serie-(\d)\{[^}]*stroke-dasharray:([^;}]*)", svg)
         for n, dash in [(n.decode(), dash.decode())]
     }
+
+
+def _end_labels(root: ET.Element) -> list[tuple[str, float]]:
+    overlay = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "plot text-overlay")
+    return [
+        (text.text or "", float(text.get("y", "0")))
+        for text in overlay.iter(f"{SVG}text")
+        if text.get("class") == "label"
+    ]
 
 
 def test_each_legend_entry_draws_its_line_with_the_lines_own_dash_and_dot() -> None:
@@ -54,3 +71,55 @@ def test_each_legend_entry_draws_its_line_with_the_lines_own_dash_and_dot() -> N
         assert re.fullmatch(r"M[\d.]+ [\d.]+ h30", swatch.get("d") or "")
         dot = entry.find(f"{SVG}circle")
         assert dot is not None and dot.get("class") == f"color-{n} legend-dot"
+
+
+def test_lines_ending_close_together_are_named_apart_with_a_leader() -> None:
+    # 10.5 and 10.9 days: two points a pixel apart, once drawn over 30 days.
+    root = _svg(_chart([10.5, 10.9]))
+    labels = _end_labels(root)
+    assert sorted(name for name, _ in labels) == sorted(NAMES[:2])
+    (_, first), (_, second) = labels
+    assert abs(first - second) >= LABEL_GAP - 0.1
+    leaders = [p for p in root.iter(f"{SVG}path") if p.get("class") == "leader"]
+    assert len(leaders) == 2
+
+
+def test_lines_ending_on_the_same_value_each_keep_their_name() -> None:
+    labels = _end_labels(_svg(_chart([4.0, 4.0, 4.0, 4.0])))
+    assert sorted(name for name, _ in labels) == sorted(NAMES)
+    heights = sorted(y for _, y in labels)
+    assert all(b - a >= LABEL_GAP - 0.1 for a, b in itertools.pairwise(heights))
+
+
+def test_a_line_ending_alone_is_named_at_its_end_without_a_leader() -> None:
+    root = _svg(_chart([2.0, 28.0]))
+    assert len(_end_labels(root)) == 2
+    assert not [p for p in root.iter(f"{SVG}path") if p.get("class") == "leader"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(0, 1), min_size=1, max_size=8),
+    st.floats(10, 30),
+    st.floats(40, 400),
+)
+def test_spread_labels_keep_apart_within_bounds_and_in_order(
+    shares: list[float], gap: float, high: float
+) -> None:
+    # Lines end within the plot: from its top (0) to its foot (`high`).
+    wanted = [share * high for share in shares]
+    placed = spread(wanted, gap, 0, high)
+    if gap * (len(wanted) - 1) > high:
+        assert placed is None
+        return
+    assert placed is not None
+    ordered = sorted(range(len(wanted)), key=lambda i: (wanted[i], i))
+    heights = [placed[i] for i in ordered]
+    assert all(b - a >= gap - 1e-6 for a, b in itertools.pairwise(heights))
+    assert all(-1e-6 <= h <= high + 1e-6 for h in heights)
+    # A label with room around it stays where its line ends.
+    for i, want in enumerate(wanted):
+        room = gap * len(wanted)
+        alone = all(abs(want - other) >= room for j, other in enumerate(wanted) if j != i)
+        if alone and gap <= want <= high - gap:
+            assert abs(placed[i] - want) < 1e-6
