@@ -451,13 +451,14 @@ def _board_questions(user: User, now: datetime.datetime) -> list[Need]:
 
 def _stalled_pairs(programs: list[int]) -> list[Need]:
     # How many per program, at the program's default thresholds; who, on the list itself.
+    # They have waited past the program's own thresholds already: the admin acts now.
     counts = stalled_counts(programs=Program.objects.filter(pk__in=programs))
     needs = []
     for (program_id, name), n in sorted(counts.items(), key=lambda item: -item[1])[:PER_KIND]:
         needs.append(
             Need(
                 kind="stalled",
-                urgency=Urgency.SOON,
+                urgency=Urgency.NOW,
                 title=f"{n} stalled pair{'s' if n != 1 else ''}",
                 detail="Pairs that have not met lately, agreements not signed, "
                 "proposals and requests waiting for an answer.",

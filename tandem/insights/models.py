@@ -122,6 +122,11 @@ class OrganizationSnapshot(models.Model):
         return self.requested_at is not None
 
 
+def tenths_of_hour(minutes: int) -> int:
+    """Return the minutes as tenths of an hour, half up: the hours every impact page shows."""
+    return (minutes + 3) // 6
+
+
 class MentorFigures(models.Model):
     """One mentor's figures in a snapshot, indexed for each order the impact page offers."""
 
@@ -160,4 +165,4 @@ class MentorFigures(models.Model):
 
     @property
     def hours_given(self) -> float:
-        return round(self.minutes_given / 60, 1)
+        return tenths_of_hour(self.minutes_given) / 10

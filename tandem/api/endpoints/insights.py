@@ -361,7 +361,9 @@ class ImpactIn(InSchema):
 
 class FiguresOut(Schema):
     people_helped: int
-    hours_given: float
+    hours_given: float = Field(
+        description="To a tenth of an hour; a total is the sum of its mentors' rounded hours."
+    )
     meetings_held: int
     commitments_completed: int
     requests_answered: int

@@ -69,6 +69,17 @@ def test_page_and_api_show_the_same_stored_figures(insights: World) -> None:
         assert [s["values"] for s in got["series"]] == [list(s.values) for s in chart.series]
 
 
+def test_the_hours_of_the_mentors_add_up_to_the_total_the_api_gives(world: World) -> None:
+    # 45 minutes is 0.8 hours as shown for each mentor; the total is what the rows add up to.
+    omar = world.program.enrollments.get(user=world.other_mentor)
+    meeting(pair(world, world.mentor_enrollment, world.mentee_enrollment), days_ago=2, minutes=45)
+    meeting(pair(world, omar, person(world, "Cleo Park")), days_ago=2, minutes=45)
+    body = personal_client(world.admin).get(_path(world, "impact")).json()
+    hours = [item["figures"]["hours_given"] for item in body["items"]]
+    assert hours == [0.8, 0.8]
+    assert body["total"]["hours_given"] == 1.6 == round(sum(hours), 1)
+
+
 def test_the_api_keeps_the_stored_figures_until_a_recompute(
     insights: World, django_capture_on_commit_callbacks: Any
 ) -> None:

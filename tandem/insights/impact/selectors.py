@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.insights.models import SharedWords
+from tandem.insights.models import SharedWords, tenths_of_hour
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import Commitment, Meeting, MentorshipRequest, Relationship
 
@@ -94,18 +94,29 @@ class Figures:
     commitments_completed: int = 0
     requests_answered: int = 0
     requests_became_mentoring: int = 0
+    # The hours shown, in tenths: one mentor's minutes rounded once; for figures added up,
+    # the sum of the rounded hours, so that the rows shown add up to the total shown.
+    hour_tenths: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.hour_tenths is None:
+            object.__setattr__(self, "hour_tenths", tenths_of_hour(self.minutes_given))
 
     @property
     def hours_given(self) -> float:
-        return round(self.minutes_given / 60, 1)
+        return (self.hour_tenths or 0) / 10
 
     def __add__(self, other: "Figures") -> "Figures":
         return Figures(
-            **{name: getattr(self, name) + getattr(other, name) for name in FIGURE_FIELDS}
+            **{
+                name: getattr(self, name) + getattr(other, name)
+                for name in (*FIGURE_FIELDS, "hour_tenths")
+            }
         )
 
 
-FIGURE_FIELDS = tuple(Figures.__dataclass_fields__)
+# What is counted for each mentor, as the stored rows hold it; the hours shown follow.
+FIGURE_FIELDS = tuple(name for name in Figures.__dataclass_fields__ if name != "hour_tenths")
 
 
 def figures_from(values: dict[str, int] | None) -> Figures:

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from tandem.insights.models import Nudge
 from tandem.programs.models import CADENCE_DAYS, Program
-from tandem.relationships.models import MentorshipRequest, Proposal, Relationship
+from tandem.relationships.models import Meeting, MentorshipRequest, Proposal, Relationship
 
 PAGE_SIZE = 50
 # A pair "has not met" after this many times the program's agreed rhythm.
@@ -44,6 +44,9 @@ MAX_DAYS = 90
 REQUEST_NEAR_EXPIRY_DAYS = 3
 # One nudge per item in this window.
 NUDGE_INTERVAL = datetime.timedelta(days=7)
+# The scheduler's reminder and a program's nudge about the same item within this window
+# would tell the same people the same thing twice: whichever went first counts for both.
+REMINDER_QUIET = datetime.timedelta(days=2)
 
 SORTS = {
     "waiting": ("since", "kind", "object_id"),
@@ -301,3 +304,29 @@ def stalled_counts(*, programs: QuerySet[Program]) -> dict[tuple[int, str], int]
         ).values_list("program_id", "program__name", "n"):
             counts[(program_id, name)] = counts.get((program_id, name), 0) + n
     return counts
+
+
+def reminded_recently(
+    *, kind: str, object_id: int, now: datetime.datetime
+) -> datetime.datetime | None:
+    """Return when the people of a waiting item last heard of it, if within the quiet window.
+
+    Both the scheduler, before its reminder, and the nudge, before it is sent, ask this:
+    a nudge about a request counts as the request's reminder, and the reminder of a pair's
+    coming meeting, or of a request, makes a nudge about it one too many.
+    """
+    times = list(
+        Nudge.objects.filter(kind=kind, object_id=object_id, created_at__gt=now - REMINDER_QUIET)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:1]
+    )
+    reminders: QuerySet[Any] | None = None
+    if kind == Nudge.Kind.REQUEST:
+        reminders = MentorshipRequest.objects.filter(pk=object_id)
+    elif kind == Nudge.Kind.NO_MEETING:
+        reminders = Meeting.objects.filter(relationship_id=object_id)
+    if reminders is not None:
+        times += reminders.filter(reminder_sent_at__gt=now - REMINDER_QUIET).values_list(
+            "reminder_sent_at", flat=True
+        )
+    return max(times, default=None)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
 from tandem.insights.models import Nudge
-from tandem.insights.stalled.selectors import NUDGE_INTERVAL
+from tandem.insights.stalled.selectors import NUDGE_INTERVAL, REMINDER_QUIET, reminded_recently
 from tandem.notifications.services import notify
 from tandem.policy.access import user_administers_program
 from tandem.programs.models import Program
@@ -150,6 +150,12 @@ def nudge_send(
         raise DomainError(
             f"This was nudged on {timezone.localdate(last.created_at):%-d %B}; "
             f"one nudge a week is plenty. You can nudge again from {again:%-d %B}."
+        )
+    if heard := reminded_recently(kind=kind, object_id=object_id, now=now):
+        again = timezone.localtime(heard + REMINDER_QUIET)
+        raise DomainError(
+            f"A reminder about this went out {timezone.localtime(heard):%-d %B at %H:%M}; "
+            f"a nudge now would say it twice. You can nudge again from {again:%-d %B, %H:%M}."
         )
     if not message.recipients:
         raise DomainError("Nobody is left to answer this.")

@@ -1,3 +1,8 @@
+import csv
+import io
+import re
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -104,6 +109,34 @@ def test_admin_sees_every_mentor_totals_and_distributions(history: World) -> Non
     assert impact.median_hours == 2.0
     page = response.content.decode()
     assert CANARY not in page and "budget talk" not in page
+
+
+def _rows_and_total(rows: list[list[object]]) -> tuple[list[float], float]:
+    body, total = rows[1:-1], rows[-1]
+    return [float(str(r[2])) for r in body], float(str(total[2]))
+
+
+def test_the_hours_shown_for_each_mentor_add_up_to_the_total_shown(world: World) -> None:
+    # Three quarters of an hour shows as 0.8 for each of two mentors: the total shows 1.6,
+    # not the 1.5 hours the 90 minutes make, so that the column adds up as printed.
+    omar = world.program.enrollments.get(user=world.other_mentor)
+    for mentor, mentee in ((world.mentor_enrollment, world.mentee_enrollment), (omar, None)):
+        mentee = mentee or person(world, "Cleo Park")
+        meeting(pair(world, mentor, mentee), days_ago=2, minutes=45)
+    client = client_for(world.admin)
+    page = client.get(reverse("insights:impact", args=[world.program.pk])).content.decode()
+    assert re.search(r"<strong>1.6</strong><span>hours in 2 meetings", page)
+    assert page.count('<td class="num">0.8</td>') == 2
+    export = reverse("insights:impact_export", args=[world.program.pk, "csv"])
+    rows = list(csv.reader(io.StringIO(client.get(export).content.decode("utf-8-sig"))))
+    assert rows[-1][0] == "All mentors"
+    shown, total = _rows_and_total([list(r) for r in rows])
+    assert shown == [0.8, 0.8] and total == 1.6 == round(sum(shown), 1)
+    export = reverse("insights:impact_export", args=[world.program.pk, "xlsx"])
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(export).content)).active
+    assert sheet is not None
+    shown, total = _rows_and_total([list(r) for r in sheet.iter_rows(values_only=True)])
+    assert shown == [0.8, 0.8] and total == 1.6
 
 
 @pytest.mark.parametrize("sort", ["name", "people", "hours", "commitments", "DROP", ""])

@@ -19,6 +19,8 @@ from tandem.relationships.models import (
     Proposal,
     Relationship,
 )
+from tandem.relationships.services.requests import requests_remind
+from tandem.relationships.services.rhythm import meetings_remind
 from tandem.security.models import SecurityEvent
 from tandem.testing.fixtures import World, client_for
 
@@ -231,6 +233,70 @@ def test_a_second_nudge_within_a_week_is_refused_by_page_and_service(
     assert Nudge.objects.count() == 2
 
 
+def _heard(user_id: int) -> list[str]:
+    return list(Notification.objects.filter(user_id=user_id).values_list("kind", flat=True))
+
+
+def test_a_nudge_counts_as_the_schedulers_reminder_of_the_request(
+    world: World, stalled: Stalled
+) -> None:
+    near = stalled.request
+    nudge_send(program=world.program, admin=world.admin, kind="request", object_id=near.pk)
+    assert requests_remind() == 0
+    # The mentor heard of the request once, from the program, and will not hear it again.
+    assert _heard(world.mentor.pk) == ["nudge"]
+    near.refresh_from_db()
+    assert near.reminder_sent_at is not None
+    assert requests_remind() == 0 and _heard(world.mentor.pk) == ["nudge"]
+
+
+def test_a_nudge_days_ago_leaves_the_schedulers_reminder_to_go(
+    world: World, stalled: Stalled
+) -> None:
+    near = stalled.request
+    earlier = timezone.now() - datetime.timedelta(days=2, minutes=1)
+    nudge_send(
+        program=world.program, admin=world.admin, kind="request", object_id=near.pk, now=earlier
+    )
+    assert requests_remind() == 1
+    assert sorted(_heard(world.mentor.pk)) == ["nudge", "request_reminder"]
+
+
+def test_a_reminder_just_sent_refuses_the_nudge_and_says_so(world: World, stalled: Stalled) -> None:
+    near = stalled.request
+    assert requests_remind() == 1
+    response = client_for(world.admin).post(
+        reverse("insights:stalled_nudge", args=[world.program.pk]),
+        {"one": f"request:{near.pk}"},
+        follow=True,
+    )
+    assert "A reminder about this went out" in response.content.decode()
+    assert "a nudge now would say it twice" in response.content.decode()
+    assert not Nudge.objects.exists()
+    assert _heard(world.mentor.pk) == ["request_reminder"]
+    # Two days on, the program may nudge the mentor itself.
+    nudge_send(
+        program=world.program,
+        admin=world.admin,
+        kind="request",
+        object_id=near.pk,
+        now=timezone.now() + datetime.timedelta(days=2, minutes=1),
+    )
+    assert sorted(_heard(world.mentor.pk)) == ["nudge", "request_reminder"]
+
+
+def test_the_reminder_of_a_coming_meeting_refuses_a_no_meeting_nudge(
+    world: World, stalled: Stalled
+) -> None:
+    quiet = stalled.quiet
+    meeting(quiet, days_ago=-0.5, held=False)
+    assert meetings_remind() == 1
+    with pytest.raises(DomainError, match="A reminder about this went out"):
+        nudge_send(program=world.program, admin=world.admin, kind="no_meeting", object_id=quiet.pk)
+    assert not Nudge.objects.exists()
+    assert "nudge" not in _heard(world.mentor.pk) + _heard(world.mentee.pk)
+
+
 def test_proposal_nudge_goes_only_to_who_has_not_answered(world: World, stalled: Stalled) -> None:
     waiting = stalled.proposal
     nudge_send(program=world.program, admin=world.admin, kind="proposal", object_id=waiting.pk)
@@ -333,8 +399,11 @@ def test_admin_home_says_how_many_are_stalled_and_links_the_list(
     world: World, stalled: Stalled
 ) -> None:
     page = client_for(world.admin).get(reverse("home")).content.decode()
-    assert "4 stalled pairs" in page
-    assert _url(world) in page
+    # Under what needs the admin now, not among what is coming up.
+    now = page.index(">Needs you now</h3>")
+    listed = page.index("4 stalled pairs")
+    assert now < listed and page.find("</ul>", now) > listed
+    assert f'<a href="{_url(world)}">4 stalled pairs</a>' in page
     assert "stalled pair" not in client_for(world.mentor).get(reverse("home")).content.decode()
 
 

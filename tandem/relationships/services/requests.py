@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.insights.models import Nudge
+from tandem.insights.stalled.selectors import reminded_recently
 from tandem.notifications.services import notify
 from tandem.notifications.when import local_date
 from tandem.policy.eligibility import lock_people, pair_check, pair_refusal
@@ -256,10 +258,16 @@ def requests_remind(*, now: datetime.datetime | None = None) -> int:
     count = 0
     for request in due:
         with transaction.atomic():
-            claimed = MentorshipRequest.objects.filter(
+            # The lock is the one a nudge about this request takes: one waits for the other.
+            claimed = MentorshipRequest.objects.select_for_update().filter(
                 pk=request.pk, reminder_sent_at__isnull=True
-            ).update(reminder_sent_at=now)
-            if not claimed:
+            )
+            if not claimed.exists():
+                continue
+            # A nudge from the program just now was this reminder: the mentor hears it once.
+            nudged = reminded_recently(kind=Nudge.Kind.REQUEST, object_id=request.pk, now=now)
+            claimed.update(reminder_sent_at=now)
+            if nudged:
                 continue
             notify(
                 user=request.mentor.user,
