@@ -9,7 +9,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.matching.recommend import mentor_fits, mentor_profiles, profile_stamp
 from tandem.policy.access import relationships_of
-from tandem.policy.eligibility import givers_for, seeker_refusal, with_places
+from tandem.policy.eligibility import Refusal, givers_for, seeker_refusal, with_places
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     CheckIn,
@@ -74,6 +74,8 @@ class MentorDirectory:
     cards: list[MentorCard]
     # How many mentors the filters list in all.
     total: int
+    # Why the mentee may ask nobody now (all her mentors found, say), if so.
+    refusal: Refusal | None = None
 
 
 def mentor_directory(
@@ -144,7 +146,8 @@ def mentor_directory(
     # Only the cards shown say why: explaining every listed mentor would cost more than
     # scoring them.
     reasons = fits.reasons([pk for pk in best if pk in loaded])
-    seeking = seeker_refusal(mentee) is None
+    refusal = seeker_refusal(mentee)
+    seeking = refusal is None
     cards = []
     for pk in best:
         mentor = loaded.get(pk)
@@ -160,7 +163,7 @@ def mentor_directory(
                 can_ask=seeking and mentor.accepting_now and places > 0,
             )
         )
-    return MentorDirectory(cards=cards, total=len(ranked))
+    return MentorDirectory(cards=cards, total=len(ranked), refusal=refusal)
 
 
 @dataclass(frozen=True)
