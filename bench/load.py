@@ -1,11 +1,12 @@
 """Every page a participant or an admin uses, under concurrent clients, on a loaded database.
 
 Prepares signed-in sessions for people of each kind (mentees and mentors with a
-relationship, a program admin of the largest round program, an organization admin, site
-staff for the Django admin), counts each page's database queries in-process, then serves
-Tandem with gunicorn as a deployment would (DEBUG off) and sends ``--clients`` locust users
-at it for ``--seconds``. Each user walks its own person's pages in a shuffled loop, reading
-each for about ``--think`` seconds (0: not at all, which measures the server saturated).
+relationship, a program admin of the largest round program with its insights pages, an
+organization admin with the organization's health, site staff for the Django admin),
+counts each page's database queries in-process, then serves Tandem with gunicorn as a
+deployment would (DEBUG off) and sends ``--clients`` locust users at it for ``--seconds``.
+Each user walks its own person's pages in a shuffled loop, reading each for about
+``--think`` seconds (0: not at all, which measures the server saturated).
 Prints one row per page: queries and the time it takes alone (in-process, one request at a
 time), then under load: requests, errors, p50, p95, max and bytes, and whether p95 is
 within the budget (150 ms).
@@ -193,6 +194,10 @@ def _walkers(per_kind: int) -> list[Walker]:
             ("program manage", reverse("programs:manage", args=[program.pk])),
             ("program relationships", reverse("relationships:program", args=[program.pk])),
             ("rounds", reverse("matching:rounds", args=[program.pk])),
+            ("program health", reverse("insights:program_health", args=[program.pk])),
+            ("fairness", reverse("insights:fairness", args=[program.pk])),
+            ("impact", reverse("insights:impact", args=[program.pk])),
+            ("stalled", reverse("insights:stalled", args=[program.pk])),
         ]
         if largest_round is not None:
             review = reverse("matching:round", args=[largest_round.pk])
@@ -221,6 +226,10 @@ def _walkers(per_kind: int) -> list[Walker]:
             ("members, search", f"{members}?q=olsen"),
             ("departments", reverse("people:departments", args=[organization_id])),
             ("audit trail", reverse("people:audit", args=[organization_id])),
+            (
+                "organization health",
+                reverse("insights:organization_health", args=[organization_id]),
+            ),
         ]
         walkers += [Walker("organization admin", org_admin.user_id, pages) for _ in range(per_kind)]
 
