@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -325,18 +326,27 @@ def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
 
 
 def _warm(port: int, walkers: list[Walker], rounds: int) -> None:
-    """Ask for each page a few times, so every worker has its caches before timing."""
+    """Ask for each page a few times, so every worker has its caches before timing.
+
+    ``rounds`` clients ask at once: one after another, the same idle worker would answer
+    them all, and the others would meet their first directory or first scoring (numba's
+    kernels loaded, mentors' profiles read) during the timed run.
+    """
     pages: dict[str, tuple[str, str]] = {}
     for walker in walkers:
         for name, url in walker.pages:
             pages.setdefault(name, (walker.session, url))
-    for _ in range(rounds):
+
+    def walk(_: int) -> None:
         for session, url in pages.values():
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}{url}", headers={"Cookie": f"sessionid={session}"}
             )
             with urllib.request.urlopen(request, timeout=120) as response:
                 response.read()
+
+    with ThreadPoolExecutor(max_workers=rounds) as pool:
+        list(pool.map(walk, range(rounds * 2)))
 
 
 def _load(plan: Path, ports: list[int], clients: int, seconds: int, out: Path) -> Path:
