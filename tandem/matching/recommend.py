@@ -2,8 +2,9 @@
 
 import datetime
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -63,11 +64,22 @@ class MentorProfiles:
     A profile is reused while the stamp it was read at is the one the caller reads now,
     so a change to it shows on the next request without anyone having to forget it; who
     is listed, and who has room, is never kept here (the pairing policy reads it fresh).
+    A profile no request has asked for in ``unused_for`` seconds is dropped: someone who
+    left the program, or was erased, does not stay in memory for good.
     """
 
-    def __init__(self, programs: int = 32) -> None:
+    def __init__(
+        self,
+        programs: int = 32,
+        *,
+        unused_for: float = 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._programs = programs
-        self._kept: OrderedDict[int, dict[int, tuple[Stamp, KeptMentor]]] = OrderedDict()
+        self._unused_for = unused_for
+        self._clock = clock
+        # Program id -> enrollment id -> (stamp, mentor, when last asked for).
+        self._kept: OrderedDict[int, dict[int, tuple[Stamp, KeptMentor, float]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(
@@ -79,12 +91,16 @@ class MentorProfiles:
             self._kept.move_to_end(program_id)
             while len(self._kept) > self._programs:
                 self._kept.popitem(last=False)
+        asked_at = self._clock()
+        for pk in [pk for pk, entry in kept.items() if asked_at - entry[2] > self._unused_for]:
+            kept.pop(pk, None)
         found = {}
         stale = []
         for pk, stamp in stamps.items():
             entry = kept.get(pk)
             if entry is not None and entry[0] == stamp:
                 found[pk] = entry[1]
+                kept[pk] = (stamp, entry[1], asked_at)
             else:
                 stale.append(pk)
         # Read after the stamps: a profile is never older than the stamp kept with it.
@@ -95,7 +111,7 @@ class MentorProfiles:
                 found[pk] = KeptMentor(
                     profile, document_words(profile.bio), mentor_of(profile, places=1, now=now)
                 )
-                kept[pk] = (stamps[pk], found[pk])
+                kept[pk] = (stamps[pk], found[pk], asked_at)
         # Offsets move with daylight saving time: one look-up per zone, not per mentor.
         offsets: dict[str, float] = {}
         for pk, mentor in found.items():

@@ -16,7 +16,7 @@ from tandem.matching.engine.explain import pair_reasons
 from tandem.matching.engine.features import build_features
 from tandem.matching.engine.scoring import score_pairs
 from tandem.matching.loading import instance_for, mentee_row, mentor_of, profiles_of
-from tandem.matching.recommend import mentor_profiles
+from tandem.matching.recommend import MentorProfiles, mentor_profiles
 from tandem.people.services.structure import department_rename
 from tandem.policy.eligibility import givers_for
 from tandem.programs import services as programs
@@ -314,3 +314,19 @@ def test_the_directory_asks_no_more_queries_for_more_mentors(mentors: World) -> 
         )
     assert queries() == before
     assert before <= 30
+
+
+def test_a_profile_nobody_asks_for_within_the_hour_leaves_memory(mentors: World) -> None:
+    now = [0.0]
+    kept = MentorProfiles(unused_for=3600, clock=lambda: now[0])
+    mo, omar = mentors.mentor_enrollment, _enrollment(mentors, "Omar Lind")
+    kept.get(mentors.program.pk, {mo.pk: "a", omar.pk: "b"}, now=timezone.now())
+    now[0] = 3000.0
+    kept.get(mentors.program.pk, {mo.pk: "a"}, now=timezone.now())  # Omar no longer listed
+    now[0] = 3601.5
+    with CaptureQueriesContext(connection) as mo_read:
+        kept.get(mentors.program.pk, {mo.pk: "a"}, now=timezone.now())
+    with CaptureQueriesContext(connection) as omar_read:
+        kept.get(mentors.program.pk, {omar.pk: "b"}, now=timezone.now())
+    assert len(mo_read) == 0  # asked for ten minutes ago: still kept
+    assert len(omar_read) > 0  # unasked for over an hour: gone, and read again
