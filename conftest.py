@@ -36,6 +36,10 @@ def _fresh_cache(settings: object) -> None:
     """Give each test an empty cache, so that rate-limit counters never carry over."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # type: ignore[attr-defined]
     cache.clear()
+    # Nor mentors' profiles kept in memory: ids come back after a rollback on SQLite.
+    from tandem.matching.recommend import mentor_profiles
+
+    mentor_profiles.clear()
 
 
 @pytest.fixture(autouse=True)

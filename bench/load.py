@@ -1,11 +1,12 @@
 """Every page a participant or an admin uses, under concurrent clients, on a loaded database.
 
 Prepares signed-in sessions for people of each kind (mentees and mentors with a
-relationship, a program admin of the largest round program, an organization admin, site
-staff for the Django admin), counts each page's database queries in-process, then serves
-Tandem with gunicorn as a deployment would (DEBUG off) and sends ``--clients`` locust users
-at it for ``--seconds``. Each user walks its own person's pages in a shuffled loop, reading
-each for about ``--think`` seconds (0: not at all, which measures the server saturated).
+relationship, a program admin of the largest round program with its insights pages, an
+organization admin with the organization's health, site staff for the Django admin),
+counts each page's database queries in-process, then serves Tandem with gunicorn as a
+deployment would (DEBUG off) and sends ``--clients`` locust users at it for ``--seconds``.
+Each user walks its own person's pages in a shuffled loop, reading each for about
+``--think`` seconds (0: not at all, which measures the server saturated).
 Prints one row per page: queries and the time it takes alone (in-process, one request at a
 time), then under load: requests, errors, p50, p95, max and bytes, and whether p95 is
 within the budget (150 ms).
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,6 +195,10 @@ def _walkers(per_kind: int) -> list[Walker]:
             ("program manage", reverse("programs:manage", args=[program.pk])),
             ("program relationships", reverse("relationships:program", args=[program.pk])),
             ("rounds", reverse("matching:rounds", args=[program.pk])),
+            ("program health", reverse("insights:program_health", args=[program.pk])),
+            ("fairness", reverse("insights:fairness", args=[program.pk])),
+            ("impact", reverse("insights:impact", args=[program.pk])),
+            ("stalled", reverse("insights:stalled", args=[program.pk])),
         ]
         if largest_round is not None:
             review = reverse("matching:round", args=[largest_round.pk])
@@ -221,6 +227,10 @@ def _walkers(per_kind: int) -> list[Walker]:
             ("members, search", f"{members}?q=olsen"),
             ("departments", reverse("people:departments", args=[organization_id])),
             ("audit trail", reverse("people:audit", args=[organization_id])),
+            (
+                "organization health",
+                reverse("insights:organization_health", args=[organization_id]),
+            ),
         ]
         walkers += [Walker("organization admin", org_admin.user_id, pages) for _ in range(per_kind)]
 
@@ -316,18 +326,27 @@ def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
 
 
 def _warm(port: int, walkers: list[Walker], rounds: int) -> None:
-    """Ask for each page a few times, so every worker has its caches before timing."""
+    """Ask for each page a few times, so every worker has its caches before timing.
+
+    ``rounds`` clients ask at once: one after another, the same idle worker would answer
+    them all, and the others would meet their first directory or first scoring (numba's
+    kernels loaded, mentors' profiles read) during the timed run.
+    """
     pages: dict[str, tuple[str, str]] = {}
     for walker in walkers:
         for name, url in walker.pages:
             pages.setdefault(name, (walker.session, url))
-    for _ in range(rounds):
+
+    def walk(_: int) -> None:
         for session, url in pages.values():
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}{url}", headers={"Cookie": f"sessionid={session}"}
             )
             with urllib.request.urlopen(request, timeout=120) as response:
                 response.read()
+
+    with ThreadPoolExecutor(max_workers=rounds) as pool:
+        list(pool.map(walk, range(rounds * 2)))
 
 
 def _load(plan: Path, ports: list[int], clients: int, seconds: int, out: Path) -> Path:

@@ -25,7 +25,8 @@ from tandem.programs.models import Topic as TopicRow
 from tandem.programs.next_match import NextMatchAsks
 
 
-def _offset(zone: str, now: datetime.datetime) -> float:
+def zone_offset(zone: str, now: datetime.datetime) -> float:
+    """Return the zone's offset from UTC in hours at ``now`` (0 for an unknown zone)."""
     try:
         delta = now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -215,7 +216,7 @@ def load_instance(program: Program, *, now: datetime.datetime | None = None) -> 
 
     def offset(zone: str) -> float:
         if zone not in offsets:
-            offsets[zone] = _offset(zone, now)
+            offsets[zone] = zone_offset(zone, now)
         return offsets[zone]
 
     mentees, mentors = [], []
@@ -287,7 +288,7 @@ def _mentor(p: Profile, *, places: int, utc_offset: float) -> Mentor:
 def mentee_row(e: Enrollment, *, wanted: int, now: datetime.datetime) -> Mentee:
     """Describe a mentee to the engine (topics must be prefetched)."""
     profile = profile_of(e)
-    return _mentee(profile, wanted=wanted, utc_offset=_offset(profile.time_zone, now))
+    return _mentee(profile, wanted=wanted, utc_offset=zone_offset(profile.time_zone, now))
 
 
 def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
@@ -297,7 +298,7 @@ def mentor_row(e: Enrollment, *, places: int, now: datetime.datetime) -> Mentor:
 
 def mentor_of(profile: Profile, *, places: int, now: datetime.datetime) -> Mentor:
     """Describe a mentor to the engine from a profile read in bulk."""
-    return _mentor(profile, places=places, utc_offset=_offset(profile.time_zone, now))
+    return _mentor(profile, places=places, utc_offset=zone_offset(profile.time_zone, now))
 
 
 def instance_for(

@@ -31,6 +31,10 @@ class RelationshipAdmin(ReadOnlyAdmin):
     list_filter = ["program", "status", "origin"]
     search_fields = ["mentor__user__full_name", "mentee__user__full_name"]
     list_select_related = ["program", "mentor__user", "mentee__user", "focus"]
+    # As for enrollments: newest first from the primary key, one count, fifty rows a page.
+    ordering = ["-pk"]
+    show_full_result_count = False
+    list_per_page = 50
     readonly_fields = fields = (
         "program",
         "mentor",

@@ -7,10 +7,9 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.matching.loading import profiles_of
-from tandem.matching.recommend import mentor_fits
+from tandem.matching.recommend import mentor_fits, mentor_profiles, profile_stamp
 from tandem.policy.access import relationships_of
-from tandem.policy.eligibility import givers_for, seeker_refusal, with_places
+from tandem.policy.eligibility import Refusal, givers_for, seeker_refusal, with_places
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     CheckIn,
@@ -75,6 +74,8 @@ class MentorDirectory:
     cards: list[MentorCard]
     # How many mentors the filters list in all.
     total: int
+    # Why the mentee may ask nobody now (all her mentors found, say), if so.
+    refusal: Refusal | None = None
 
 
 def mentor_directory(
@@ -93,8 +94,8 @@ def mentor_directory(
     they already work with. With ``accepting_only`` off, mentors who are full or not
     taking anyone new are listed too, but cannot be asked.
 
-    Every listed mentor is scored, from a bulk read of their profiles; only the ``limit``
-    best are loaded in full for their cards.
+    Every listed mentor is scored, from their profiles as this process keeps them (read
+    again when changed since); only the ``limit`` best are loaded in full and explained.
     """
     mentors = givers_for(
         mentee, require_accepting=accepting_only, require_room=accepting_only
@@ -110,17 +111,24 @@ def mentor_directory(
     my_zone = mentee.membership.time_zone if mentee.membership else None
     if same_time_zone and my_zone:
         mentors = mentors.filter(membership__time_zone=my_zone)
-    names = dict(mentors.values_list("pk", "user__full_name"))
-    profiles = [
-        profile
-        for profile in profiles_of(list(names)).values()
-        if not mode or mode in profile.modes
-    ]
-    # The matching engine scores every listed mentor as a round would, with its reasons.
-    fits = mentor_fits(mentee=mentee, mentors=profiles)
+    listed = list(
+        mentors.order_by()
+        .annotate(stamp=profile_stamp())
+        .values_list("pk", "user__full_name", "stamp")
+    )
+    names = {pk: name for pk, name, _ in listed}
+    stamps = {pk: stamp for pk, _, stamp in listed}
+    now = timezone.now()
+    kept = mentor_profiles.get(mentee.program_id, stamps, now=now)
+    # In one order whatever was read when, so that every float sums the same way.
+    profiles = [kept[pk] for pk in sorted(kept) if not mode or mode in kept[pk].profile.modes]
+    # The matching engine scores every listed mentor as a round would.
+    fits = mentor_fits(mentee=mentee, mentors=profiles, now=now)
     # The program's other hard rules, as a round applies them, leave a mentor out.
     ranked = sorted(
-        (-round(fit.score * 100), names[pk], pk) for pk, fit in fits.items() if not fit.broken_rule
+        (-round(fit.score * 100), names[pk], pk)
+        for pk, fit in fits.fits.items()
+        if not fit.broken_rule
     )
     best = [pk for _, _, pk in ranked[:limit]]
     # The policy chose them a moment ago; loading the few shown needs only their places.
@@ -135,24 +143,27 @@ def mentor_directory(
         )
     )
     loaded = {mentor.pk: mentor for mentor in shown}
-    seeking = seeker_refusal(mentee) is None
+    # Only the cards shown say why: explaining every listed mentor would cost more than
+    # scoring them.
+    reasons = fits.reasons([pk for pk in best if pk in loaded])
+    refusal = seeker_refusal(mentee)
+    seeking = refusal is None
     cards = []
     for pk in best:
         mentor = loaded.get(pk)
         if mentor is None:  # no longer listed since the first read
             continue
-        fit = fits[pk]
         places = max(mentor.capacity - getattr(mentor, "places_given", 0), 0)
         cards.append(
             MentorCard(
                 enrollment=mentor,
-                score=round(fit.score * 100),
-                reasons=list(fit.reasons[:3]),
+                score=round(fits.fits[pk].score * 100),
+                reasons=list(reasons[pk][:3]),
                 places_left=places if mentor.accepting_now else 0,
                 can_ask=seeking and mentor.accepting_now and places > 0,
             )
         )
-    return MentorDirectory(cards=cards, total=len(ranked))
+    return MentorDirectory(cards=cards, total=len(ranked), refusal=refusal)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ stored as dense rows over all mentors (vectorized adds), rare ones as posting li
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, NamedTuple
@@ -355,6 +355,7 @@ def _text_features(
     mentors: Sequence[Mentor],
     topics: tuple[Topic, ...],
     position: dict[int, int],
+    words: Callable[[str], Sequence[str]] | None = None,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, LexicalSpace]:
     n_topics = len(topics)
     focus = _topic_matrix([m.focus for m in mentees], position, n_topics)
@@ -367,6 +368,7 @@ def _text_features(
         ([position[t] for t in r.expertise] for r in mentors),
         topics,
         asked=[m.prefer_words for m in mentees],
+        mentor_words=None if words is None else [words(r.bio) for r in mentors],
     )
     return sp.csr_matrix(focus), sp.csr_matrix(expertise / 3.0), lexical
 
@@ -474,8 +476,13 @@ def build_features(
     seed: int = 0,
     excluded_pairs: Iterable[tuple[int, int]] = (),
     dense_share: int = DENSE_SHARE,
+    words: Callable[[str], Sequence[str]] | None = None,
 ) -> Features:
-    """Compile ``instance`` under ``policy``; ``seed`` fixes tie-breaking ranks."""
+    """Compile ``instance`` under ``policy``; ``seed`` fixes tie-breaking ranks.
+
+    ``words`` splits a mentor's bio as ``text.document_words`` would, from what the caller
+    keeps between calls; without it every bio is split here.
+    """
     rules = policy.rules
     mentees = tuple(instance.mentees)
     order = _mentor_order(instance.mentors, rules.same_language)
@@ -485,7 +492,7 @@ def build_features(
     if len(mentee_index) != len(mentees) or len(mentor_index) != len(mentors):
         raise ValueError("Mentee keys and mentor keys must each be unique.")
     topics, position = _topic_list(instance)
-    lexical_text = _text_features(mentees, mentors, topics, position)
+    lexical_text = _text_features(mentees, mentors, topics, position, words)
     people = _person_fields(instance, policy, mentees, mentors)
     scores = _score_fields(policy, lexical_text, people, dense_share)
     asked = asked_pairs(mentees, mentors)

@@ -256,6 +256,22 @@ def _word_ids(vocab: _Vocabulary, docs: Sequence[str]) -> tuple[I64, I64]:
     return words[keep], docs_of[keep]
 
 
+def document_words(doc: str) -> tuple[str, ...]:
+    """Return a document's words as the vocabulary counts them: folded, stopwords dropped."""
+    words = (_normalize(raw) for raw in _WORD.findall(doc.lower()))
+    return tuple(word for word in words if word is not None)
+
+
+def _stream_ids(vocab: _Vocabulary, streams: Sequence[Sequence[str]]) -> tuple[I64, I64]:
+    """Return what ``_word_ids`` returns, from documents already split by document_words."""
+    lengths = np.fromiter((len(s) for s in streams), np.int64, len(streams))
+    # Words meet the vocabulary in the order they first appear, as in _word_ids.
+    index = {word: vocab.word(word) for word in dict.fromkeys(chain.from_iterable(streams))}
+    flat = chain.from_iterable(streams)
+    words = np.fromiter(map(index.__getitem__, flat), np.int64, int(lengths.sum()))
+    return words, np.repeat(np.arange(len(streams), dtype=np.int64), lengths)
+
+
 def _fold_phrases(vocab: _Vocabulary, words: I64, docs_of: I64) -> tuple[I64, I64]:
     """Replace topic phrases (longest first, left to right) by their topic's term."""
     terms = np.asarray(vocab.term_of_word, np.int64)[words]
@@ -325,15 +341,21 @@ def build_lexical_space(
     topics: Sequence[Topic],
     *,
     asked: Sequence[str] = (),
+    mentor_words: Sequence[Sequence[str]] | None = None,
 ) -> LexicalSpace:
     """Weight goals and mentor documents (bio plus expertise topics) by TF-IDF.
 
     ``asked`` (one text per goal, or none) holds words a mentee asked to find in a
     mentor's profile: each counts ASKED_WEIGHT times a goal word, in the same row.
+    ``mentor_words``, when given, are the mentor texts as ``document_words`` splits them,
+    kept by a caller who scores the same mentors again and again.
     """
     vocab = _Vocabulary(topics)
     goal_terms, goal_docs = _fold_phrases(vocab, *_word_ids(vocab, goals))
-    bio_terms, bio_docs = _fold_phrases(vocab, *_word_ids(vocab, mentor_texts))
+    bio_ids = (
+        _word_ids(vocab, mentor_texts) if mentor_words is None else _stream_ids(vocab, mentor_words)
+    )
+    bio_terms, bio_docs = _fold_phrases(vocab, *bio_ids)
     asked_terms, asked_docs = _fold_phrases(vocab, *_word_ids(vocab, asked))
     owned = [list(t) for t in mentor_topics]
     owned_docs = np.repeat(np.arange(len(owned), dtype=np.int64), [len(t) for t in owned])

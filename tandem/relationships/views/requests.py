@@ -22,7 +22,7 @@ from tandem.policy.access import (
     question_get_for_user,
     request_get_for_user,
 )
-from tandem.policy.eligibility import pair_refusal, seeker_refusal
+from tandem.policy.eligibility import pair_refusal
 from tandem.programs.models import Enrollment, MeetingMode
 from tandem.relationships import selectors, services
 from tandem.relationships.forms import ProposalAnswerForm, ReplyForm, RequestForm
@@ -59,7 +59,7 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
             ],
             "total": directory.total,
             # Why she cannot ask anyone now (all her mentors found, say), if so.
-            "blocked": seeker_refusal(mentee),
+            "blocked": directory.refusal,
             "topics": [t.topic for t in mentee.topics.select_related("topic") if t.kind == "focus"],
             "filters": request.GET,
             "modes": MeetingMode.choices,
