@@ -168,13 +168,15 @@ class CircleMembership(TimeStampedModel):
     # Memberships in these states hold a place, in the circle and in the person's count of
     # circles (tandem.policy.eligibility): at most one such per person per circle.
     LIVE = (State.PROPOSED, State.REQUESTED, State.ACCEPTED, State.ACTIVE)
+    # The people in the circle, or about to start it with the others.
+    IN_CIRCLE = (State.ACCEPTED, State.ACTIVE)
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="circle_memberships"
     )
     state = models.CharField(max_length=10, choices=State.choices)
-    # Why this circle suits them, from the grouping engine: [{"code": …, "text": …}, …].
+    # Why this circle suits them, from the grouping engine: [{"component": …, "text": …}, …].
     reasons = models.JSONField(default=list, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)
