@@ -46,6 +46,7 @@ class Cast:
 
     def manages(self, boss: Enrollment, report: Enrollment) -> None:
         """Make ``boss`` the manager of ``report`` in the organization."""
+        assert report.membership_id is not None and boss.membership_id is not None
         Membership.objects.filter(pk=report.membership_id).update(manager=boss.membership_id)
 
     def propose(self, members: list[Enrollment], name: str = "Thursday circle") -> Circle:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.circles.models import Circle, CircleMembership, CircleSession
+from tandem.circles.services.forming import start_if_ready
 from tandem.circles.services.guards import (
     admit,
     circle_locked,
@@ -53,6 +54,8 @@ def circle_member_remove(*, membership: CircleMembership, by: User) -> CircleMem
     membership.left_at = timezone.now()
     membership.removed_by = by
     membership.save(update_fields=["state", "left_at", "removed_by", "updated_at"])
+    # Without someone who had not answered yet, a forming circle may be ready to start.
+    start_if_ready(circle)
     return membership
 
 

@@ -116,7 +116,7 @@ def circles_propose(*, program: Program, groups: Sequence[ProposedGroup], by: Us
     return circles
 
 
-def _start_if_ready(circle: Circle) -> bool:
+def start_if_ready(circle: Circle) -> bool:
     """Start a forming circle once approved, nobody's answer is awaited and enough said yes.
 
     A circle left below the smallest size by a decline waits for a replacement.
@@ -166,7 +166,7 @@ def circle_membership_answer(
     else:
         membership.state = State.DECLINED
         membership.save(update_fields=["state", "updated_at"])
-    _start_if_ready(circle)
+    start_if_ready(circle)
     membership.refresh_from_db()
     return membership
 
@@ -218,7 +218,7 @@ def circle_join_approve(*, membership: CircleMembership, by: User) -> CircleMemb
     membership.answered_at = timezone.now()
     membership.save(update_fields=["answered_at", "updated_at"])
     _take_place(membership, circle)
-    _start_if_ready(circle)
+    start_if_ready(circle)
     membership.refresh_from_db()
     return membership
 
@@ -257,5 +257,5 @@ def circle_approve(*, circle: Circle, by: User) -> Circle:
     circle.approved_at = timezone.now()
     circle.approved_by = by
     circle.save(update_fields=["approved_at", "approved_by", "updated_at"])
-    _start_if_ready(circle)
+    start_if_ready(circle)
     return circle

@@ -95,7 +95,9 @@ def member_or_admin(circle: Circle, user: User) -> CircleMembership | None:
 def clean_or_refuse(row: models.Model, *, exclude: list[str]) -> None:
     """Validate a row as its model does, and refuse with the first problem, by field."""
     try:
-        row.full_clean(exclude=exclude, validate_unique=False)
+        # Field validators hold the same ranges as the check constraints, which the database
+        # enforces again; asking it here would cost a query per constraint.
+        row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         fields = error.message_dict
         name, messages = next(iter(fields.items()))

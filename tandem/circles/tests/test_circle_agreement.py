@@ -1,6 +1,7 @@
 """A circle's agreement: drafted, revised as new versions, signed by every member."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -99,7 +100,7 @@ def test_only_members_write_or_sign(cast: Cast) -> None:
 def test_bad_terms_are_refused_next_to_their_field(cast: Cast) -> None:
     circle = cast.active_circle()
     by = cast.people[0].user
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "time_zone": {"time_zone": "Mars/Olympus"},
         "review_on": {"review_on": timezone.localdate()},
         "channels": {"channels": ["carrier pigeon"]},

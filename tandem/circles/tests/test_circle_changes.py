@@ -11,6 +11,7 @@ from tandem.circles.services import (
     circle_close,
     circle_leave,
     circle_member_remove,
+    circle_membership_answer,
     circle_pause,
     circle_replacement_add,
     circle_resume,
@@ -163,3 +164,17 @@ def test_a_check_in_is_recorded_for_its_author_only(cast: Cast) -> None:
     assert refused.value.field == "score"
     with pytest.raises(DomainError, match="members"):
         circle_checkin_record(circle=circle, by=cast.admin, score=3)
+
+
+def test_removing_the_one_who_never_answered_lets_a_forming_circle_start(cast: Cast) -> None:
+    members = cast.people[:5]
+    circle = cast.propose(members)
+    for enrollment in members[1:]:
+        circle_membership_answer(
+            membership=cast.membership(circle, enrollment), by=enrollment.user, accept=True
+        )
+    circle.refresh_from_db()
+    assert circle.state == Circle.State.PROPOSED
+    circle_member_remove(membership=cast.membership(circle, members[0]), by=cast.admin)
+    circle.refresh_from_db()
+    assert circle.state == Circle.State.ACTIVE

@@ -150,6 +150,7 @@ def test_a_proposal_refuses_people_not_ready_or_outside_the_audience(cast: Cast)
     with pytest.raises(DomainError, match="finished profile"):
         cast.propose([unfinished, *cast.people[:3]])
     gone = cast.people[4]
+    assert gone.membership_id is not None
     Membership.objects.filter(pk=gone.membership_id).update(status=Membership.Status.ALUMNI)
     with pytest.raises(DomainError, match="cannot take part"):
         cast.propose([gone, *cast.people[:3]])
