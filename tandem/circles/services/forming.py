@@ -206,7 +206,8 @@ def circle_join_request(*, circle: Circle, enrollment: Enrollment, by: User) -> 
         raise DomainError("Only the person themselves can do that.")
     if circle.state == Circle.State.CLOSED:
         raise DomainError("This circle has closed.")
-    admit(circle, [enrollment])
+    # Someone asking to join does not see who is in the circle: refusals do not name them.
+    admit(circle, [enrollment], name_members=False)
     return CircleMembership.objects.create(
         circle=circle, enrollment=enrollment, state=State.REQUESTED
     )
