@@ -5,7 +5,11 @@ import socket
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["tandem.testing.fixtures", "tandem.testing.browser"]
+pytest_plugins = [
+    "tandem.testing.fixtures",
+    "tandem.testing.browser",
+    "tandem.testing.circles",
+]
 
 
 @pytest.fixture(autouse=True)

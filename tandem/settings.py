@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tandem.security",
     "tandem.insights",
     "tandem.board",
+    "tandem.circles",
     "tandem.webhooks",
     "tandem.api",
     # django-ninja's own Swagger UI files, served from here rather than a CDN (strict CSP).

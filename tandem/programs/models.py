@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -103,6 +104,12 @@ class IdentityUse(models.TextChoices):
     )
 
 
+# The sizes a circle may be set to: smaller is a conversation, larger leaves too little time
+# for each member's hot seat.
+CIRCLE_SMALLEST = 3
+CIRCLE_LARGEST = 10
+
+
 class Program(TimeStampedModel):
     """A mentoring or coaching program that one organization runs."""
 
@@ -197,6 +204,23 @@ class Program(TimeStampedModel):
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text="A relationship paused longer than this closes gently as inactive.",
     )
+    # Circles (tandem.circles): how many people a circle holds, and how many circles one
+    # person may be in at once in this program.
+    circle_min_size = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(CIRCLE_SMALLEST), MaxValueValidator(CIRCLE_LARGEST)],
+        help_text="A circle starts once this many members have accepted.",
+    )
+    circle_max_size = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(CIRCLE_SMALLEST), MaxValueValidator(CIRCLE_LARGEST)],
+        help_text="Nobody joins a circle that has this many members.",
+    )
+    circles_per_member = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text="How many circles one person may be in at once.",
+    )
     history = HistoricalRecords(m2m_fields=[admins, partner_organizations])
 
     class Meta:
@@ -212,6 +236,18 @@ class Program(TimeStampedModel):
                 condition=models.Q(mentors_per_mentee__gte=1, mentors_per_mentee__lte=5),
                 name="program_mentors_per_mentee_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    circle_min_size__gte=CIRCLE_SMALLEST,
+                    circle_max_size__lte=CIRCLE_LARGEST,
+                    circle_min_size__lte=models.F("circle_max_size"),
+                ),
+                name="program_circle_size_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(circles_per_member__gte=1, circles_per_member__lte=3),
+                name="program_circles_per_member_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +256,17 @@ class Program(TimeStampedModel):
     @property
     def is_peer(self) -> bool:
         return self.format == self.Format.PEER
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.circle_min_size is not None
+            and self.circle_max_size is not None
+            and self.circle_min_size > self.circle_max_size
+        ):
+            raise ValidationError(
+                {"circle_max_size": "The largest circle cannot be smaller than the smallest."}
+            )
 
     def enrollment_is_open(self, today: datetime.date) -> bool:
         if self.status != self.Status.ACTIVE:

@@ -12,16 +12,21 @@ thousands at once: the rules that do not name the seeker run as those filters, o
 all the givers; the ones that do (reporting line, kept apart, already together) read the
 same tables for all the pairs in a few queries, as ``round_people`` does for the engine.
 
+Circles ask the same rules of every two people who would share one (``circles.py``): a
+round's proposal, a member's answer, a join request, its approval and a replacement.
+
 A *place* is held by an open relationship (agreeing, active or paused) and by a proposal
 still waiting for answers; in a peer program it is held on both sides. Requests hold no
 place: a mentee may ask several mentors for the same focus, and the first yes withdraws
 the others.
 """
 
+from tandem.policy.eligibility.circles import circle_check, circle_refusal
 from tandem.policy.eligibility.lines import managers_of, reporting_line, reporting_line_sql
 from tandem.policy.eligibility.pairs import lock_people, pair_check, pair_refusal, pairs_refusals
 from tandem.policy.eligibility.places import (
     HOLDS_PLACE,
+    circles_held,
     focuses_taken,
     giver_limit,
     mentors_still_wanted,
@@ -41,6 +46,9 @@ __all__ = [
     "HOLDS_PLACE",
     "Refusal",
     "RoundPeople",
+    "circle_check",
+    "circle_refusal",
+    "circles_held",
     "focuses_taken",
     "focuses_taken_in",
     "giver_limit",

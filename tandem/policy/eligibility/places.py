@@ -1,10 +1,13 @@
 """Places: how many more people each person can take or wants, counted in SQL."""
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from tandem.circles.models import Circle, CircleMembership
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import Proposal, Relationship
 
@@ -87,3 +90,20 @@ def focuses_taken(enrollment: Enrollment, *, ignore_proposal: int | None = None)
     return set(relationships.values_list("focus_id", flat=True)) | set(
         proposals.values_list("focus_id", flat=True)
     )
+
+
+def circles_held(
+    enrollment_ids: Iterable[int], *, ignore_circle: int | None = None
+) -> Counter[int]:
+    """Count, per enrollment, the circles in which each holds a place now.
+
+    A place in a circle is a live membership (proposed, asked to join, accepted or active)
+    of a circle that has not closed; ``ignore_circle`` is the circle being asked about,
+    whose place the person keeps either way.
+    """
+    live = CircleMembership.objects.filter(
+        enrollment__in=list(enrollment_ids), state__in=CircleMembership.LIVE
+    ).exclude(circle__state=Circle.State.CLOSED)
+    if ignore_circle is not None:
+        live = live.exclude(circle_id=ignore_circle)
+    return Counter(live.values_list("enrollment_id", flat=True))

@@ -1,0 +1,73 @@
+"""Reads about circles that services and pages share: agreements, signatures, pulse."""
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, QuerySet
+
+from tandem.circles.models import (
+    Circle,
+    CircleAgreement,
+    CircleCheckIn,
+    CircleMembership,
+    CircleSignature,
+)
+
+IN_CIRCLE = CircleMembership.IN_CIRCLE
+
+# Fewer distinct authors than this and an average would let a reader guess one person's
+# answer: admins see none (the same rule as the pairs' check-ins).
+MIN_AUTHORS = 5
+
+
+def circle_members(circle: Circle) -> QuerySet[CircleMembership]:
+    """Return the memberships of the people in the circle now, oldest first."""
+    return (
+        circle.memberships.filter(state__in=IN_CIRCLE)
+        .select_related("enrollment__user")
+        .order_by("created_at", "pk")
+    )
+
+
+def circle_agreement_current(circle: Circle) -> CircleAgreement | None:
+    """Return the circle's latest agreement version, or None before the first draft."""
+    return circle.agreements.order_by("-version").first()
+
+
+def circle_unsigned_members(circle: Circle) -> list[CircleMembership]:
+    """Return the members who have not signed the latest agreement version (all, if none)."""
+    current = circle_agreement_current(circle)
+    members = list(circle_members(circle))
+    if current is None:
+        return members
+    signed = set(
+        CircleSignature.objects.filter(agreement=current).values_list("membership_id", flat=True)
+    )
+    return [m for m in members if m.pk not in signed]
+
+
+def circle_is_agreed(circle: Circle) -> bool:
+    """Say whether the latest agreement version exists and every member has signed it."""
+    return circle_agreement_current(circle) is not None and not circle_unsigned_members(circle)
+
+
+@dataclass(frozen=True)
+class CirclePulse:
+    """What admins may learn from a circle's check-ins: a count, and an average over five."""
+
+    checkins: int
+    authors: int
+    # None below MIN_AUTHORS distinct authors.
+    average: float | None
+
+
+def circle_pulse(circle: Circle) -> CirclePulse:
+    """Return the circle's check-in count and, over at least five authors, their average."""
+    pulse = CircleCheckIn.objects.filter(membership__circle=circle).aggregate(
+        n=Count("id"), authors=Count("membership__enrollment", distinct=True), score=Avg("score")
+    )
+    enough = pulse["authors"] >= MIN_AUTHORS and pulse["score"] is not None
+    return CirclePulse(
+        checkins=pulse["n"],
+        authors=pulse["authors"],
+        average=round(pulse["score"], 1) if enough else None,
+    )

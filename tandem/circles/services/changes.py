@@ -1,0 +1,133 @@
+"""A circle changes: members leave or are replaced, the circle pauses, resumes or closes."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.circles.models import Circle, CircleMembership, CircleSession
+from tandem.circles.services.forming import start_if_ready
+from tandem.circles.services.guards import (
+    admit,
+    circle_locked,
+    member_or_admin,
+    membership_locked,
+    require_admin,
+    require_own,
+)
+from tandem.core.errors import DomainError
+from tandem.programs.models import Enrollment
+
+State = CircleMembership.State
+
+# A member may leave from these states; a proposal is declined instead.
+_MAY_LEAVE = (State.REQUESTED, State.ACCEPTED, State.ACTIVE)
+
+
+def _cancel_planned(circle: Circle) -> None:
+    circle.sessions.filter(state=CircleSession.State.PLANNED).update(
+        state=CircleSession.State.CANCELLED, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def circle_leave(*, membership: CircleMembership, by: User, note: str = "") -> CircleMembership:
+    """Leave a circle gracefully, with an optional word to the others."""
+    _circle, membership = membership_locked(membership)
+    require_own(membership, by)
+    if membership.state not in _MAY_LEAVE:
+        raise DomainError("You are not in this circle.")
+    membership.state = State.LEFT
+    membership.left_at = timezone.now()
+    membership.leave_note = note.strip()
+    membership.save(update_fields=["state", "left_at", "leave_note", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def circle_member_remove(*, membership: CircleMembership, by: User) -> CircleMembership:
+    """Take someone out of a circle, as an admin of its program."""
+    circle, membership = membership_locked(membership)
+    require_admin(circle.program, by)
+    if not membership.is_live:
+        raise DomainError("This person is not in the circle.")
+    membership.state = State.REMOVED
+    membership.left_at = timezone.now()
+    membership.removed_by = by
+    membership.save(update_fields=["state", "left_at", "removed_by", "updated_at"])
+    # Without someone who had not answered yet, a forming circle may be ready to start.
+    start_if_ready(circle)
+    return membership
+
+
+@transaction.atomic
+def circle_replacement_add(*, circle: Circle, enrollment: Enrollment, by: User) -> CircleMembership:
+    """Propose a place in the circle to someone new; they accept and sign the agreement."""
+    circle = circle_locked(circle)
+    require_admin(circle.program, by)
+    if circle.state == Circle.State.CLOSED:
+        raise DomainError("This circle has closed.")
+    admit(circle, [enrollment])
+    return CircleMembership.objects.create(
+        circle=circle, enrollment=enrollment, state=State.PROPOSED
+    )
+
+
+@transaction.atomic
+def circle_pause(*, circle: Circle, by: User) -> Circle:
+    """Pause an active circle: planned sessions are cancelled, everything else stays."""
+    circle = circle_locked(circle)
+    member_or_admin(circle, by)
+    if circle.state != Circle.State.ACTIVE:
+        raise DomainError("Only an active circle can be paused.")
+    circle.state = Circle.State.PAUSED
+    circle.paused_at = timezone.now()
+    circle.save(update_fields=["state", "paused_at", "updated_at"])
+    _cancel_planned(circle)
+    return circle
+
+
+@transaction.atomic
+def circle_resume(*, circle: Circle, by: User) -> Circle:
+    """Resume a paused circle."""
+    circle = circle_locked(circle)
+    member_or_admin(circle, by)
+    if circle.state != Circle.State.PAUSED:
+        raise DomainError("Only a paused circle can be resumed.")
+    circle.state = Circle.State.ACTIVE
+    circle.paused_at = None
+    circle.save(update_fields=["state", "paused_at", "updated_at"])
+    return circle
+
+
+@transaction.atomic
+def circle_close(*, circle: Circle, by: User, reason: str, note: str = "") -> Circle:
+    """Close a circle with a reason; places still waiting for an answer lapse."""
+    circle = circle_locked(circle)
+    membership = member_or_admin(circle, by)
+    if circle.state == Circle.State.CLOSED:
+        raise DomainError("This circle has already closed.")
+    if reason not in Circle.CloseReason.values or (
+        membership is not None and reason == Circle.CloseReason.ENDED_BY_ADMIN
+    ):
+        raise DomainError("Choose a reason from the list.", field="reason")
+    now = timezone.now()
+    circle.state = Circle.State.CLOSED
+    circle.closed_at = now
+    circle.close_reason = reason
+    circle.close_note = note.strip()
+    circle.closed_by = by
+    circle.save(
+        update_fields=[
+            "state",
+            "closed_at",
+            "close_reason",
+            "close_note",
+            "closed_by",
+            "updated_at",
+        ]
+    )
+    _cancel_planned(circle)
+    circle.memberships.filter(state__in=(State.PROPOSED, State.REQUESTED)).update(
+        state=State.DECLINED, answered_at=now, updated_at=now
+    )
+    return circle

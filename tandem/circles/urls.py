@@ -1,0 +1,11 @@
+from django.urls import URLPattern, URLResolver, path
+
+from tandem.circles import views
+
+app_name = "circles"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<id:circle_id>/", views.circle_detail, name="detail"),
+    path("agreements/<id:agreement_id>/sign/", views.agreement_sign, name="sign"),
+    path("places/<id:membership_id>/answer/", views.place_answer, name="answer"),
+]

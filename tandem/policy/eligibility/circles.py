@@ -1,0 +1,131 @@
+"""Who may take a place in a circle: the pairing rules, asked of every two people in it.
+
+Every path that puts someone in a circle asks ``circle_refusal`` inside its write
+transaction, after locking the people it counts (``lock_people``): a round's proposal, a
+member's answer, a join request and its approval, and a replacement an admin adds. The
+rules are the pairs' own: the program's audience and readiness (``_ready``), the reporting
+line at any depth, "do not match" and an earlier "not a fit" (``_apart``), read from the
+same tables by the same code; a place in a circle is counted by ``circles_held``.
+"""
+
+from collections.abc import Sequence
+
+from tandem.circles.models import Circle
+from tandem.policy.access import users_admitted_to
+from tandem.policy.eligibility.pairs import _apart
+from tandem.policy.eligibility.places import circles_held
+from tandem.policy.eligibility.rules import Refusal, _name, _ready
+from tandem.programs.models import Enrollment, Program
+
+# The pair rules that hold between every two people of a circle, in the order asked.
+_APART_RULES = ("self", "reporting_line", "not_a_fit", "do_not_match")
+
+
+def _apart_message(code: str, one: Enrollment, other: Enrollment) -> str:
+    if code == "self":
+        return f"{_name(one)} is already in this circle."
+    if code == "reporting_line":
+        return (
+            f"{_name(one)} and {_name(other)} are in one reporting line, and nobody shares a "
+            "circle with their own manager or with someone who reports to them."
+        )
+    # The same words for both: an admin of one program reads this too, and must not learn
+    # how a relationship in another program ended.
+    return f"{_name(one)} and {_name(other)} are not to be matched with each other."
+
+
+def _program_refusal(program: Program, size: int) -> Refusal | None:
+    if program.status != Program.Status.ACTIVE:
+        return Refusal("program_closed", f"{program.name} is not running at the moment.")
+    if program.format != Program.Format.CIRCLES:
+        return Refusal("not_circles", f"{program.name} does not run circles.")
+    if size > program.circle_max_size:
+        return Refusal(
+            "circle_full",
+            f"A circle in {program.name} holds at most {program.circle_max_size} people.",
+        )
+    return None
+
+
+def _person_refusal(
+    program: Program, newcomers: Sequence[Enrollment], circle: Circle | None
+) -> Refusal | None:
+    """Return why one of the newcomers may not take a place anywhere in the program now."""
+    for newcomer in newcomers:
+        if newcomer.program_id != program.pk:
+            return Refusal("other_program", f"{_name(newcomer)} is not in {program.name}.")
+    users = [n.user_id for n in newcomers]
+    admitted = set(users_admitted_to(program).filter(pk__in=users).values_list("pk", flat=True))
+    ids = [n.pk for n in newcomers]
+    ready = set(Enrollment.objects.filter(_ready(program), pk__in=ids).values_list("pk", flat=True))
+    held = circles_held(ids, ignore_circle=circle.pk if circle is not None else None)
+    for newcomer in newcomers:
+        if newcomer.user_id not in admitted:
+            return Refusal("audience", f"{_name(newcomer)} cannot take part in {program.name} now.")
+        if newcomer.pk not in ready:
+            return Refusal(
+                "not_ready",
+                f"{_name(newcomer)} needs an active place and a finished profile in this "
+                "program before joining a circle.",
+            )
+        if held[newcomer.pk] >= program.circles_per_member:
+            return Refusal(
+                "full", f"{_name(newcomer)} is already in as many circles as the program allows."
+            )
+    return None
+
+
+def circle_refusal(
+    *,
+    program: Program,
+    members: Sequence[Enrollment],
+    newcomers: Sequence[Enrollment],
+    circle: Circle | None = None,
+) -> Refusal | None:
+    """Return why these newcomers may not share a circle with these members, or None.
+
+    ``members`` are the people who hold a place in the circle already (for a new circle,
+    none); ``newcomers`` the people taking one now. A newcomer whose place in ``circle`` is
+    being confirmed (an answer, an approval) is a newcomer, not a member: that place is not
+    counted against their limit.
+    """
+    refusal = _program_refusal(program, len(members) + len(newcomers))
+    if refusal is not None:
+        return refusal
+    seen: set[int] = set()
+    for newcomer in newcomers:
+        if newcomer.pk in seen:
+            return Refusal("self", f"{_name(newcomer)} is named twice.")
+        seen.add(newcomer.pk)
+    refusal = _person_refusal(program, newcomers, circle)
+    if refusal is not None:
+        return refusal
+    # Each newcomer with every member and with each newcomer after them: every two people
+    # who would share the circle and have not been asked about before.
+    pairs = [
+        (newcomer, other, None)
+        for index, newcomer in enumerate(newcomers)
+        for other in [*members, *newcomers[index + 1 :]]
+    ]
+    if not pairs:
+        return None
+    apart = _apart(program, pairs, None)
+    for newcomer, other, _ in pairs:
+        for code in _APART_RULES:
+            if not apart.passes(code, newcomer, other):
+                return Refusal(code, _apart_message(code, newcomer, other))
+    return None
+
+
+def circle_check(
+    *,
+    program: Program,
+    members: Sequence[Enrollment],
+    newcomers: Sequence[Enrollment],
+    circle: Circle | None = None,
+    field: str | None = None,
+) -> None:
+    """Raise DomainError with the reason when these newcomers may not join these members."""
+    refusal = circle_refusal(program=program, members=members, newcomers=newcomers, circle=circle)
+    if refusal is not None:
+        refusal.raise_error(field=field)
