@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 
 from tandem.circles.models import (
     Circle,
     CircleAgreement,
     CircleCheckIn,
+    CircleCommitment,
     CircleMembership,
+    CircleQuestion,
+    CircleSession,
     CircleSignature,
 )
 
@@ -70,4 +73,21 @@ def circle_pulse(circle: Circle) -> CirclePulse:
         checkins=pulse["n"],
         authors=pulse["authors"],
         average=round(pulse["score"], 1) if enough else None,
+    )
+
+
+def session_question_queue(session: CircleSession) -> list[CircleQuestion]:
+    """Return a session's questions: the hot seats' first, then everyone's, oldest first."""
+    seated = session.hot_seats.filter(membership=OuterRef("author"))
+    return list(
+        session.questions.annotate(on_hot_seat=Exists(seated))
+        .select_related("author__enrollment__user")
+        .order_by("-on_hot_seat", "created_at", "pk")
+    )
+
+
+def session_commitments_due(session: CircleSession) -> QuerySet[CircleCommitment]:
+    """Return the commitments followed up at this session, for the whole circle to see."""
+    return session.commitments_due.select_related("membership__enrollment__user").order_by(
+        "created_at", "pk"
     )
