@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
+from django.db.models import Avg, Count, QuerySet
 
 from tandem.circles.models import (
     Circle,
@@ -76,14 +76,22 @@ def circle_pulse(circle: Circle) -> CirclePulse:
     )
 
 
-def session_question_queue(session: CircleSession) -> list[CircleQuestion]:
+@dataclass(frozen=True)
+class QueuedQuestion:
+    """A question in a session's queue, and whether its author is on the hot seat."""
+
+    question: CircleQuestion
+    on_hot_seat: bool
+
+
+def session_question_queue(session: CircleSession) -> list[QueuedQuestion]:
     """Return a session's questions: the hot seats' first, then everyone's, oldest first."""
-    seated = session.hot_seats.filter(membership=OuterRef("author"))
-    return list(
-        session.questions.annotate(on_hot_seat=Exists(seated))
-        .select_related("author__enrollment__user")
-        .order_by("-on_hot_seat", "created_at", "pk")
+    seated = set(session.hot_seats.values_list("membership_id", flat=True))
+    questions = session.questions.select_related("author__enrollment__user").order_by(
+        "created_at", "pk"
     )
+    queue = [QueuedQuestion(q, q.author_id in seated) for q in questions]
+    return sorted(queue, key=lambda item: not item.on_hot_seat)
 
 
 def session_commitments_due(session: CircleSession) -> QuerySet[CircleCommitment]:

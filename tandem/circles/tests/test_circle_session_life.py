@@ -31,8 +31,8 @@ def test_the_hot_seats_questions_come_first_then_by_time(agreed, cast, clock):
         clock(first.starts_at - datetime.timedelta(hours=5) + datetime.timedelta(minutes=minutes))
         circle_question_post(session=first, by=who.enrollment.user, text=f"From {who.pk}")
     queue = session_question_queue(first)
-    assert [q.author_id for q in queue] == [ana.pk, ben.pk, cleo.pk, ben.pk]
-    assert [q.on_hot_seat for q in queue] == [True, False, False, False]
+    assert [item.question.author_id for item in queue] == [ana.pk, ben.pk, cleo.pk, ben.pk]
+    assert [item.on_hot_seat for item in queue] == [True, False, False, False]
 
 
 def test_a_question_needs_words_and_only_its_author_withdraws_it(agreed, cast):
