@@ -175,11 +175,10 @@ def hot_seat_swap_offer(
             raise DomainError("Offer the seat to someone else.", field="to")
         _check_taker(session, to)
         # Check now what accepting will check, so nobody is offered a seat they cannot take.
-        plan = _plan(
-            session,
-            [*_swaps_in(list(session.hot_seats.all())), _swap_for(seat, to.pk)],
-        )
-        if plan.seats.count(to.pk) == 0:
+        # Handing a seat back to the member who gave it away always may be done.
+        adding = _swap_for(seat, to.pk)
+        kept = [s for s in _swaps_in(list(session.hot_seats.all())) if s.taker != giver.pk]
+        if adding.giver != adding.taker and adding not in _plan(session, [*kept, adding]).applied:
             raise DomainError(
                 f"{to.enrollment.user.full_name} has already had the hot seat in this round.",
                 field="to",

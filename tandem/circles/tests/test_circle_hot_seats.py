@@ -204,3 +204,24 @@ def test_a_seat_holder_who_leaves_is_replaced_when_the_session_is_held(agreed, c
     circle_leave(membership=ana, by=ana.enrollment.user)
     _hold(first, clock, ben.enrollment.user)
     assert _seated(first) == [ben.pk]
+
+
+def test_a_seat_passed_on_can_be_handed_back_to_its_giver(agreed, cast):
+    ana, _ben, cleo, dev = members(agreed)
+    (first,) = circle_sessions_plan(circle=agreed, by=ana.enrollment.user, count=1)
+    hot_seats_assign(session=first, by=ana.enrollment.user)
+    offer = hot_seat_swap_offer(session=first, by=ana.enrollment.user, to=cleo)
+    hot_seat_swap_answer(swap=offer, by=cleo.enrollment.user, accept=True)
+    onward = hot_seat_swap_offer(session=first, by=cleo.enrollment.user, to=dev)
+    hot_seat_swap_answer(swap=onward, by=dev.enrollment.user, accept=True)
+    seat = HotSeat.objects.get(session=first)
+    # Still Ana's turn, given to Dev: the rotation sees one swap, Ana with Dev.
+    assert (seat.membership_id, seat.swapped_with_id) == (dev.pk, ana.pk)
+    back = hot_seat_swap_offer(session=first, by=dev.enrollment.user, to=ana)
+    hot_seat_swap_answer(swap=back, by=ana.enrollment.user, accept=True)
+    seat.refresh_from_db()
+    assert (seat.membership_id, seat.source, seat.swapped_with_id) == (
+        ana.pk,
+        HotSeat.Source.ROTATION,
+        None,
+    )
