@@ -135,7 +135,7 @@ def circle_absence_say(*, session: CircleSession, by: User, note: str = "") -> S
     )
     # Offers to or from an absent member cannot be taken up.
     session.swaps.filter(state=HotSeatSwap.State.OFFERED, taker=membership).update(
-        state=HotSeatSwap.State.LAPSED, answered_at=timezone.now()
+        state=HotSeatSwap.State.LAPSED, answered_at=timezone.now(), updated_at=timezone.now()
     )
     _reseat_if_next(session)
     return absence
@@ -192,7 +192,7 @@ def circle_session_hold(*, session: CircleSession, by: User) -> CircleSession:
     session.state = HELD
     session.save(update_fields=["state", "updated_at"])
     session.swaps.filter(state=HotSeatSwap.State.OFFERED).update(
-        state=HotSeatSwap.State.LAPSED, answered_at=timezone.now()
+        state=HotSeatSwap.State.LAPSED, answered_at=timezone.now(), updated_at=timezone.now()
     )
     return session
 
@@ -207,7 +207,7 @@ def circle_session_cancel(*, session: CircleSession, by: User) -> CircleSession:
     session.save(update_fields=["state", "updated_at"])
     session.hot_seats.all().delete()
     session.swaps.filter(state=HotSeatSwap.State.OFFERED).update(
-        state=HotSeatSwap.State.LAPSED, answered_at=timezone.now()
+        state=HotSeatSwap.State.LAPSED, answered_at=timezone.now(), updated_at=timezone.now()
     )
     commitments_move_on(session.circle)
     return session
