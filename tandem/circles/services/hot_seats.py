@@ -33,7 +33,9 @@ _GONE = (CircleMembership.State.LEFT, CircleMembership.State.REMOVED)
 def rotation_history(circle: Circle) -> list[Event]:
     """Return the circle's joins, leaves and held sessions' seats, oldest first."""
     timed: list[tuple[datetime.datetime, int, Event]] = []
-    for membership in circle.memberships.filter(joined_at__isnull=False):
+    # Founders join at the same moment: they take their places in the order they came.
+    joined = circle.memberships.filter(joined_at__isnull=False).order_by("joined_at", "pk")
+    for membership in joined:
         assert membership.joined_at is not None
         timed.append((membership.joined_at, 0, Join(membership.pk)))
         if membership.state in _GONE and membership.left_at is not None:
@@ -52,6 +54,7 @@ def rotation_history(circle: Circle) -> list[Event]:
         )
         event = Held(tuple(row.membership_id for row in rows), swaps)
         timed.append((rows[0].created_at, 1, event))
+    # A stable sort: events at the same moment keep the order above.
     timed.sort(key=lambda item: (item[0], item[1]))
     return [event for _, _, event in timed]
 
