@@ -57,6 +57,9 @@ def circle_detail(request: AuthenticatedHttpRequest, circle_id: int) -> HttpResp
             and mine.pk not in signed
             and circle.is_open,
             "agreed": selectors.circle_is_agreed(circle),
+            "left": circle.memberships.filter(state=CircleMembership.State.LEFT)
+            .select_related("enrollment__user")
+            .order_by("-left_at"),
         },
     )
 

@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, User
-from tandem.circles.models import Circle, CircleMembership
+from tandem.circles.models import Circle, CircleAgreement, CircleMembership
 from tandem.circles.services import (
     ProposedGroup,
     ProposedMember,
+    circle_agreement_write,
     circle_membership_answer,
     circles_propose,
 )
@@ -77,8 +78,8 @@ class Cast:
         return circle
 
 
-@pytest.fixture
-def cast(world: World) -> Cast:
+def cast_for(world: World) -> Cast:
+    """Return a circles program of the world's organization with eight people ready."""
     program = Program.objects.create(
         organization=world.org,
         name="Leaders' circles",
@@ -92,3 +93,25 @@ def cast(world: World) -> Cast:
     names = ["Ana", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana"]
     cast.people = [cast.person(f"{name} Member") for name in names]
     return cast
+
+
+@pytest.fixture
+def cast(world: World) -> Cast:
+    return cast_for(world)
+
+
+def circle_with(world: World, user: User) -> tuple[Circle, CircleMembership, CircleAgreement]:
+    """Return a running circle with this person in it, their place and a first agreement."""
+    cast = cast_for(world)
+    membership = Membership.objects.get(user=user, organization=world.org)
+    enrollment = EnrollmentFactory.create(
+        program=cast.program,
+        user=user,
+        membership=membership,
+        is_mentee=False,
+        is_peer=True,
+        profile_completed_at=timezone.now(),
+    )
+    circle = cast.active_circle([enrollment, *cast.people[:3]])
+    agreement = circle_agreement_write(circle=circle, by=user, terms={"purpose": "Lead with care."})
+    return circle, cast.membership(circle, enrollment), agreement

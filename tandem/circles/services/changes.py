@@ -14,6 +14,7 @@ from tandem.circles.services.guards import (
     require_admin,
     require_own,
 )
+from tandem.circles.services.news import tell_invited, tell_others
 from tandem.core.errors import DomainError
 from tandem.programs.models import Enrollment
 
@@ -32,14 +33,23 @@ def _cancel_planned(circle: Circle) -> None:
 @transaction.atomic
 def circle_leave(*, membership: CircleMembership, by: User, note: str = "") -> CircleMembership:
     """Leave a circle gracefully, with an optional word to the others."""
-    _circle, membership = membership_locked(membership)
+    circle, membership = membership_locked(membership)
     require_own(membership, by)
+    was_in = membership.state in CircleMembership.IN_CIRCLE
     if membership.state not in _MAY_LEAVE:
         raise DomainError("You are not in this circle.")
     membership.state = State.LEFT
     membership.left_at = timezone.now()
     membership.leave_note = note.strip()
     membership.save(update_fields=["state", "left_at", "leave_note", "updated_at"])
+    if was_in:
+        tell_others(
+            circle,
+            by=by,
+            kind="circle_member_left",
+            title=f"{by.display_name} left {circle.name}",
+            body=membership.leave_note,
+        )
     return membership
 
 
@@ -67,9 +77,11 @@ def circle_replacement_add(*, circle: Circle, enrollment: Enrollment, by: User) 
     if circle.state == Circle.State.CLOSED:
         raise DomainError("This circle has closed.")
     admit(circle, [enrollment])
-    return CircleMembership.objects.create(
+    place = CircleMembership.objects.create(
         circle=circle, enrollment=enrollment, state=State.PROPOSED
     )
+    tell_invited([enrollment.user], circle)
+    return place
 
 
 @transaction.atomic
@@ -83,6 +95,13 @@ def circle_pause(*, circle: Circle, by: User) -> Circle:
     circle.paused_at = timezone.now()
     circle.save(update_fields=["state", "paused_at", "updated_at"])
     _cancel_planned(circle)
+    tell_others(
+        circle,
+        by=by,
+        kind="circle_paused",
+        title=f"{circle.name} is paused",
+        body="Planned sessions are cancelled; nothing else is lost. Anyone in it can resume it.",
+    )
     return circle
 
 
@@ -96,6 +115,7 @@ def circle_resume(*, circle: Circle, by: User) -> Circle:
     circle.state = Circle.State.ACTIVE
     circle.paused_at = None
     circle.save(update_fields=["state", "paused_at", "updated_at"])
+    tell_others(circle, by=by, kind="circle_resumed", title=f"{circle.name} is meeting again")
     return circle
 
 
@@ -129,5 +149,12 @@ def circle_close(*, circle: Circle, by: User, reason: str, note: str = "") -> Ci
     _cancel_planned(circle)
     circle.memberships.filter(state__in=(State.PROPOSED, State.REQUESTED)).update(
         state=State.DECLINED, answered_at=now, updated_at=now
+    )
+    tell_others(
+        circle,
+        by=by,
+        kind="circle_closed",
+        title=f"{circle.name} has closed",
+        body=f"{circle.get_close_reason_display()}. {circle.close_note}".strip(),
     )
     return circle

@@ -18,7 +18,9 @@ from tandem.circles.services.guards import (
     require_admin,
     require_own,
 )
+from tandem.circles.services.news import invitations, tell, tell_started
 from tandem.core.errors import DomainError
+from tandem.notifications.services import News, notify_many
 from tandem.policy.eligibility import circle_check, lock_people
 from tandem.programs.models import Enrollment, Program
 
@@ -78,6 +80,7 @@ def circles_propose(*, program: Program, groups: Sequence[ProposedGroup], by: Us
     if not groups:
         raise DomainError("There are no circles to propose.")
     circles: list[Circle] = []
+    news: list[News] = []
     everyone = [m.enrollment for group in groups for m in group.members]
     locked = lock_people(everyone)
     now = timezone.now()
@@ -113,6 +116,9 @@ def circles_propose(*, program: Program, groups: Sequence[ProposedGroup], by: Us
             for member in group.members
         )
         circles.append(circle)
+        news += invitations([locked[m.enrollment.pk].user for m in group.members], circle)
+    # One batch for the whole round: a round proposes thousands of places.
+    notify_many(news)
     return circles
 
 
@@ -133,6 +139,7 @@ def start_if_ready(circle: Circle) -> bool:
     circle.memberships.filter(state=State.ACCEPTED).update(
         state=State.ACTIVE, joined_at=now, updated_at=now
     )
+    tell_started(circle)
     return True
 
 
@@ -199,7 +206,8 @@ def circle_join_request(*, circle: Circle, enrollment: Enrollment, by: User) -> 
         raise DomainError("Only the person themselves can do that.")
     if circle.state == Circle.State.CLOSED:
         raise DomainError("This circle has closed.")
-    admit(circle, [enrollment])
+    # Someone asking to join does not see who is in the circle: refusals do not name them.
+    admit(circle, [enrollment], name_members=False)
     return CircleMembership.objects.create(
         circle=circle, enrollment=enrollment, state=State.REQUESTED
     )
@@ -218,7 +226,14 @@ def circle_join_approve(*, membership: CircleMembership, by: User) -> CircleMemb
     membership.answered_at = timezone.now()
     membership.save(update_fields=["answered_at", "updated_at"])
     _take_place(membership, circle)
-    start_if_ready(circle)
+    if not start_if_ready(circle):
+        tell(
+            [membership.enrollment.user],
+            circle,
+            kind="circle_join_approved",
+            title=f"You are in {circle.name}",
+            body="The program approved your request to join.",
+        )
     membership.refresh_from_db()
     return membership
 
@@ -233,6 +248,13 @@ def circle_join_refuse(*, membership: CircleMembership, by: User) -> CircleMembe
     membership.state = State.DECLINED
     membership.answered_at = timezone.now()
     membership.save(update_fields=["state", "answered_at", "updated_at"])
+    tell(
+        [membership.enrollment.user],
+        circle,
+        kind="circle_join_refused",
+        title=f"Your request to join {circle.name} was not approved",
+        body="Other circles in the program may suit you; you can ask to join one.",
+    )
     return membership
 
 

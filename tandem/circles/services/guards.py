@@ -42,12 +42,17 @@ def live_memberships(circle: Circle) -> QuerySet[CircleMembership]:
 
 
 def admit(
-    circle: Circle, newcomers: list[Enrollment], *, confirming: CircleMembership | None = None
+    circle: Circle,
+    newcomers: list[Enrollment],
+    *,
+    confirming: CircleMembership | None = None,
+    name_members: bool = True,
 ) -> dict[int, Enrollment]:
     """Lock everyone counted and ask the pairing policy whether the newcomers may join.
 
     ``confirming`` is the newcomer's own live membership being confirmed (an answer, an
-    approval), which is not one of the members they are checked against.
+    approval), which is not one of the members they are checked against. ``name_members``
+    is False when the person asking may not see who is in the circle.
     """
     others = [m for m in live_memberships(circle) if confirming is None or m.pk != confirming.pk]
     locked = lock_people([*newcomers, *(m.enrollment for m in others)])
@@ -56,6 +61,7 @@ def admit(
         members=[locked[m.enrollment_id] for m in others],
         newcomers=[locked[n.pk] for n in newcomers],
         circle=circle,
+        name_members=name_members,
     )
     return locked
 

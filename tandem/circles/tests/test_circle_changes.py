@@ -17,6 +17,7 @@ from tandem.circles.services import (
     circle_resume,
 )
 from tandem.core.errors import DomainError
+from tandem.notifications.models import Notification
 from tandem.testing.circles import Cast
 
 State = CircleMembership.State
@@ -34,6 +35,11 @@ def test_a_member_leaves_with_a_word_to_the_circle(cast: Cast) -> None:
     left = circle_leave(membership=place, by=cast.people[0].user, note="  Moving teams. Thanks! ")
     assert left.state == State.LEFT and left.left_at is not None
     assert left.leave_note == "Moving teams. Thanks!"
+    told = Notification.objects.filter(kind="circle_member_left")
+    assert sorted(told.values_list("user", flat=True)) == sorted(
+        p.user.pk for p in cast.people[1:4]
+    )
+    assert {n.body for n in told} == {"Moving teams. Thanks!"}
     circle.refresh_from_db()
     assert circle.state == Circle.State.ACTIVE
     with pytest.raises(DomainError, match="not in this circle"):

@@ -6,7 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.circles.models import Circle, CircleMembership, CircleSignature
-from tandem.circles.services import circle_agreement_write, circle_replacement_add
+from tandem.circles.services import (
+    circle_agreement_write,
+    circle_leave,
+    circle_replacement_add,
+)
 from tandem.testing.circles import Cast
 from tandem.testing.fixtures import client_for
 
@@ -96,3 +100,12 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_size(cast: Cast) 
             assert client.get(_url(circle)).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_circle_reads_the_word_of_someone_who_left(cast: Cast) -> None:
+    circle = cast.active_circle([*cast.people[:5]])
+    leaver = cast.people[4]
+    circle_leave(membership=cast.membership(circle, leaver), by=leaver.user, note="Thank you, all.")
+    page = client_for(cast.people[0].user).get(_url(circle)).content.decode()
+    assert "Who left" in page and "Thank you, all." in page
+    assert client_for(leaver.user).get(_url(circle)).status_code == 404

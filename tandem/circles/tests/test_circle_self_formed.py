@@ -86,8 +86,11 @@ def test_nobody_joins_a_circle_with_someone_in_their_reporting_line(cast: Cast) 
     founder, report = cast.people[0], cast.people[1]
     cast.manages(founder, report)
     circle = circle_form(enrollment=founder, by=founder.user, name="Early risers")
-    with pytest.raises(DomainError, match="reporting line"):
+    with pytest.raises(DomainError, match="reporting line") as refused:
         circle_join_request(circle=circle, enrollment=report, by=report.user)
+    # The person asking is not in the circle: the refusal does not say who is.
+    assert "someone in this circle" in refused.value.message
+    assert founder.user.display_name not in refused.value.message
     assert circle.memberships.count() == 1
 
 

@@ -12,6 +12,7 @@ from tandem.circles.services import (
     circles_propose,
 )
 from tandem.core.errors import DomainError
+from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment
 from tandem.testing.circles import Cast
 
@@ -180,3 +181,17 @@ def test_a_circle_is_only_proposed_in_a_circles_program(cast: Cast) -> None:
             groups=[_group([world.mentee_enrollment, world.mentor_enrollment])],
             by=world.admin,
         )
+
+
+def test_members_are_invited_and_told_when_the_circle_starts(cast: Cast) -> None:
+    members = cast.people[:4]
+    circle = cast.active_circle(members)
+    url = f"/circles/{circle.pk}/"
+    for enrollment in members:
+        kinds = list(
+            Notification.objects.filter(user=enrollment.user, url=url)
+            .order_by("pk")
+            .values_list("kind", flat=True)
+        )
+        assert kinds == ["circle_proposed", "circle_started"]
+    assert not Notification.objects.filter(user=cast.people[5].user).exists()

@@ -31,6 +31,7 @@ from tandem.programs.models import EnrollmentTopic
 from tandem.relationships import services
 from tandem.relationships.calendar import calendar_feed_for
 from tandem.relationships.models import Proposal
+from tandem.testing.circles import circle_with
 from tandem.testing.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from tandem.testing.fixtures import World
 from tandem.testing.hostile import HOSTILE, PageForm, page_forms
@@ -162,6 +163,7 @@ def _scene(world: World) -> Scene:
         organization=world.org, program=world.program, email="new.person@northwind.test"
     )
     staff = UserFactory.create(email="staff@tandem.test", is_staff=True, is_superuser=True)
+    circle, place, circle_agreement = circle_with(world, world.mentee)
     mentee_uid = urlsafe_base64_encode(force_bytes(world.mentee.pk))
     ids = {
         "program_id": [str(world.program.pk)],
@@ -170,7 +172,10 @@ def _scene(world: World) -> Scene:
         "topic_id": [str(world.topic("Public speaking").pk)],
         "step": ["goals", "offer", "practicalities"],
         "relationship_id": [str(relationship.pk)],
-        "agreement_id": [str(relationship.agreements.get().pk)],
+        "agreement_id": [str(relationship.agreements.get().pk), str(circle_agreement.pk)],
+        "circle_id": [str(circle.pk)],
+        # "1" is what the organization member pages were given before circles came.
+        "membership_id": ["1", str(place.pk)],
         "meeting_id": [str(meeting.pk)],
         "commitment_id": [str(commitment.pk)],
         "concern_id": [str(concern.pk)],

@@ -21,17 +21,17 @@ from tandem.programs.models import Enrollment, Program
 _APART_RULES = ("self", "reporting_line", "not_a_fit", "do_not_match")
 
 
-def _apart_message(code: str, one: Enrollment, other: Enrollment) -> str:
+def _apart_message(code: str, one: Enrollment, other: str) -> str:
     if code == "self":
         return f"{_name(one)} is already in this circle."
     if code == "reporting_line":
         return (
-            f"{_name(one)} and {_name(other)} are in one reporting line, and nobody shares a "
+            f"{_name(one)} and {other} are in one reporting line, and nobody shares a "
             "circle with their own manager or with someone who reports to them."
         )
     # The same words for both: an admin of one program reads this too, and must not learn
     # how a relationship in another program ended.
-    return f"{_name(one)} and {_name(other)} are not to be matched with each other."
+    return f"{_name(one)} and {other} are not to be matched with each other."
 
 
 def _program_refusal(program: Program, size: int) -> Refusal | None:
@@ -81,13 +81,15 @@ def circle_refusal(
     members: Sequence[Enrollment],
     newcomers: Sequence[Enrollment],
     circle: Circle | None = None,
+    name_members: bool = True,
 ) -> Refusal | None:
     """Return why these newcomers may not share a circle with these members, or None.
 
     ``members`` are the people who hold a place in the circle already (for a new circle,
     none); ``newcomers`` the people taking one now. A newcomer whose place in ``circle`` is
     being confirmed (an answer, an approval) is a newcomer, not a member: that place is not
-    counted against their limit.
+    counted against their limit. With ``name_members`` False the message says "someone in
+    this circle" rather than who: for a person who is not in it and may not see who is.
     """
     refusal = _program_refusal(program, len(members) + len(newcomers))
     if refusal is not None:
@@ -110,10 +112,13 @@ def circle_refusal(
     if not pairs:
         return None
     apart = _apart(program, pairs, None)
+    member_ids = {m.pk for m in members}
     for newcomer, other, _ in pairs:
         for code in _APART_RULES:
             if not apart.passes(code, newcomer, other):
-                return Refusal(code, _apart_message(code, newcomer, other))
+                hidden = not name_members and other.pk in member_ids
+                named = "someone in this circle" if hidden else _name(other)
+                return Refusal(code, _apart_message(code, newcomer, named))
     return None
 
 
@@ -123,9 +128,16 @@ def circle_check(
     members: Sequence[Enrollment],
     newcomers: Sequence[Enrollment],
     circle: Circle | None = None,
+    name_members: bool = True,
     field: str | None = None,
 ) -> None:
     """Raise DomainError with the reason when these newcomers may not join these members."""
-    refusal = circle_refusal(program=program, members=members, newcomers=newcomers, circle=circle)
+    refusal = circle_refusal(
+        program=program,
+        members=members,
+        newcomers=newcomers,
+        circle=circle,
+        name_members=name_members,
+    )
     if refusal is not None:
         refusal.raise_error(field=field)
