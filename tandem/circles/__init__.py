@@ -1,0 +1,1 @@
+"""Circles: mastermind groups with a rotating hot seat."""

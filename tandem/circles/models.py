@@ -387,6 +387,44 @@ class HotSeat(models.Model):
         return f"{self.membership} on the hot seat in {self.session}"
 
 
+class HotSeatSwap(TimeStampedModel):
+    """A hot seat offered to another member (or to any), who takes it by accepting."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        # The seat moved (the rotation re-ran, or the session was cancelled) first.
+        LAPSED = "lapsed", "Lapsed"
+
+    session = models.ForeignKey(CircleSession, on_delete=models.CASCADE, related_name="swaps")
+    giver = models.ForeignKey(CircleMembership, on_delete=models.CASCADE, related_name="+")
+    # None for an offer to any member who may take the seat.
+    taker = models.ForeignKey(
+        CircleMembership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OFFERED)
+    # Who accepted an open offer.
+    accepted_by = models.ForeignKey(
+        CircleMembership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "giver"],
+                condition=models.Q(state="offered"),
+                name="hot_seat_swap_one_offer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giver} offers the hot seat in {self.session}"
+
+
 class CircleQuestion(TimeStampedModel):
     """Something a member wants to bring to a session; the hot seats' questions come first."""
 
@@ -411,6 +449,8 @@ class CircleCommitment(TimeStampedModel):
         OPEN = "open", "Open"
         DONE = "done", "Done"
         NOT_DONE = "not_done", "Not done"
+        # Followed up as still to do: a new commitment with the same words is due next.
+        CARRIED = "carried", "Carried over"
 
     membership = models.ForeignKey(
         CircleMembership, on_delete=models.CASCADE, related_name="commitments"

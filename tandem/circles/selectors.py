@@ -8,7 +8,10 @@ from tandem.circles.models import (
     Circle,
     CircleAgreement,
     CircleCheckIn,
+    CircleCommitment,
     CircleMembership,
+    CircleQuestion,
+    CircleSession,
     CircleSignature,
 )
 
@@ -70,4 +73,29 @@ def circle_pulse(circle: Circle) -> CirclePulse:
         checkins=pulse["n"],
         authors=pulse["authors"],
         average=round(pulse["score"], 1) if enough else None,
+    )
+
+
+@dataclass(frozen=True)
+class QueuedQuestion:
+    """A question in a session's queue, and whether its author is on the hot seat."""
+
+    question: CircleQuestion
+    on_hot_seat: bool
+
+
+def session_question_queue(session: CircleSession) -> list[QueuedQuestion]:
+    """Return a session's questions: the hot seats' first, then everyone's, oldest first."""
+    seated = set(session.hot_seats.values_list("membership_id", flat=True))
+    questions = session.questions.select_related("author__enrollment__user").order_by(
+        "created_at", "pk"
+    )
+    queue = [QueuedQuestion(q, q.author_id in seated) for q in questions]
+    return sorted(queue, key=lambda item: not item.on_hot_seat)
+
+
+def session_commitments_due(session: CircleSession) -> QuerySet[CircleCommitment]:
+    """Return the commitments followed up at this session, for the whole circle to see."""
+    return session.commitments_due.select_related("membership__enrollment__user").order_by(
+        "created_at", "pk"
     )

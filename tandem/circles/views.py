@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from tandem.circles import selectors, services
+from tandem.circles import calendar, selectors, services
 from tandem.circles.models import Circle, CircleMembership, CircleSignature
 from tandem.core.errors import DomainError
 from tandem.core.http import AuthenticatedHttpRequest
@@ -14,6 +14,7 @@ from tandem.policy.access import (
     circle_agreement_get_for_member,
     circle_get_for_member,
     circle_membership_get_own,
+    circle_session_get_for_member,
 )
 
 
@@ -98,3 +99,23 @@ def place_answer(request: AuthenticatedHttpRequest, membership_id: int) -> HttpR
     else:
         messages.success(request, "You are in. The circle starts once everyone has answered.")
     return redirect("circles:detail", place.circle_id)
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def session_ics(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
+    session = circle_session_get_for_member(user=request.user, session_id=session_id)
+    return _ics(calendar.circle_session_ics(session=session), f"circle-session-{session.pk}.ics")
+
+
+@login_required
+@require_GET
+def sessions_ics(request: AuthenticatedHttpRequest, circle_id: int) -> HttpResponse:
+    circle = circle_get_for_member(user=request.user, circle_id=circle_id)
+    return _ics(calendar.circle_sessions_ics(circle=circle), f"circle-{circle.pk}-sessions.ics")

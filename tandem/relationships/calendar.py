@@ -16,7 +16,8 @@ from tandem.relationships.models import CalendarFeed, Meeting, Relationship
 FEED_HISTORY = datetime.timedelta(days=90)
 
 
-def _calendar(name: str) -> Calendar:
+def ics_calendar(name: str) -> Calendar:
+    """Return an empty calendar named for its reader, as Tandem writes every .ics."""
     calendar = Calendar()
     calendar.add("prodid", "-//Tandem//Mentoring meetings//EN")
     calendar.add("version", "2.0")
@@ -43,7 +44,7 @@ def _event(meeting: Meeting, viewer_id: int) -> Event:
 
 def meeting_ics(*, meeting: Meeting, viewer: User) -> bytes:
     """Return one meeting as an .ics file for one of its two people."""
-    calendar = _calendar("Tandem")
+    calendar = ics_calendar("Tandem")
     calendar.add_component(_event(meeting, viewer.pk))
     return calendar.to_ical()
 
@@ -57,7 +58,7 @@ def feed_ics(*, user: User, now: datetime.datetime | None = None) -> bytes:
     ).select_related(
         "relationship__mentor__user", "relationship__mentee__user", "relationship__focus"
     )
-    calendar = _calendar("Mentoring (Tandem)")
+    calendar = ics_calendar("Mentoring (Tandem)")
     for meeting in meetings:
         calendar.add_component(_event(meeting, user.pk))
     return calendar.to_ical()
