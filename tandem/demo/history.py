@@ -48,7 +48,7 @@ def create_history(
     """Spread enrolment over the past year and give the rounds program a year of pairs."""
     rng = random.Random(seed * 104729)
     _spread_enrolment(rng, programs, today)
-    _personas_joined(personas)
+    _personas_joined(personas, today)
     rounds = next(
         (
             p
@@ -69,19 +69,17 @@ def create_history(
     return made
 
 
-def _personas_joined(personas: dict[str, User]) -> None:
+def _personas_joined(personas: dict[str, User], today: datetime.date) -> None:
     """Date the personas' enrolments: the demo mentor was among the first to offer her
     time, the demo mentee joined in her first week at the city."""
     for key, days in (("mentor", HISTORY_DAYS - 5), ("mentee", None)):
         user = personas[key]
-        joined = (
-            timezone.now() - datetime.timedelta(days=days)
-            if days
-            else user.date_joined + datetime.timedelta(days=1)
-        )
+        joined = user.date_joined + datetime.timedelta(days=1)
+        if days is not None:
+            launch = today - datetime.timedelta(days=days)
+            joined = max(joined, datetime.datetime.combine(launch, user.date_joined.timetz()))
         Enrollment.objects.filter(user=user).update(
-            created_at=max(joined, user.date_joined),
-            profile_completed_at=max(joined, user.date_joined) + datetime.timedelta(hours=20),
+            created_at=joined, profile_completed_at=joined + datetime.timedelta(hours=20)
         )
 
 
@@ -156,11 +154,16 @@ def _spread_enrolment(
         days = rng.randint(300, HISTORY_DAYS) if rng.random() < 0.4 else rng.randint(3, 300)
         joined = now - datetime.timedelta(days=days, hours=rng.randint(0, 8))
         joined = max(joined, enrollment.user.date_joined)
-        if enrollment.profile_completed_at is not None:
+        completed = enrollment.profile_completed_at
+        if completed is not None:
+            # Most finish their profile within days of joining, not all in the same weeks;
+            # by the day, so that the same seed gives the same dates all day long.
+            day = max(today - datetime.timedelta(days=days), enrollment.user.date_joined.date())
+            finished = datetime.datetime.combine(
+                day + datetime.timedelta(days=rng.randint(0, 5)), completed.timetz()
+            )
+            enrollment.profile_completed_at = min(completed, finished)
             joined = min(joined, enrollment.profile_completed_at - datetime.timedelta(hours=1))
-            # Most finish their profile within days of joining, not all on the same weeks.
-            finished = joined + datetime.timedelta(hours=rng.randint(1, 120))
-            enrollment.profile_completed_at = min(enrollment.profile_completed_at, finished)
         enrollment.created_at = joined
     Enrollment.objects.bulk_update(
         enrollments, ["created_at", "profile_completed_at"], batch_size=500

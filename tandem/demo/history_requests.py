@@ -7,6 +7,7 @@ program's rematches). The demo mentor mentored a few people before the demo ment
 """
 
 import datetime
+import heapq
 import random
 
 from django.utils import timezone
@@ -21,9 +22,10 @@ from tandem.programs.models import Enrollment, Program
 from tandem.relationships import services
 from tandem.relationships.models import MentorshipRequest, Proposal, Relationship
 
-# How many requests the mentees sent over the year, the last a month ago.
-PAST_REQUESTS = 90
+# The history's last request was sent this many days ago; later ones are the stories'.
 LAST_DAYS_AGO = 30
+# How often one mentee asks again after a no or finding nobody free, before she waits.
+MAX_TRIES = 3
 REPLIES = (
     "I would be glad to. Let's write down how we work.",
     "Yes, with pleasure. Shall we meet in the first week?",
@@ -38,53 +40,50 @@ PERSONA_PAST = 4
 def past_requests(
     rng: random.Random, program: Program, history_days: int, *, persona_mentor: User
 ) -> int:
-    """Write the program's year of requests and the pairs they made; return how many pairs."""
+    """Write the program's year of requests and the pairs they made; return how many pairs.
+
+    Each mentee writes a week or two after joining, again after a no (or gives up), and
+    again after a pair that was not a fit; requests come in the order they were sent.
+    """
     lines = _Lines(program.organization_id)
-    mentees = [m for m in _ready(program, is_mentee=True) if not _busy(m)]
     mentors = _ready(program, is_mentor=True)
     persona = next((m for m in mentors if m.user_id == persona_mentor.pk), None)
     now = timezone.now()
-    free_from: dict[int, datetime.datetime] = {}
+    last = now - datetime.timedelta(days=LAST_DAYS_AGO)
+    start = now - datetime.timedelta(days=history_days)
+    # (when the mentee writes, tries so far, tie-breaker, mentee)
+    asks: list[tuple[datetime.datetime, int, int, Enrollment]] = [
+        (max(m.created_at, start) + datetime.timedelta(days=rng.uniform(2, 20)), 0, m.pk, m)
+        for m in _ready(program, is_mentee=True)
+        if not _busy(m)
+    ]
+    heapq.heapify(asks)
     # When each mentor's past pairs ended (open pairs: never): places held at the time.
     taken: dict[int, list[datetime.datetime]] = {}
     made = 0
-    span = history_days - 20 - LAST_DAYS_AGO
-    for n in range(PAST_REQUESTS):
-        asked = now - datetime.timedelta(
-            days=history_days - 20 - n * span / PAST_REQUESTS, hours=rng.randint(0, 20)
-        )
-        waiting = [
-            m
-            for m in mentees
-            if m.created_at <= asked - datetime.timedelta(days=3)
-            and free_from.get(m.pk, m.created_at) <= asked
-        ]
-        if not waiting:
-            continue
-        # Those who waited longest write first, though not in strict order.
-        waiting.sort(key=lambda m: free_from.get(m.pk, m.created_at))
-        mentee = rng.choice(waiting[:3])
+    while asks and asks[0][0] <= last:
+        asked, tries, _, mentee = heapq.heappop(asks)
         mentor = _mentor_for(rng, mentee, mentors, persona, lines, asked, now, taken)
         if mentor is None:
+            # Nobody suitable has a place: she looks again in a few weeks, or waits.
+            if tries < MAX_TRIES:
+                again = asked + datetime.timedelta(days=rng.uniform(14, 35))
+                heapq.heappush(asks, (again, tries + 1, mentee.pk, mentee))
             continue
         outcome = _past_request(rng, mentee, mentor, asked, now, persona=mentor is persona)
-        if not isinstance(outcome, datetime.datetime):
-            taken.setdefault(mentor.pk, []).append(outcome.closed_at or now)
         if isinstance(outcome, datetime.datetime):
-            # After a no, some ask someone else; others stop asking, and wait still.
-            if rng.random() < 0.5:
-                free_from[mentee.pk] = outcome
-            else:
-                mentees.remove(mentee)
+            # After a no, most ask someone else; others stop asking, and wait still.
+            if tries < MAX_TRIES and rng.random() < 0.6:
+                heapq.heappush(asks, (outcome, tries + 1, mentee.pk, mentee))
             continue
         made += 1
-        if outcome.closed_at is None:
-            mentees.remove(mentee)
-        elif outcome.close_reason == Relationship.CloseReason.NOT_A_FIT or rng.random() < 0.3:
+        taken.setdefault(mentor.pk, []).append(outcome.closed_at or now)
+        if outcome.closed_at is not None and (
+            outcome.close_reason == Relationship.CloseReason.NOT_A_FIT or rng.random() < 0.25
+        ):
             # After a pair that was not a fit the mentee asks again: the rematches.
-            free_from[mentee.pk] = outcome.closed_at + datetime.timedelta(days=rng.randint(7, 30))
-        else:
-            mentees.remove(mentee)
+            again = outcome.closed_at + datetime.timedelta(days=rng.randint(7, 30))
+            heapq.heappush(asks, (again, 0, mentee.pk, mentee))
     return made
 
 

@@ -318,7 +318,7 @@ def _agency_joins(rng: random.Random, person: Person) -> Joins:
     elif years >= 4 and rng.random() < (0.12 if person.children else 0.07):
         joins.append((NEW_HIRE, ("mentor",)))
     if person.technical and person.gender != MAN:
-        if years >= 5 and rng.random() < 0.6:
+        if years >= 5 and rng.random() < 0.75:
             # A few mid-career mentors also want a mentor of their own.
             both = years < 10 and rng.random() < 0.12
             joins.append((WOMEN_IN_TECH, ("mentee", "mentor") if both else ("mentor",)))
