@@ -45,7 +45,7 @@ PEER_REASONS = (
 def create_history(
     *, seed: int, programs: dict[str, Program], personas: dict[str, User], today: datetime.date
 ) -> int:
-    """Spread enrolment over the past year and give the rounds program a year of pairs."""
+    """Spread enrolment over the past year and give every program a year of pairs."""
     rng = random.Random(seed * 104729)
     _spread_enrolment(rng, programs, today)
     _personas_joined(personas, today)
@@ -59,11 +59,13 @@ def create_history(
         None,
     )
     made = 0 if rounds is None else _past_pairs(rng, rounds)
-    for program in programs.values():
+    for key, program in programs.items():
+        # Each program's own draws, so that one program's history leaves the others' alone.
+        own = random.Random(f"{seed}:history:{key}")
         if program.matching_mode == Program.MatchingMode.CHOICE:
-            made += past_requests(rng, program, HISTORY_DAYS, persona_mentor=personas["mentor"])
+            made += past_requests(own, program, HISTORY_DAYS, persona_mentor=personas["mentor"])
         elif program.is_peer and program.matching_mode == Program.MatchingMode.ROUNDS:
-            made += _past_peer_rounds(rng, program)
+            made += _past_peer_rounds(own, program)
     _past_leavers(rng, programs)
     _persona_months(rng, personas)
     return made

@@ -53,7 +53,7 @@ def past_requests(
     start = now - datetime.timedelta(days=history_days)
     # (when the mentee writes, tries so far, tie-breaker, mentee)
     asks: list[tuple[datetime.datetime, int, int, Enrollment]] = [
-        (max(m.created_at, start) + datetime.timedelta(days=rng.uniform(2, 20)), 0, m.pk, m)
+        (_ready_on(m, start) + datetime.timedelta(days=rng.uniform(1, 18)), 0, m.pk, m)
         for m in _ready(program, is_mentee=True)
         if not _busy(m)
     ]
@@ -85,6 +85,11 @@ def past_requests(
             again = outcome.closed_at + datetime.timedelta(days=rng.randint(7, 30))
             heapq.heappush(asks, (again, 0, mentee.pk, mentee))
     return made
+
+
+def _ready_on(enrollment: Enrollment, start: datetime.datetime) -> datetime.datetime:
+    """Return when a mentee could first write: her profile finished, the program open."""
+    return max(enrollment.profile_completed_at or enrollment.created_at, start)
 
 
 def _busy(enrollment: Enrollment) -> bool:
