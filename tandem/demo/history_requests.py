@@ -186,7 +186,7 @@ def _past_request(
         signed,
         now,
         months=(4, 5) if persona else (3, 7),
-        fit_weight=0 if persona else 2,
+        endings=(1, 0, 0) if persona else (6, 2, 3),
     )
     relationship.refresh_from_db()
     return relationship

@@ -68,10 +68,11 @@ def pair_live(
     now: datetime.datetime,
     *,
     months: tuple[int, int] = (3, 8),
-    fit_weight: int = 2,
+    endings: tuple[int, int, int] = (6, 2, 3),
 ) -> bool:
     """Give the pair its meetings, commitments and check-ins, maybe a pause, and most often
-    an ending; return whether it closed."""
+    an ending, completed, not a fit or other by the weights of `endings`; return whether
+    it closed."""
     lasts = datetime.timedelta(days=rng.randint(30 * months[0], 30 * months[1]))
     ends = signed + lasts
     closes = ends < now - datetime.timedelta(days=3)
@@ -89,7 +90,7 @@ def pair_live(
             Relationship.CloseReason.NOT_A_FIT,
             Relationship.CloseReason.OTHER,
         ],
-        weights=[6, fit_weight, 3],
+        weights=endings,
     )[0]
     pair_close(rng, relationship, reason, ends)
     return True
