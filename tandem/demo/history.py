@@ -326,6 +326,7 @@ def _past_pair(
 
 def _past_peer_rounds(rng: random.Random, program: Program) -> int:
     """Pair peers from different departments in a round every two months."""
+    lines = _Lines(program.organization_id)
     peers = [p for p in _ready(program, is_peer=True) if not _busy(p)]
     now = timezone.now()
     made = 0
@@ -351,7 +352,10 @@ def _past_peer_rounds(rng: random.Random, program: Program) -> int:
                 (
                     p
                     for p in free
+                    # The cheap checks first; the pairing policy has the last word.
                     if _department(p) != _department(first)
+                    and p.accepting_now
+                    and lines.apart(first, p)
                     and focus is not None
                     and pair_refusal(seeker=first, giver=p, focus=focus.topic) is None
                 ),
