@@ -329,7 +329,7 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         ),
         personas=personas,
     )
-    relationships += create_history(seed=seed, programs=programs, today=today)
+    relationships += create_history(seed=seed, programs=programs, personas=personas, today=today)
     # The services notified as the history was written today; date and read it as it was.
     settle_notifications(
         Notification.objects.filter(user__memberships__organization__in=(city, association))

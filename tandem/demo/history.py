@@ -1,46 +1,54 @@
-"""A year of program history, so that the health charts tell a story from the first day.
+"""A year of program history, so that the insights tell a story in every program.
 
-People joined over the year rather than all today; in the rounds program, matches were
-proposed month after month, most accepted, some declined or left unanswered; the pairs
-signed their agreement, met roughly on rhythm, checked in, sometimes paused, and most
-finished. Pairs go through the real services (which ask the pairing policy), then their
-dates move into the past, as in stories.py; the meetings and check-ins of the past are
-written directly, as they were made at their time.
+People joined over the year rather than all today. In the rounds program, matches were
+proposed month after month, most accepted, some declined or left unanswered; in the peer
+program, a round every two months paired colleagues from different departments; in
+the mentee's-choice program, mentees sent requests all year (history_requests.py). The
+pairs lived as lives.py tells. Pairs go through the real services (which ask the pairing
+policy), then their dates move into the past, as in stories.py.
 """
 
 import datetime
 import random
 
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
+from tandem.accounts.models import User
 from tandem.core.errors import DomainError
-from tandem.demo.stories import _Lines, _ready
+from tandem.demo.history_requests import past_requests
+from tandem.demo.lives import pair_live, pair_sign
+from tandem.demo.stories import COMMITMENTS, _Lines, _ready
 from tandem.matching.models import MatchingRound, RoundPair
-from tandem.policy.eligibility import places_left
+from tandem.policy.eligibility import pair_refusal, places_left
 from tandem.programs import services as services_programs
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships import services
-from tandem.relationships.models import (
-    Agreement,
-    CheckIn,
-    Meeting,
-    Proposal,
-    Relationship,
-)
+from tandem.relationships.models import CheckIn, Commitment, Meeting, Proposal, Relationship
 
-# How far back the program's history reaches, in days.
-HISTORY_DAYS = 390
+# How far back the programs' history reaches, in days: the city adopted Tandem a year ago.
+HISTORY_DAYS = 360
 # How many pairs the rounds program proposed over that year.
 PAST_PROPOSALS = 60
 # The program proposed them in rounds of this many, one round every seven weeks or so.
 ROUND_SIZE = 8
+# The peer program's past rounds, one every two months from ten months ago, and how many
+# pairs each proposed at most.
+PEER_ROUNDS = 5
+PEER_ROUND_PAIRS = 10
+PEER_REASONS = (
+    "You are at a similar stage, in different departments",
+    "Each of you offers what the other wants to work on",
+)
 
 
-def create_history(*, seed: int, programs: dict[str, Program], today: datetime.date) -> int:
-    """Spread enrolment over the past year and give the rounds program a year of pairs."""
+def create_history(
+    *, seed: int, programs: dict[str, Program], personas: dict[str, User], today: datetime.date
+) -> int:
+    """Spread enrolment over the past year and give every program a year of pairs."""
     rng = random.Random(seed * 104729)
     _spread_enrolment(rng, programs, today)
+    _personas_joined(personas, today)
     rounds = next(
         (
             p
@@ -51,8 +59,88 @@ def create_history(*, seed: int, programs: dict[str, Program], today: datetime.d
         None,
     )
     made = 0 if rounds is None else _past_pairs(rng, rounds)
+    for key, program in programs.items():
+        # Each program's own draws, so that one program's history leaves the others' alone.
+        own = random.Random(f"{seed}:history:{key}")
+        if program.matching_mode == Program.MatchingMode.CHOICE:
+            made += past_requests(own, program, HISTORY_DAYS, persona_mentor=personas["mentor"])
+        elif program.is_peer and program.matching_mode == Program.MatchingMode.ROUNDS:
+            made += _past_peer_rounds(own, program)
     _past_leavers(rng, programs)
+    _persona_months(rng, personas)
     return made
+
+
+def _personas_joined(personas: dict[str, User], today: datetime.date) -> None:
+    """Date the personas' enrolments: the demo mentor was among the first to offer her
+    time, the demo mentee joined in her first week at the city."""
+    for key, days in (("mentor", HISTORY_DAYS - 5), ("mentee", None)):
+        user = personas[key]
+        joined = user.date_joined + datetime.timedelta(days=1)
+        if days is not None:
+            launch = today - datetime.timedelta(days=days)
+            joined = max(joined, datetime.datetime.combine(launch, user.date_joined.timetz()))
+        Enrollment.objects.filter(user=user).update(
+            created_at=joined, profile_completed_at=joined + datetime.timedelta(hours=20)
+        )
+
+
+def _department(enrollment: Enrollment) -> int | None:
+    membership = enrollment.membership
+    return None if membership is None else membership.department_id
+
+
+def _persona_months(rng: random.Random, personas: dict[str, User]) -> None:
+    """Fill in the demo mentee's first months with the demo mentor, between the meetings
+    the stories held: an early meeting, one missed, one a fortnight ago, check-ins after
+    each and commitments kept."""
+    pair = Relationship.objects.filter(
+        mentee__user=personas["mentee"],
+        mentor__user=personas["mentor"],
+        status=Relationship.Status.ACTIVE,
+    ).first()
+    if pair is None or pair.started_at is None:
+        return
+    now = timezone.now()
+    first = pair.started_at + datetime.timedelta(days=7)
+    held = [first, now - datetime.timedelta(days=14)]
+    Meeting.objects.bulk_create(
+        [
+            *(
+                Meeting(relationship=pair, starts_at=day, status=Meeting.Status.HELD)
+                for day in held
+            ),
+            Meeting(relationship=pair, starts_at=now - datetime.timedelta(days=43)),
+        ]
+    )
+    services.relationships_last_met_refresh(relationship_ids=[pair.pk])
+    days = sorted(
+        pair.meetings.filter(status=Meeting.Status.HELD).values_list("starts_at", flat=True)
+    )
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            relationship=pair,
+            author=person,
+            going=min(5, 3 + n // 2),
+            meeting_goals=min(5, 3 + n // 2 + rng.choice((0, 1))),
+            created_at=day + datetime.timedelta(days=1),
+        )
+        for n, day in enumerate(days[:-1])
+        for person in (personas["mentee"], personas["mentor"])
+    )
+    kept = Commitment.objects.bulk_create(
+        Commitment(
+            relationship=pair,
+            owner=personas["mentee"],
+            text=text,
+            due_on=timezone.localdate(day + datetime.timedelta(days=10)),
+            done_at=day + datetime.timedelta(days=rng.randint(5, 9)),
+        )
+        for day, text in zip(days[:2], COMMITMENTS[2:], strict=False)
+    )
+    for commitment, day in zip(kept, days, strict=False):
+        commitment.created_at = day
+    Commitment.objects.bulk_update(kept, ["created_at"])
 
 
 def _spread_enrolment(
@@ -68,10 +156,20 @@ def _spread_enrolment(
         days = rng.randint(300, HISTORY_DAYS) if rng.random() < 0.4 else rng.randint(3, 300)
         joined = now - datetime.timedelta(days=days, hours=rng.randint(0, 8))
         joined = max(joined, enrollment.user.date_joined)
-        if enrollment.profile_completed_at is not None:
+        completed = enrollment.profile_completed_at
+        if completed is not None:
+            # Most finish their profile within days of joining, not all in the same weeks;
+            # by the day, so that the same seed gives the same dates all day long.
+            day = max(today - datetime.timedelta(days=days), enrollment.user.date_joined.date())
+            finished = datetime.datetime.combine(
+                day + datetime.timedelta(days=rng.randint(0, 5)), completed.timetz()
+            )
+            enrollment.profile_completed_at = min(completed, finished)
             joined = min(joined, enrollment.profile_completed_at - datetime.timedelta(hours=1))
         enrollment.created_at = joined
-    Enrollment.objects.bulk_update(enrollments, ["created_at"], batch_size=500)
+    Enrollment.objects.bulk_update(
+        enrollments, ["created_at", "profile_completed_at"], batch_size=500
+    )
 
 
 def _past_pairs(rng: random.Random, program: Program) -> int:
@@ -162,10 +260,19 @@ def _past_pair(
     mentor: Enrollment,
     asked: datetime.datetime,
     now: datetime.datetime,
+    *,
+    months: tuple[int, int] = (3, 8),
 ) -> int:
     focus = mentee.topics.filter(kind="focus").select_related("topic").first()
     if focus is None:
         return 0
+    # In a peer program each brings their own focus: the second peer's is theirs.
+    peer_focus = None
+    if past_round.program.is_peer:
+        theirs = mentor.topics.filter(kind="focus").select_related("topic").first()
+        if theirs is None:
+            return 0
+        peer_focus = theirs.topic
     score = round(rng.uniform(0.55, 0.9), 2)
     try:
         proposal = services.proposal_create(
@@ -173,8 +280,13 @@ def _past_pair(
             mentor=mentor,
             mentee=mentee,
             focus=focus.topic,
+            peer_focus=peer_focus,
             score=score,
-            reasons=["You work on different floors but care about the same things"],
+            reasons=(
+                list(PEER_REASONS)
+                if peer_focus
+                else ["You work on different floors but care about the same things"]
+            ),
         )
     except DomainError:
         return 0
@@ -183,7 +295,7 @@ def _past_pair(
         round=past_round,
         mentee=mentee,
         mentor=mentor,
-        defaults={"focus": focus.topic, "score": score},
+        defaults={"focus": focus.topic, "peer_focus": peer_focus, "score": score},
     )
     fate = rng.random()
     if fate < 0.2:
@@ -207,99 +319,54 @@ def _past_pair(
     signed = accepted + datetime.timedelta(days=rng.uniform(2, 14 if rng.random() < 0.8 else 40))
     if signed > now - datetime.timedelta(days=2):
         return 1  # still writing the agreement
-    _sign(relationship, accepted, signed)
-    _live(rng, relationship, signed, now)
+    pair_sign(relationship, accepted, signed)
+    pair_live(rng, relationship, signed, now, months=months)
     return 1
 
 
-def _sign(
-    relationship: Relationship, accepted: datetime.datetime, signed: datetime.datetime
-) -> None:
-    agreement = relationship.agreements.get()
-    services.agreement_sign(agreement=agreement, by=relationship.mentor.user)
-    services.agreement_sign(agreement=agreement, by=relationship.mentee.user)
-    Relationship.history.filter(id=relationship.pk).update(
-        history_date=F("history_date") - (timezone.now() - signed)
-    )
-    Relationship.objects.filter(pk=relationship.pk).update(created_at=accepted, started_at=signed)
-    Relationship.history.filter(id=relationship.pk, started_at__isnull=False).update(
-        started_at=signed
-    )
-    Agreement.objects.filter(pk=agreement.pk).update(
-        created_at=accepted, mentor_signed_at=signed, mentee_signed_at=signed
-    )
-    # The meeting planned at signing belongs to today's calendar, not to the past.
-    relationship.meetings.filter(status=Meeting.Status.PLANNED).delete()
-    relationship.refresh_from_db()
-
-
-def _live(
-    rng: random.Random,
-    relationship: Relationship,
-    signed: datetime.datetime,
-    now: datetime.datetime,
-) -> None:
-    """Give the pair its meetings, check-ins, maybe a pause, and most often an ending."""
-    lasts = datetime.timedelta(days=rng.randint(90, 240))
-    ends = signed + lasts
-    closes = ends < now - datetime.timedelta(days=3)
-    until = ends if closes else now - datetime.timedelta(days=1)
-    # Most pairs keep their monthly rhythm; some slip.
-    keep = rng.choice((1.0, 1.0, 0.9, 0.75, 0.6))
-    meetings = []
-    checkins = []
-    day = signed + datetime.timedelta(days=rng.randint(5, 12))
-    while day < until:
-        if rng.random() < keep:
-            meetings.append(
-                Meeting(relationship=relationship, starts_at=day, status=Meeting.Status.HELD)
+def _past_peer_rounds(rng: random.Random, program: Program) -> int:
+    """Pair peers from different departments in a round every two months."""
+    lines = _Lines(program.organization_id)
+    peers = [p for p in _ready(program, is_peer=True) if not _busy(p)]
+    now = timezone.now()
+    made = 0
+    for n in range(PEER_ROUNDS):
+        published = now - datetime.timedelta(days=300 - 60 * n, hours=rng.randint(0, 20))
+        past_round = _past_round(program, n + 1, published)
+        free = [
+            p
+            for p in peers
+            if p.created_at <= published - datetime.timedelta(days=5)
+            and not Relationship.objects.filter(
+                program=program, status__in=Relationship.HOLDS_CAPACITY
             )
-        for person in (relationship.mentor.user, relationship.mentee.user):
-            if rng.random() < 0.8:
-                score = rng.choice((3, 4, 4, 4, 5, 5)) if keep > 0.7 else rng.choice((2, 3, 3, 4))
-                checkins.append(
-                    CheckIn(
-                        relationship=relationship,
-                        author=person,
-                        going=score,
-                        meeting_goals=max(1, min(5, score + rng.choice((-1, 0, 0, 1)))),
-                        created_at=day + datetime.timedelta(days=rng.randint(1, 6)),
-                    )
-                )
-        day += datetime.timedelta(days=rng.randint(26, 36))
-    Meeting.objects.bulk_create(meetings)
-    services.relationships_last_met_refresh(relationship_ids=[relationship.pk])
-    CheckIn.objects.bulk_create(checkins)
-    if rng.random() < 0.25:
-        _past_pause(rng, relationship, signed + lasts / 2)
-    if not closes:
-        return
-    reason = rng.choices(
-        [
-            Relationship.CloseReason.COMPLETED,
-            Relationship.CloseReason.NOT_A_FIT,
-            Relationship.CloseReason.OTHER,
-        ],
-        weights=[6, 2, 3],
-    )[0]
-    services.relationship_close(
-        relationship=relationship,
-        by=relationship.mentee.user,
-        reason=reason,
-        message="Thank you for the time and the questions.",
-    )
-    Relationship.objects.filter(pk=relationship.pk).update(closed_at=ends)
-    Relationship.history.filter(id=relationship.pk, closed_at__isnull=False).update(closed_at=ends)
-
-
-def _past_pause(rng: random.Random, relationship: Relationship, when: datetime.datetime) -> None:
-    services.relationship_pause(relationship=relationship, by=relationship.mentee.user)
-    services.relationship_resume(relationship=relationship, by=relationship.mentor.user)
-    # The pause shows in the audit trail at its time; the relationship is back at work.
-    Relationship.history.filter(id=relationship.pk, paused_at__isnull=False).update(paused_at=when)
-    Relationship.objects.filter(pk=relationship.pk).update(
-        paused_days=F("paused_days") + rng.randint(14, 40)
-    )
+            .filter(Q(mentee=p) | Q(mentor=p))
+            .exists()
+        ]
+        rng.shuffle(free)
+        pairs = 0
+        while free and pairs < PEER_ROUND_PAIRS:
+            first = free.pop()
+            focus = first.topics.filter(kind="focus").select_related("topic").first()
+            second = next(
+                (
+                    p
+                    for p in free
+                    # The cheap checks first; the pairing policy has the last word.
+                    if _department(p) != _department(first)
+                    and p.accepting_now
+                    and lines.apart(first, p)
+                    and focus is not None
+                    and pair_refusal(seeker=first, giver=p, focus=focus.topic) is None
+                ),
+                None,
+            )
+            if second is None:
+                continue
+            free.remove(second)
+            pairs += 1
+            made += _past_pair(rng, past_round, first, second, published, now, months=(2, 5))
+    return made
 
 
 def _past_leavers(rng: random.Random, programs: dict[str, Program]) -> None:

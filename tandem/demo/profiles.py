@@ -195,23 +195,23 @@ IDENTITY_EXTRAS = (
 def _identity(rng: random.Random, plan: Plan) -> None:
     women_in_tech = plan.program == WOMEN_IN_TECH
     # Sharing is opt-in, and most people skip it.
-    if rng.random() >= (0.45 if women_in_tech else 0.14):
+    if rng.random() >= (0.7 if women_in_tech else 0.45):
         return
     gender = plan.person.gender
     attributes: list[str] = []
-    if gender == WOMAN and rng.random() < (0.9 if women_in_tech else 0.4):
+    if gender == WOMAN and rng.random() < (0.9 if women_in_tech else 0.7):
         attributes.append(IdentityAttribute.WOMAN.value)
     if gender == NON_BINARY and rng.random() < 0.9:
         attributes.append(IdentityAttribute.NON_BINARY.value)
     extras, weights = zip(*IDENTITY_EXTRAS, strict=True)
-    for extra in rng.choices(extras, weights=weights, k=rng.choice((0, 1, 1, 2))):
+    for extra in rng.choices(extras, weights=weights, k=rng.choice((0, 1, 1, 2, 2))):
         if extra.value not in attributes:
             attributes.append(extra.value)
     plan.identity_attributes = sorted(attributes)
     if plan.seeks and attributes and rng.random() < (0.45 if women_in_tech else 0.25):
         plan.requested_attributes = [rng.choice(attributes)]
     # Most who share something also let matching use it; the rest keep it private.
-    if attributes and rng.random() < 0.7:
+    if attributes and rng.random() < 0.85:
         plan.identity_use = IdentityUse.MATCH.value
 
 
@@ -289,6 +289,23 @@ def plan_profile(rng: random.Random, picker: TopicPicker, plan: Plan, today: dat
 Joins = list[tuple[str, tuple[str, ...]]]
 
 
+# Where people in other roles most often want to move into a technical one (GIS, data,
+# digital services), as a share of those who could; elsewhere it is rarer.
+MOVING_INTO_TECH = {
+    "Finance": 0.6,
+    "Planning and Development": 0.6,
+    "Parks, Recreation and Libraries": 0.5,
+}
+# Peer co-mentoring spread by word of mouth from the departments whose directors started
+# it; new supervisors join more often everywhere.
+PEER_UPTAKE = {
+    "Public Works": 0.4,
+    "Police": 0.35,
+    "Parks, Recreation and Libraries": 0.35,
+    "Fire and Emergency Services": 0.3,
+}
+
+
 def _agency_joins(rng: random.Random, person: Person) -> Joins:
     if person.depth < 2:
         # The head and the directors sponsor programs rather than join them.
@@ -301,15 +318,24 @@ def _agency_joins(rng: random.Random, person: Person) -> Joins:
     elif years >= 4 and rng.random() < (0.12 if person.children else 0.07):
         joins.append((NEW_HIRE, ("mentor",)))
     if person.technical and person.gender != MAN:
-        if years >= 5 and rng.random() < 0.35:
+        if years >= 5 and rng.random() < 0.75:
             # A few mid-career mentors also want a mentor of their own.
             both = years < 10 and rng.random() < 0.12
             joins.append((WOMEN_IN_TECH, ("mentee", "mentor") if both else ("mentor",)))
-        elif years < 5 and rng.random() < 0.4:
+        elif rng.random() < (0.85 if years < 5 else 0.3):
+            # Most early-career women here want a mentor; some mid-career ones too.
             joins.append((WOMEN_IN_TECH, ("mentee",)))
-    elif person.technical and years >= 8 and rng.random() < 0.04:
+    elif (
+        person.gender != MAN
+        and years < 15
+        and rng.random() < MOVING_INTO_TECH.get(_department_name(person), 0.08)
+    ):
+        # The program is also for those who want to move into a technical role.
+        joins.append((WOMEN_IN_TECH, ("mentee",)))
+    elif person.technical and years >= 8 and rng.random() < 0.1:
         joins.append((WOMEN_IN_TECH, ("mentor",)))
-    if not person.is_new_hire and rng.random() < (0.27 if person.children else 0.18):
+    uptake = PEER_UPTAKE.get(_department_name(person), 0.12) + (0.2 if person.children else 0)
+    if not person.is_new_hire and rng.random() < uptake:
         joins.append((PEER, ("peer",)))
     return joins
 
