@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tandem.accounts import time_zones
 from tandem.accounts.models import Department, Membership
 from tandem.people.selectors import list_exports
 from tandem.security.models import SecurityEvent
@@ -31,7 +32,9 @@ def _export(client: Client, world: World, what: str, fmt: str, query: str = "") 
     response = client.get(_url(world, what, f"export.{fmt}") + query)
     assert response.status_code == 200, response.status_code
     assert "no-store" in response["Cache-Control"]
-    today = f"{timezone.localdate():%Y-%m-%d}"
+    # Dated in the reader's own zone, which is not the test's near midnight UTC.
+    reader = time_zones.zone_of(user_id=int(client.session["_auth_user_id"]))
+    today = f"{timezone.localdate(timezone=reader):%Y-%m-%d}"
     assert response["Content-Disposition"].startswith(f'attachment; filename="northwind-{what}')
     assert response["Content-Disposition"].endswith(f'-{today}.{fmt}"')
     return response
