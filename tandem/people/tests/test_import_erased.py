@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
+from tandem.accounts import time_zones
 from tandem.accounts.models import Membership, User
 from tandem.people.services.erasure import erased_address_hash, membership_erase, person_erase
 from tandem.people.tests.test_import_views import upload
@@ -52,7 +53,8 @@ def test_the_preview_leaves_an_erased_person_alone_and_the_import_does_not_recre
 
     page = preview.content.decode()
     assert "Left alone: erased on request on" in page
-    assert f"{timezone.localdate():%-d %B %Y}" in page
+    reader = time_zones.zone_of(user_id=world.admin.pk)
+    assert f"{timezone.localdate(timezone=reader):%-d %B %Y}" in page
     assert [email for _, email, _ in preview.context["plan"].erased] == [
         "max.member@northwind.test"
     ]
