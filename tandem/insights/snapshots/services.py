@@ -62,14 +62,19 @@ def stored_chart(chart: Chart) -> dict[str, Any]:
 def _health(
     programs: Sequence[Program], now: datetime.datetime, *, table: bool = False
 ) -> dict[str, Any]:
-    """Return every period's health charts, and with ``table`` the one row a program."""
+    """Return every period's health charts, and with ``table`` the one row a program.
+
+    Months are counted in UTC, whoever asks: the nightly task and an admin's first visit
+    from another zone must store the same months.
+    """
     stored: dict[str, Any] = {}
-    for months in PERIODS:
-        scope = scope_for(programs, months=months, now=now)
-        view: dict[str, Any] = {"charts": [stored_chart(c) for c in health_charts(scope)]}
-        if table:
-            view["table"] = stored_chart(program_table(scope, programs))
-        stored[str(months)] = view
+    with timezone.override(datetime.UTC):
+        for months in PERIODS:
+            scope = scope_for(programs, months=months, now=now)
+            view: dict[str, Any] = {"charts": [stored_chart(c) for c in health_charts(scope)]}
+            if table:
+                view["table"] = stored_chart(program_table(scope, programs))
+            stored[str(months)] = view
     return stored
 
 
