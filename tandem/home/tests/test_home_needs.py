@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.accounts import time_zones
 from tandem.accounts.models import Membership, User
 from tandem.matching import services as matching_services
 from tandem.matching.models import MatchingRound
@@ -239,7 +240,9 @@ def test_a_pause_ending_soon_asks_to_resume_or_close(ready: World) -> None:
         _opens(person, url)
     assert "pause" not in _needs(ready.admin)
 
-    Relationship.objects.filter(pk=relationship.pk).update(pause_until=timezone.localdate())
+    # Her own today, which past midnight UTC is not the test's.
+    her_today = timezone.localdate(timezone=time_zones.zone_of(user_id=ready.mentee.pk))
+    Relationship.objects.filter(pk=relationship.pk).update(pause_until=her_today)
     assert "Your pause with Mo Haddad has ended: resume or close" in _needs(ready.mentee)
     services.relationship_resume(relationship=relationship, by=ready.mentor)
     assert "pause" not in _needs(ready.mentee)
