@@ -253,10 +253,21 @@ def seekers_of(program: Program) -> list[Seeker]:
             "mentor__membership_id",
         )
     )
-    for made, origin, *mentee, mentor_id, mentor_dept, mentor_membership in pairs:
-        sides = [(mentee[0], mentor_dept, mentor_membership)]
+    for (
+        made,
+        origin,
+        mentee_id,
+        mentee_dept,
+        mentee_membership,
+        mentor_id,
+        mentor_dept,
+        mentor_membership,
+    ) in pairs:
+        sides: list[tuple[int, str | None, int | None]] = [
+            (mentee_id, mentor_dept, mentor_membership)
+        ]
         if peer:
-            sides.append((mentor_id, mentee[1], mentee[2]))
+            sides.append((mentor_id, mentee_dept, mentee_membership))
         for seeker, partner_dept, partner_membership in sides:
             if seeker not in people:
                 continue
