@@ -393,11 +393,17 @@ class BucketOut(Schema):
 
 class ImpactPage(Schema):
     computed_at: datetime.datetime = Field(description="When these stored figures were computed.")
+    people: Literal["mentors", "peers"] = Field(
+        description="Whom the figures are about. In a peer program each peer counts as a "
+        "mentor would: the people they worked with, and every meeting of their pairs (so a "
+        "pair's meetings count for both peers); their commitments completed are the ones "
+        "their partner kept."
+    )
     items: list[MentorImpactOut]
-    count: int = Field(description="How many mentors the whole list holds.")
+    count: int = Field(description="How many mentors (or peers) the whole list holds.")
     limit: int
     offset: int
-    total: FiguresOut = Field(description="Every mentor of the program added up.")
+    total: FiguresOut = Field(description="Every mentor (or peer) of the program added up.")
     median_hours: float
     people_distribution: list[BucketOut]
     hours_distribution: list[BucketOut]
@@ -414,7 +420,8 @@ def program_impact(
     query: Query[ImpactIn],
     page: Query[PageIn],
 ) -> dict[str, Any] | Status[ComputingOut]:
-    """List the program's mentors with what their mentoring gave, from the stored figures."""
+    """List the program's mentors (a peer program's peers) with what they gave, from the
+    stored figures."""
     program = _program(request, program_id)
     snapshot = snapshot_for_page(program=program, reads="impact")
     if snapshot.computed_at is None:
@@ -423,6 +430,7 @@ def program_impact(
     rows = stored_mentor_rows(snapshot=snapshot, sort=query.sort)
     return {
         "computed_at": snapshot.computed_at,
+        "people": "peers" if program.is_peer else "mentors",
         "items": [
             MentorImpactOut(name=row.name, figures=FiguresOut.of(figures_of(row)))
             for row in rows[page.offset : page.offset + page.limit]

@@ -211,7 +211,11 @@ class Table:
 
 
 def seekers_of(program: Program) -> list[Seeker]:
-    """Load the program's seekers and their first match by each source: four queries."""
+    """Load the program's seekers and their first match by each source: four queries.
+
+    A seeker is a mentee, or in a peer program a peer; a peer is matched on whichever side
+    of a pair they stand.
+    """
     leaders = set(
         Membership.objects.filter(organization_id=program.organization_id, manager__isnull=False)
         .values_list("manager_id", flat=True)
@@ -232,31 +236,52 @@ def seekers_of(program: Program) -> list[Seeker]:
         .values_list("pk", "identity_use", "identity_attributes")
     }
     first: dict[int, dict[str, Match]] = {}
+    # In a peer program both people in a pair sought a peer, so each side is matched, with
+    # their own wait and measured against the other; elsewhere only the mentee sought help.
+    peer = program.format == Program.Format.PEER
     pairs = (
         Relationship.objects.filter(program=program)
-        .order_by("mentee_id", "created_at", "pk")
+        .order_by("created_at", "pk")
         .values_list(
-            "mentee_id",
             "created_at",
             "origin",
+            "mentee_id",
+            "mentee__membership__department__name",
+            "mentee__membership_id",
+            "mentor_id",
             "mentor__membership__department__name",
             "mentor__membership_id",
         )
     )
-    for mentee, made, origin, mentor_dept, mentor_membership in pairs:
-        if mentee not in people:
-            continue
-        enrolled, dept, leads = people[mentee]
-        match = Match(
-            days=max(0.0, (made - enrolled).total_seconds() / 86400),
-            other_department=dept != (mentor_dept or NO_DEPARTMENT),
-            other_level=leads != (mentor_membership in leaders),
-        )
-        mine = first.setdefault(mentee, {})
-        mine.setdefault("all", match)
-        for source, origins in ORIGINS.items():
-            if source != "all" and origin in origins:
-                mine.setdefault(source, match)
+    for (
+        made,
+        origin,
+        mentee_id,
+        mentee_dept,
+        mentee_membership,
+        mentor_id,
+        mentor_dept,
+        mentor_membership,
+    ) in pairs:
+        sides: list[tuple[int, str | None, int | None]] = [
+            (mentee_id, mentor_dept, mentor_membership)
+        ]
+        if peer:
+            sides.append((mentor_id, mentee_dept, mentee_membership))
+        for seeker, partner_dept, partner_membership in sides:
+            if seeker not in people:
+                continue
+            enrolled, dept, leads = people[seeker]
+            match = Match(
+                days=max(0.0, (made - enrolled).total_seconds() / 86400),
+                other_department=dept != (partner_dept or NO_DEPARTMENT),
+                other_level=leads != (partner_membership in leaders),
+            )
+            mine = first.setdefault(seeker, {})
+            mine.setdefault("all", match)
+            for source, origins in ORIGINS.items():
+                if source != "all" and origin in origins:
+                    mine.setdefault(source, match)
     return [
         Seeker(
             enrolled_at=enrolled_at,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,6 +81,87 @@ def impact_by_mentor(mentors: QuerySet[Enrollment]) -> dict[int, dict[str, int]]
             queryset.order_by().values(group).annotate(n=expression).values_list(group, "n")
         ):
             figures.setdefault(mentor_id, {})[name] = value or 0
+    return figures
+
+
+def impact_by_peer(peers: QuerySet[Enrollment]) -> dict[int, dict[str, int]]:
+    """Return each peer enrollment's figures: each helps the other, on either side of a pair.
+
+    A pair's meetings count for both of its peers, and a peer's commitments completed are
+    those their partner marked done; requests are the ones sent to this peer. Five queries.
+    """
+    now = timezone.now()
+    ids = set(peers.values_list("pk", flat=True))
+    either = Q(mentor__in=ids) | Q(mentee__in=ids)
+    figures: dict[int, dict[str, int]] = {}
+
+    def add(peer: int, name: str, value: int) -> None:
+        if peer in ids:
+            mine = figures.setdefault(peer, {})
+            mine[name] = mine.get(name, 0) + (value or 0)
+
+    partners: dict[int, set[int]] = {}
+    for mentor, mentee in Relationship.objects.filter(either, started_at__isnull=False).values_list(
+        "mentor_id", "mentee_id"
+    ):
+        partners.setdefault(mentor, set()).add(mentee)
+        partners.setdefault(mentee, set()).add(mentor)
+    for peer, people in partners.items():
+        add(peer, "people_helped", len(people))
+    held = (
+        Meeting.objects.filter(
+            Q(relationship__mentor__in=ids) | Q(relationship__mentee__in=ids),
+            status=Meeting.Status.HELD,
+            starts_at__lte=now,
+        )
+        .order_by()
+        .values("relationship__mentor", "relationship__mentee")
+        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
+    )
+    for row in held:
+        for peer in (row["relationship__mentor"], row["relationship__mentee"]):
+            add(peer, "meetings_held", row["n"])
+            add(peer, "minutes_given", row["minutes"])
+    done = (
+        Commitment.objects.filter(
+            Q(relationship__mentor__in=ids) | Q(relationship__mentee__in=ids),
+            done_at__isnull=False,
+        )
+        .order_by()
+        .values_list(
+            "relationship__mentor",
+            "relationship__mentor__user",
+            "relationship__mentee",
+            "relationship__mentee__user",
+            "owner",
+        )
+        .annotate(n=Count("pk"))
+    )
+    for mentor, mentor_user, mentee, mentee_user, owner, n in done:
+        # What each peer helped with: the commitments their partner kept.
+        if owner == mentee_user:
+            add(mentor, "commitments_completed", n)
+        if owner == mentor_user:
+            add(mentee, "commitments_completed", n)
+    requests: list[tuple[str, QuerySet[Any]]] = [
+        (
+            "requests_answered",
+            MentorshipRequest.objects.filter(mentor__in=ids).exclude(
+                status=MentorshipRequest.Status.PENDING
+            ),
+        ),
+        (
+            "requests_became_mentoring",
+            Relationship.objects.filter(
+                mentor__in=ids, origin=Relationship.Origin.REQUEST, started_at__isnull=False
+            ),
+        ),
+    ]
+    for name, queryset in requests:
+        for peer, n in (
+            queryset.order_by().values("mentor").annotate(n=Count("pk")).values_list("mentor", "n")
+        ):
+            add(peer, name, n)
     return figures
 
 
@@ -232,9 +313,17 @@ SORTS = {
 
 
 def program_impact(*, program: Program, sort: str = "hours") -> ProgramImpact:
-    """Return the program's mentors with their figures: one query, whatever their number."""
-    mentors = Enrollment.objects.filter(program=program, is_mentor=True)
-    by_mentor = impact_by_mentor(mentors)
+    """Return the program's mentors with their figures, whatever their number.
+
+    In a peer program the peers take the mentors' place: each helps the other (see
+    ``impact_by_peer``).
+    """
+    if program.format == Program.Format.PEER:
+        mentors = Enrollment.objects.filter(program=program, is_peer=True)
+        by_mentor = impact_by_peer(mentors)
+    else:
+        mentors = Enrollment.objects.filter(program=program, is_mentor=True)
+        by_mentor = impact_by_mentor(mentors)
     rows = [
         MentorRow(
             name=full_name or email, figures=figures_from(by_mentor.get(pk)), enrollment_id=pk

@@ -17,6 +17,7 @@ from tandem.insights.snapshots.selectors import (
 from tandem.insights.snapshots.services import snapshot_for_page
 from tandem.insights.snapshots.views import status_poll
 from tandem.policy.access import program_get_for_admin
+from tandem.programs.models import Program
 from tandem.security.exports import program_export
 
 PAGE_SIZE = 50
@@ -46,6 +47,23 @@ def _figures(figures: selectors.Figures) -> list[str | int | float]:
         figures.requests_answered,
         figures.requests_became_mentoring,
     ]
+
+
+def _words(program: Program) -> dict[str, str]:
+    """Name the people the impact figures are about: a peer program's peers help each other."""
+    if program.is_peer:
+        return {
+            "title": "Peer impact",
+            "who": "peers",
+            "one": "Peer",
+            "export_label": "every peer's figures",
+        }
+    return {
+        "title": "Mentor impact",
+        "who": "mentors",
+        "one": "Mentor",
+        "export_label": "every mentor's figures",
+    }
 
 
 def _sort(request: AuthenticatedHttpRequest) -> str:
@@ -101,6 +119,7 @@ def program_impact(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
             "page": paginator.get_page(request.GET.get("page")) if ready else None,
             "sort": _sort(request),
             "sorts": SORT_LABELS,
+            **_words(program),
         },
     )
 
@@ -120,13 +139,14 @@ def program_impact_export(
         [row.name, *_figures(figures_of(row))]
         for row in stored_mentor_rows(snapshot=snapshot, sort=_sort(request))
     ]
-    rows.append(["All mentors", *_figures(stored_impact(snapshot=snapshot).total)])
+    words = _words(program)
+    rows.append([f"All {words['who']}", *_figures(stored_impact(snapshot=snapshot).total)])
     return program_export(
         request,
         program=program,
         what="mentor-impact",
-        title="Mentor impact",
-        headers=["Mentor", *FIGURE_HEADERS],
+        title=words["title"],
+        headers=[words["one"], *FIGURE_HEADERS],
         rows=rows,
         file_format=file_format,
     )

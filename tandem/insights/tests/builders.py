@@ -27,6 +27,7 @@ def person(
     name: str,
     *,
     mentor: bool = False,
+    peer: bool = False,
     department: Department | None = None,
     manager: Membership | None = None,
     program: Program | None = None,
@@ -34,7 +35,7 @@ def person(
     identity: list[str] | None = None,
     consent: bool = False,
 ) -> Enrollment:
-    """Enrol a new member of the world's organization as a mentee or a mentor."""
+    """Enrol a new member of the world's organization as a mentee, a mentor or a peer."""
     user: User = UserFactory.create(full_name=name)
     membership = MembershipFactory.create(
         user=user, organization=world.org, department=department, manager=manager
@@ -43,8 +44,9 @@ def person(
         program=program or world.program,
         user=user,
         membership=membership,
-        is_mentee=not mentor,
+        is_mentee=not (mentor or peer),
         is_mentor=mentor,
+        is_peer=peer,
         capacity=3 if mentor else 0,
         identity_attributes=identity or [],
         identity_use="match" if consent else "private",
