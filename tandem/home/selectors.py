@@ -9,6 +9,7 @@ no check-in answers, no reason for declining; an agenda is shared by the pair.
 
 import datetime
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
@@ -98,8 +99,12 @@ class Need:
         return (self.urgency, moment)
 
 
-def needs_for_user(*, user: User) -> list[Need]:
-    """Return what waits for this person: to answer first, then coming up, then on others."""
+def needs_for_user(*, user: User, administered: Sequence[int] | None = None) -> list[Need]:
+    """Return what waits for this person: to answer first, then coming up, then on others.
+
+    ``administered``: the ids of the programs they run, when the caller has them already
+    (the home page lists them); otherwise they are asked of the access policy here.
+    """
     now = timezone.now()
     today = timezone.localdate(now)
     needs = [
@@ -112,7 +117,8 @@ def needs_for_user(*, user: User) -> list[Need]:
         *_board_questions(user, now),
     ]
     # What waits for those who run programs, asked only of them.
-    administered = list(programs_administered_by(user).values_list("pk", flat=True))
+    if administered is None:
+        administered = list(programs_administered_by(user).values_list("pk", flat=True))
     if administered:
         needs += [
             *_rounds_to_review(administered),
@@ -346,7 +352,7 @@ def _pause_need(relationship: Relationship, partner: str, today: datetime.date) 
     )
 
 
-def _rounds_to_review(programs: list[int]) -> list[Need]:
+def _rounds_to_review(programs: Sequence[int]) -> list[Need]:
     ready = (
         MatchingRound.objects.filter(
             program__in=programs,
@@ -369,7 +375,7 @@ def _rounds_to_review(programs: list[int]) -> list[Need]:
     ]
 
 
-def _open_concerns(programs: list[int]) -> list[Need]:
+def _open_concerns(programs: Sequence[int]) -> list[Need]:
     # How many, per program, and since when: what was raised and by whom stay on its page.
     counts = (
         Concern.objects.filter(
@@ -449,7 +455,7 @@ def _board_questions(user: User, now: datetime.datetime) -> list[Need]:
     return needs
 
 
-def _stalled_pairs(programs: list[int]) -> list[Need]:
+def _stalled_pairs(programs: Sequence[int]) -> list[Need]:
     # How many per program, at the program's default thresholds; who, on the list itself.
     # They have waited past the program's own thresholds already: the admin acts now.
     counts = stalled_counts(programs=Program.objects.filter(pk__in=programs))

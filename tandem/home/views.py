@@ -19,7 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home/home.html",
         {
-            "needs": needs_for_user(user=request.user),
+            "needs": needs_for_user(
+                user=request.user, administered=[p.pk for p in data.administered]
+            ),
             "data": data,
             # Whoever mentors in a program gets one link to what their mentoring did.
             "mentors": any(e.is_mentor and e.program.format != "peer" for e in data.enrolled),
