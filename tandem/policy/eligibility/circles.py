@@ -141,3 +141,18 @@ def circle_check(
     )
     if refusal is not None:
         refusal.raise_error(field=field)
+
+
+def circle_round_people(program: Program) -> list[int]:
+    """Return, in id order, the enrollments a circles round may place now.
+
+    The same conditions ``circle_refusal`` asks of one newcomer (audience, an active place
+    and a finished profile, a circle place left), read for the whole program at once.
+    """
+    if _program_refusal(program, 0) is not None:
+        return []
+    ready = list(
+        Enrollment.objects.filter(_ready(program)).order_by("pk").values_list("pk", flat=True)
+    )
+    held = circles_held(ready)
+    return [pk for pk in ready if held[pk] < program.circles_per_member]
