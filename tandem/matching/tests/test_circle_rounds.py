@@ -32,6 +32,7 @@ def _people(cast: Cast, count: int) -> list[Enrollment]:
     people = []
     for n in range(count):
         person = cast.person(f"Member {n:03d}")
+        assert person.membership_id is not None
         Membership.objects.filter(pk=person.membership_id).update(time_zone=ZONES[n % 3])
         Enrollment.objects.filter(pk=person.pk).update(free_hours=EVENINGS)
         EnrollmentTopic.objects.create(
@@ -260,4 +261,5 @@ def test_publishing_costs_a_fixed_number_of_queries_whatever_the_circles(
     small, small_circles = publish_queries(10)
     large, large_circles = publish_queries(40)
     assert large_circles > small_circles
-    assert large - small <= 2 * (large_circles - small_circles)
+    # Circles, places and invitations are written in one statement each, whatever their count.
+    assert large == small
