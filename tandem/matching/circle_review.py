@@ -7,6 +7,7 @@ from django.db import transaction
 from tandem.circles.models import Circle
 from tandem.circles.services import ProposedGroup, ProposedMember, circles_propose
 from tandem.core.errors import DomainError
+from tandem.matching.circle_rounds import circles_explained
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
 from tandem.policy.eligibility import circle_check, lock_people
 from tandem.programs.models import Enrollment
@@ -93,18 +94,40 @@ def round_circle_move(
         report["unplaced"] = [u for u in report["unplaced"] if u["member"] != enrollment.pk]
         matching_round.report = report
         matching_round.save(update_fields=["report", "updated_at"])
-        return RoundCircleMember.objects.create(
-            round=matching_round,
-            circle=target,
-            enrollment=enrollment,
-            reasons=[PLACED_BY_ADMINS],
-            pinned=True,
+        row = RoundCircleMember.objects.create(
+            round=matching_round, circle=target, enrollment=enrollment, pinned=True
         )
-    row.circle = target
-    row.reasons = [PLACED_BY_ADMINS]
-    row.pinned = True
-    row.save(update_fields=["circle", "reasons", "pinned"])
+        _explain_again(matching_round, [target], moved=enrollment.pk)
+    else:
+        row.circle = target
+        row.pinned = True
+        row.save(update_fields=["circle", "pinned"])
+        _explain_again(matching_round, [source, target], moved=enrollment.pk)
+    row.refresh_from_db()
     return row
+
+
+def _explain_again(matching_round: MatchingRound, circles: list[RoundCircle], moved: int) -> None:
+    """Score the circles a move changed and explain them again to everyone in them."""
+    rows: dict[int, list[RoundCircleMember]] = {}
+    for row in RoundCircleMember.objects.filter(circle__in=circles).order_by("enrollment_id"):
+        rows.setdefault(row.circle_id, []).append(row)
+    explained = circles_explained(
+        matching_round.program,
+        [[row.enrollment_id for row in rows[c.pk]] for c in circles],
+        mix=int(matching_round.report.get("mix_target", 1)),
+    )
+    changed = []
+    for circle, (fit, common, reasons) in zip(circles, explained, strict=True):
+        circle.fit = fit
+        circle.common_hours = list(common)
+        circle.save(update_fields=["fit", "common_hours"])
+        for row in rows[circle.pk]:
+            row.reasons = reasons[row.enrollment_id]
+            if row.enrollment_id == moved:
+                row.reasons = [PLACED_BY_ADMINS, *row.reasons]
+            changed.append(row)
+    RoundCircleMember.objects.bulk_update(changed, ["reasons"])
 
 
 @transaction.atomic

@@ -10,15 +10,20 @@ from django.utils import timezone
 
 from tandem.core.bulk import rows_insert
 from tandem.matching.engine import HierarchyCycleError
+from tandem.matching.engine.circle_explain import circle_reasons
 from tandem.matching.engine.circle_model import (
     HOURS_PER_WEEK,
     CircleInputError,
     CircleInstance,
     CircleMember,
+    Scorer,
+    mix_target,
 )
 from tandem.matching.engine.circles import CircleResult, run_circles
+from tandem.matching.engine.explain import Reason
+from tandem.matching.engine.hierarchy import Hierarchy
 from tandem.matching.engine.instance import Topic
-from tandem.matching.loading import Profile, profiles_in, zone_offset
+from tandem.matching.loading import Profile, profiles_in, profiles_of, zone_offset
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
 from tandem.policy.eligibility import circle_round_people, managers_of
 from tandem.programs.models import Enrollment, Program
@@ -82,15 +87,56 @@ def load_circle_instance(
         members=members,
         min_size=program.circle_min_size,
         max_size=program.circle_max_size,
-        topics=[
-            Topic(id=t.pk, name=t.name, synonyms=tuple(t.synonyms))
-            for t in TopicRow.objects.filter(organization_id=program.organization_id)
-        ],
+        topics=_topics(program),
         # The same reporting lines the pair engine reads.
         managers=managers_of(program),
         pinned=pins,
         locked_circles=frozenset(locked),
     )
+
+
+def _topics(program: Program) -> list[Topic]:
+    return [
+        Topic(id=t.pk, name=t.name, synonyms=tuple(t.synonyms))
+        for t in TopicRow.objects.filter(organization_id=program.organization_id)
+    ]
+
+
+def _reasons(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
+    return [{"component": r.component, "text": r.text} for r in reasons]
+
+
+Explained = tuple[float, tuple[int, ...], dict[int, list[dict[str, str]]]]
+
+
+def circles_explained(program: Program, circles: list[list[int]], *, mix: int) -> list[Explained]:
+    """Score and explain circles of enrollment ids as a run would: fit, common hours, reasons.
+
+    ``mix`` is the run's target of distinct experience levels (stored in its report).
+    """
+    now = timezone.now()
+    keys = sorted({key for circle in circles for key in circle})
+    profiles = profiles_of(keys)
+    free = dict(Enrollment.objects.filter(pk__in=keys).values_list("pk", "free_hours"))
+    members = {
+        key: _member(p, zone_offset(p.time_zone, now), free.get(key) or [])
+        for key, p in profiles.items()
+    }
+    topics = _topics(program)
+    hierarchy = Hierarchy.build(managers_of(program), (m.person for m in members.values()))
+    explained: list[Explained] = []
+    for circle in circles:
+        rows = [members[key] for key in circle]
+        scorer = Scorer(rows, CircleInstance(members=rows).weights, hierarchy, mix)
+        common, reasons = circle_reasons(scorer, topics)
+        explained.append(
+            (
+                round(scorer.fit(range(len(rows))), 4),
+                common,
+                {key: _reasons(reasons[i]) for i, key in enumerate(circle)},
+            )
+        )
+    return explained
 
 
 def _progress(round_id: int, percent: int, note: str) -> None:
@@ -119,12 +165,12 @@ def circle_round_run(matching_round: MatchingRound) -> str:
         logger.warning("Circles round %s failed: %s", round_id, error)
         return round_failed(round_id, str(error))
     _progress(round_id, 90, "Storing the circles")
-    _store(matching_round, result, loaded=loaded)
+    _store(matching_round, result, loaded=loaded, mix=mix_target(instance.members))
     return MatchingRound.Status.READY
 
 
 @transaction.atomic
-def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float) -> None:
+def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float, mix: int) -> None:
     from tandem.matching.running import finished_emit
 
     clock = time.perf_counter()
@@ -159,9 +205,7 @@ def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float
                     "round_id": matching_round.pk,
                     "circle_id": circle.pk,
                     "enrollment_id": key,
-                    "reasons": [
-                        {"component": r.component, "text": r.text} for r in proposed.reasons[key]
-                    ],
+                    "reasons": _reasons(proposed.reasons[key]),
                     "pinned": key in was_pinned,
                 }
             )
@@ -172,6 +216,8 @@ def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float
         "total": result.total,
         "placed_share": round(result.placed_share, 4),
         "mean_fit": round(result.objective / result.placed, 4) if result.placed else 0.0,
+        # How many levels of experience make a full mix: a moved circle is scored again.
+        "mix_target": mix,
         "unplaced": [{"member": u.key, "reason": u.reason} for u in result.unplaced],
         "timings": {
             "load": round(loaded, 4),

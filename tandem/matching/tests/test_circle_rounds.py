@@ -7,13 +7,15 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tandem.accounts.models import Membership
 from tandem.circles.models import Circle, CircleMembership
 from tandem.core.errors import DomainError
 from tandem.matching import services
 from tandem.matching.circle_review import round_circle_lock, round_circle_move
-from tandem.matching.circle_rounds import utc_hours
+from tandem.matching.circle_rounds import circles_explained, utc_hours
+from tandem.matching.loading import zone_offset
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment, EnrollmentTopic, Topic
@@ -108,11 +110,21 @@ def test_a_round_forms_explained_circles_within_bounds_and_apart_from_managers(
     assert report["placed"] == placed
     assert placed + len(report["unplaced"]) == len(people) == report["total"]
     assert all(u["reason"] for u in report["unplaced"])
-    # Everyone is free on Tuesday evening in their own time: 17:00 UTC suits them all
-    # where they are an hour from London at most.
-    for circle in RoundCircle.objects.filter(round=matching_round):
+    # Everyone is free on Tuesday and Thursday evenings in their own time: a circle's
+    # common hours, in UTC, are free for each of its members, and most circles have one.
+    zones = dict(
+        Enrollment.objects.filter(program=cast.program).values_list("pk", "membership__time_zone")
+    )
+    now = timezone.now()
+    stored = list(RoundCircle.objects.filter(round=matching_round))
+    assert sum(bool(c.common_hours) for c in stored) > len(stored) / 2
+    for circle in stored:
         assert 0 <= circle.fit <= 1
-        assert all(0 <= hour < 168 for hour in circle.common_hours)
+        for key in circles[circle.pk]:
+            free = utc_hours(EVENINGS, zone_offset(zones[key], now))
+            assert set(circle.common_hours) <= free
+        # Scoring a stored circle again (as a move does) gives the engine's own fit.
+        assert circle.fit == pytest.approx(_fit_now(cast, circle), abs=1e-4)
 
 
 def test_a_move_into_a_managers_circle_is_refused_with_the_reason(
@@ -157,13 +169,25 @@ def test_a_move_is_kept_pinned_and_explained(
         circle_id=target,
     )
     assert row.circle_id == target and row.pinned
-    assert row.reasons == [
-        {"component": "admin", "text": "Placed in this circle by the program admins."}
-    ]
+    assert row.reasons[0] == {
+        "component": "admin",
+        "text": "Placed in this circle by the program admins.",
+    }
+    # Both circles are scored and explained again with who is in them now.
+    assert len(row.reasons) > 1
+    for circle in RoundCircle.objects.filter(pk__in=[source, target]):
+        assert circle.fit == pytest.approx(_fit_now(cast, circle), abs=1e-4)
+        assert all(m.reasons for m in circle.members.all())
     target_name = RoundCircle.objects.get(pk=target).name
     rerun = _run(cast, django_capture_on_commit_callbacks, matching_round)
     kept = RoundCircleMember.objects.get(round=rerun, enrollment_id=mover)
     assert kept.pinned and kept.circle.name == target_name
+
+
+def _fit_now(cast: Cast, circle: RoundCircle) -> float:
+    keys = sorted(circle.members.values_list("enrollment_id", flat=True))
+    report = circle.round.report
+    return circles_explained(cast.program, [keys], mix=report["mix_target"])[0][0]
 
 
 def test_a_locked_circle_is_kept_exactly_when_the_round_runs_again(
