@@ -4,6 +4,7 @@ import datetime
 import logging
 import math
 import time
+from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
@@ -68,7 +69,8 @@ def load_circle_instance(
 
     ``pinned`` maps enrollment ids to the round circle an admin placed them in; those in
     ``locked`` circles keep exactly their members. Pinned people the policy no longer lets
-    into a circle are left out, and so is a locked circle they leave short.
+    into a circle are left out; a locked circle they leave short is no longer locked, and
+    the others pinned to it stay together.
     """
     now = now or timezone.now()
     keys = circle_round_people(program)
@@ -83,6 +85,9 @@ def load_circle_instance(
         members.append(_member(profile, offsets[profile.time_zone], free.get(key) or []))
     present = set(keys)
     pins = {key: circle for key, circle in (pinned or {}).items() if key in present}
+    sizes = Counter(pins.values())
+    # A locked circle someone left below the smallest size is formed again around the rest.
+    locked = frozenset(c for c in locked if sizes[c] >= program.circle_min_size)
     return CircleInstance(
         members=members,
         min_size=program.circle_min_size,
@@ -91,7 +96,7 @@ def load_circle_instance(
         # The same reporting lines the pair engine reads.
         managers=managers_of(program),
         pinned=pins,
-        locked_circles=frozenset(locked),
+        locked_circles=locked,
     )
 
 

@@ -287,3 +287,21 @@ def test_publishing_costs_a_fixed_number_of_queries_whatever_the_circles(
     assert large_circles > small_circles
     # Circles, places and invitations are written in one statement each, whatever their count.
     assert large == small
+
+
+def test_a_locked_circle_someone_left_is_formed_again_around_the_rest(
+    cast: Cast, django_capture_on_commit_callbacks: Commit
+) -> None:
+    _program(cast)
+    matching_round = _run(cast, django_capture_on_commit_callbacks)
+    circle = RoundCircle.objects.filter(round=matching_round, members__isnull=False).first()
+    assert circle is not None
+    members = sorted(_circles(matching_round)[circle.pk])
+    round_circle_lock(matching_round=matching_round, circle_id=circle.pk, locked=True)
+    # Locked at the smallest size, one leaves the program: the round runs, not fails.
+    cast.program.circle_min_size = len(members)
+    cast.program.save()
+    Enrollment.objects.filter(pk=members[0]).update(status=Enrollment.Status.WITHDRAWN)
+    rerun = _run(cast, django_capture_on_commit_callbacks, matching_round)
+    assert not RoundCircle.objects.filter(round=rerun, locked=True).exists()
+    assert not RoundCircleMember.objects.filter(round=rerun, enrollment_id=members[0]).exists()
