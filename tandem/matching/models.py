@@ -90,3 +90,44 @@ class RoundPair(models.Model):
         if self.peer_focus_id and self.peer_focus_id != self.focus_id:
             return f"{self.focus} and {self.peer_focus}"
         return str(self.focus)
+
+
+class RoundCircle(models.Model):
+    """One proposed circle in a circles round, with its fit and the hours that suit everyone."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="circles")
+    name = models.CharField(max_length=80)
+    fit = models.FloatField()
+    # Hours of the week in UTC (0 is Monday 00:00) free for every member.
+    common_hours = models.JSONField(default=list)
+    locked = models.BooleanField(
+        default=False, help_text="Kept exactly as it is when the round runs again."
+    )
+
+    class Meta:
+        ordering = ["-fit", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundCircleMember(models.Model):
+    """Someone in a proposed circle, and why this circle suits them."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="+")
+    circle = models.ForeignKey(RoundCircle, on_delete=models.CASCADE, related_name="members")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    # [{"component": …, "text": …}, …], most telling first.
+    reasons = models.JSONField(default=list)
+    pinned = models.BooleanField(
+        default=False, help_text="Placed by an admin: stays in this circle when the round runs."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "enrollment"], name="round_circle_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} in {self.circle}"

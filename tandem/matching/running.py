@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.core.bulk import rows_insert
+from tandem.matching.circle_rounds import circle_round_run
 from tandem.matching.engine import (
     HierarchyCycleError,
     LockedPairError,
@@ -21,7 +22,7 @@ from tandem.matching.engine.peers import run_peer_matching
 from tandem.matching.loading import load_instance, load_policy
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.policy.eligibility import focuses_taken_in
-from tandem.programs.models import EnrollmentTopic
+from tandem.programs.models import EnrollmentTopic, Program
 from tandem.webhooks.models import Endpoint
 from tandem.webhooks.services import event_emit
 
@@ -55,6 +56,9 @@ def round_run(*, round_id: int) -> str:
     """Run the engine for a round and store what it proposes; return the new status."""
     matching_round = MatchingRound.objects.select_related("program").get(pk=round_id)
     program = matching_round.program
+    if program.format == Program.Format.CIRCLES:
+        # Groups of the program's sizes rather than pairs: the circle grouping engine.
+        return circle_round_run(matching_round)
     locked = list(matching_round.pairs.filter(locked=True).values_list("mentee_id", "mentor_id"))
     progress = _progress(round_id)
     clock = time.perf_counter()
@@ -88,14 +92,7 @@ def round_run(*, round_id: int) -> str:
             )
     except (LockedPairError, SolverError, HierarchyCycleError, ValueError) as error:
         logger.warning("Matching round %s failed: %s", round_id, error)
-        MatchingRound.objects.filter(pk=round_id).update(
-            status=MatchingRound.Status.FAILED, error=str(error), finished_at=timezone.now()
-        )
-        # A queryset update writes no history; the failure belongs in the audit trail.
-        failed = MatchingRound.objects.get(pk=round_id)
-        MatchingRound.history.bulk_history_create([failed], update=True)
-        _finished_emit(failed, organization_id=program.organization_id, pairs=0)
-        return MatchingRound.Status.FAILED
+        return round_failed(round_id, str(error))
     comparison = None
     if matching_round.solver == MatchingRound.Solver.STABLE and not program.is_peer:
         # Show the admin what stability costs: the same instance solved for the best total.
@@ -109,7 +106,19 @@ def round_run(*, round_id: int) -> str:
     return MatchingRound.Status.READY
 
 
-def _finished_emit(matching_round: MatchingRound, *, organization_id: int, pairs: int) -> None:
+def round_failed(round_id: int, error: str) -> str:
+    """Mark a round failed with the engine's words for the admin; return the new status."""
+    MatchingRound.objects.filter(pk=round_id).update(
+        status=MatchingRound.Status.FAILED, error=error, finished_at=timezone.now()
+    )
+    # A queryset update writes no history; the failure belongs in the audit trail.
+    failed = MatchingRound.objects.select_related("program").get(pk=round_id)
+    MatchingRound.history.bulk_history_create([failed], update=True)
+    finished_emit(failed, organization_id=failed.program.organization_id, pairs=0)
+    return MatchingRound.Status.FAILED
+
+
+def finished_emit(matching_round: MatchingRound, *, organization_id: int, pairs: int) -> None:
     # The outcome and its size; not the engine's error, which may name people.
     event_emit(
         organization_id=organization_id,
@@ -233,6 +242,6 @@ def _store(
     matching_round.finished_at = timezone.now()
     matching_round.save()
     # In the same transaction as the pairs: an event for a round that is stored, once.
-    _finished_emit(
+    finished_emit(
         matching_round, organization_id=matching_round.program.organization_id, pairs=len(rows)
     )

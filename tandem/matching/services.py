@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.errors import DomainError
+from tandem.matching.circle_review import round_circles_publish
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.policy.eligibility import (
     lock_people,
@@ -191,7 +192,10 @@ def round_publish_start(*, matching_round: MatchingRound) -> MatchingRound:
         return matching_round
     if matching_round.status != MatchingRound.Status.READY:
         raise DomainError("Only a round that is ready for review can be published.")
-    if not matching_round.pairs.exists():
+    if matching_round.program.format == Program.Format.CIRCLES:
+        if not matching_round.circles.exists():
+            raise DomainError("This round has no circles to publish.")
+    elif not matching_round.pairs.exists():
         raise DomainError("This round has no pairs to publish.")
     matching_round.status = MatchingRound.Status.PUBLISHING
     matching_round.error = ""
@@ -255,12 +259,20 @@ def round_publish(*, matching_round: MatchingRound) -> int:
     places or left since the round ran), nothing is published and the admin is told which
     pairs to remove or re-run.
     """
-    matching_round = MatchingRound.objects.select_for_update().get(pk=matching_round.pk)
+    matching_round = (
+        MatchingRound.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=matching_round.pk)
+    )
     if matching_round.status not in (
         MatchingRound.Status.READY,
         MatchingRound.Status.PUBLISHING,
     ):
         raise DomainError("Only a round that is ready for review can be published.")
+    if matching_round.program.format == Program.Format.CIRCLES:
+        count = len(round_circles_publish(matching_round=matching_round))
+        _published(matching_round)
+        return count
     # The people's names are read with their locks, in proposals_create_all.
     pairs = list(
         matching_round.pairs.select_related("mentee", "mentor", "focus", "peer_focus").order_by(
@@ -286,10 +298,7 @@ def round_publish(*, matching_round: MatchingRound) -> int:
         )
     except ProposalsRefused as refusal:
         raise DomainError(_refused_message(refusal.refused)) from None
-    matching_round.status = MatchingRound.Status.PUBLISHED
-    matching_round.published_at = timezone.now()
-    matching_round.error = ""
-    matching_round.save(update_fields=["status", "published_at", "error", "updated_at"])
+    _published(matching_round)
     # One event for the whole batch, however many proposals it holds.
     proposals_published_emit(
         organization_id=matching_round.program.organization_id,
@@ -301,6 +310,13 @@ def round_publish(*, matching_round: MatchingRound) -> int:
         round_id=matching_round.pk,
     )
     return len(pairs)
+
+
+def _published(matching_round: MatchingRound) -> None:
+    matching_round.status = MatchingRound.Status.PUBLISHED
+    matching_round.published_at = timezone.now()
+    matching_round.error = ""
+    matching_round.save(update_fields=["status", "published_at", "error", "updated_at"])
 
 
 def _refused_message(refused: list[tuple[ProposedPair, str]]) -> str:

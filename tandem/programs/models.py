@@ -324,6 +324,9 @@ class Enrollment(TimeStampedModel):
     requested_attributes = models.JSONField(default=list, blank=True)
     # What she asks of her next match after one that was not a fit (programs/next_match.py).
     next_match_asks = models.JSONField(default=dict, blank=True)
+    # Hours of the week in the person's own time zone when they can meet a circle: 0 is
+    # Monday 00:00, 167 Sunday 23:00. A circles round reads them in UTC.
+    free_hours = models.JSONField(default=list, blank=True)
     profile_completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

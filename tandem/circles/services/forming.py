@@ -21,7 +21,7 @@ from tandem.circles.services.guards import (
 from tandem.circles.services.news import invitations, tell, tell_started
 from tandem.core.errors import DomainError
 from tandem.notifications.services import News, notify_many
-from tandem.policy.eligibility import circle_check, lock_people
+from tandem.policy.eligibility import circle_check, circles_check, lock_people
 from tandem.programs.models import Enrollment, Program
 
 State = CircleMembership.State
@@ -73,22 +73,21 @@ _NOT_TYPED = ["program", "created_by", "approved_by", "closed_by"]
 def circles_propose(*, program: Program, groups: Sequence[ProposedGroup], by: User) -> list[Circle]:
     """Propose circles to their members, each of whom accepts or declines.
 
-    The round publishing them is the admin's approval; every circle is checked against the
-    pairing policy with the circles proposed before it already holding their places.
+    The round publishing them is the admin's approval. All the circles are checked against
+    the circle policy at once, each person's places counting every circle proposed here,
+    and written in a few statements whatever their number: a round proposes thousands.
     """
     require_admin(program, by)
     if not groups:
         raise DomainError("There are no circles to propose.")
-    circles: list[Circle] = []
-    news: list[News] = []
-    everyone = [m.enrollment for group in groups for m in group.members]
-    locked = lock_people(everyone)
+    locked = lock_people([m.enrollment for group in groups for m in group.members])
+    members = [[locked[m.enrollment.pk] for m in group.members] for group in groups]
+    circles_check(program=program, circles=members)
     now = timezone.now()
+    circles: list[Circle] = []
     for group in groups:
         name = _check_name(group.name)
         _check_rhythm(group.rhythm)
-        newcomers = [locked[m.enrollment.pk] for m in group.members]
-        circle_check(program=program, members=[], newcomers=newcomers)
         if len(group.members) < program.circle_min_size:
             raise DomainError(
                 f"A circle in {program.name} needs at least {program.circle_min_size} people; "
@@ -105,19 +104,23 @@ def circles_propose(*, program: Program, groups: Sequence[ProposedGroup], by: Us
             **group.rhythm,
         )
         clean_or_refuse(circle, exclude=_NOT_TYPED)
-        circle.save()
-        CircleMembership.objects.bulk_create(
-            CircleMembership(
-                circle=circle,
-                enrollment=member.enrollment,
-                state=State.PROPOSED,
-                reasons=[dict(reason) for reason in member.reasons],
-            )
-            for member in group.members
-        )
         circles.append(circle)
-        news += invitations([locked[m.enrollment.pk].user for m in group.members], circle)
-    # One batch for the whole round: a round proposes thousands of places.
+    # The database returns each new circle's id (PostgreSQL, and SQLite since 3.35).
+    Circle.objects.bulk_create(circles)
+    CircleMembership.objects.bulk_create(
+        CircleMembership(
+            circle=circle,
+            enrollment=member.enrollment,
+            state=State.PROPOSED,
+            reasons=[dict(reason) for reason in member.reasons],
+        )
+        for circle, group in zip(circles, groups, strict=True)
+        for member in group.members
+    )
+    news: list[News] = []
+    for circle, people in zip(circles, members, strict=True):
+        news += invitations([person.user for person in people], circle)
+    # One batch for the whole round.
     notify_many(news)
     return circles
 

@@ -21,7 +21,13 @@ place: a mentee may ask several mentors for the same focus, and the first yes wi
 the others.
 """
 
-from tandem.policy.eligibility.circles import circle_check, circle_refusal
+from tandem.policy.eligibility.circles import (
+    circle_check,
+    circle_refusal,
+    circle_round_people,
+    circles_check,
+    circles_refusal,
+)
 from tandem.policy.eligibility.lines import managers_of, reporting_line, reporting_line_sql
 from tandem.policy.eligibility.pairs import lock_people, pair_check, pair_refusal, pairs_refusals
 from tandem.policy.eligibility.places import (
@@ -48,7 +54,10 @@ __all__ = [
     "RoundPeople",
     "circle_check",
     "circle_refusal",
+    "circle_round_people",
+    "circles_check",
     "circles_held",
+    "circles_refusal",
     "focuses_taken",
     "focuses_taken_in",
     "giver_limit",

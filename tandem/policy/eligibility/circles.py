@@ -8,6 +8,7 @@ line at any depth, "do not match" and an earlier "not a fit" (``_apart``), read 
 same tables by the same code; a place in a circle is counted by ``circles_held``.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 
 from tandem.circles.models import Circle
@@ -48,9 +49,15 @@ def _program_refusal(program: Program, size: int) -> Refusal | None:
 
 
 def _person_refusal(
-    program: Program, newcomers: Sequence[Enrollment], circle: Circle | None
+    program: Program,
+    newcomers: Sequence[Enrollment],
+    circle: Circle | None,
+    taking: Counter[int] | None = None,
 ) -> Refusal | None:
-    """Return why one of the newcomers may not take a place anywhere in the program now."""
+    """Return why one of the newcomers may not take a place anywhere in the program now.
+
+    ``taking`` counts the places each takes now (one, unless a round proposes several).
+    """
     for newcomer in newcomers:
         if newcomer.program_id != program.pk:
             return Refusal("other_program", f"{_name(newcomer)} is not in {program.name}.")
@@ -68,7 +75,7 @@ def _person_refusal(
                 f"{_name(newcomer)} needs an active place and a finished profile in this "
                 "program before joining a circle.",
             )
-        if held[newcomer.pk] >= program.circles_per_member:
+        if held[newcomer.pk] + (taking[newcomer.pk] if taking else 1) > program.circles_per_member:
             return Refusal(
                 "full", f"{_name(newcomer)} is already in as many circles as the program allows."
             )
@@ -109,10 +116,19 @@ def circle_refusal(
         for index, newcomer in enumerate(newcomers)
         for other in [*members, *newcomers[index + 1 :]]
     ]
+    return _apart_refusal(program, pairs, {m.pk for m in members}, name_members)
+
+
+def _apart_refusal(
+    program: Program,
+    pairs: list[tuple[Enrollment, Enrollment, None]],
+    member_ids: set[int],
+    name_members: bool,
+) -> Refusal | None:
+    """Return why two people of these pairs may not share a circle, or None."""
     if not pairs:
         return None
     apart = _apart(program, pairs, None)
-    member_ids = {m.pk for m in members}
     for newcomer, other, _ in pairs:
         for code in _APART_RULES:
             if not apart.passes(code, newcomer, other):
@@ -120,6 +136,44 @@ def circle_refusal(
                 named = "someone in this circle" if hidden else _name(other)
                 return Refusal(code, _apart_message(code, newcomer, named))
     return None
+
+
+def circles_refusal(*, program: Program, circles: Sequence[Sequence[Enrollment]]) -> Refusal | None:
+    """Return why these new circles may not all be formed, or None.
+
+    ``circle_refusal`` for each circle of newcomers, asked for all of them at once (a
+    round's thousands in a few queries): each person's places count every circle here.
+    """
+    everyone: dict[int, Enrollment] = {}
+    taking: Counter[int] = Counter()
+    for members in circles:
+        refusal = _program_refusal(program, len(members))
+        if refusal is not None:
+            return refusal
+        seen: set[int] = set()
+        for member in members:
+            if member.pk in seen:
+                return Refusal("self", f"{_name(member)} is named twice.")
+            seen.add(member.pk)
+            everyone[member.pk] = member
+            taking[member.pk] += 1
+    refusal = _person_refusal(program, list(everyone.values()), None, taking)
+    if refusal is not None:
+        return refusal
+    pairs: list[tuple[Enrollment, Enrollment, None]] = [
+        (member, other, None)
+        for members in circles
+        for index, member in enumerate(members)
+        for other in members[index + 1 :]
+    ]
+    return _apart_refusal(program, pairs, set(), True)
+
+
+def circles_check(*, program: Program, circles: Sequence[Sequence[Enrollment]]) -> None:
+    """Raise DomainError with the reason when these new circles may not all be formed."""
+    refusal = circles_refusal(program=program, circles=circles)
+    if refusal is not None:
+        refusal.raise_error()
 
 
 def circle_check(
@@ -141,3 +195,18 @@ def circle_check(
     )
     if refusal is not None:
         refusal.raise_error(field=field)
+
+
+def circle_round_people(program: Program) -> list[int]:
+    """Return, in id order, the enrollments a circles round may place now.
+
+    The same conditions ``circle_refusal`` asks of one newcomer (audience, an active place
+    and a finished profile, a circle place left), read for the whole program at once.
+    """
+    if _program_refusal(program, 0) is not None:
+        return []
+    ready = list(
+        Enrollment.objects.filter(_ready(program)).order_by("pk").values_list("pk", flat=True)
+    )
+    held = circles_held(ready)
+    return [pk for pk in ready if held[pk] < program.circles_per_member]
