@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('matching', '0006_roundpair_round_pair_by_score'),
-        ('programs', '0007_enrollment_free_hours'),
+        ('programs', '0008_enrollment_free_hours'),
     ]
 
     operations = [

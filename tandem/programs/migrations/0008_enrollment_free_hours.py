@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0006_program_circle_settings'),
+        ('programs', '0007_enrollment_counts_index'),
     ]
 
     operations = [
