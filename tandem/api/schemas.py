@@ -233,8 +233,12 @@ class ProposalOut(Schema):
         )
 
 
-class RelationshipStateOut(Schema):
-    """Who is paired and the state: what a program admin sees, never the content."""
+class PairStateOut(Schema):
+    """Who is paired and the state: what a program admin sees, never the content.
+
+    Not why a pair ended: the health page shows reasons only where five or more share
+    one, so that nobody's can be worked out; a row per pair would give each away.
+    """
 
     id: int
     program_id: int
@@ -246,22 +250,36 @@ class RelationshipStateOut(Schema):
     started_at: datetime.datetime | None
     paused_at: datetime.datetime | None
     closed_at: datetime.datetime | None
+
+    @staticmethod
+    def of(relationship: Relationship) -> "PairStateOut":
+        return PairStateOut(**_pair_state(relationship))
+
+
+def _pair_state(relationship: Relationship) -> dict[str, Any]:
+    return {
+        "id": relationship.pk,
+        "program_id": relationship.program_id,
+        "mentor": PersonOut.of(relationship.mentor.user),
+        "mentee": PersonOut.of(relationship.mentee.user),
+        "focus": TopicOut(id=relationship.focus_id, name=relationship.focus.name),
+        "origin": relationship.origin,
+        "status": relationship.status,
+        "started_at": relationship.started_at,
+        "paused_at": relationship.paused_at,
+        "closed_at": relationship.closed_at,
+    }
+
+
+class RelationshipStateOut(PairStateOut):
+    """A relationship's state as one of its two people sees it, with why it ended."""
+
     close_reason: str
 
     @staticmethod
     def of(relationship: Relationship) -> "RelationshipStateOut":
         return RelationshipStateOut(
-            id=relationship.pk,
-            program_id=relationship.program_id,
-            mentor=PersonOut.of(relationship.mentor.user),
-            mentee=PersonOut.of(relationship.mentee.user),
-            focus=TopicOut(id=relationship.focus_id, name=relationship.focus.name),
-            origin=relationship.origin,
-            status=relationship.status,
-            started_at=relationship.started_at,
-            paused_at=relationship.paused_at,
-            closed_at=relationship.closed_at,
-            close_reason=relationship.close_reason,
+            **_pair_state(relationship), close_reason=relationship.close_reason
         )
 
 

@@ -16,6 +16,7 @@ from tandem.api.schemas import (
     CommitmentOut,
     MeetingIn,
     MeetingOut,
+    PairStateOut,
     RelationshipOut,
     RelationshipStateOut,
 )
@@ -64,7 +65,7 @@ def relationship_detail(request: HttpRequest, relationship_id: RowId) -> Relatio
 
 @router.get(
     "/programs/{program_id}/relationships",
-    response={200: page_of(RelationshipStateOut), **READ_ERRORS},
+    response={200: page_of(PairStateOut), **READ_ERRORS},
 )
 def program_relationship_list(
     request: HttpRequest, program_id: RowId, page: Query[PageIn]
@@ -76,23 +77,23 @@ def program_relationship_list(
     pairs = selectors.program_relationships(program=program).order_by(
         "status", "-created_at", "-pk"
     )
-    return paginate(pairs, page, RelationshipStateOut.of)
+    return paginate(pairs, page, PairStateOut.of)
 
 
 @router.get(
     "/programs/{program_id}/relationships/{relationship_id}",
-    response={200: RelationshipStateOut, **READ_ERRORS},
+    response={200: PairStateOut, **READ_ERRORS},
 )
 def program_relationship_detail(
     request: HttpRequest, program_id: RowId, relationship_id: RowId
-) -> RelationshipStateOut:
+) -> PairStateOut:
     """Return one pair's state to an admin of its program; never its content."""
     caller = caller_of(request)
     relationship = relationship_get_for_admin(user=caller.user, relationship_id=relationship_id)
     check_within(caller, relationship.program.organization_id, "No such relationship.")
     if relationship.program_id != program_id:
         raise NotFound("No such relationship.")
-    return RelationshipStateOut.of(relationship)
+    return PairStateOut.of(relationship)
 
 
 @router.get(

@@ -59,6 +59,25 @@ def test_admins_see_state_only_never_content(ready: World) -> None:
     assert_error(service_client(ready.other_org, ready.outsider).get(path), 404)
 
 
+def test_why_a_pair_ended_is_for_the_pair_not_for_admins(ready: World) -> None:
+    relationship = active(ready)
+    services.relationship_close(relationship=relationship, by=ready.mentee, reason="not_a_fit")
+    path = f"/programs/{ready.program.pk}/relationships"
+    for api in (personal_client(ready.admin), service_client(ready.org, ready.admin)):
+        listed = api.get(path).json()["items"]
+        one = api.get(f"{path}/{relationship.pk}").json()
+        assert [row["status"] for row in listed] == ["closed"] and one["status"] == "closed"
+        # A row per pair would give away what the health page hides under five.
+        assert "close_reason" not in listed[0] and "close_reason" not in one
+        assert "not_a_fit" not in api.get(path).content.decode()
+    assert (
+        personal_client(ready.mentee).get("/relationships").json()["items"][0]["close_reason"]
+        == "not_a_fit"
+    )
+    schema = personal_client(ready.admin).get("/openapi.json").json()
+    assert "close_reason" not in schema["components"]["schemas"]["PairStateOut"]["properties"]
+
+
 def test_plan_a_meeting_and_list_meetings(ready: World) -> None:
     relationship = active(ready)
     api = personal_client(ready.mentee)
