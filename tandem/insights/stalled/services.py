@@ -12,6 +12,7 @@ from tandem.core.errors import DomainError
 from tandem.insights.models import Nudge
 from tandem.insights.stalled.selectors import NUDGE_INTERVAL, REMINDER_QUIET, reminded_recently
 from tandem.notifications.services import notify
+from tandem.notifications.when import local_date
 from tandem.policy.access import user_administers_program
 from tandem.programs.models import Program
 from tandem.relationships.models import MentorshipRequest, Proposal, Relationship
@@ -19,12 +20,24 @@ from tandem.relationships.models import MentorshipRequest, Proposal, Relationshi
 
 @dataclass(frozen=True)
 class Message:
-    """What the program says, and to whom: the same words for each person it goes to."""
+    """What the program says, and to whom: the same words for each person it goes to.
+
+    A body that names the day an answer is due says ``{day}``: each person reads that day
+    in their own zone, as the request or proposal page shows it to them.
+    """
 
     recipients: list[User]
     title: str
     body: str
     url: str
+    due: datetime.datetime | None = None
+
+    def body_for(self, user: User, *, organization_id: int) -> str:
+        if self.due is None:
+            return self.body
+        return self.body.replace(
+            "{day}", local_date(user, self.due, organization_id=organization_id)
+        )
 
 
 def _no_meeting(program: Program, object_id: int) -> Message:
@@ -77,9 +90,10 @@ def _proposal(program: Program, object_id: int) -> Message:
         title=f"{program.name}: a proposed match is waiting for your answer",
         body=(
             f"We proposed a match about {proposal.focus_label}. Yes and no are both fine "
-            f"answers; please give yours by {proposal.expires_at:%-d %B}."
+            "answers; please give yours by {day}."
         ),
         url=reverse("relationships:proposal", args=[proposal.pk]),
+        due=proposal.expires_at,
     )
 
 
@@ -97,9 +111,10 @@ def _request(program: Program, object_id: int) -> Message:
         title=f"{program.name}: a request is waiting for your answer",
         body=(
             f"Someone asked for your help with {request.focus}. Yes and not this time are "
-            f"both kind answers; the request closes on {request.expires_at:%-d %B}."
+            "both kind answers; the request closes on {day}."
         ),
         url=reverse("relationships:request", args=[request.pk]),
+        due=request.expires_at,
     )
 
 
@@ -172,7 +187,7 @@ def nudge_send(
             user=user,
             kind="nudge",
             title=message.title,
-            body=message.body,
+            body=message.body_for(user, organization_id=program.organization_id),
             url=message.url,
             dedupe_key=f"nudge:{nudge.pk}",
         )

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 import pytest
@@ -6,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.accounts.models import Membership
 from tandem.core.errors import DomainError
 from tandem.insights.models import Nudge
 from tandem.insights.stalled.selectors import default_weeks
@@ -315,6 +317,36 @@ def test_request_nudge_goes_to_the_mentor_without_the_message(
     note = Notification.objects.get(kind="nudge")
     assert note.user == world.mentor
     assert "PRIVATE-REQUEST-MESSAGE" not in note.body and "Asking Ada" not in note.body
+
+
+def test_a_nudge_names_the_day_to_answer_by_in_each_readers_own_zone(
+    world: World, stalled: Stalled
+) -> None:
+    # 03:00 UTC is still the day before in Los Angeles, and already that day in Tokyo.
+    due = (timezone.now() + datetime.timedelta(days=1)).replace(
+        hour=3, minute=0, second=0, microsecond=0
+    )
+    MentorshipRequest.objects.filter(pk=stalled.request.pk).update(expires_at=due)
+    Proposal.objects.filter(pk=stalled.proposal.pk).update(expires_at=due, mentee_answer="")
+    pia = stalled.proposal.mentee.user
+    for user, zone in ((world.mentor, "America/Los_Angeles"), (pia, "Asia/Tokyo")):
+        Membership.objects.filter(user=user).update(time_zone=zone)
+    west = f"{due.astimezone(zoneinfo.ZoneInfo('America/Los_Angeles')):%-d %B}"
+    east = f"{due.astimezone(zoneinfo.ZoneInfo('Asia/Tokyo')):%-d %B}"
+    assert west != east
+
+    nudge_send(
+        program=world.program, admin=world.admin, kind="request", object_id=stalled.request.pk
+    )
+    nudge_send(
+        program=world.program, admin=world.admin, kind="proposal", object_id=stalled.proposal.pk
+    )
+    bodies = {(n.user_id, n.title[-30:]): n.body for n in Notification.objects.filter(kind="nudge")}
+    mentor_bodies = [body for (user, _), body in bodies.items() if user == world.mentor.pk]
+    assert len(mentor_bodies) == 2
+    assert all(f"{west}." in body and "{day}" not in body for body in mentor_bodies)
+    [pia_body] = [body for (user, _), body in bodies.items() if user == pia.pk]
+    assert f"give yours by {east}." in pia_body
 
 
 def test_bulk_nudge_sends_the_selected_and_says_which_were_left(
