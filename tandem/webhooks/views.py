@@ -1,5 +1,6 @@
 """The organization admin's webhook pages: endpoints, their secrets, and their delivery logs."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -69,6 +70,8 @@ def endpoint_list(request: AuthenticatedHttpRequest, organization_id: int) -> Ht
                 "new_endpoint": created[0] if created else None,
                 # Shown in this answer only; the session never holds it.
                 "secret": created[1] if created else None,
+                # A development or demo setting: say so where the rule is stated.
+                "private_allowed": settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES,
             },
         )
     )

@@ -263,3 +263,18 @@ def test_the_security_log_export_names_the_endpoint(hooked: Hooked) -> None:
     text = response.getvalue()
     assert f"{hooked.receiver.url} · events: round.finished".encode() in text
     assert hooked.endpoint.secret.encode() not in text
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_the_page_states_the_address_rule_in_force(world: World, settings, allowed: bool) -> None:
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = allowed
+    client = client_for(world.admin)
+    page = client.get(f"/webhooks/{world.org.pk}/").content.decode()
+    assert ("accepts any address" in page) is allowed
+    response = client.post(
+        f"/webhooks/{world.org.pk}/",
+        {"url": "http://example.com/hook", "events": ["round.finished"]},
+    )
+    assert Endpoint.objects.filter(url="http://example.com/hook").exists() is allowed
+    if not allowed:
+        assert "url" in response.context["form"].errors
