@@ -92,8 +92,10 @@ class MentorProfiles:
             while len(self._kept) > self._programs:
                 self._kept.popitem(last=False)
         asked_at = self._clock()
-        for pk in [pk for pk, entry in kept.items() if asked_at - entry[2] > self._unused_for]:
-            kept.pop(pk, None)
+        # Other threads add to ``kept`` outside the lock: sweep a copy (list() takes it whole).
+        for pk, (_, _, last_asked) in list(kept.items()):
+            if asked_at - last_asked > self._unused_for:
+                kept.pop(pk, None)
         found = {}
         stale = []
         for pk, stamp in stamps.items():
