@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from tandem.circles.models import (
     CircleCommitment,
     CircleMembership,
     CircleSession,
+    HotSeat,
     HotSeatSwap,
 )
 from tandem.circles.services.hot_seats import next_session
@@ -71,7 +73,8 @@ def _acts(circle: Circle, mine: CircleMembership) -> bool:
 
 def sessions_card(circle: Circle, mine: CircleMembership, agreed: bool) -> dict[str, Any]:
     """Return what the circle page's sessions card shows: upcoming, recent, and planning."""
-    sessions = circle.sessions.prefetch_related("hot_seats__membership__enrollment__user")
+    seats = HotSeat.objects.select_related("membership__enrollment__user")
+    sessions = circle.sessions.prefetch_related(Prefetch("hot_seats", queryset=seats))
     upcoming = list(sessions.filter(state=PLANNED).order_by("number"))
     past = list(sessions.exclude(state=PLANNED).order_by("-number")[: PAST_SHOWN + 1])
     may_plan = (
