@@ -1,6 +1,7 @@
 """The session pages: every action a member takes, through HTTP, and who may see what."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -47,7 +48,7 @@ def _page(client: Client, session: CircleSession) -> str:
     return response.content.decode()
 
 
-def _messages(response) -> str:  # type: ignore[no-untyped-def]
+def _messages(response: Any) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
@@ -467,7 +468,9 @@ def test_nothing_changes_in_a_closed_circle(agreed: Circle, clock: Clock) -> Non
 # Who may open what.
 
 
-def _urls(session: CircleSession, question: CircleQuestion, commitment: CircleCommitment):  # type: ignore[no-untyped-def]
+def _urls(
+    session: CircleSession, question: CircleQuestion, commitment: CircleCommitment
+) -> list[tuple[str, str, dict[str, str]]]:
     swap = session.swaps.get()
     return [
         ("get", f"/circles/sessions/{session.pk}/", {}),
@@ -547,8 +550,8 @@ def test_a_person_invited_reads_the_sessions_without_forms(cast: Cast, clock: Cl
 
 
 def test_the_session_page_reads_a_fixed_number_of_queries(
-    agreed: Circle, cast: Cast, clock: Clock, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    agreed: Circle, cast: Cast, clock: Clock, django_assert_max_num_queries: Any
+) -> None:
     people = members(agreed)
     first, second = _plan(agreed)
     hot_seats_assign(session=first, by=people[0].enrollment.user)
@@ -569,8 +572,8 @@ def test_the_session_page_reads_a_fixed_number_of_queries(
 
 
 def test_the_circle_page_reads_a_fixed_number_of_queries_with_many_sessions(
-    agreed: Circle, clock: Clock, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    agreed: Circle, clock: Clock, django_assert_max_num_queries: Any
+) -> None:
     ana = members(agreed)[0]
     sessions = _plan(agreed, 12)
     for session in sessions[:10]:
