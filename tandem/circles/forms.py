@@ -1,5 +1,7 @@
 """The forms of a circle's session pages: each one field or two, checked before the services."""
 
+from typing import Any
+
 from django import forms
 
 from tandem.circles.models import CircleCommitment, CircleMembership
@@ -16,6 +18,10 @@ class SessionsPlanForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
+    # The session page holds several forms with a "text" field: ids must differ.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="question_%s", **kwargs)
+
     text = forms.CharField(
         label="What you want to bring",
         max_length=QUESTION_MAX,
@@ -26,7 +32,7 @@ class QuestionForm(forms.Form):
 
 class NotesForm(forms.Form):
     notes = forms.CharField(
-        label="Shared notes",
+        label="What we said and decided",
         required=False,
         strip=False,
         max_length=NOTES_MAX,
@@ -40,6 +46,9 @@ class AbsenceForm(forms.Form):
 
 
 class CommitmentForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="commitment_%s", **kwargs)
+
     text = forms.CharField(label="By next session I will…", max_length=COMMITMENT_MAX)
 
 

@@ -263,7 +263,7 @@ def test_a_question_needs_words_within_the_limit(agreed: Circle, text: str) -> N
         f"/circles/sessions/{first.pk}/questions/", {"text": text}
     )
     assert response.status_code == 200
-    assert 'id="id_text_error"' in response.content.decode()
+    assert 'id="question_text_error"' in response.content.decode()
     assert not CircleQuestion.objects.exists()
 
 
@@ -380,7 +380,7 @@ def test_a_commitment_needs_words_within_the_limit(agreed: Circle, clock: Clock,
         f"/circles/sessions/{first.pk}/commitments/", {"text": text}
     )
     assert response.status_code == 200
-    assert 'id="id_text_error"' in response.content.decode()
+    assert 'id="commitment_text_error"' in response.content.decode()
     assert not CircleCommitment.objects.exists()
 
 

@@ -37,6 +37,7 @@ from tandem.circles.models import (
     CircleSession,
     HotSeat,
     HotSeatSwap,
+    SessionAbsence,
 )
 from tandem.circles.services.hot_seats import next_session
 from tandem.circles.services.sessions import MAX_PLANNED
@@ -74,7 +75,10 @@ def _acts(circle: Circle, mine: CircleMembership) -> bool:
 def sessions_card(circle: Circle, mine: CircleMembership, agreed: bool) -> dict[str, Any]:
     """Return what the circle page's sessions card shows: upcoming, recent, and planning."""
     seats = HotSeat.objects.select_related("membership__enrollment__user")
-    sessions = circle.sessions.prefetch_related(Prefetch("hot_seats", queryset=seats))
+    away = SessionAbsence.objects.select_related("membership__enrollment__user")
+    sessions = circle.sessions.prefetch_related(
+        Prefetch("hot_seats", queryset=seats), Prefetch("absences", queryset=away)
+    )
     upcoming = list(sessions.filter(state=PLANNED).order_by("number"))
     past = list(sessions.exclude(state=PLANNED).order_by("-number")[: PAST_SHOWN + 1])
     may_plan = (
