@@ -20,7 +20,8 @@ class SessionsPlanForm(forms.Form):
 class QuestionForm(forms.Form):
     # The session page holds several forms with a "text" field: ids must differ.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, auto_id="question_%s", **kwargs)
+        kwargs["auto_id"] = "question_%s"
+        super().__init__(*args, **kwargs)
 
     text = forms.CharField(
         label="What you want to bring",
@@ -47,7 +48,8 @@ class AbsenceForm(forms.Form):
 
 class CommitmentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, auto_id="commitment_%s", **kwargs)
+        kwargs["auto_id"] = "commitment_%s"
+        super().__init__(*args, **kwargs)
 
     text = forms.CharField(label="By next session I will…", max_length=COMMITMENT_MAX)
 
