@@ -141,10 +141,13 @@ def _session_context(
     started = session.starts_at <= timezone.now()
     acts = _acts(circle, mine)
     my_offer = next((o for o in offers if o.giver_id == mine.pk), None)
+    is_next = upcoming is not None and upcoming.pk == session.pk
     offers_to_me = [
         o
         for o in offers
-        if o.giver_id != mine.pk
+        if acts
+        and is_next
+        and o.giver_id != mine.pk
         and o.taker_id in (None, mine.pk)
         and mine.pk not in seated
         and mine.pk not in absent
@@ -167,9 +170,10 @@ def _session_context(
         "absences": absences,
         "absent": absent,
         "my_absence": next((a for a in absences if a.membership_id == mine.pk), None),
-        "is_next": upcoming is not None and upcoming.pk == session.pk,
+        "is_next": is_next,
         "started": started,
-        "offers": offers,
+        # Offers made to the reader appear as questions to answer, not in the list.
+        "offers": [o for o in offers if o not in offers_to_me],
         "my_offer": my_offer,
         "offers_to_me": offers_to_me,
         "queue": selectors.session_question_queue(session),
@@ -225,7 +229,7 @@ def _submit(
     return _page(request, session, **{key: form})
 
 
-def _say(request: AuthenticatedHttpRequest, session: CircleSession, call: Any, done: str) -> None:
+def _say(request: AuthenticatedHttpRequest, call: Callable[[], object], done: str) -> None:
     """Run a service that takes no form; say what happened, or why it could not."""
     try:
         call()
@@ -248,7 +252,6 @@ def seats_assign(request: AuthenticatedHttpRequest, session_id: int) -> HttpResp
     session = circle_session_get_for_member(user=request.user, session_id=session_id)
     _say(
         request,
-        session,
         lambda: services.hot_seats_assign(session=session, by=request.user),
         "The rotation has set the hot seats.",
     )
@@ -295,7 +298,6 @@ def swap_answer(request: AuthenticatedHttpRequest, session_id: int, swap_id: int
     accept = answer == "accept"
     _say(
         request,
-        session,
         lambda: services.hot_seat_swap_answer(swap=swap, by=request.user, accept=accept),
         "The hot seat is yours." if accept else "You declined the offer.",
     )
@@ -309,7 +311,6 @@ def swap_withdraw(request: AuthenticatedHttpRequest, session_id: int, swap_id: i
     swap = _swap_of(session, swap_id)
     _say(
         request,
-        session,
         lambda: services.hot_seat_swap_withdraw(swap=swap, by=request.user),
         "You withdrew your offer: the seat stays yours.",
     )
@@ -335,7 +336,6 @@ def absence_take_back(request: AuthenticatedHttpRequest, session_id: int) -> Htt
     session = circle_session_get_for_member(user=request.user, session_id=session_id)
     _say(
         request,
-        session,
         lambda: services.circle_absence_take_back(session=session, by=request.user),
         "You are counted in again.",
     )
@@ -362,7 +362,6 @@ def question_withdraw(request: AuthenticatedHttpRequest, question_id: int) -> Ht
     session = circle_session_get_for_member(user=request.user, session_id=question.session_id)
     _say(
         request,
-        session,
         lambda: services.circle_question_withdraw(question=question, by=request.user),
         "You took your question off the queue.",
     )
@@ -388,7 +387,6 @@ def session_hold(request: AuthenticatedHttpRequest, session_id: int) -> HttpResp
     session = circle_session_get_for_member(user=request.user, session_id=session_id)
     _say(
         request,
-        session,
         lambda: services.circle_session_hold(session=session, by=request.user),
         f"Session {session.number} is marked held.",
     )
@@ -401,7 +399,6 @@ def session_cancel(request: AuthenticatedHttpRequest, session_id: int) -> HttpRe
     session = circle_session_get_for_member(user=request.user, session_id=session_id)
     _say(
         request,
-        session,
         lambda: services.circle_session_cancel(session=session, by=request.user),
         f"Session {session.number} is cancelled; its commitments move to the next one.",
     )
