@@ -178,9 +178,9 @@ def _session_context(
         "offers_to_me": offers_to_me,
         "queue": selectors.session_question_queue(session),
         "made": list(
-            session.commitments_made.select_related("membership__enrollment__user").order_by(
-                "created_at", "pk"
-            )
+            session.commitments_made.select_related(
+                "membership__enrollment__user", "due_session"
+            ).order_by("created_at", "pk")
         ),
         "due": [(c, follow_ups.get(c.pk)) for c in due],
         "swap_form": bound.get("swap") or SwapOfferForm(members=takers),
