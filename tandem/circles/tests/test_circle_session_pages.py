@@ -585,3 +585,31 @@ def test_the_circle_page_reads_a_fixed_number_of_queries_with_many_sessions(
     with django_assert_max_num_queries(22):
         page = client.get(f"/circles/{agreed.pk}/").content.decode()
     assert "Session 20" in page and "Earlier sessions are in the calendar file." in page
+
+
+def test_a_member_cannot_reach_another_circles_session_by_its_id(
+    agreed: Circle, cast: Cast, clock: Clock
+) -> None:
+    ana = members(agreed)[0]
+    other = agree(cast.active_circle(cast.people[4:8]))
+    eli = members(other)[0]
+    (theirs,) = _plan(other, 1)
+    hot_seats_assign(session=theirs, by=eli.enrollment.user)
+    hot_seat_swap_offer(session=theirs, by=eli.enrollment.user, to=None)
+    question = circle_question_post(session=theirs, by=eli.enrollment.user, text="Theirs")
+    clock(theirs.starts_at + MINUTE)
+    commitment = circle_commitment_make(session=theirs, by=eli.enrollment.user, text="Theirs")
+    client = _client(ana)
+    for method, url, data in _urls(theirs, question, commitment):
+        assert getattr(client, method)(url, data).status_code == 404, url
+    (mine,) = _plan(agreed, 1)
+    swap = HotSeatSwap.objects.get()
+    # Their offer, asked for through one of our own sessions, is not found either.
+    response = client.post(
+        f"/circles/sessions/{mine.pk}/swaps/{swap.pk}/answer/", {"answer": "accept"}
+    )
+    assert response.status_code == 404
+    swap.refresh_from_db()
+    assert swap.state == "offered"
+    assert CircleQuestion.objects.get().text == "Theirs"
+    assert not agreed.sessions.exclude(pk=mine.pk).exists()
