@@ -28,7 +28,7 @@ def test_a_circle_meets_and_follows_up_at_the_next_session(
     ana.goto(f"/circles/{agreed.pk}/")
     ana.get_by_label("How many sessions").fill("3")
     ana.get_by_role("button", name="Plan the next sessions").click()
-    ana.get_by_text("Planned: session 1, 2, 3.").wait_for()
+    ana.get_by_text("Planned sessions 1, 2, 3.").wait_for()
     axe.check(ana, "cs01-circle-sessions")
     first, second, _third = CircleSession.objects.filter(circle=agreed).order_by("number")
     ana.get_by_role("link", name="Session 1", exact=True).click()

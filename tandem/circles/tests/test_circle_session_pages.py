@@ -62,7 +62,7 @@ def test_a_member_plans_sessions_and_reads_them_in_their_own_zone(agreed: Circle
     page = client.get(f"/circles/{agreed.pk}/").content.decode()
     assert "Plan the next sessions" in page and "No sessions planned." in page
     response = client.post(f"/circles/{agreed.pk}/sessions/plan/", {"count": "3"}, follow=True)
-    assert "Planned: session 1, 2, 3." in _messages(response)
+    assert "Planned sessions 1, 2, 3." in _messages(response)
     assert agreed.sessions.count() == 3
     page = response.content.decode()
     # Thursdays at 17:00 UTC are 18:00 in Paris in January.

@@ -53,6 +53,8 @@ from tandem.policy.access import (
 ACTIVE = CircleMembership.State.ACTIVE
 PLANNED = CircleSession.State.PLANNED
 PAST_SHOWN = 8
+# Who reads a circle's sessions: as the access helpers say, those in it or invited to it.
+_READS = (CircleMembership.State.PROPOSED, *CircleMembership.IN_CIRCLE)
 
 
 def _mine(circle: Circle, request: AuthenticatedHttpRequest) -> CircleMembership:
@@ -62,9 +64,6 @@ def _mine(circle: Circle, request: AuthenticatedHttpRequest) -> CircleMembership
         .select_related("enrollment__user")
         .get()
     )
-
-
-_READS = (CircleMembership.State.PROPOSED, *CircleMembership.IN_CIRCLE)
 
 
 def _acts(circle: Circle, mine: CircleMembership) -> bool:
@@ -114,7 +113,8 @@ def sessions_plan(request: AuthenticatedHttpRequest, circle_id: int) -> HttpResp
         messages.error(request, error.message)
     else:
         numbers = ", ".join(str(s.number) for s in planned)
-        messages.success(request, f"Planned: session {numbers}.")
+        plural = "s" if len(planned) > 1 else ""
+        messages.success(request, f"Planned session{plural} {numbers}.")
     return redirect(reverse("circles:detail", args=[circle.pk]) + "#sessions-h")
 
 
