@@ -16,7 +16,7 @@ RHYTHM_WIDGETS: dict[str, Any] = {
     "hot_seats_per_session": forms.RadioSelect,
 }
 RHYTHM_LABELS = {
-    "cadence_weeks": "Meet every this many weeks",
+    "cadence_weeks": "Weeks between sessions",
     "weekday": "On which day",
     "local_time": "At what time",
     "time_zone": "In which time zone",
@@ -24,6 +24,7 @@ RHYTHM_LABELS = {
     "hot_seats_per_session": "Hot seats in each session",
 }
 RHYTHM_HELP = {
+    "cadence_weeks": "1 to meet every week, 2 for every other week; at most 4.",
     "weekday": "Leave the day and the time empty until you settle them together.",
 }
 # The terms a circle's agreement shares with a pair's read and are entered the same way.
@@ -45,6 +46,7 @@ class RhythmFields(forms.ModelForm):
     hot_seats_per_session = forms.TypedChoiceField(
         choices=[(1, "One"), (2, "Two")],
         coerce=int,
+        initial=1,
         widget=forms.RadioSelect,
         label=RHYTHM_LABELS["hot_seats_per_session"],
     )
@@ -74,7 +76,10 @@ class CircleFormForm(RhythmFields):
         fields = ["name", *Circle.RHYTHM_FIELDS]
         widgets = RHYTHM_WIDGETS
         labels = {"name": "Name of the circle", **RHYTHM_LABELS}
-        help_texts = {"name": "Something the members will recognise, such as “Tuesday leads”."}
+        help_texts = {
+            "name": "Something the members will recognise, such as “Tuesday leads”.",
+            **RHYTHM_HELP,
+        }
 
 
 class CircleAgreementForm(RhythmFields):
@@ -106,7 +111,12 @@ class CircleAgreementForm(RhythmFields):
             "accountability": "How we follow up what each of us says we will do",
             "exit_clause": "Leaving gracefully",
         }
-        help_texts = {"derailers": AgreementForm.Meta.help_texts["derailers"], **RHYTHM_HELP}
+        help_texts = {
+            **RHYTHM_HELP,
+            "accountability": "For example: “ask at the start of each session what we did about "
+            "last time's commitments”.",
+            "derailers": AgreementForm.Meta.help_texts["derailers"],
+        }
 
 
 class CheckInForm(forms.Form):
