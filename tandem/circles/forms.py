@@ -99,8 +99,10 @@ class CircleAgreementForm(RhythmFields):
             **{term: AgreementForm.Meta.widgets[term] for term in _SHARED_TERMS},
             **RHYTHM_WIDGETS,
             "purpose": forms.Textarea(attrs={"rows": 3}),
-            "attendance": forms.Textarea(attrs={"rows": 2}),
+            "confidentiality": forms.Textarea(attrs={"rows": 3}),
+            "attendance": forms.Textarea(attrs={"rows": 3}),
             "hot_seat": forms.Textarea(attrs={"rows": 3}),
+            "exit_clause": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
             **{term: AgreementForm.Meta.labels[term] for term in _SHARED_TERMS},
@@ -113,6 +115,11 @@ class CircleAgreementForm(RhythmFields):
         }
         help_texts = {
             **RHYTHM_HELP,
+            "purpose": "In the members' words: what you come together for.",
+            "confidentiality": "What stays in the circle, and what that means here.",
+            "attendance": "Saying in advance when one cannot come, and what happens then.",
+            "hot_seat": "Turns, swaps, and how long each hot seat has.",
+            "exit_clause": "",
             "accountability": "For example: “ask at the start of each session what we did about "
             "last time's commitments”.",
             "derailers": AgreementForm.Meta.help_texts["derailers"],
