@@ -99,15 +99,11 @@ def circles_pulse(circles: Iterable[Circle]) -> dict[int, CirclePulse]:
 def circle_agreement_changes(
     old: CircleAgreement | None, new: CircleAgreement
 ) -> list[tuple[str, Any, Any]]:
-    """Return (term label, before, after) for each term that differs between two versions."""
+    """Return (term, before, after) for each term that differs between two versions."""
     if old is None:
         return []
     return [
-        (
-            str(getattr(CircleAgreement._meta.get_field(term), "verbose_name", term)).capitalize(),
-            getattr(old, term),
-            getattr(new, term),
-        )
+        (term, getattr(old, term), getattr(new, term))
         for term in CircleAgreement.TERMS
         if getattr(old, term) != getattr(new, term)
     ]

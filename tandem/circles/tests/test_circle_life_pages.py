@@ -166,7 +166,7 @@ def test_a_new_version_is_prefilled_asks_everyone_again_and_shows_in_the_history
     # The form for a new version starts from the current words.
     assert "Grow as leaders of small teams." in _page(clients[1], url)
     response = clients[1].post(
-        url, _terms(purpose="Lead through change.", hot_seats_per_session="2")
+        url, _terms(purpose="Lead through change.", hot_seats_per_session="2", weekday="1")
     )
     assert response.status_code == 302
     second = CircleAgreement.objects.get(circle=scene.circle, version=2)
@@ -176,10 +176,13 @@ def test_a_new_version_is_prefilled_asks_everyone_again_and_shows_in_the_history
     assert "Sign version 2" in detail and "not signed yet" in detail
     history = _page(clients[2], url)
     assert "Version 2" in history and "Version 1" in history
-    assert "<del>Grow as leaders of small teams.</del>" in history
+    assert "What the circle is for: <del>Grow as leaders of small teams.</del>" in history
+    assert "On which day: <del>Thursday</del> → <ins>Tuesday</ins>" in history
     assert "<ins>Lead through change.</ins>" in history
     # Posting the same words again writes nothing.
-    same = clients[1].post(url, _terms(purpose="Lead through change.", hot_seats_per_session="2"))
+    same = clients[1].post(
+        url, _terms(purpose="Lead through change.", hot_seats_per_session="2", weekday="1")
+    )
     assert (
         same.status_code == 200 and "Nothing has changed since version 2" in same.content.decode()
     )

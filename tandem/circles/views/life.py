@@ -1,9 +1,12 @@
 """A circle's life outside sessions, for its members: agreement, check-ins, forming, leaving."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
 from tandem.circles import selectors, services
@@ -27,7 +30,7 @@ from tandem.policy.access import (
     enrollment_get_own,
     program_get_for_user,
 )
-from tandem.programs.models import Enrollment, Program
+from tandem.programs.models import Enrollment, MeetingMode, Program
 from tandem.programs.services import enrollment_free_hours_set
 
 
@@ -64,9 +67,7 @@ def agreement_write(request: AuthenticatedHttpRequest, circle_id: int) -> HttpRe
     history = [
         (
             v,
-            selectors.circle_agreement_changes(
-                versions[i + 1] if i + 1 < len(versions) else None, v
-            ),
+            _changes(versions[i + 1] if i + 1 < len(versions) else None, v),
         )
         for i, v in enumerate(versions)
     ]
@@ -80,6 +81,28 @@ def agreement_write(request: AuthenticatedHttpRequest, circle_id: int) -> HttpRe
             "history": history,
         },
     )
+
+
+def _shown(term: str, value: object) -> object:
+    """Return a term's value as a person reads it: a day's name, channels' labels."""
+    if term == "weekday" and isinstance(value, int):
+        return Weekday(value).label
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if term == "channels" and isinstance(value, list):
+        return ", ".join(MeetingMode(c).label for c in value if c in MeetingMode.values)
+    return value
+
+
+def _changes(old: CircleAgreement | None, new: CircleAgreement) -> list[tuple[str, object, object]]:
+    """Return (label, before, after) for each term that changed, labelled as the form is."""
+    labels = CircleAgreementForm.Meta.labels
+    return [
+        (labels.get(term, term), _shown(term, before), _shown(term, after))
+        for term, before, after in selectors.circle_agreement_changes(old, new)
+    ]
 
 
 def _own_place(request: AuthenticatedHttpRequest, circle: Circle) -> CircleMembership | None:
@@ -237,6 +260,6 @@ def free_hours(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
             "form": form,
             "grid": free_hours_grid(selected),
             "zone": _zone_of(enrollment),
-            "days": [label for _, label in Weekday.choices],
+            "days": [(label[:3], label) for _, label in Weekday.choices],
         },
     )
