@@ -34,7 +34,8 @@ def my_interviews(*, user: User) -> MyInterviews:
     )
     return MyInterviews(
         asked=[i for i in rows if i.asker.user_id == user.pk],
-        received=[i for i in rows if i.host.user_id == user.pk],
+        # A request the monthly limit declined for the host is not theirs to see in a list.
+        received=[i for i in rows if i.host.user_id == user.pk and not i.declined_for_limit],
         programs=programs,
     )
 
