@@ -172,3 +172,21 @@ def test_a_new_request_is_possible_once_the_conversation_has_passed(iv: World) -
     again = ask(iv)
     assert again.status == Interview.Status.ASKED
     assert Interview.objects.filter(asker=iv.mentee_enrollment).count() == 2
+
+
+def test_erasing_a_person_deletes_their_notes_and_blanks_their_words(iv: World) -> None:
+    from tandem.interviews.models import InterviewNote
+    from tandem.people.services.erasure import person_erase
+
+    interview = scheduled(iv)
+    services.interview_note_write(
+        interview=interview, by=iv.mentee, body="canary-erase-iv-7c1", share_if_continuing=True
+    )
+    services.interview_note_write(
+        interview=interview, by=iv.mentor, body="Mo keeps this", share_if_continuing=False
+    )
+    person_erase(person=iv.mentee, by=iv.mentee)
+    interview.refresh_from_db()
+    assert "canary-erase-iv-7c1" not in interview.message
+    assert "new in transit planning" not in interview.message
+    assert list(InterviewNote.objects.values_list("body", flat=True)) == ["Mo keeps this"]
