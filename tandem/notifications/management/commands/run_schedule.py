@@ -3,7 +3,8 @@
 Run one of these per deployment, next to the web process and the task worker:
 every few minutes it puts back in the queue the tasks of workers that died mid-task
 (RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
-expiries, gentle auto-closes), the webhook deliveries due for a retry and the insights of
+expiries, gentle auto-closes), the informational interviews' reminders and follow-ups,
+the webhook deliveries due for a retry and the insights of
 programs (and the health of their organizations) last computed a day ago, and once a day
 the e-mail digest, the board's digest of new questions for mentors, and the pruning of
 kept records (security events past SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads,
@@ -24,6 +25,7 @@ from tandem.board.tasks import send_board_digests
 from tandem.core.task_runs import tasks_recover_abandoned
 from tandem.insights.health_tasks import send_monthly_health_reports
 from tandem.insights.snapshots.tasks import refresh_due_insights
+from tandem.interviews.tasks import send_interview_reminders
 from tandem.notifications.tasks import send_daily_digests
 from tandem.people.tasks import prune_kept_records
 from tandem.relationships.tasks import sweep_due_work
@@ -79,6 +81,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep enqueued ({result.id})")
             # Webhook retries that are due, and deliveries a dead worker left half-sent.
             send_due_deliveries.enqueue()
+            # Reminders a day before informational interviews, and the question after them.
+            send_interview_reminders.enqueue()
             # Each program's insights and each organization's health, when a day old; one
             # already asked for waits.
             refresh_due_insights.enqueue()
