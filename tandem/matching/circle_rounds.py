@@ -26,7 +26,7 @@ from tandem.matching.engine.hierarchy import Hierarchy
 from tandem.matching.engine.instance import Topic
 from tandem.matching.loading import Profile, profiles_in, profiles_of, zone_offset
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
-from tandem.policy.eligibility import circle_round_people, managers_of
+from tandem.policy.eligibility import circle_round_apart, circle_round_people, managers_of
 from tandem.programs.models import Enrollment, Program
 from tandem.programs.models import Topic as TopicRow
 
@@ -97,6 +97,8 @@ def load_circle_instance(
         managers=managers_of(program),
         pinned=pins,
         locked_circles=locked,
+        # The circle policy's other pairs kept apart, a hard rule like the reporting lines.
+        apart=frozenset(circle_round_apart(program, keys)),
     )
 
 
