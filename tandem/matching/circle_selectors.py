@@ -178,9 +178,8 @@ def circle_review(
         for row in group
     }
     offsets = {zone: zone_offset(zone, now) for zone in zones}
-    shown.object_list = [  # type: ignore[misc]
-        _card(circles[pk], rows.get(pk, []), offsets) for pk in on_page if pk in circles
-    ]
+    cards = [_card(circles[pk], rows.get(pk, []), offsets) for pk in on_page if pk in circles]
+    shown.object_list = cards  # type: ignore[assignment]
     return CircleReview(
         circles=shown, unplaced_count=len((matching_round.report or {}).get("unplaced", []))
     )

@@ -318,7 +318,7 @@ def test_people_kept_apart_by_the_policy_never_share_a_circle(
         program=cast.program,
         mentor=people[4],
         mentee=people[5],
-        focus=Topic.objects.filter(organization=cast.world.org).first(),
+        focus=Topic.objects.filter(organization=cast.world.org).earliest("pk"),
         origin=Relationship.Origin.ADMIN,
         status=Relationship.Status.CLOSED,
         close_reason=Relationship.CloseReason.NOT_A_FIT,
