@@ -32,6 +32,9 @@ from tandem.programs.models import Topic as TopicRow
 
 logger = logging.getLogger(__name__)
 
+# The first reason of someone an admin moved into their circle, kept when the round runs again.
+PLACED_BY_ADMINS = {"component": "admin", "text": "Placed in this circle by the program admins."}
+
 
 def utc_hours(local: list[int], utc_offset: float) -> frozenset[int]:
     """Turn hours of the week in someone's own time into hours of the week in UTC.
@@ -212,7 +215,9 @@ def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float
                     "round_id": matching_round.pk,
                     "circle_id": circle.pk,
                     "enrollment_id": key,
-                    "reasons": _reasons(proposed.reasons[key]),
+                    "reasons": [PLACED_BY_ADMINS, *_reasons(proposed.reasons[key])]
+                    if key in was_pinned
+                    else _reasons(proposed.reasons[key]),
                     "pinned": key in was_pinned,
                 }
             )

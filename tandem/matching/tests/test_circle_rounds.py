@@ -183,6 +183,8 @@ def test_a_move_is_kept_pinned_and_explained(
     rerun = _run(cast, django_capture_on_commit_callbacks, matching_round)
     kept = RoundCircleMember.objects.get(round=rerun, enrollment_id=mover)
     assert kept.pinned and kept.circle.name == target_name
+    # They are still told an admin placed them there.
+    assert kept.reasons[0]["component"] == "admin"
 
 
 def _fit_now(cast: Cast, circle: RoundCircle) -> float:
