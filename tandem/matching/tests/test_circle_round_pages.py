@@ -10,6 +10,7 @@ from tandem.circles.models import Circle, CircleMembership
 from tandem.matching.circle_selectors import CIRCLES_PAGE_SIZE
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
 from tandem.matching.tests.test_circle_rounds import _circles, _line, _program
+from tandem.policy.eligibility import seeker_refusal
 from tandem.relationships.models import MatchExclusion
 from tandem.testing.circles import Cast
 from tandem.testing.factories import MembershipFactory, UserFactory
@@ -215,3 +216,13 @@ def test_only_the_programs_admins_reach_a_circles_round(
     assert not circle.locked and _circles(matching_round) == before
     matching_round.refresh_from_db()
     assert matching_round.status == MatchingRound.Status.READY
+
+
+def test_a_circles_program_offers_no_mentor_directory_or_one_to_one_requests(cast: Cast) -> None:
+    person = cast.people[0]
+    client = client_for(person.user)
+    assert client.get(f"/relationships/programs/{cast.program.pk}/mentors/").status_code == 404
+    refusal = seeker_refusal(person)
+    assert refusal is not None and refusal.code == "circles_only"
+    page = client.get(f"/programs/{cast.program.pk}/").content.decode()
+    assert "4 to 6 people each; up to 1 per person" in page
