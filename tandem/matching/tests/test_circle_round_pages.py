@@ -91,6 +91,16 @@ def test_the_review_pages_and_filters_circles_in_a_fixed_number_of_queries(
     assert found.content.decode().count("<article") == 1
     assert f'id="circle-{named.circle_id}"' in found.content.decode()
     assert "<html" not in found.content.decode()
+    # The flags pick the circles an admin should look at.
+    stored = list(RoundCircle.objects.filter(round=matching_round))
+    for flag, wanted in (
+        ("no_time", [c for c in stored if not c.common_hours]),
+        ("low", [c for c in stored if c.fit < 0.5]),
+    ):
+        with django_assert_max_num_queries(14):
+            shown = client.get(f"{url}?flag={flag}").content.decode()
+        assert f"{len(wanted)} circle" in shown
+        assert all(f'id="circle-{c.pk}"' in shown for c in wanted[:CIRCLES_PAGE_SIZE])
     # A nonsense filter or page falls back to the default view.
     assert client.get(f"{url}?sort=nope&flag=zzz&page=abc").status_code == 200
 
