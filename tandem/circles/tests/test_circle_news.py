@@ -138,8 +138,9 @@ def test_an_absence_is_told_to_the_others_with_the_members_word(agreed, mailoutb
     news = _news("circle_absence")
     assert set(news) == {m.enrollment.user.email for m in (ana, ben, dev)}
     assert all(n.body == "At a conference." for n in news.values())
+    name = cleo.enrollment.user.display_name
     assert news[ana.enrollment.user.email].title == (
-        f"{cleo.enrollment.user.display_name} will miss Thursday circle on Thursday 10 January, 17:00"
+        f"{name} will miss Thursday circle on Thursday 10 January, 17:00"
     )
     assert {m.to[0] for m in mailoutbox} == set(news)
 
