@@ -31,7 +31,7 @@ from tandem.circles.services.sessions import session_starts
 from tandem.demo import agency
 from tandem.demo.stories import _Lines
 from tandem.notifications.models import Notification
-from tandem.programs.models import Enrollment, Program
+from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
 
 PROGRAM_NAME = "Leadership circles"
 # The living circle held this many weekly sessions, and has this many planned ahead.
@@ -177,18 +177,31 @@ def _enroll(
     mine = Membership.objects.get(user=mentee, organization=program.organization)
     noon = datetime.time(12, tzinfo=ZoneInfo(agency.AGENCY_TIME_ZONE))
     completed = datetime.datetime.combine(today - datetime.timedelta(days=70), noon)
-    return Enrollment.objects.bulk_create(
+    enrollments = Enrollment.objects.bulk_create(
         Enrollment(
             program=program,
             user_id=membership.user_id,
             membership=membership,
             is_peer=True,
             goals=GOALS[index % len(GOALS)],
+            capacity=1,
             meeting_modes=["video"],
             profile_completed_at=completed,
         )
         for index, membership in enumerate([mine, *chosen])
     )
+    # A finished peer profile names what one brings to work on and what one can offer.
+    topics = [t for t in Topic.objects.filter(organization=program.organization).order_by("slug")]
+    EnrollmentTopic.objects.bulk_create(
+        EnrollmentTopic(enrollment=enrollment, topic=topic, kind=kind, level=3)
+        for enrollment in enrollments
+        for kind, topic in zip(
+            (EnrollmentTopic.Kind.FOCUS, EnrollmentTopic.Kind.EXPERTISE),
+            rng.sample(topics, 2),
+            strict=True,
+        )
+    )
+    return enrollments
 
 
 def _group(
