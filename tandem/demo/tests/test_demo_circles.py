@@ -53,7 +53,7 @@ def test_the_mentee_is_in_a_living_circle_of_six_with_fair_hot_seats() -> None:
     assert CircleCheckIn.objects.filter(membership__circle=circle).count() == 6
     upcoming = circle.sessions.filter(state="planned").order_by("number")
     assert upcoming.count() == 4
-    assert upcoming.first().hot_seats.exists()
+    assert upcoming[0].hot_seats.exists()
     assert circle.memberships.filter(state=CircleMembership.State.REQUESTED).count() == 1
 
 
