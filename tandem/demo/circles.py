@@ -198,7 +198,8 @@ def _program(beside: Program, admin: User) -> Program:
         format=Program.Format.CIRCLES,
         status=Program.Status.ACTIVE,
         audience=Program.Audience.ORGANIZATION,
-        matching_mode=Program.MatchingMode.ROUNDS,
+        # Admins may run circle rounds, and members may form circles of their own.
+        matching_mode=Program.MatchingMode.BOTH,
         enrollment_opens_on=beside.enrollment_opens_on,
         enrollment_closes_on=beside.enrollment_closes_on,
         circle_min_size=4,
