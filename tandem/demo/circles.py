@@ -275,17 +275,18 @@ def _agree(circle: Circle, people: list[Enrollment]) -> None:
 
 def _past_sessions(rng: random.Random, circle: Circle, people: list[Enrollment]) -> None:
     """Hold the circle's first weeks: seats by the rotation, a swap, questions and notes."""
-    users = {e.pk: e.user for e in people}
+    first_news = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     planned = services.circle_sessions_plan(circle=circle, by=people[0].user, count=PAST_SESSIONS)
     # Into the past, on the circle's own rhythm: the last one was held a week or so ago.
-    first_news = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     past = session_starts(
         circle, after=timezone.now() - WEEK * (PAST_SESSIONS + 1), count=PAST_SESSIONS
     )
     for session, start in zip(planned, past, strict=True):
         CircleSession.objects.filter(pk=session.pk).update(starts_at=start)
     _backdate_start(circle, past[0])
-    by_enrollment = {m.enrollment_id: m for m in circle.memberships.all()}
+    by_enrollment = {
+        m.enrollment_id: m for m in circle.memberships.select_related("enrollment__user")
+    }
     for index, session in enumerate(circle.sessions.order_by("number")):
         seats = services.hot_seats_assign(session=session, by=people[0].user)
         seated = seats[0].membership
@@ -296,7 +297,7 @@ def _past_sessions(rng: random.Random, circle: Circle, people: list[Enrollment])
             swap = services.hot_seat_swap_offer(
                 session=session, by=seated.enrollment.user, to=taker
             )
-            services.hot_seat_swap_answer(swap=swap, by=users[taker.enrollment_id], accept=True)
+            services.hot_seat_swap_answer(swap=swap, by=taker.enrollment.user, accept=True)
             seated = taker
         services.circle_question_post(
             session=session, by=seated.enrollment.user, text=QUESTIONS[index % len(QUESTIONS)]
