@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.insights",
     "tandem.board",
     "tandem.interviews",
+    "tandem.introductions",
     "tandem.circles",
     "tandem.webhooks",
     "tandem.api",

@@ -36,6 +36,12 @@ from tandem.policy.access.interviews import (
     interview_offer_get_own,
     interviews_of,
 )
+from tandem.policy.access.introductions import (
+    introduction_get_for_user,
+    introductions_of,
+    suggestion_get_for_user,
+    suggestions_visible_to,
+)
 from tandem.policy.access.people import (
     calendar_feed_get_by_token,
     department_get_for_org_admin,
@@ -108,6 +114,8 @@ __all__ = [
     "interview_note_get_for_author",
     "interview_offer_get_own",
     "interviews_of",
+    "introduction_get_for_user",
+    "introductions_of",
     "invitation_get_by_token",
     "journal_entry_get_for_author",
     "meeting_get_for_user",
@@ -139,6 +147,8 @@ __all__ = [
     "request_get_for_user",
     "requests_of",
     "round_get_for_admin",
+    "suggestion_get_for_user",
+    "suggestions_visible_to",
     "topic_get_for_admin",
     "user_administers_program",
     "user_may_create_programs",

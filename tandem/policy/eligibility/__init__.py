@@ -15,6 +15,10 @@ same tables for all the pairs in a few queries, as ``round_people`` does for the
 Informational interviews ask the rules that keep two people apart (``interviews.py``):
 asking, and the list of people one may ask.
 
+Warm introductions ask the agreement's "no introductions yet" boundary of the asker and
+the colleague asked, and the rules that keep two people apart of the asker and each person
+suggested (``introductions.py``).
+
 Circles ask the same rules of every two people who would share one (``circles.py``): a
 round's proposal, a member's answer, a join request, its approval and a replacement.
 
@@ -36,6 +40,15 @@ from tandem.policy.eligibility.interviews import (
     interview_check,
     interview_hosts_for,
     interview_refusal,
+)
+from tandem.policy.eligibility.introductions import (
+    introducers_for,
+    introduction_check,
+    introduction_refusal,
+    introductions_not_yet_with,
+    suggestables_for,
+    suggestion_check,
+    suggestion_refusal,
 )
 from tandem.policy.eligibility.lines import managers_of, reporting_line, reporting_line_sql
 from tandem.policy.eligibility.pairs import lock_people, pair_check, pair_refusal, pairs_refusals
@@ -75,6 +88,10 @@ __all__ = [
     "interview_check",
     "interview_hosts_for",
     "interview_refusal",
+    "introducers_for",
+    "introduction_check",
+    "introduction_refusal",
+    "introductions_not_yet_with",
     "lock_people",
     "managers_of",
     "mentors_still_wanted",
@@ -89,5 +106,8 @@ __all__ = [
     "round_people",
     "seeker_limit",
     "seeker_refusal",
+    "suggestables_for",
+    "suggestion_check",
+    "suggestion_refusal",
     "with_places",
 ]
