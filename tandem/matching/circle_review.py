@@ -7,12 +7,10 @@ from django.db import transaction
 from tandem.circles.models import Circle
 from tandem.circles.services import ProposedGroup, ProposedMember, circles_propose
 from tandem.core.errors import DomainError
-from tandem.matching.circle_rounds import circles_explained
+from tandem.matching.circle_rounds import PLACED_BY_ADMINS, circles_explained
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
 from tandem.policy.eligibility import circle_check, lock_people
 from tandem.programs.models import Enrollment
-
-PLACED_BY_ADMINS = {"component": "admin", "text": "Placed in this circle by the program admins."}
 
 
 def _ready_round(matching_round: MatchingRound) -> MatchingRound:
@@ -124,7 +122,8 @@ def _explain_again(matching_round: MatchingRound, circles: list[RoundCircle], mo
         circle.save(update_fields=["fit", "common_hours"])
         for row in rows[circle.pk]:
             row.reasons = reasons[row.enrollment_id]
-            if row.enrollment_id == moved:
+            # Everyone an admin placed here says so first, not only the one just moved.
+            if row.enrollment_id == moved or row.pinned:
                 row.reasons = [PLACED_BY_ADMINS, *row.reasons]
             changed.append(row)
     RoundCircleMember.objects.bulk_update(changed, ["reasons"])

@@ -26,11 +26,14 @@ from tandem.matching.engine.hierarchy import Hierarchy
 from tandem.matching.engine.instance import Topic
 from tandem.matching.loading import Profile, profiles_in, profiles_of, zone_offset
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
-from tandem.policy.eligibility import circle_round_people, managers_of
+from tandem.policy.eligibility import circle_round_apart, circle_round_people, managers_of
 from tandem.programs.models import Enrollment, Program
 from tandem.programs.models import Topic as TopicRow
 
 logger = logging.getLogger(__name__)
+
+# The first reason of someone an admin moved into their circle, kept when the round runs again.
+PLACED_BY_ADMINS = {"component": "admin", "text": "Placed in this circle by the program admins."}
 
 
 def utc_hours(local: list[int], utc_offset: float) -> frozenset[int]:
@@ -97,6 +100,8 @@ def load_circle_instance(
         managers=managers_of(program),
         pinned=pins,
         locked_circles=locked,
+        # The circle policy's other pairs kept apart, a hard rule like the reporting lines.
+        apart=frozenset(circle_round_apart(program, keys)),
     )
 
 
@@ -210,7 +215,9 @@ def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float
                     "round_id": matching_round.pk,
                     "circle_id": circle.pk,
                     "enrollment_id": key,
-                    "reasons": _reasons(proposed.reasons[key]),
+                    "reasons": [PLACED_BY_ADMINS, *_reasons(proposed.reasons[key])]
+                    if key in was_pinned
+                    else _reasons(proposed.reasons[key]),
                     "pinned": key in was_pinned,
                 }
             )

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from tandem.matching.circle_selectors import CircleFilters
 from tandem.matching.models import MatchingRound
 from tandem.matching.selectors import ReviewFilters
 from tandem.matching.services import DEFAULT_WEIGHTS, WEIGHT_LABELS
@@ -105,3 +106,48 @@ class ReviewForm(forms.Form):
 
 class SwapSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, strip=True, label="Mentor's name")
+
+
+class CircleRoundForm(forms.Form):
+    """A circles round: the grouping engine's rules are the program's and the policy's."""
+
+    name = forms.CharField(max_length=120, initial="Spring circles")
+    seed = RoundForm.base_fields["seed"]
+
+
+class CircleReviewForm(forms.Form):
+    """A circles round's review query string; a value it does not understand is the default."""
+
+    show = forms.ChoiceField(
+        required=False, choices=[("circles", "Circles"), ("unplaced", "Not placed")]
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("fit", "Best fit first"), ("fit_low", "Lowest fit first"), ("name", "Name")],
+    )
+    flag = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "All circles"),
+            ("low", "Low fit (under 50%)"),
+            ("no_time", "No hour suits everyone"),
+            ("locked", "Locked"),
+            ("moved", "Changed by admins"),
+        ],
+    )
+    q = forms.CharField(required=False, max_length=100, strip=True, label="Person or circle")
+
+    def filters(self) -> CircleFilters:
+        self.is_valid()
+        clean = self.cleaned_data
+        return CircleFilters(
+            show=clean.get("show") or "circles",
+            sort=clean.get("sort") or "fit",
+            flag=clean.get("flag") or "",
+            q=clean.get("q") or "",
+        )
+
+
+class PersonSearchForm(forms.Form):
+    # Not "q": the review's own filter travels with the search to come back to it.
+    name = forms.CharField(required=False, max_length=100, strip=True, label="Name")

@@ -52,14 +52,20 @@ class ReviewFilters:
 
     def query(self, **more: Any) -> str:
         """Return the query string that shows this view again, defaults left out."""
-        values = {
-            "show": "" if self.show == "pairs" else self.show,
-            "sort": "" if self.sort == "score" else self.sort,
-            "department": self.department or "",
-            "flag": self.flag,
-            **more,
-        }
-        return urlencode({k: v for k, v in values.items() if v})
+        return review_query(
+            {
+                "show": "" if self.show == "pairs" else self.show,
+                "sort": "" if self.sort == "score" else self.sort,
+                "department": self.department or "",
+                "flag": self.flag,
+                **more,
+            }
+        )
+
+
+def review_query(values: dict[str, Any]) -> str:
+    """Return a review page's query string, the values left at their default (empty) left out."""
+    return urlencode({k: v for k, v in values.items() if v})
 
 
 @dataclass(frozen=True)
@@ -163,16 +169,26 @@ def round_pair_rows(*, matching_round: MatchingRound, filters: ReviewFilters) ->
     return rows
 
 
-def round_unmatched(*, matching_round: MatchingRound, page: str | None) -> Page:
-    """Return one page of the mentees a round left without (enough) matches, with names."""
-    unmatched = (matching_round.report or {}).get("unmatched", [])
+def round_unmatched(
+    *,
+    matching_round: MatchingRound,
+    page: str | None,
+    listed: str = "unmatched",
+    key: str = "mentee",
+) -> Page:
+    """Return one page of the people a round left without (enough) matches, with names.
+
+    ``listed`` names the report's list and ``key`` the enrollment id in each of its entries:
+    a circles round lists its ``unplaced`` ``member``s.
+    """
+    unmatched = (matching_round.report or {}).get(listed, [])
     shown = Paginator(unmatched, PAGE_SIZE).get_page(page)
     names = dict(
-        Enrollment.objects.filter(pk__in=[u["mentee"] for u in shown.object_list]).values_list(
+        Enrollment.objects.filter(pk__in=[u[key] for u in shown.object_list]).values_list(
             "pk", "user__full_name"
         )
     )
-    shown.object_list = [{**u, "name": names.get(u["mentee"], "?")} for u in shown.object_list]
+    shown.object_list = [{**u, "name": names.get(u[key], "?")} for u in shown.object_list]
     return shown
 
 

@@ -65,7 +65,11 @@ def round_create(
         raise DomainError("In this program mentees choose their mentors; it has no rounds.")
     if solver not in MatchingRound.Solver.values:
         raise DomainError("Choose a way to match.", field="solver")
-    _check_settings(weights, rules)
+    if program.is_circles:
+        # Circles are grouped by their own fit, within the program's sizes and the policy.
+        weights, rules = {}, {}
+    else:
+        _check_settings(weights, rules)
     return MatchingRound.objects.create(
         program=program,
         created_by=by,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.matching import views
+from tandem.matching import circle_views, views
 
 app_name = "matching"
 urlpatterns = [
@@ -13,6 +13,12 @@ urlpatterns = [
     path("rounds/<id:round_id>/", views.round_detail, name="round"),
     path("rounds/<id:round_id>/act/", views.round_action, name="act"),
     path("rounds/<id:round_id>/pairs.<str:file_format>", views.round_export, name="round_export"),
+    path("rounds/<id:round_id>/circles/act/", circle_views.circle_action, name="circle_act"),
+    path(
+        "rounds/<id:round_id>/circles/<id:circle_id>/people/",
+        circle_views.circle_people_search,
+        name="circle_people",
+    ),
     path(
         "rounds/<id:round_id>/pairs/<id:pair_id>/mentors/",
         views.pair_mentor_search,

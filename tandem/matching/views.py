@@ -13,15 +13,19 @@ from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
 from tandem.core.spreadsheets import FORMATS
 from tandem.matching import selectors, services
-from tandem.matching.forms import ReviewForm, RoundForm, SwapSearchForm
+from tandem.matching.circle_views import circle_review_url, circle_round_review
+from tandem.matching.forms import CircleRoundForm, ReviewForm, RoundForm, SwapSearchForm
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import program_get_for_admin, round_get_for_admin
+from tandem.programs.models import Program
 from tandem.security.exports import program_export
 
 
 @login_required
 def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_admin(user=request.user, program_id=program_id)
+    if program.is_circles:
+        return _circle_round_list(request, program)
     form = RoundForm(posted(request))
     if form.is_bound and form.is_valid():
         created = run_service(
@@ -51,10 +55,39 @@ def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
     )
 
 
+def _circle_round_list(request: AuthenticatedHttpRequest, program: Program) -> HttpResponse:
+    form = CircleRoundForm(posted(request))
+    if form.is_bound and form.is_valid():
+        created = run_service(
+            form,
+            services.round_create,
+            program=program,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            solver=MatchingRound.Solver.OPTIMAL,
+            participation_first=True,
+            weights={},
+            rules={},
+            seed=form.cleaned_data["seed"],
+        )
+        if created is not None:
+            services.round_start(matching_round=created)
+            messages.success(request, "The round is running. This page updates by itself.")
+            return redirect("matching:round", created.pk)
+    return render(
+        request,
+        "matching/rounds.html",
+        {"program": program, "form": form, "rounds": selectors.rounds_of(program)},
+    )
+
+
 def _progress_context(matching_round: MatchingRound) -> dict[str, Any]:
     context: dict[str, Any] = {"r": matching_round}
     if matching_round.status == MatchingRound.Status.PUBLISHING:
-        context["publishing"] = matching_round.pairs.count()
+        shown = (
+            matching_round.circles if matching_round.program.is_circles else matching_round.pairs
+        )
+        context["publishing"] = shown.count()
     return context
 
 
@@ -74,6 +107,8 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
         ):
             return HttpResponseClientRefresh()
         return render(request, "matching/round.html#progress", _progress_context(matching_round))
+    if matching_round.program.is_circles:
+        return circle_round_review(request, matching_round, _progress_context(matching_round))
     review_form = ReviewForm(request.GET)
     filters = review_form.filters()
     context: dict[str, Any] = {
@@ -142,7 +177,12 @@ def round_action(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
     try:
         if action == "rerun":
             services.round_start(matching_round=matching_round)
-            messages.success(request, "Running again around the locked pairs.")
+            kept = (
+                "circles and the people placed by hand"
+                if matching_round.program.is_circles
+                else "pairs"
+            )
+            messages.success(request, f"Running again around the locked {kept}.")
         elif action == "publish":
             services.round_publish_start(matching_round=matching_round)
         elif action == "cancel":
@@ -170,6 +210,8 @@ def round_action(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             raise DomainError("Unknown action.")
     except DomainError as error:
         messages.error(request, error.message)
+    if matching_round.program.is_circles:
+        return redirect(circle_review_url(matching_round, request.POST.get("back", "")))
     return redirect(_review_url(matching_round, request.POST.get("back", "")))
 
 

@@ -6,6 +6,9 @@ from django import forms
 from tandem.accounts.models import Organization
 from tandem.accounts.time_zones import time_zone_choices
 from tandem.programs.models import (
+    CIRCLE_LARGEST,
+    CIRCLE_SMALLEST,
+    CIRCLES_PER_MEMBER_MOST,
     Cadence,
     Enrollment,
     EnrollmentTopic,
@@ -291,6 +294,9 @@ class PracticalitiesForm(forms.Form):
         return str(self.cleaned_data.get("identity_use") or IdentityUse.PRIVATE)
 
 
+CIRCLE_FIELDS = ("circle_min_size", "circle_max_size", "circles_per_member")
+
+
 class ProgramForm(forms.ModelForm):
     # Declared here so the browser and the server agree on the limits.
     mentors_per_mentee = forms.IntegerField(
@@ -298,6 +304,30 @@ class ProgramForm(forms.ModelForm):
     )
     default_length_months = forms.IntegerField(
         label="Default length (months)", min_value=1, max_value=36, initial=6
+    )
+    circle_min_size = forms.IntegerField(
+        required=False,
+        label="Smallest circle (people)",
+        min_value=CIRCLE_SMALLEST,
+        max_value=CIRCLE_LARGEST,
+        initial=4,
+        help_text="Group circles only. A circle starts once this many members have accepted.",
+    )
+    circle_max_size = forms.IntegerField(
+        required=False,
+        label="Largest circle (people)",
+        min_value=CIRCLE_SMALLEST,
+        max_value=CIRCLE_LARGEST,
+        initial=6,
+        help_text="Group circles only. Each member takes the hot seat in turn, so keep it small.",
+    )
+    circles_per_member = forms.IntegerField(
+        required=False,
+        label="Circles per person, at most",
+        min_value=1,
+        max_value=CIRCLES_PER_MEMBER_MOST,
+        initial=1,
+        help_text="Group circles only. How many circles one person may be in at once.",
     )
     partner_organizations = forms.ModelMultipleChoiceField(
         queryset=Organization.objects.none(),
@@ -333,6 +363,9 @@ class ProgramForm(forms.ModelForm):
             "default_cadence",
             "default_length_months",
             "required_profile_fields",
+            "circle_min_size",
+            "circle_max_size",
+            "circles_per_member",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -359,6 +392,11 @@ class ProgramForm(forms.ModelForm):
         opens, closes = cleaned.get("enrollment_opens_on"), cleaned.get("enrollment_closes_on")
         if opens and closes and closes < opens:
             self.add_error("enrollment_closes_on", "Enrollment must close after it opens.")
+        # Circle sizes matter to circles programs alone: left empty, they stay as they are.
+        for name in CIRCLE_FIELDS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        # The model's clean() checks that the smallest circle is not larger than the largest.
         return cleaned
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):

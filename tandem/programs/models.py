@@ -108,6 +108,8 @@ class IdentityUse(models.TextChoices):
 # for each member's hot seat.
 CIRCLE_SMALLEST = 3
 CIRCLE_LARGEST = 10
+# How many circles one person may be in at once, at most.
+CIRCLES_PER_MEMBER_MOST = 3
 
 
 class Program(TimeStampedModel):
@@ -121,7 +123,7 @@ class Program(TimeStampedModel):
         INFORMATIONAL = "informational", "Informational interviews"
 
     # Formats the product can run end to end today; the others are modelled ahead.
-    AVAILABLE_FORMATS = (Format.ONE_TO_ONE, Format.PEER)
+    AVAILABLE_FORMATS = (Format.ONE_TO_ONE, Format.PEER, Format.CIRCLES)
 
     class Audience(models.TextChoices):
         ORGANIZATION = "organization", "Members of the organization"
@@ -218,7 +220,7 @@ class Program(TimeStampedModel):
     )
     circles_per_member = models.PositiveSmallIntegerField(
         default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        validators=[MinValueValidator(1), MaxValueValidator(CIRCLES_PER_MEMBER_MOST)],
         help_text="How many circles one person may be in at once.",
     )
     history = HistoricalRecords(m2m_fields=[admins, partner_organizations])
@@ -245,7 +247,9 @@ class Program(TimeStampedModel):
                 name="program_circle_size_bounds",
             ),
             models.CheckConstraint(
-                condition=models.Q(circles_per_member__gte=1, circles_per_member__lte=3),
+                condition=models.Q(
+                    circles_per_member__gte=1, circles_per_member__lte=CIRCLES_PER_MEMBER_MOST
+                ),
                 name="program_circles_per_member_range",
             ),
         ]
@@ -257,6 +261,10 @@ class Program(TimeStampedModel):
     def is_peer(self) -> bool:
         return self.format == self.Format.PEER
 
+    @property
+    def is_circles(self) -> bool:
+        return self.format == self.Format.CIRCLES
+
     def clean(self) -> None:
         super().clean()
         if (
@@ -265,7 +273,12 @@ class Program(TimeStampedModel):
             and self.circle_min_size > self.circle_max_size
         ):
             raise ValidationError(
-                {"circle_max_size": "The largest circle cannot be smaller than the smallest."}
+                {
+                    "circle_max_size": (
+                        f"The largest circle ({self.circle_max_size}) cannot be smaller than "
+                        f"the smallest ({self.circle_min_size})."
+                    )
+                }
             )
 
     def enrollment_is_open(self, today: datetime.date) -> bool:

@@ -14,6 +14,9 @@ from tandem.accounts.services import invitation_create, membership_create
 from tandem.core.errors import DomainError
 from tandem.policy.access import programs_visible_to, user_may_create_programs
 from tandem.programs.models import (
+    CIRCLE_LARGEST,
+    CIRCLE_SMALLEST,
+    CIRCLES_PER_MEMBER_MOST,
     Cadence,
     Enrollment,
     EnrollmentTopic,
@@ -133,6 +136,9 @@ PROGRAM_FIELDS = (
     "default_cadence",
     "default_length_months",
     "required_profile_fields",
+    "circle_min_size",
+    "circle_max_size",
+    "circles_per_member",
 )
 
 
@@ -147,6 +153,32 @@ def _check_enrollment_dates(fields: dict[str, Any]) -> None:
         value = fields.get(name)
         if isinstance(value, datetime.date) and abs(value - today) > ENROLLMENT_DATE_RANGE:
             raise DomainError("Pick a date within two years of today.", field=name)
+
+
+def _check_circles(program: Program) -> None:
+    if program.is_circles and program.matching_mode != Program.MatchingMode.ROUNDS:
+        raise DomainError(
+            "Group circles are formed in matching rounds; choose “Admins run matching rounds”.",
+            field="matching_mode",
+        )
+    for name in ("circle_min_size", "circle_max_size"):
+        size = getattr(program, name)
+        if not CIRCLE_SMALLEST <= size <= CIRCLE_LARGEST:
+            raise DomainError(
+                f"A circle holds between {CIRCLE_SMALLEST} and {CIRCLE_LARGEST} people.",
+                field=name,
+            )
+    if program.circle_min_size > program.circle_max_size:
+        raise DomainError(
+            f"The largest circle ({program.circle_max_size}) cannot be smaller than the "
+            f"smallest ({program.circle_min_size}).",
+            field="circle_max_size",
+        )
+    if not 1 <= program.circles_per_member <= CIRCLES_PER_MEMBER_MOST:
+        raise DomainError(
+            f"One person may be in 1 to {CIRCLES_PER_MEMBER_MOST} circles at once.",
+            field="circles_per_member",
+        )
 
 
 def _check_program(program: Program, partner_organizations: list[Organization] | None) -> None:
@@ -166,6 +198,7 @@ def _check_program(program: Program, partner_organizations: list[Organization] |
             "rounds”.",
             field="matching_mode",
         )
+    _check_circles(program)
     if program.audience == Program.Audience.PARTNERS and not partner_organizations:
         raise DomainError(
             "Choose at least one partner organization, or open the program to your own "
@@ -263,7 +296,8 @@ ROLE_FIELDS = {"mentee": "is_mentee", "mentor": "is_mentor", "coach": "is_coach"
 
 def program_roles(program: Program) -> list[str]:
     """Return the roles a person may take when joining this program."""
-    if program.format == Program.Format.PEER:
+    if program.format in (Program.Format.PEER, Program.Format.CIRCLES):
+        # A circle is a group of peers: everyone brings a focus and helps the others.
         return ["peer"]
     if program.format == Program.Format.COACHING:
         return ["mentee", "coach"]

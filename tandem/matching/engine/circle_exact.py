@@ -1,9 +1,10 @@
 """The exact optimum of circle grouping for small instances, as a set-packing program.
 
 Every circle that keeps the hard rules is listed (each subset of free members of an
-allowed size with nobody in another's reporting line, with or without one unlocked
-pinned group), and OR-Tools CP-SAT picks disjoint circles maximizing, lexicographically,
-the pinned people placed, the people placed and then the objective of
+allowed size with nobody in another's reporting line or kept apart from another, with or
+without one unlocked pinned group), and OR-Tools CP-SAT picks disjoint circles
+maximizing, lexicographically, the pinned people placed, the people placed and then the
+objective of
 ``circle_model.py`` (in millionths). The number of subsets grows as 2^n, so this is for
 tests and audits up to about 14 people, not for programs.
 """
@@ -19,6 +20,7 @@ from tandem.matching.engine.circle_model import (
     CircleInputError,
     CircleInstance,
     Scorer,
+    apart_index,
     build_hierarchy,
     mix_target,
 )
@@ -66,7 +68,11 @@ def exact_grouping(instance: CircleInstance, time_limit: float = 60.0) -> ExactG
     if n > MAX_MEMBERS:
         raise CircleInputError(f"The exact solver takes at most {MAX_MEMBERS} members.")
     scorer = Scorer(
-        instance.members, instance.weights, build_hierarchy(instance), mix_target(instance.members)
+        instance.members,
+        instance.weights,
+        build_hierarchy(instance),
+        mix_target(instance.members),
+        apart_index(instance),
     )
     candidates = _candidates(instance, scorer)
     model = cp_model.CpModel()

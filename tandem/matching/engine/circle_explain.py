@@ -141,6 +141,7 @@ def unplaced_reason(member: CircleMember, instance: CircleInstance, hierarchy: H
             "with their manager or report; unpin or add people to it."
         )
     return (
-        "Every circle was full or had someone in your reporting line, and too few people "
+        "Every circle was full or had someone in your reporting line or someone you are not "
+        "to be grouped with, and too few people "
         f"were left to start a new circle of {low}."
     )

@@ -20,8 +20,9 @@ better whatever its fits (the exact solver makes this lexicographic explicitly).
 
 Hard rules: every circle has between ``min_size`` and ``max_size`` members; nobody shares
 a circle with anyone in their reporting line (their manager, their manager's manager, ...,
-or anyone below them), the same rule the pair engine uses; pinned members sit in their
-pinned circle; a locked circle keeps exactly its pinned members.
+or anyone below them), the same rule the pair engine uses, nor with anyone the caller
+keeps them apart from (``apart``: an earlier "not a fit", "do not match"); pinned members
+sit in their pinned circle; a locked circle keeps exactly its pinned members.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ class CircleInstance:
     # Circle ids (from ``pinned``) whose membership is final: nobody joins or leaves.
     locked_circles: frozenset[int] = frozenset()
     weights: CircleWeights = CircleWeights()
+    # Pairs of member keys who may never share a circle, whatever their reporting lines.
+    apart: frozenset[tuple[int, int]] = frozenset()
 
 
 def slot_mask(slots: frozenset[int]) -> int:
@@ -117,6 +120,7 @@ class Scorer:
         weights: CircleWeights,
         hierarchy: Hierarchy,
         mix_target: int,
+        apart: Mapping[int, frozenset[int]] | None = None,
     ) -> None:
         total = weights.focus + weights.slots + weights.time_zone + weights.mix
         if total <= 0:
@@ -139,7 +143,7 @@ class Scorer:
         nodes = hierarchy.nodes([m.person for m in members])
         self.tin, self.tout = hierarchy.tin[nodes], hierarchy.tout[nodes]
         self.pair = self._pair_table(weights, total)
-        self.conflict = self._conflicts()
+        self.conflict = self._conflicts(apart or {})
 
     def _pair_table(self, weights: CircleWeights, total: float) -> list[list[float]]:
         members = self.members
@@ -164,13 +168,22 @@ class Scorer:
         rows: list[list[float]] = table.tolist()
         return rows
 
-    def _conflicts(self) -> list[set[int]]:
+    def _conflicts(self, apart: Mapping[int, frozenset[int]]) -> list[set[int]]:
         n = len(self.members)
         tin, tout = self.tin, self.tout
         above = (tin[:, None] <= tin[None, :]) & (tin[None, :] < tout[:, None])
         related = above | above.T
         np.fill_diagonal(related, False)
-        return [set(np.flatnonzero(related[i]).tolist()) for i in range(n)]
+        conflict = [set(np.flatnonzero(related[i]).tolist()) for i in range(n)]
+        if apart:
+            index = {m.key: i for i, m in enumerate(self.members)}
+            for i, m in enumerate(self.members):
+                for other in apart.get(m.key, ()):
+                    j = index.get(other)
+                    if j is not None and j != i:
+                        conflict[i].add(j)
+                        conflict[j].add(i)
+        return conflict
 
     def fit(self, circle: Sequence[int]) -> float:
         """Return the fit of a circle of these members (0 for an empty one)."""
@@ -211,7 +224,8 @@ class Scorer:
         return len(circle) * self.fit(circle)
 
     def clashes(self, member: int, circle: Sequence[int], skip: int = -1) -> bool:
-        """Tell whether ``member`` is in the reporting line of anyone in the circle."""
+        """Tell whether ``member`` must be apart from anyone in the circle (reporting line
+        or ``apart``)."""
         bad = self.conflict[member]
         return any(other in bad for other in circle if other != skip)
 
@@ -225,3 +239,13 @@ def mix_target(members: Sequence[CircleMember]) -> int:
 def build_hierarchy(instance: CircleInstance) -> Hierarchy:
     """Index the reporting lines of everyone in the instance."""
     return Hierarchy.build(instance.managers, (m.person for m in instance.members))
+
+
+def apart_index(instance: CircleInstance) -> dict[int, frozenset[int]]:
+    """Return, for each member key, the keys they must never share a circle with."""
+    found: dict[int, set[int]] = {}
+    for a, b in instance.apart:
+        if a != b:
+            found.setdefault(a, set()).add(b)
+            found.setdefault(b, set()).add(a)
+    return {key: frozenset(keys) for key, keys in found.items()}

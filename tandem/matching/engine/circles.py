@@ -31,6 +31,7 @@ from tandem.matching.engine.circle_model import (
     CircleInstance,
     CircleMember,
     Scorer,
+    apart_index,
     build_hierarchy,
     mix_target,
 )
@@ -142,11 +143,12 @@ class _Run:
         self.hierarchy: Hierarchy = build_hierarchy(instance)
         self.mix = mix_target(instance.members)
         self.by_key = {m.key: m for m in instance.members}
+        self.apart = apart_index(instance)
         # Each circle as member keys with its circle id (None for new ones).
         self.circles: list[tuple[list[int], int | None]] = []
 
     def scorer(self, members: Sequence[CircleMember]) -> Scorer:
-        return Scorer(members, self.instance.weights, self.hierarchy, self.mix)
+        return Scorer(members, self.instance.weights, self.hierarchy, self.mix, self.apart)
 
     def group(self, units: list[list[CircleMember]], ids: dict[int, int]) -> list[int]:
         """Group sorted units block by block; return the keys left in the pool."""
@@ -198,7 +200,8 @@ def run_circles(
         scorer = run.scorer([run.by_key[k] for k in group])
         if any(scorer.conflict):
             raise CircleInputError(
-                f"Circle {circle_id} has pinned members in each other's reporting line."
+                f"Circle {circle_id} has pinned members in each other's reporting line or "
+                "kept apart from each other."
             )
     for circle_id in sorted(locked):
         run.circles.append((list(groups[circle_id]), circle_id))

@@ -10,8 +10,11 @@ from tandem.matching.engine.circle_model import CircleInstance, CircleMember
 HOURS = [d * 24 + h for d in range(5) for h in (8, 12, 17, 18)]
 
 
-def random_circle_instance(seed: int, n: int | None = None, pins: bool = True) -> CircleInstance:
-    """Make 8-12 members with topics, zones, hours, levels, a reporting tree and pins."""
+def random_circle_instance(
+    seed: int, n: int | None = None, pins: bool = True, apart: bool = True
+) -> CircleInstance:
+    """Make 8-12 members with topics, zones, hours, levels, a reporting tree, pins and pairs
+    kept apart ("not a fit", "do not match")."""
     rng = random.Random(seed)
     n = n if n is not None else rng.randint(8, 12)
     low = rng.choice([3, 4])
@@ -36,6 +39,15 @@ def random_circle_instance(seed: int, n: int | None = None, pins: bool = True) -
         pinned = {10: 1}
         if rng.random() < 0.5 and 501 not in managers:
             pinned[11] = 1
+    # A generator of its own, so the rest of the instance is the same with or without.
+    kept = random.Random(seed * 7919 + 1)
+    pairs: set[tuple[int, int]] = set()
+    if apart:
+        for _ in range(kept.choice([0, 1, 2, 3, 4])):
+            a, b = sorted(kept.sample(range(n), 2))
+            # Two people pinned together were placed by an admin whom the policy asked.
+            if not {10 + a, 10 + b} <= set(pinned):
+                pairs.add((10 + a, 10 + b))
     return CircleInstance(
         members=members,
         min_size=low,
@@ -43,6 +55,7 @@ def random_circle_instance(seed: int, n: int | None = None, pins: bool = True) -
         managers=managers,
         pinned=pinned,
         locked_circles=locked,
+        apart=frozenset(pairs),
     )
 
 
@@ -71,6 +84,8 @@ def broken_rules(instance: CircleInstance, circles: list[tuple[int, ...]]) -> li
             for other in circle:
                 if other != key and person[other] in chain(person[key], managers):
                     problems.append(f"{key} shares a circle with {other} above them")
+                if (key, other) in instance.apart:
+                    problems.append(f"{key} shares a circle with {other}, kept apart")
         pinned_ids = {instance.pinned[k] for k in circle if k in instance.pinned}
         if len(pinned_ids) > 1:
             problems.append(f"circle {circle} mixes pinned circles {pinned_ids}")

@@ -14,11 +14,12 @@ from tandem.circles.models import Circle, CircleMembership
 from tandem.core.errors import DomainError
 from tandem.matching import services
 from tandem.matching.circle_review import round_circle_lock, round_circle_move
-from tandem.matching.circle_rounds import circles_explained, utc_hours
+from tandem.matching.circle_rounds import circles_explained, load_circle_instance, utc_hours
 from tandem.matching.loading import zone_offset
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment, EnrollmentTopic, Topic
+from tandem.relationships.models import MatchExclusion, Relationship
 from tandem.testing.circles import Cast
 from tandem.testing.rounds import round_create_default
 
@@ -182,6 +183,8 @@ def test_a_move_is_kept_pinned_and_explained(
     rerun = _run(cast, django_capture_on_commit_callbacks, matching_round)
     kept = RoundCircleMember.objects.get(round=rerun, enrollment_id=mover)
     assert kept.pinned and kept.circle.name == target_name
+    # They are still told an admin placed them there.
+    assert kept.reasons[0]["component"] == "admin"
 
 
 def _fit_now(cast: Cast, circle: RoundCircle) -> float:
@@ -305,3 +308,35 @@ def test_a_locked_circle_someone_left_is_formed_again_around_the_rest(
     rerun = _run(cast, django_capture_on_commit_callbacks, matching_round)
     assert not RoundCircle.objects.filter(round=rerun, locked=True).exists()
     assert not RoundCircleMember.objects.filter(round=rerun, enrollment_id=members[0]).exists()
+
+
+def test_people_kept_apart_by_the_policy_never_share_a_circle(
+    cast: Cast, django_capture_on_commit_callbacks: Commit
+) -> None:
+    people = _program(cast, 12)
+    # "Do not match", and an earlier match that was not a fit, in this organization.
+    MatchExclusion.objects.create(mentee=people[1], mentor=people[2], reason="do_not_match")
+    Relationship.objects.create(
+        program=cast.program,
+        mentor=people[4],
+        mentee=people[5],
+        focus=Topic.objects.filter(organization=cast.world.org).earliest("pk"),
+        origin=Relationship.Origin.ADMIN,
+        status=Relationship.Status.CLOSED,
+        close_reason=Relationship.CloseReason.NOT_A_FIT,
+    )
+    instance = load_circle_instance(cast.program)
+    assert {(people[1].pk, people[2].pk), (people[4].pk, people[5].pk)} <= instance.apart
+    matching_round = _run(cast, django_capture_on_commit_callbacks)
+    for members in _circles(matching_round).values():
+        assert not {people[1].pk, people[2].pk} <= members
+        assert not {people[4].pk, people[5].pk} <= members
+    # A move that would put them together is refused with the policy's words.
+    circles = _circles(matching_round)
+    target = next(c for c, members in circles.items() if people[2].pk in members)
+    source = next(c for c, members in circles.items() if people[1].pk in members)
+    with pytest.raises(DomainError, match="not to be matched with each other"):
+        round_circle_move(matching_round=matching_round, enrollment=people[1], circle_id=target)
+    assert RoundCircleMember.objects.get(round=matching_round, enrollment=people[1]).circle_id == (
+        source
+    )

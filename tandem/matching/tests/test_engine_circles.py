@@ -153,3 +153,29 @@ def test_contradictory_input_gets_a_clear_error(changes, message):
     )
     with pytest.raises(CircleInputError, match=re.escape(message)):
         run_circles(replace(base, **changes))
+
+
+def test_people_kept_apart_are_grouped_apart_as_the_exact_solver_groups_them():
+    # Eight alike people, two circles of four: 1 and 2 would share the better circle, but
+    # they are kept apart, as are 5 and 6.
+    members = [_member(k, 1, {41}, level=1 + k % 3) for k in range(1, 9)]
+    instance = CircleInstance(
+        members=members, min_size=4, max_size=4, apart=frozenset({(1, 2), (5, 6)})
+    )
+    result = run_circles(instance, seed=1)
+    best = exact_grouping(instance)
+    assert result.placed == best.placed == 8
+    assert broken_rules(instance, _circles(result)) == []
+    assert broken_rules(instance, list(best.circles)) == []
+    assert result.objective == pytest.approx(best.objective)
+    for circle in _circles(result):
+        assert not {1, 2} <= set(circle) and not {5, 6} <= set(circle)
+
+
+def test_a_pinned_circle_of_people_kept_apart_is_refused():
+    members = [_member(k, 1, {41}) for k in range(1, 9)]
+    instance = CircleInstance(
+        members=members, min_size=4, max_size=4, pinned={1: 7, 2: 7}, apart=frozenset({(1, 2)})
+    )
+    with pytest.raises(CircleInputError, match="kept apart"):
+        run_circles(instance)

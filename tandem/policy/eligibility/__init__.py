@@ -24,6 +24,7 @@ the others.
 from tandem.policy.eligibility.circles import (
     circle_check,
     circle_refusal,
+    circle_round_apart,
     circle_round_people,
     circles_check,
     circles_refusal,
@@ -54,6 +55,7 @@ __all__ = [
     "RoundPeople",
     "circle_check",
     "circle_refusal",
+    "circle_round_apart",
     "circle_round_people",
     "circles_check",
     "circles_held",

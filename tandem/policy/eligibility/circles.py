@@ -15,10 +15,12 @@ from tandem.circles.models import Circle
 from tandem.policy.access import users_admitted_to
 from tandem.policy.eligibility.pairs import _apart
 from tandem.policy.eligibility.places import circles_held
+from tandem.policy.eligibility.rounds import people_kept_apart
 from tandem.policy.eligibility.rules import Refusal, _name, _ready
 from tandem.programs.models import Enrollment, Program
 
-# The pair rules that hold between every two people of a circle, in the order asked.
+# The pair rules that hold between every two people of a circle, in the order asked; a
+# round's grouping engine gets the same pairs from ``circle_round_apart``.
 _APART_RULES = ("self", "reporting_line", "not_a_fit", "do_not_match")
 
 
@@ -210,3 +212,19 @@ def circle_round_people(program: Program) -> list[int]:
     )
     held = circles_held(ready)
     return [pk for pk in ready if held[pk] < program.circles_per_member]
+
+
+def circle_round_apart(program: Program, keys: Sequence[int]) -> set[tuple[int, int]]:
+    """Return the pairs of these enrollments (smaller id first) no circle may hold together.
+
+    The circle rules ``_apart`` asks of two people, beyond the reporting lines the grouping
+    engine walks itself from ``managers_of``: an earlier "not a fit", "do not match", and a
+    reporting line through another organization than the one someone joined through.
+    """
+    wanted = set(keys)
+    enrollment_of = dict(Enrollment.objects.filter(program=program).values_list("user_id", "pk"))
+    return {
+        (a, b)
+        for a, b in people_kept_apart(program, enrollment_of)
+        if a < b and a in wanted and b in wanted
+    }

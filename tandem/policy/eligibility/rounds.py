@@ -67,6 +67,21 @@ def focuses_taken_in(program: Program) -> dict[int, set[int]]:
 
 def pairs_kept_apart(program: Program) -> set[tuple[int, int]]:
     enrollment_of = dict(Enrollment.objects.filter(program=program).values_list("user_id", "pk"))
+    apart = people_kept_apart(program, enrollment_of)
+    held = Relationship.objects.filter(program=program, status__in=HOLDS_PLACE)
+    waiting = Proposal.objects.filter(program=program, status=Proposal.Status.PENDING)
+    for queryset in (held, waiting):
+        for a, b in queryset.values_list("mentee_id", "mentor_id"):
+            apart |= {(a, b), (b, a)}
+    return apart
+
+
+def people_kept_apart(program: Program, enrollment_of: dict[int, int]) -> set[tuple[int, int]]:
+    """Return the enrollment pairs, both ways round, that "not a fit", "do not match" and the
+    reporting lines the engine's managers map cannot see keep apart in this program.
+
+    ``enrollment_of`` maps the program's users to their enrollments.
+    """
     family = organization_family(program)
     user_pairs = list(
         Relationship.objects.filter(
@@ -82,9 +97,4 @@ def pairs_kept_apart(program: Program) -> set[tuple[int, int]]:
     for a, b in user_pairs:
         if a in enrollment_of and b in enrollment_of:
             apart |= {(enrollment_of[a], enrollment_of[b]), (enrollment_of[b], enrollment_of[a])}
-    held = Relationship.objects.filter(program=program, status__in=HOLDS_PLACE)
-    waiting = Proposal.objects.filter(program=program, status=Proposal.Status.PENDING)
-    for queryset in (held, waiting):
-        for a, b in queryset.values_list("mentee_id", "mentor_id"):
-            apart |= {(a, b), (b, a)}
     return apart | _lines_beyond_the_managers_map(program, enrollment_of)

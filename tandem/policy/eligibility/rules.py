@@ -238,6 +238,12 @@ def _seeker_refusal_in(
     program = seeker.program
     if program.status != Program.Status.ACTIVE:
         return Refusal("program_closed", f"{program.name} is not running at the moment.")
+    if program.is_circles:
+        return Refusal(
+            "circles_only",
+            f"{program.name} forms group circles in matching rounds; it has no one-to-one "
+            "requests or proposals.",
+        )
     if seeker.user_id not in standing.admitted:
         return Refusal(
             "audience",

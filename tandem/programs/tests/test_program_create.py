@@ -35,9 +35,9 @@ def test_org_admin_creates_a_program_and_becomes_its_admin(world: World) -> None
 def test_formats_that_do_not_work_yet_are_not_offered(world: World) -> None:
     client = client_for(world.admin)
     page = client.get("/programs/new/").content.decode()
-    assert 'value="peer"' in page
-    assert 'value="circles"' not in page
-    response = client.post("/programs/new/", {**VALID, "format": "circles"})
+    assert 'value="peer"' in page and 'value="circles"' in page
+    assert 'value="coaching"' not in page
+    response = client.post("/programs/new/", {**VALID, "format": "coaching"})
     assert "format" in response.context["form"].errors
     assert not Program.objects.filter(name="Returners' circle").exists()
 
@@ -144,3 +144,64 @@ def test_a_nonsense_organization_parameter_falls_back_to_my_organization(world: 
 def test_peer_programs_are_matched_in_rounds(world: World) -> None:
     response = client_for(world.admin).post("/programs/new/", {**VALID, "matching_mode": "choice"})
     assert "matching rounds" in response.context["form"].errors["matching_mode"][0]
+
+
+CIRCLES = {
+    **VALID,
+    "name": "Leaders' circles",
+    "format": "circles",
+    "circle_min_size": "4",
+    "circle_max_size": "7",
+    "circles_per_member": "2",
+}
+
+
+def test_admin_creates_a_circles_program_with_its_sizes(world: World) -> None:
+    client = client_for(world.admin)
+    page = client.get("/programs/new/").content.decode()
+    assert "group circles" in page
+    response = client.post("/programs/new/", CIRCLES)
+    program = Program.objects.get(name="Leaders' circles")
+    assert response["Location"] == f"/programs/{program.pk}/manage/"
+    assert program.format == Program.Format.CIRCLES
+    assert (program.circle_min_size, program.circle_max_size, program.circles_per_member) == (
+        4,
+        7,
+        2,
+    )
+    detail = client.get(f"/programs/{program.pk}/").content.decode()
+    assert "4 to 7 people each" in detail
+
+
+def test_circle_sizes_out_of_order_or_bounds_are_refused_with_the_reason(world: World) -> None:
+    client = client_for(world.admin)
+    response = client.post(
+        "/programs/new/", {**CIRCLES, "circle_min_size": "6", "circle_max_size": "5"}
+    )
+    assert response.context["form"].errors["circle_max_size"] == [
+        "The largest circle (5) cannot be smaller than the smallest (6)."
+    ]
+    response = client.post(
+        "/programs/new/",
+        {**CIRCLES, "circle_min_size": "2", "circle_max_size": "12", "circles_per_member": "9"},
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"circle_min_size", "circle_max_size", "circles_per_member"}
+    response = client.post("/programs/new/", {**CIRCLES, "matching_mode": "choice"})
+    assert "matching rounds" in response.context["form"].errors["matching_mode"][0]
+    assert not Program.objects.filter(name="Leaders' circles").exists()
+
+
+def test_editing_a_circles_program_changes_its_sizes(world: World) -> None:
+    client = client_for(world.admin)
+    client.post("/programs/new/", CIRCLES)
+    program = Program.objects.get(name="Leaders' circles")
+    page = client.get(f"/programs/{program.pk}/settings/").content.decode()
+    assert 'name="circle_max_size"' in page and 'value="7"' in page
+    client.post(f"/programs/{program.pk}/settings/", {**CIRCLES, "circle_max_size": "5"})
+    program.refresh_from_db()
+    assert program.circle_max_size == 5
+    # A one-to-one program's settings say nothing of circles and keep their defaults.
+    client.post(f"/programs/{program.pk}/settings/", {**VALID, "name": "Leaders' circles"})
+    program.refresh_from_db()
+    assert (program.format, program.circle_max_size) == (Program.Format.PEER, 5)
