@@ -42,6 +42,8 @@ def circle_commitment_make(*, session: CircleSession, by: User, text: str) -> Ci
     """Record what one will do by the next session; the circle sees it there."""
     circle = circle_locked(session.circle)
     membership = member_of(circle, by, states=(ACTIVE,))
+    if circle.state == Circle.State.CLOSED:
+        raise DomainError("This circle has closed: its sessions stay as they were.")
     session = CircleSession.objects.get(pk=session.pk)
     if session.state == CircleSession.State.CANCELLED:
         raise DomainError("This session was cancelled.")

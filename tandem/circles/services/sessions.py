@@ -104,6 +104,8 @@ def circle_sessions_plan(*, circle: Circle, by: User, count: int = 4) -> list[Ci
 def _session_locked(session: CircleSession, by: User) -> tuple[CircleSession, CircleMembership]:
     circle = circle_locked(session.circle)
     membership = member_of(circle, by, states=(ACTIVE,))
+    if circle.state == Circle.State.CLOSED:
+        raise DomainError("This circle has closed: its sessions stay as they were.")
     session = CircleSession.objects.select_for_update().get(pk=session.pk)
     session.circle = circle
     return session, membership

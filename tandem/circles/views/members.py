@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.circles import calendar, selectors, services
 from tandem.circles.models import Circle, CircleMembership, CircleSignature
+from tandem.circles.views.sessions import sessions_card
 from tandem.core.errors import DomainError
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.policy.access import (
@@ -43,6 +44,7 @@ def circle_detail(request: AuthenticatedHttpRequest, circle_id: int) -> HttpResp
                 "membership_id", flat=True
             )
         )
+    agreed = selectors.circle_is_agreed(circle)
     return render(
         request,
         "circles/detail.html",
@@ -56,10 +58,11 @@ def circle_detail(request: AuthenticatedHttpRequest, circle_id: int) -> HttpResp
             and mine.state in CircleMembership.IN_CIRCLE
             and mine.pk not in signed
             and circle.is_open,
-            "agreed": selectors.circle_is_agreed(circle),
+            "agreed": agreed,
             "left": circle.memberships.filter(state=CircleMembership.State.LEFT)
             .select_related("enrollment__user")
             .order_by("-left_at"),
+            **sessions_card(circle, mine, agreed),
         },
     )
 
