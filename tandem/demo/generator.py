@@ -14,6 +14,7 @@ from django.db.models import Q
 from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.demo import agency, catalog
 from tandem.demo.board import create_board
+from tandem.demo.circles import create_circles
 from tandem.demo.history import create_history
 from tandem.demo.inbox import settle_notifications
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
@@ -262,15 +263,19 @@ def _create_organizations() -> tuple[Organization, Organization]:
 
 
 def _logins(
-    staff: Sequence[Person], programs: dict[str, Program], plans: Sequence[Plan]
+    staff: Sequence[Person],
+    programs: dict[str, Program],
+    plans: Sequence[Plan],
+    circles: Program,
 ) -> tuple[Login, ...]:
     roles = {
-        "admin": "organization admin; runs all three programs",
+        "admin": "organization admin; runs every program",
         "staff": "superuser for /admin/",
     }
     for key in ("mentor", "mentee"):
         joined = [programs[plan.program].name for plan in plans if plan.person.persona == key]
         roles[key] = f"{key} in {' and '.join(joined)}"
+    roles["mentee"] += f"; in a circle of {circles.name}"
     by_key = {person.persona: person for person in staff if person.persona}
     return tuple(
         Login(persona.email, by_key[persona.key].full_name, roles[persona.key])
@@ -280,7 +285,7 @@ def _logins(
 
 @transaction.atomic
 def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSummary:
-    """Create the demo agency, its partner association, three programs and their enrollments."""
+    """Create the demo agency, its partner association, its programs and their enrollments."""
     if people < MIN_PEOPLE:
         raise DemoDataError(
             f"The demo needs at least {MIN_PEOPLE} people: a head, and a director and two "
@@ -330,6 +335,9 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         personas=personas,
     )
     relationships += create_history(seed=seed, programs=programs, personas=personas, today=today)
+    circles = create_circles(
+        seed=seed, beside=programs[catalog.PEER], personas=personas, today=today
+    )
     # The services notified as the history was written today; date and read it as it was.
     settle_notifications(
         Notification.objects.filter(user__memberships__organization__in=(city, association))
@@ -343,9 +351,9 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         people=len(staff),
         members=len(members),
         departments=len(departments),
-        programs=tuple(program.name for program in programs.values()),
+        programs=(*(program.name for program in programs.values()), circles.name),
         enrollments=len(enrollments),
         profile_topics=profile_topics,
         relationships=relationships,
-        logins=_logins(staff, programs, plans),
+        logins=_logins(staff, programs, plans, circles),
     )

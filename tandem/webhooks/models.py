@@ -30,6 +30,10 @@ class Endpoint(TimeStampedModel):
         CONCERN_RAISED = "concern.raised", "Concern raised (never its content)"
         ROUND_FINISHED = "round.finished", "Matching round finished"
         PERSON_IMPORTED = "person.imported", "People imported"
+        CIRCLE_STARTED = "circle.started", "Circle started"
+        CIRCLE_PAUSED = "circle.paused", "Circle paused"
+        CIRCLE_CLOSED = "circle.closed", "Circle closed"
+        CIRCLE_MEMBER_LEFT = "circle.member_left", "Member left a circle"
 
     # Sent by the "send test event" button, whatever the endpoint listens for.
     TEST_EVENT = "webhook.test"

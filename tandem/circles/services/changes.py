@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.circles.events import circle_event_emit, circle_member_left_emit
 from tandem.circles.models import Circle, CircleMembership, CircleSession
 from tandem.circles.services.forming import start_if_ready
 from tandem.circles.services.guards import (
@@ -17,6 +18,7 @@ from tandem.circles.services.guards import (
 from tandem.circles.services.news import tell_invited, tell_others
 from tandem.core.errors import DomainError
 from tandem.programs.models import Enrollment
+from tandem.webhooks.models import Endpoint
 
 State = CircleMembership.State
 
@@ -50,6 +52,7 @@ def circle_leave(*, membership: CircleMembership, by: User, note: str = "") -> C
             title=f"{by.display_name} left {circle.name}",
             body=membership.leave_note,
         )
+        circle_member_left_emit(circle=circle, membership=membership)
     return membership
 
 
@@ -60,10 +63,13 @@ def circle_member_remove(*, membership: CircleMembership, by: User) -> CircleMem
     require_admin(circle.program, by)
     if not membership.is_live:
         raise DomainError("This person is not in the circle.")
+    was_in = membership.state in CircleMembership.IN_CIRCLE
     membership.state = State.REMOVED
     membership.left_at = timezone.now()
     membership.removed_by = by
     membership.save(update_fields=["state", "left_at", "removed_by", "updated_at"])
+    if was_in:
+        circle_member_left_emit(circle=circle, membership=membership)
     # Without someone who had not answered yet, a forming circle may be ready to start.
     start_if_ready(circle)
     return membership
@@ -102,6 +108,7 @@ def circle_pause(*, circle: Circle, by: User) -> Circle:
         title=f"{circle.name} is paused",
         body="Planned sessions are cancelled; nothing else is lost. Anyone in it can resume it.",
     )
+    circle_event_emit(circle=circle, kind=Endpoint.Event.CIRCLE_PAUSED)
     return circle
 
 
@@ -157,4 +164,5 @@ def circle_close(*, circle: Circle, by: User, reason: str, note: str = "") -> Ci
         title=f"{circle.name} has closed",
         body=f"{circle.get_close_reason_display()}. {circle.close_note}".strip(),
     )
+    circle_event_emit(circle=circle, kind=Endpoint.Event.CIRCLE_CLOSED)
     return circle

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tandem.accounts import time_zones
 from tandem.accounts.models import User
+from tandem.circles.events import circle_event_emit
 from tandem.circles.models import Circle, CircleMembership
 from tandem.circles.services.guards import (
     IN_CIRCLE,
@@ -23,6 +24,7 @@ from tandem.core.errors import DomainError
 from tandem.notifications.services import News, notify_many
 from tandem.policy.eligibility import circle_check, circles_check, lock_people
 from tandem.programs.models import Enrollment, Program
+from tandem.webhooks.models import Endpoint
 
 State = CircleMembership.State
 
@@ -143,6 +145,7 @@ def start_if_ready(circle: Circle) -> bool:
         state=State.ACTIVE, joined_at=now, updated_at=now
     )
     tell_started(circle)
+    circle_event_emit(circle=circle, kind=Endpoint.Event.CIRCLE_STARTED)
     return True
 
 

@@ -24,6 +24,11 @@ from tandem.circles.models import (
 from tandem.circles.rotation import Event, Held, HotSeats, Join, Leave, Rotation, RotationError
 from tandem.circles.rotation import Swap as RotationSwap
 from tandem.circles.services.guards import circle_locked, member_of
+from tandem.circles.services.news import (
+    tell_hot_seats,
+    tell_swap_answered,
+    tell_swap_offered,
+)
 from tandem.core.errors import DomainError
 
 ACTIVE = CircleMembership.State.ACTIVE
@@ -128,6 +133,17 @@ def seat_session(session: CircleSession) -> HotSeats:
         session.swaps.filter(state=HotSeatSwap.State.OFFERED).exclude(
             giver_id__in=plan.seats
         ).update(state=HotSeatSwap.State.LAPSED, answered_at=now, updated_at=now)
+        newly = set(plan.seats) - {row.membership_id for row in rows}
+        # A session being marked held has started: nobody needs telling any more.
+        if newly and session.state == CircleSession.State.PLANNED and session.starts_at > now:
+            tell_hot_seats(
+                session,
+                list(
+                    CircleMembership.objects.filter(pk__in=newly)
+                    .select_related("enrollment__user")
+                    .order_by("pk")
+                ),
+            )
     return plan
 
 
@@ -186,7 +202,9 @@ def hot_seat_swap_offer(
                 f"{to.enrollment.user.full_name} has already had the hot seat in this round.",
                 field="to",
             )
-    return HotSeatSwap.objects.create(session=session, giver=giver, taker=to)
+    swap = HotSeatSwap.objects.create(session=session, giver=giver, taker=to)
+    tell_swap_offered(session, giver=giver, taker=to)
+    return swap
 
 
 def _swap_for(seat: HotSeat, taker: int) -> RotationSwap:
@@ -216,6 +234,7 @@ def hot_seat_swap_answer(*, swap: HotSeatSwap, by: User, accept: bool) -> HotSea
         swap.state = HotSeatSwap.State.DECLINED
         swap.answered_at = now
         swap.save(update_fields=["state", "answered_at", "updated_at"])
+        tell_swap_answered(session, giver=swap.giver, by=membership, accepted=False)
         return swap
     require_next(circle, session)
     seat = session.hot_seats.filter(membership_id=swap.giver_id).first()
@@ -241,6 +260,7 @@ def hot_seat_swap_answer(*, swap: HotSeatSwap, by: User, accept: bool) -> HotSea
     swap.accepted_by = membership
     swap.answered_at = now
     swap.save(update_fields=["state", "accepted_by", "answered_at", "updated_at"])
+    tell_swap_answered(session, giver=swap.giver, by=membership, accepted=True)
     return swap
 
 

@@ -25,6 +25,7 @@ from tandem.circles.services.agreements import circle_check_agreed
 from tandem.circles.services.commitments import commitments_move_on
 from tandem.circles.services.guards import circle_locked, member_of
 from tandem.circles.services.hot_seats import next_session, seat_session
+from tandem.circles.services.news import tell_absence, tell_sessions_planned
 from tandem.core.errors import DomainError
 from tandem.relationships.models import MEETING_LATEST
 
@@ -98,6 +99,7 @@ def circle_sessions_plan(*, circle: Circle, by: User, count: int = 4) -> list[Ci
         for index, start in enumerate(starts, start=1)
     ]
     commitments_move_on(circle)
+    tell_sessions_planned(circle, sessions, by=by)
     return sessions
 
 
@@ -139,6 +141,7 @@ def circle_absence_say(*, session: CircleSession, by: User, note: str = "") -> S
     session.swaps.filter(state=HotSeatSwap.State.OFFERED, taker=membership).update(
         state=HotSeatSwap.State.LAPSED, answered_at=timezone.now(), updated_at=timezone.now()
     )
+    tell_absence(session, absent=membership, note=note)
     _reseat_if_next(session)
     return absence
 

@@ -155,7 +155,7 @@ def test_reporting_lines_have_no_loops_and_stay_in_the_organization():
 
 
 @pytest.mark.django_db
-def test_three_active_programs_with_their_formats_and_matching_modes():
+def test_four_active_programs_with_their_formats_and_matching_modes():
     run()
     city = Organization.objects.get(slug=agency.AGENCY_SLUG)
     programs = {p.name: p for p in Program.objects.filter(organization=city)}
@@ -164,6 +164,7 @@ def test_three_active_programs_with_their_formats_and_matching_modes():
         (Program.Format.ONE_TO_ONE, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
         (Program.Format.ONE_TO_ONE, Program.MatchingMode.CHOICE, Program.Audience.PARTNERS),
         (Program.Format.PEER, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
+        (Program.Format.CIRCLES, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
     }
     today = timezone.localdate()
     assert all(p.enrollment_is_open(today) for p in programs.values())
@@ -209,8 +210,8 @@ def test_admin_runs_the_organization_and_every_program():
     admin = persona("admin")
     assert admin.role == Membership.Role.ADMIN
     programs = Program.objects.filter(organization=admin.organization)
-    assert programs.count() == 3
-    assert programs.filter(admins=admin.user).count() == 3
+    assert programs.count() == 4
+    assert programs.filter(admins=admin.user).count() == 4
 
 
 @pytest.mark.django_db
@@ -222,10 +223,12 @@ def test_mentee_is_outside_the_mentors_reporting_line():
 
 
 @pytest.mark.django_db
-def test_mentor_and_mentee_have_complete_profiles_in_both_programs():
+def test_mentor_and_mentee_have_complete_profiles_in_both_mentoring_programs():
     run()
     for key, role in (("mentor", "is_mentor"), ("mentee", "is_mentee")):
-        enrollments = Enrollment.objects.filter(user__email=f"{key}@{agency.AGENCY_DOMAIN}")
+        enrollments = Enrollment.objects.filter(
+            user__email=f"{key}@{agency.AGENCY_DOMAIN}", program__format=Program.Format.ONE_TO_ONE
+        )
         assert enrollments.count() == 2
         for enrollment in enrollments:
             assert getattr(enrollment, role)

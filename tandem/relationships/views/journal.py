@@ -7,12 +7,12 @@ from django.shortcuts import render
 from tandem.accounts.reauthentication import reauthentication_required
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.people.selectors.my_data import personal_export
 from tandem.policy.access import (
     journal_entry_get_for_author,
     reflections_of,
 )
 from tandem.relationships import selectors, services
-from tandem.relationships.export import personal_export
 from tandem.relationships.forms import (
     JournalForm,
 )

@@ -3,8 +3,9 @@
 Run one of these per deployment, next to the web process and the task worker:
 every few minutes it puts back in the queue the tasks of workers that died mid-task
 (RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
-expiries, gentle auto-closes), the webhook deliveries due for a retry and the insights of
-programs (and the health of their organizations) last computed a day ago, and once a day
+expiries, gentle auto-closes), the reminders of circles' sessions, the webhook deliveries
+due for a retry and the insights of programs (and the health of their organizations) last
+computed a day ago, and once a day
 the e-mail digest, the board's digest of new questions for mentors, and the pruning of
 kept records (security events past SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads,
 webhook deliveries past WEBHOOKS_LOG_RETENTION_DAYS).
@@ -21,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tandem.board.tasks import send_board_digests
+from tandem.circles.tasks import remind_circle_sessions
 from tandem.core.task_runs import tasks_recover_abandoned
 from tandem.insights.health_tasks import send_monthly_health_reports
 from tandem.insights.snapshots.tasks import refresh_due_insights
@@ -77,6 +79,8 @@ class Command(BaseCommand):
                 )
             result = sweep_due_work.enqueue()
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep enqueued ({result.id})")
+            # Circles' sessions of the coming day.
+            remind_circle_sessions.enqueue()
             # Webhook retries that are due, and deliveries a dead worker left half-sent.
             send_due_deliveries.enqueue()
             # Each program's insights and each organization's health, when a day old; one

@@ -1,0 +1,15 @@
+"""Everything a person may take with them, gathered from each app that keeps it."""
+
+from typing import Any
+
+from tandem.accounts.models import User
+from tandem.circles.export import circles_personal_export
+from tandem.relationships.export import personal_export as relationships_personal_export
+
+
+def personal_export(*, user: User) -> dict[str, Any]:
+    """Return everything this person may take with them, as one JSON-ready document."""
+    return {
+        **relationships_personal_export(user=user),
+        "circles": circles_personal_export(user=user),
+    }
