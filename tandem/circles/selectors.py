@@ -1,9 +1,12 @@
 """Reads about circles that services and pages share: agreements, signatures, pulse."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
+from tandem.accounts.models import User
 from tandem.circles.models import (
     Circle,
     CircleAgreement,
@@ -14,6 +17,8 @@ from tandem.circles.models import (
     CircleSession,
     CircleSignature,
 )
+from tandem.policy.access import circles_open_to
+from tandem.programs.models import Enrollment
 
 IN_CIRCLE = CircleMembership.IN_CIRCLE
 
@@ -65,15 +70,43 @@ class CirclePulse:
 
 def circle_pulse(circle: Circle) -> CirclePulse:
     """Return the circle's check-in count and, over at least five authors, their average."""
-    pulse = CircleCheckIn.objects.filter(membership__circle=circle).aggregate(
-        n=Count("id"), authors=Count("membership__enrollment", distinct=True), score=Avg("score")
+    return circles_pulse([circle])[circle.pk]
+
+
+def circles_pulse(circles: Iterable[Circle]) -> dict[int, CirclePulse]:
+    """Return each circle's pulse by circle id, read for all of them in one query."""
+    ids = [circle.pk for circle in circles]
+    rows = (
+        CircleCheckIn.objects.filter(membership__circle__in=ids)
+        .values("membership__circle")
+        .annotate(
+            n=Count("id"),
+            authors=Count("membership__enrollment", distinct=True),
+            score=Avg("score"),
+        )
     )
-    enough = pulse["authors"] >= MIN_AUTHORS and pulse["score"] is not None
-    return CirclePulse(
-        checkins=pulse["n"],
-        authors=pulse["authors"],
-        average=round(pulse["score"], 1) if enough else None,
-    )
+    pulses = dict.fromkeys(ids, CirclePulse(checkins=0, authors=0, average=None))
+    for row in rows:
+        enough = row["authors"] >= MIN_AUTHORS and row["score"] is not None
+        pulses[row["membership__circle"]] = CirclePulse(
+            checkins=row["n"],
+            authors=row["authors"],
+            average=round(row["score"], 1) if enough else None,
+        )
+    return pulses
+
+
+def circle_agreement_changes(
+    old: CircleAgreement | None, new: CircleAgreement
+) -> list[tuple[str, Any, Any]]:
+    """Return (term, before, after) for each term that differs between two versions."""
+    if old is None:
+        return []
+    return [
+        (term, getattr(old, term), getattr(new, term))
+        for term in CircleAgreement.TERMS
+        if getattr(old, term) != getattr(new, term)
+    ]
 
 
 @dataclass(frozen=True)
@@ -99,3 +132,24 @@ def session_commitments_due(session: CircleSession) -> QuerySet[CircleCommitment
     return session.commitments_due.select_related("membership__enrollment__user").order_by(
         "created_at", "pk"
     )
+
+
+def member_circles(*, enrollment: Enrollment, user: User) -> dict[str, Any]:
+    """Return a member's live places in their program's circles, and the circles open to them.
+
+    The circles open to join come from the access policy; whether one may join is asked of
+    the eligibility policy when they ask.
+    """
+    places = list(
+        enrollment.circle_memberships.filter(state__in=CircleMembership.LIVE)
+        .select_related("circle")
+        .order_by("-created_at", "-pk")
+    )
+    open_circles = list(
+        circles_open_to(user)
+        .filter(program=enrollment.program_id)
+        .exclude(pk__in=[place.circle_id for place in places])
+        .annotate(size=Count("memberships", filter=Q(memberships__state__in=IN_CIRCLE)))
+        .order_by("name", "pk")
+    )
+    return {"enrollment": enrollment, "places": places, "open_circles": open_circles}

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from tandem.circles.views import members, sessions
+from tandem.circles.views import admin, life, members, sessions
 
 app_name = "circles"
 
@@ -50,4 +50,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         sessions.commitment_follow_up,
         name="commitment_follow_up",
     ),
+    # Life
+    path("<id:circle_id>/agreement/", life.agreement_write, name="agreement"),
+    path("<id:circle_id>/checkins/", life.checkins, name="checkins"),
+    path("<id:circle_id>/join/", life.join_request, name="join"),
+    path("places/<id:membership_id>/leave/", life.leave, name="leave"),
+    path("programs/<id:program_id>/", life.program_circles, name="program"),
+    path("programs/<id:program_id>/new/", life.circle_new, name="new"),
+    path("programs/<id:program_id>/free-hours/", life.free_hours, name="free_hours"),
+    path("programs/<id:program_id>/manage/", admin.program_circles, name="admin_program"),
+    path("<id:circle_id>/manage/", admin.circle_manage, name="manage"),
+    path("<id:circle_id>/approve/", admin.circle_approve, name="approve"),
+    path("<id:circle_id>/pause/", admin.circle_pause, name="pause"),
+    path("<id:circle_id>/resume/", admin.circle_resume, name="resume"),
+    path("<id:circle_id>/close/", admin.circle_close, name="close"),
+    path("<id:circle_id>/replacement/", admin.replacement_add, name="replacement"),
+    path("requests/<id:membership_id>/answer/", admin.join_answer, name="join_answer"),
+    path("places/<id:membership_id>/remove/", admin.member_remove, name="remove"),
 ]

@@ -531,3 +531,26 @@ def profile_save_practicalities(
     )
     _refresh_completion(enrollment)
     return enrollment
+
+
+# Hours of the week, 0 (Monday 00:00) to 167 (Sunday 23:00), as Enrollment.free_hours holds.
+HOURS_PER_WEEK = 7 * 24
+
+
+@transaction.atomic
+def enrollment_free_hours_set(*, enrollment: Enrollment, by: User, hours: list[int]) -> Enrollment:
+    """Record the hours of the week, in one's own time, when one is free to meet a circle."""
+    if enrollment.user_id != by.pk:
+        raise DomainError("Only the person themselves can do that.")
+    if enrollment.program.format != Program.Format.CIRCLES:
+        raise DomainError(f"{enrollment.program.name} does not run circles.")
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        raise DomainError("Rejoin the program before saying when you are free.")
+    if any(
+        not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour < HOURS_PER_WEEK
+        for hour in hours
+    ):
+        raise DomainError("Choose hours from the week's grid.", field="hours")
+    enrollment.free_hours = sorted(set(hours))
+    enrollment.save(update_fields=["free_hours", "updated_at"])
+    return enrollment
