@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tandem.security",
     "tandem.insights",
     "tandem.board",
+    "tandem.interviews",
     "tandem.circles",
     "tandem.webhooks",
     "tandem.api",

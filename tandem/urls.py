@@ -31,6 +31,7 @@ urlpatterns = [
     path("organizations/", include("tandem.people.urls")),
     path("insights/", include("tandem.insights.urls")),
     path("board/", include("tandem.board.urls")),
+    path("interviews/", include("tandem.interviews.urls")),
     path("circles/", include("tandem.circles.urls")),
     path("webhooks/", include("tandem.webhooks.urls")),
     path("api/v1/", api_v1.urls()),

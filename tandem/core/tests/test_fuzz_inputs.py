@@ -26,6 +26,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tandem.accounts.models import Invitation, User
+from tandem.interviews import services as interview_services
+from tandem.interviews.models import InterviewOffer
 from tandem.matching.models import MatchingRound, RoundPair
 from tandem.programs.models import EnrollmentTopic
 from tandem.relationships import services
@@ -165,6 +167,18 @@ def _scene(world: World) -> Scene:
     staff = UserFactory.create(email="staff@tandem.test", is_staff=True, is_superuser=True)
     circle, place, circle_agreement = circle_with(world, world.mentee)
     mentee_uid = urlsafe_base64_encode(force_bytes(world.mentee.pk))
+    InterviewOffer.objects.create(enrollment=world.mentor_enrollment, is_offering=True)
+    interview = interview_services.interview_ask(
+        asker=world.mentee_enrollment,
+        host=world.mentor_enrollment,
+        topic=world.topic("Public speaking"),
+        minutes=30,
+        message="Could we talk about presenting to the board for half an hour?",
+    )
+    soon = timezone.now() + datetime.timedelta(days=3)
+    interview_services.interview_propose_times(
+        interview=interview, by=world.mentor, times=[soon, soon + datetime.timedelta(days=1)]
+    )
     ids = {
         "program_id": [str(world.program.pk)],
         "enrollment_id": [str(world.mentor_enrollment.pk), str(world.mentee_enrollment.pk)],
@@ -183,6 +197,7 @@ def _scene(world: World) -> Scene:
         "request_id": [str(ask.pk)],
         "proposal_id": [str(proposal.pk)],
         "round_id": [str(matching_round.pk)],
+        "interview_id": [str(interview.pk)],
         "pair": [str(pair.pk)],
         "token": [
             calendar_feed_for(user=world.mentee).token,

@@ -33,6 +33,7 @@ from tandem.board.models import Answer, HelpfulMark, ModerationAction, Question,
 from tandem.core.errors import DomainError
 from tandem.insights.impact.services import shared_words_erase
 from tandem.insights.snapshots.services import snapshots_forget_person
+from tandem.interviews.models import Interview, InterviewNote, InterviewOffer
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.people.models import ScimUser
@@ -376,6 +377,12 @@ def _delete_private(person: User) -> int:
     ).update(before_text="", after_text="")
     deleted += shared_words_erase(person=person)
     deleted += _delete(HelpfulMark.objects.filter(marked_by=person))
+    # Informational interviews: their private notes go; the words they wrote to the other
+    # person, and what they said they offer, are blanked.
+    deleted += _delete(InterviewNote.objects.filter(author=person))
+    _update(Interview.objects.filter(asker__user=person), message=POST_REMOVED)
+    _update(Interview.objects.filter(host__user=person, declined_for_limit=False), reply="")
+    _update(InterviewOffer.objects.filter(enrollment__user=person), about="", is_offering=False)
     deleted += _delete(Report.objects.filter(reporter=person))
     # Their sessions stop working at once (the account is inactive, its password changed);
     # the rows themselves go after commit, since finding them means reading every session.

@@ -30,6 +30,12 @@ from tandem.policy.access.circles import (
     circles_of,
     circles_open_to,
 )
+from tandem.policy.access.interviews import (
+    interview_get_for_user,
+    interview_note_get_for_author,
+    interview_offer_get_own,
+    interviews_of,
+)
 from tandem.policy.access.people import (
     calendar_feed_get_by_token,
     department_get_for_org_admin,
@@ -98,6 +104,10 @@ __all__ = [
     "enrollment_get_for_user",
     "enrollment_get_own",
     "enrollments_visible_to",
+    "interview_get_for_user",
+    "interview_note_get_for_author",
+    "interview_offer_get_own",
+    "interviews_of",
     "invitation_get_by_token",
     "journal_entry_get_for_author",
     "meeting_get_for_user",

@@ -12,6 +12,9 @@ thousands at once: the rules that do not name the seeker run as those filters, o
 all the givers; the ones that do (reporting line, kept apart, already together) read the
 same tables for all the pairs in a few queries, as ``round_people`` does for the engine.
 
+Informational interviews ask the rules that keep two people apart (``interviews.py``):
+asking, and the list of people one may ask.
+
 Circles ask the same rules of every two people who would share one (``circles.py``): a
 round's proposal, a member's answer, a join request, its approval and a replacement.
 
@@ -28,6 +31,11 @@ from tandem.policy.eligibility.circles import (
     circle_round_people,
     circles_check,
     circles_refusal,
+)
+from tandem.policy.eligibility.interviews import (
+    interview_check,
+    interview_hosts_for,
+    interview_refusal,
 )
 from tandem.policy.eligibility.lines import managers_of, reporting_line, reporting_line_sql
 from tandem.policy.eligibility.pairs import lock_people, pair_check, pair_refusal, pairs_refusals
@@ -64,6 +72,9 @@ __all__ = [
     "focuses_taken_in",
     "giver_limit",
     "givers_for",
+    "interview_check",
+    "interview_hosts_for",
+    "interview_refusal",
     "lock_people",
     "managers_of",
     "mentors_still_wanted",
