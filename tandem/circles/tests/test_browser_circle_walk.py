@@ -51,22 +51,22 @@ SWAP_AT = 3
 
 
 def _program(cast: Cast) -> list[Enrollment]:
-    """Six of the cast in London and Berlin, sharing a focus; the other two withdraw.
-
-    Five have said when they are free; Ana says so on the page.
+    """Six of the cast in London and Berlin with finished profiles sharing a focus; the
+    other two withdraw. Five have said when they are free; Ana says so on the page.
     """
     people = cast.people[:6]
     Enrollment.objects.filter(pk__in=[p.pk for p in cast.people[6:]]).update(
         status=Enrollment.Status.WITHDRAWN
     )
-    topic = Topic.objects.filter(organization=cast.world.org).order_by("pk").first()
-    assert topic is not None
+    focus, expertise = Topic.objects.filter(organization=cast.world.org).order_by("pk")[:2]
     for n, person in enumerate(people):
         Membership.objects.filter(pk=person.membership_id).update(time_zone=ZONES[n % 2])
-        EnrollmentTopic.objects.create(
-            enrollment=person, topic=topic, kind=EnrollmentTopic.Kind.FOCUS, level=3
+        for topic, kind in ((focus, "focus"), (expertise, "expertise")):
+            EnrollmentTopic.objects.create(enrollment=person, topic=topic, kind=kind, level=2)
+        # What a finished peer's profile holds: saving the program's settings checks it.
+        Enrollment.objects.filter(pk=person.pk).update(
+            goals="Lead a small team well.", capacity=1, free_hours=EVENINGS if n else []
         )
-        Enrollment.objects.filter(pk=person.pk).update(free_hours=EVENINGS if n else [])
     return people
 
 
@@ -205,6 +205,7 @@ def test_six_people_form_a_circle_sign_and_meet_for_six_weeks(
     assert "in turn" in agreement.hot_seat
 
     # 4. Six weekly sessions, planned on the circle's page.
+    ana.goto(f"/circles/{circle.pk}/")
     ana.get_by_label("How many sessions").fill("6")
     ana.get_by_role("button", name="Plan the next sessions").click()
     ana.get_by_text("Planned: session 1, 2, 3, 4, 5, 6.").wait_for()
@@ -396,7 +397,8 @@ def test_six_people_form_a_circle_sign_and_meet_for_six_weeks(
         seated = re.search(r"hot seat: (\w+)", text)
         assert seated is not None, text
         shown[number] = seated.group(1)
-    seen_by_ana = {**names, members[0].pk: "you"}
+    anas = next(m.pk for m in members if m.enrollment_id == people[0].pk)
+    seen_by_ana = {**names, anas: "you"}
     assert [shown[k] for k in range(1, 7)] == [seen_by_ana[m] for m in order]
     assert ana.get_by_text("Every member signed version 1").is_visible()
     axe.check(ana, "cw16-circle-after-six-weeks")
