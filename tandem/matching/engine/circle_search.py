@@ -11,8 +11,12 @@ neighbours, within what the bounds allow) and each restart:
 3. *Repair*: circles under the minimum take people from the pool; any still under it are
    broken up and their members offered to circles with room.
 4. *Local search*: until a full pass finds nothing: place pooled people where they fit,
-   move one member to another circle, swap two members of different circles; each step
-   is taken only if it raises the objective and keeps every hard rule.
+   start a new circle from the pool and members other circles can spare, move one member
+   to another circle, swap two members of different circles; each step is taken only if
+   it raises the objective and keeps every hard rule.
+5. *Packing*: on a small block that still leaves people out, random packings (circles
+   filled one at a time with whoever fits) look for one that places more, and the
+   local search starts again from the best of them.
 
 The best grouping over all tries wins: most people placed, then highest objective. The
 only randomness is the order of later restarts, drawn from the caller's generator, so a
@@ -38,6 +42,8 @@ SMALL_RESTARTS = 4
 # Small blocks also kick each local optimum this many times (random swaps, search again).
 SMALL_KICKS = 25
 KICK_SWAPS = 2
+# Small blocks that leave people out try this many random packings for more placed.
+PACK_TRIES = 200
 
 
 @dataclass(slots=True)
@@ -315,9 +321,51 @@ def _try_trade(state: _State, member: int) -> bool:
     return False
 
 
+def _try_open(state: _State, bounds: tuple[int, int]) -> bool:
+    """Start a new circle from pooled people, taking members that circles above the
+    minimum can spare; tell if one started (it places more people, so it is always taken).
+
+    Pairs kept apart can leave a pool whose people fit no circle with room, nor each other
+    enough to start one alone.
+    """
+    low, high = bounds
+    scorer = state.scorer
+    for start in sorted(state.pool):
+        circle = [start]
+        for member in sorted(state.pool):
+            if member != start and len(circle) < high and not scorer.clashes(member, circle):
+                circle.append(member)
+        spare = [len(c) - low for c in state.circles]
+        taken: list[tuple[int, int]] = []
+        for ci, other in enumerate(state.circles):
+            for member in other:
+                if len(circle) >= low or spare[ci] <= 0:
+                    break
+                if member in state.fixed or scorer.clashes(member, circle):
+                    continue
+                circle.append(member)
+                taken.append((member, ci))
+                spare[ci] -= 1
+        if len(circle) < low:
+            continue
+        for member, ci in taken:
+            state.remove(ci, member)
+        for member in circle:
+            if member in state.pool:
+                state.pool.remove(member)
+        state.circles.append(circle)
+        state.values.append(scorer.value(circle))
+        for member in circle:
+            state.where[member] = len(state.circles) - 1
+        return True
+    return False
+
+
 def _local_search(state: _State, bounds: tuple[int, int]) -> None:
     for _ in range(MAX_PASSES):
         improved = _place_pool(state, bounds[1])
+        if len(state.pool) > 0:
+            improved |= _try_open(state, bounds)
         for member in list(state.pool):
             improved |= _try_eject(state, member, bounds[1])
         for member in list(state.pool):
@@ -391,6 +439,56 @@ def _iterate(state: _State, bounds: tuple[int, int], rng: random.Random, kicks: 
     return best
 
 
+def _packed(
+    scorer: Scorer,
+    pinned: Sequence[list[int]],
+    free: list[int],
+    bounds: tuple[int, int],
+    rng: random.Random,
+) -> _State:
+    """Fill circles one at a time, in a random order, each with whoever fits it."""
+    low, high = bounds
+    order = list(free)
+    rng.shuffle(order)
+    circles = [list(g) for g in pinned]
+    state = _State(scorer, circles, {m for g in pinned for m in g})
+    left = order
+    for ci in range(len(pinned)):
+        for member in list(left):
+            if len(circles[ci]) >= low:
+                break
+            if not scorer.clashes(member, circles[ci]):
+                state.add(ci, member)
+                left.remove(member)
+    while left:
+        circle = [left.pop(0)]
+        size = rng.randint(low, high)
+        for member in list(left):
+            if len(circle) >= size:
+                break
+            if not scorer.clashes(member, circle):
+                circle.append(member)
+                left.remove(member)
+        if len(circle) < low:
+            state.pool.append(circle[0])
+            left.extend(circle[1:])
+            continue
+        state.circles.append(circle)
+        state.values.append(scorer.value(circle))
+        for member in circle:
+            state.where[member] = len(state.circles) - 1
+    for ci, circle in enumerate(state.circles):
+        if 0 < len(circle) < low:
+            for member in list(circle):
+                state.remove(ci, member)
+                (state.stranded if member in state.fixed else state.pool).append(member)
+    _place_pool(state, high)
+    state.circles = [c for c in state.circles if c]
+    state.values = [scorer.value(c) for c in state.circles]
+    state.where = {m: ci for ci, c in enumerate(state.circles) for m in c}
+    return state
+
+
 def _circle_counts(n: int, n_pinned: int, bounds: tuple[int, int], wide: bool) -> list[int]:
     low, high = bounds
     # When n splits into no sizes within bounds, one circle fewer places the most people.
@@ -434,4 +532,11 @@ def group_block(
             if _better(found, best):
                 best = found
     assert best is not None
+    if small and best.pool:
+        for _ in range(PACK_TRIES):
+            state = _packed(scorer, pinned, free, bounds, rng)
+            if sum(len(c) for c in state.circles) > best.placed:
+                found = _iterate(state, bounds, rng, SMALL_KICKS)
+                if _better(found, best):
+                    best = found
     return best

@@ -10,6 +10,7 @@ from tandem.circles.models import Circle, CircleMembership
 from tandem.matching.circle_selectors import CIRCLES_PAGE_SIZE
 from tandem.matching.models import MatchingRound, RoundCircle, RoundCircleMember
 from tandem.matching.tests.test_circle_rounds import _circles, _line, _program
+from tandem.policy.eligibility import seeker_refusal
 from tandem.relationships.models import MatchExclusion
 from tandem.testing.circles import Cast
 from tandem.testing.factories import MembershipFactory, UserFactory
@@ -90,6 +91,16 @@ def test_the_review_pages_and_filters_circles_in_a_fixed_number_of_queries(
     assert found.content.decode().count("<article") == 1
     assert f'id="circle-{named.circle_id}"' in found.content.decode()
     assert "<html" not in found.content.decode()
+    # The flags pick the circles an admin should look at.
+    stored = list(RoundCircle.objects.filter(round=matching_round))
+    for flag, wanted in (
+        ("no_time", [c for c in stored if not c.common_hours]),
+        ("low", [c for c in stored if c.fit < 0.5]),
+    ):
+        with django_assert_max_num_queries(14):
+            shown = client.get(f"{url}?flag={flag}").content.decode()
+        assert f"{len(wanted)} circle" in shown
+        assert all(f'id="circle-{c.pk}"' in shown for c in wanted[:CIRCLES_PAGE_SIZE])
     # A nonsense filter or page falls back to the default view.
     assert client.get(f"{url}?sort=nope&flag=zzz&page=abc").status_code == 200
 
@@ -215,3 +226,13 @@ def test_only_the_programs_admins_reach_a_circles_round(
     assert not circle.locked and _circles(matching_round) == before
     matching_round.refresh_from_db()
     assert matching_round.status == MatchingRound.Status.READY
+
+
+def test_a_circles_program_offers_no_mentor_directory_or_one_to_one_requests(cast: Cast) -> None:
+    person = cast.people[0]
+    client = client_for(person.user)
+    assert client.get(f"/relationships/programs/{cast.program.pk}/mentors/").status_code == 404
+    refusal = seeker_refusal(person)
+    assert refusal is not None and refusal.code == "circles_only"
+    page = client.get(f"/programs/{cast.program.pk}/").content.decode()
+    assert "4 to 6 people each; up to 1 per person" in page

@@ -142,7 +142,8 @@ def test_pins_and_locked_circles_are_kept():
         ),
         (
             {"pinned": {1: 5, 2: 5}, "managers": {2: 1}},
-            "Circle 5 has pinned members in each other's reporting line.",
+            "Circle 5 has pinned members in each other's reporting line or kept apart from "
+            "each other.",
         ),
         ({"members": [_member(1, 1, {200})]}, "Slot 200 is not an hour of the week (0-167)."),
     ],

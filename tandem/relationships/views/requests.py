@@ -211,6 +211,9 @@ def request_withdraw(request: AuthenticatedHttpRequest, request_id: int) -> Http
 
 def _own_mentee_enrollment(request: AuthenticatedHttpRequest, program_id: int) -> Enrollment:
     program = program_get_for_user(user=request.user, program_id=program_id)
+    if program.is_circles:
+        # Circles are formed in rounds: no directory to browse, nobody to ask one to one.
+        raise NotFound("This program forms group circles; it has no mentor directory.")
     enrollment = enrollment_get_own(user=request.user, program=program)
     if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
         raise NotFound("You are not in this program.")
