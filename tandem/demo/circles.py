@@ -8,7 +8,6 @@ circle's weekly sessions move into the past, as stories.py does for relationship
 
 import datetime
 import random
-from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -32,6 +31,7 @@ from tandem.demo import agency
 from tandem.demo.stories import _Lines
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
+from tandem.relationships.models import MatchExclusion, Relationship
 
 PROGRAM_NAME = "Leadership circles"
 # The living circle held this many weekly sessions, and has this many planned ahead.
@@ -106,30 +106,80 @@ def create_circles(
 ) -> Program:
     """Create a circles program beside ``beside`` (same organization), its circles and life."""
     rng = random.Random(f"{seed}:circles")
-    admin, mentee = personas["admin"], personas["mentee"]
+    admin = personas["admin"]
     program = _program(beside, admin)
-    people = _enroll(rng, program, mentee, personas, today)
-    lines = _Lines(program.organization_id)
-    me = next(e for e in people if e.user_id == mentee.pk)
-    thursday = _group(me, [e for e in people if e.pk != me.pk], lines, size=6)
-    rest = [e for e in people if e not in thursday]
-    tuesday = _group(rest[0], rest[1:], lines, size=5)
-    rest = [e for e in rest if e not in tuesday]
-    forming = _group(rest[0], rest[1:], lines, size=4)
-    rest = [e for e in rest if e not in forming]
+    thursday, tuesday, forming, joiner, others = _choose(rng, program, personas)
+    enrolled = _enroll(rng, program, [*thursday, *tuesday, *forming, joiner, *others], today)
+    by_member = {e.membership_id: e for e in enrolled}
 
-    living = _propose(program, admin, thursday, "Thursday leaders", weekday=3, hour=12)
-    _agree(living, thursday)
-    _past_sessions(rng, living, thursday)
-    _upcoming(living, thursday)
-    second = _propose(program, admin, tuesday, "Tuesday morning circle", weekday=1, hour=8)
-    _agree(second, tuesday)
-    services.circle_sessions_plan(circle=second, by=tuesday[0].user, count=3)
-    _self_formed(admin, forming)
+    def enrollments(members: list[Membership]) -> list[Enrollment]:
+        return [by_member[m.pk] for m in members]
+
+    living = _propose(program, admin, enrollments(thursday), "Thursday leaders", 3, 12)
+    _agree(living, enrollments(thursday))
+    _past_sessions(rng, living, enrollments(thursday))
+    _upcoming(living, enrollments(thursday))
+    tuesday_people = enrollments(tuesday)
+    second = _propose(program, admin, tuesday_people, "Tuesday morning circle", 1, 8)
+    _agree(second, tuesday_people)
+    services.circle_sessions_plan(circle=second, by=tuesday_people[1].user, count=3)
+    _self_formed(admin, enrollments(forming))
     # Someone asks to join the living circle; the program's admin has yet to answer.
-    joiner = next(e for e in rest if all(lines.apart(e, other) for other in thursday))
-    services.circle_join_request(circle=living, enrollment=joiner, by=joiner.user)
+    asking = by_member[joiner.pk]
+    services.circle_join_request(circle=living, enrollment=asking, by=asking.user)
     return program
+
+
+def _choose(
+    rng: random.Random, program: Program, personas: dict[str, User]
+) -> tuple[list[Membership], list[Membership], list[Membership], Membership, list[Membership]]:
+    """Choose the circles' people: in each circle, nobody in another's reporting line.
+
+    People an earlier relationship ended "not a fit" for, or kept apart from someone, stay
+    out of the circles: the pairing policy would keep them from sharing one.
+    """
+    not_a_fit = Relationship.objects.filter(
+        program__organization=program.organization,
+        close_reason=Relationship.CloseReason.NOT_A_FIT,
+    )
+    kept_apart = MatchExclusion.objects.filter(mentee__program__organization=program.organization)
+    kept_out = {u.pk for u in personas.values()}
+    for pairs in (
+        not_a_fit.values_list("mentee__user_id", "mentor__user_id"),
+        kept_apart.values_list("mentee__user_id", "mentor__user_id"),
+    ):
+        for mentee_id, mentor_id in pairs:
+            kept_out |= {mentee_id, mentor_id}
+    members = Membership.objects.filter(
+        organization=program.organization, status=Membership.Status.ACTIVE
+    ).order_by("pk")
+    candidates = [m for m in members if m.user_id not in kept_out]
+    rng.shuffle(candidates)
+    lines = _Lines(program.organization_id)
+
+    def apart_from(person: Membership, group: list[Membership]) -> bool:
+        return all(
+            person.pk not in lines.chain(other.pk) and other.pk not in lines.chain(person.pk)
+            for other in group
+        )
+
+    def group_of(first: Membership, size: int) -> list[Membership]:
+        group = [first]
+        for person in candidates:
+            if len(group) == size:
+                break
+            if person != first and apart_from(person, group):
+                group.append(person)
+        assert len(group) == size, "the demo city has too few people for a circle"
+        candidates[:] = [person for person in candidates if person not in group]
+        return group
+
+    thursday = group_of(members.get(user=personas["mentee"]), 6)
+    tuesday = group_of(candidates[0], 5)
+    forming = group_of(candidates[0], 4)
+    joiner = next(person for person in candidates if apart_from(person, thursday))
+    candidates.remove(joiner)
+    return thursday, tuesday, forming, joiner, candidates[: ENROLLED - 16]
 
 
 def _program(beside: Program, admin: User) -> Program:
@@ -148,7 +198,8 @@ def _program(beside: Program, admin: User) -> Program:
         format=Program.Format.CIRCLES,
         status=Program.Status.ACTIVE,
         audience=Program.Audience.ORGANIZATION,
-        matching_mode=Program.MatchingMode.ROUNDS,
+        # Admins may run circle rounds, and members may form circles of their own.
+        matching_mode=Program.MatchingMode.BOTH,
         enrollment_opens_on=beside.enrollment_opens_on,
         enrollment_closes_on=beside.enrollment_closes_on,
         circle_min_size=4,
@@ -159,22 +210,9 @@ def _program(beside: Program, admin: User) -> Program:
 
 
 def _enroll(
-    rng: random.Random,
-    program: Program,
-    mentee: User,
-    personas: dict[str, User],
-    today: datetime.date,
+    rng: random.Random, program: Program, members: list[Membership], today: datetime.date
 ) -> list[Enrollment]:
-    """Enroll the mentee and a sample of the city's active staff, profiles finished."""
-    members = list(
-        Membership.objects.filter(
-            organization=program.organization, status=Membership.Status.ACTIVE
-        )
-        .exclude(user_id__in=[u.pk for u in personas.values()])
-        .order_by("pk")
-    )
-    chosen = rng.sample(members, min(ENROLLED, len(members)))
-    mine = Membership.objects.get(user=mentee, organization=program.organization)
+    """Enroll these members, each with a finished peer profile."""
     noon = datetime.time(12, tzinfo=ZoneInfo(agency.AGENCY_TIME_ZONE))
     completed = datetime.datetime.combine(today - datetime.timedelta(days=70), noon)
     enrollments = Enrollment.objects.bulk_create(
@@ -188,10 +226,10 @@ def _enroll(
             meeting_modes=["video"],
             profile_completed_at=completed,
         )
-        for index, membership in enumerate([mine, *chosen])
+        for index, membership in enumerate(members)
     )
     # A finished peer profile names what one brings to work on and what one can offer.
-    topics = [t for t in Topic.objects.filter(organization=program.organization).order_by("slug")]
+    topics = list(Topic.objects.filter(organization=program.organization).order_by("slug"))
     EnrollmentTopic.objects.bulk_create(
         EnrollmentTopic(enrollment=enrollment, topic=topic, kind=kind, level=3)
         for enrollment in enrollments
@@ -204,22 +242,8 @@ def _enroll(
     return enrollments
 
 
-def _group(
-    first: Enrollment, others: Sequence[Enrollment], lines: _Lines, *, size: int
-) -> list[Enrollment]:
-    """Return ``first`` and the next people outside every chosen one's reporting line."""
-    group = [first]
-    for person in others:
-        if len(group) == size:
-            break
-        if all(lines.apart(person, member) for member in group):
-            group.append(person)
-    assert len(group) == size, "the demo city has too few people for a circle"
-    return group
-
-
 def _propose(
-    program: Program, admin: User, people: list[Enrollment], name: str, *, weekday: int, hour: int
+    program: Program, admin: User, people: list[Enrollment], name: str, weekday: int, hour: int
 ) -> Circle:
     rhythm = {
         "weekday": weekday,
@@ -251,17 +275,18 @@ def _agree(circle: Circle, people: list[Enrollment]) -> None:
 
 def _past_sessions(rng: random.Random, circle: Circle, people: list[Enrollment]) -> None:
     """Hold the circle's first weeks: seats by the rotation, a swap, questions and notes."""
-    users = {e.pk: e.user for e in people}
+    first_news = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     planned = services.circle_sessions_plan(circle=circle, by=people[0].user, count=PAST_SESSIONS)
     # Into the past, on the circle's own rhythm: the last one was held a week or so ago.
-    first_news = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     past = session_starts(
         circle, after=timezone.now() - WEEK * (PAST_SESSIONS + 1), count=PAST_SESSIONS
     )
     for session, start in zip(planned, past, strict=True):
         CircleSession.objects.filter(pk=session.pk).update(starts_at=start)
     _backdate_start(circle, past[0])
-    by_enrollment = {m.enrollment_id: m for m in circle.memberships.all()}
+    by_enrollment = {
+        m.enrollment_id: m for m in circle.memberships.select_related("enrollment__user")
+    }
     for index, session in enumerate(circle.sessions.order_by("number")):
         seats = services.hot_seats_assign(session=session, by=people[0].user)
         seated = seats[0].membership
@@ -272,7 +297,7 @@ def _past_sessions(rng: random.Random, circle: Circle, people: list[Enrollment])
             swap = services.hot_seat_swap_offer(
                 session=session, by=seated.enrollment.user, to=taker
             )
-            services.hot_seat_swap_answer(swap=swap, by=users[taker.enrollment_id], accept=True)
+            services.hot_seat_swap_answer(swap=swap, by=taker.enrollment.user, accept=True)
             seated = taker
         services.circle_question_post(
             session=session, by=seated.enrollment.user, text=QUESTIONS[index % len(QUESTIONS)]

@@ -352,7 +352,7 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         members=len(members),
         departments=len(departments),
         programs=(*(program.name for program in programs.values()), circles.name),
-        enrollments=len(enrollments),
+        enrollments=len(enrollments) + circles.enrollments.count(),
         profile_topics=profile_topics,
         relationships=relationships,
         logins=_logins(staff, programs, plans, circles),

@@ -11,6 +11,7 @@ from tandem.circles.models import Circle, CircleCheckIn, CircleCommitment, Circl
 from tandem.circles.selectors import circle_is_agreed
 from tandem.circles.services.hot_seats import circle_rotation
 from tandem.demo import agency
+from tandem.notifications.models import Notification
 from tandem.programs.models import Program
 from tandem.testing.fixtures import client_for
 
@@ -53,8 +54,14 @@ def test_the_mentee_is_in_a_living_circle_of_six_with_fair_hot_seats() -> None:
     assert CircleCheckIn.objects.filter(membership__circle=circle).count() == 6
     upcoming = circle.sessions.filter(state="planned").order_by("number")
     assert upcoming.count() == 4
-    assert upcoming.first().hot_seats.exists()
+    assert upcoming[0].hot_seats.exists()
     assert circle.memberships.filter(state=CircleMembership.State.REQUESTED).count() == 1
+    # The members were told of the sessions ahead, at their real times; not of the past ones.
+    planned = Notification.objects.filter(
+        kind="circle_sessions_planned", url=reverse("circles:detail", args=[circle.pk])
+    )
+    assert planned.count() == 5
+    assert all(n.title.startswith("Sessions 7 to 10 of Thursday leaders") for n in planned)
 
 
 def test_other_circles_run_and_one_formed_by_members_waits_for_approval() -> None:
