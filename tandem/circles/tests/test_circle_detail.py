@@ -9,6 +9,7 @@ from tandem.circles.models import Circle, CircleMembership, CircleSignature
 from tandem.circles.services import (
     circle_agreement_write,
     circle_leave,
+    circle_pause,
     circle_replacement_add,
 )
 from tandem.testing.circles import Cast
@@ -65,6 +66,17 @@ def test_an_invited_person_reads_why_and_answers(cast: Cast) -> None:
     assert nonsense.status_code == 302
     place.refresh_from_db()
     assert place.state == CircleMembership.State.ACCEPTED
+
+
+def test_a_forming_circle_says_when_its_sessions_come(cast: Cast) -> None:
+    circle = cast.propose(cast.people[:4])
+    page = client_for(cast.people[0].user).get(_url(circle)).content.decode()
+    sessions = page.split('id="sessions-h"')[1].split("</section>")[0]
+    assert "planned once everyone invited has joined" in sessions
+    assert "Plan the next sessions" not in sessions
+    paused = circle_pause(circle=cast.active_circle(cast.people[4:8]), by=cast.admin)
+    page = client_for(cast.people[4].user).get(_url(paused)).content.decode()
+    assert "No sessions planned: the circle is paused." in page
 
 
 def test_nobody_else_can_open_the_circle_sign_or_answer(cast: Cast) -> None:
