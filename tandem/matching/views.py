@@ -41,9 +41,7 @@ def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
             seed=form.cleaned_data["seed"],
         )
         if created is not None:
-            services.round_start(matching_round=created)
-            messages.success(request, "The round is running. This page updates by itself.")
-            return redirect("matching:round", created.pk)
+            return _started(request, created)
     return render(
         request,
         "matching/rounds.html",
@@ -53,6 +51,16 @@ def round_list(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
             "rounds": selectors.rounds_of(program),
         },
     )
+
+
+def _started(request: AuthenticatedHttpRequest, created: MatchingRound) -> HttpResponse:
+    """Start the new round and open its page, saying whether it is still running."""
+    services.round_start(matching_round=created)
+    # With tasks run in-process the round has already finished here.
+    created.refresh_from_db(fields=["status"])
+    if created.status == MatchingRound.Status.RUNNING:
+        messages.success(request, "The round is running. This page updates by itself.")
+    return redirect("matching:round", created.pk)
 
 
 def _circle_round_list(request: AuthenticatedHttpRequest, program: Program) -> HttpResponse:
@@ -71,9 +79,7 @@ def _circle_round_list(request: AuthenticatedHttpRequest, program: Program) -> H
             seed=form.cleaned_data["seed"],
         )
         if created is not None:
-            services.round_start(matching_round=created)
-            messages.success(request, "The round is running. This page updates by itself.")
-            return redirect("matching:round", created.pk)
+            return _started(request, created)
     return render(
         request,
         "matching/rounds.html",

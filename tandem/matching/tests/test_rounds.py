@@ -1,5 +1,6 @@
 """Matching rounds in a program: run, review, adjust, publish as proposals."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -135,3 +136,20 @@ def test_a_stable_round_shows_what_stability_costs(
     assert comparison["stable_blocking_pairs"] == 0
     page = client_for(cohort.admin).get(reverse("matching:round", args=[created.pk]))
     assert "of its total fit" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_round_that_finished_at_once_does_not_say_it_is_running(cohort: World) -> None:
+    # Outside a test transaction the in-process task runs as the round is started.
+    response = client_for(cohort.admin).post(
+        reverse("matching:rounds", args=[cohort.program.pk]),
+        {
+            "name": "Spring",
+            "solver": "optimal",
+            "seed": "1",
+            **{f"w_{key}": value for key, value in services.DEFAULT_WEIGHTS.items()},
+        },
+        follow=True,
+    )
+    assert MatchingRound.objects.get().status == MatchingRound.Status.READY
+    assert "updates by itself" not in response.content.decode()
