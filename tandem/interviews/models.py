@@ -52,6 +52,7 @@ class Interview(TimeStampedModel):
         PROPOSED = "proposed", "Times proposed"
         SCHEDULED = "scheduled", "Time agreed"
         DECLINED = "declined", "Not this time"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Outcome(models.TextChoices):
         OPEN = "", "Not decided"
