@@ -16,6 +16,7 @@ from tandem.demo import agency, catalog
 from tandem.demo.board import create_board
 from tandem.demo.history import create_history
 from tandem.demo.inbox import settle_notifications
+from tandem.demo.interviews import create_interviews
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
@@ -330,6 +331,7 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         personas=personas,
     )
     relationships += create_history(seed=seed, programs=programs, personas=personas, today=today)
+    create_interviews(seed=seed, programs=programs, personas=personas)
     # The services notified as the history was written today; date and read it as it was.
     settle_notifications(
         Notification.objects.filter(user__memberships__organization__in=(city, association))
