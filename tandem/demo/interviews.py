@@ -67,6 +67,10 @@ def create_interviews(*, seed: int, programs: dict[str, Program], personas: dict
         return 0
     rng = random.Random(f"{seed}:interviews")
     now = timezone.now()
+    # In the other mentoring programs a couple of mentors offer conversations too.
+    for other in programs.values():
+        if other != program and other.format == Program.Format.ONE_TO_ONE:
+            _offer(rng, other, personas["mentor"], count=2)
     mentee = personas["mentee"]
     hosts = _offer(rng, program, personas["mentor"])
     if len(hosts) < 3:
@@ -140,13 +144,15 @@ def create_interviews(*, seed: int, programs: dict[str, Program], personas: dict
     return len(made)
 
 
-def _offer(rng: random.Random, program: Program, mentor: User) -> list[Enrollment]:
+def _offer(
+    rng: random.Random, program: Program, mentor: User, *, count: int = HOSTS
+) -> list[Enrollment]:
     """Have the demo mentor and a few other mentors with free places offer conversations."""
     mentors = [m for m in _ready(program, is_mentor=True) if places_left(m) > 0]
     rosa = [m for m in mentors if m.user_id == mentor.pk]
     others = [m for m in mentors if m.user_id != mentor.pk]
     rng.shuffle(others)
-    hosts = (rosa + others)[:HOSTS]
+    hosts = (rosa + others)[:count]
     for host, per_month, about in zip(hosts, PER_MONTH, ABOUT, strict=False):
         services.interview_offer_set(
             enrollment=host, is_offering=True, per_month=per_month, about=about
