@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.demo.agency import AGENCY_TIME_ZONE
-from tandem.demo.lives import pair_sign
+from tandem.demo.lives import pair_live, pair_sign
 from tandem.demo.stories import _ready
 from tandem.interviews import services
 from tandem.interviews.models import Interview, InterviewTime
@@ -33,7 +33,7 @@ HOSTS = 5
 PER_MONTH = (4, 3, 4, 3, 2)
 ABOUT = (
     "How I moved from the front counter to policy work, and what I would do differently.",
-    "What a week in budget and finance really looks like; bring your questions.",
+    "What a week in my department really looks like; bring your questions.",
     "Presenting to council without losing sleep over it.",
     "Working across departments, and finding the person who can actually say yes.",
     "Coming back to work after a long leave, and setting boundaries that hold.",
@@ -94,7 +94,10 @@ def create_interviews(*, seed: int, programs: dict[str, Program], personas: dict
         relationship = Interview.objects.get(pk=interview.pk).relationship
         if relationship is not None and interview.starts_at is not None:
             agreed = interview.starts_at + datetime.timedelta(days=2)
-            pair_sign(relationship, accepted=agreed, signed=agreed + datetime.timedelta(days=4))
+            signed = agreed + datetime.timedelta(days=4)
+            pair_sign(relationship, accepted=agreed, signed=signed)
+            # Still going: it began less than three months ago and lasts longer.
+            pair_live(rng, relationship, signed, now, months=(4, 8))
         made.append(interview)
     pair = _pair(askers, hosts, now)
     if pair is not None:
