@@ -14,16 +14,16 @@ def _home(world: World, who: str) -> str:
     return client_for(getattr(world, who)).get("/").content.decode()
 
 
-def test_every_signed_in_page_links_to_interviews_and_the_home_offers_a_conversation(
+def test_every_signed_in_page_links_to_interviews_and_a_participant_s_home_too(
     iv: World,
 ) -> None:
     home = _home(iv, "mentee")
     assert f'href="{reverse("interviews:mine")}"' in home
-    assert "Ask for a one-off conversation" in home
+    assert ">Informational interviews</a>" in home
     # An admin who takes part in no program has the menu entry, not the home link.
     admin_home = _home(iv, "admin")
     assert ">Interviews</a>" in admin_home
-    assert "Ask for a one-off conversation" not in admin_home
+    assert ">Informational interviews</a>" not in admin_home
 
 
 def test_each_step_waits_on_the_right_person_s_home(iv: World) -> None:
