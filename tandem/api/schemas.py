@@ -245,7 +245,9 @@ class PairStateOut(Schema):
     mentor: PersonOut
     mentee: PersonOut
     focus: TopicOut
-    origin: str
+    origin: str = Field(
+        description="How it began. One of: " + ", ".join(Relationship.Origin.values)
+    )
     status: str
     started_at: datetime.datetime | None
     paused_at: datetime.datetime | None

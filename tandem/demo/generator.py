@@ -17,6 +17,7 @@ from tandem.demo.board import create_board
 from tandem.demo.circles import create_circles
 from tandem.demo.history import create_history
 from tandem.demo.inbox import settle_notifications
+from tandem.demo.interviews import create_interviews
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
@@ -338,6 +339,7 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
     circles = create_circles(
         seed=seed, beside=programs[catalog.PEER], personas=personas, today=today
     )
+    create_interviews(seed=seed, programs=programs, personas=personas)
     # The services notified as the history was written today; date and read it as it was.
     settle_notifications(
         Notification.objects.filter(user__memberships__organization__in=(city, association))

@@ -10,7 +10,7 @@ no check-in answers, no reason for declining; an agenda is shared by the pair.
 import datetime
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -19,8 +19,10 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.board.models import Answer, Question
 from tandem.insights.stalled.selectors import stalled_counts
+from tandem.interviews.models import Interview
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import (
+    interviews_of,
     programs_administered_by,
     proposals_of,
     questions_visible_to,
@@ -49,6 +51,8 @@ PAUSE_CLOSE_AHEAD = datetime.timedelta(days=14)
 # A meeting stays "next" until it ends; none lasts longer than this.
 LONGEST_MEETING = datetime.timedelta(minutes=240)
 UNDATED = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+# A conversation nobody answered "continue?" for stops waiting on the home page after this.
+INTERVIEW_ANSWER_WINDOW = datetime.timedelta(days=30)
 # Board questions still without an answer are offered for this long after they were asked.
 BOARD_QUESTION_FRESH = datetime.timedelta(days=30)
 
@@ -115,6 +119,7 @@ def needs_for_user(*, user: User, administered: Sequence[int] | None = None) -> 
         *_commitments(user, today),
         *_checkins_and_pauses(user, now, today),
         *_board_questions(user, now),
+        *_interviews(user, now),
     ]
     # What waits for those who run programs, asked only of them.
     if administered is None:
@@ -260,6 +265,75 @@ def _next_meetings(user: User, now: datetime.datetime) -> list[Need]:
         for meeting in meetings
         if meeting.ends_at > now
     ]
+
+
+def _interviews(user: User, now: datetime.datetime) -> list[Need]:
+    """Informational interviews waiting for an answer, a pick, the conversation or a
+    "continue?"; one query."""
+    open_ones = (
+        interviews_of(user)
+        .filter(
+            Q(status__in=(Interview.Status.ASKED, Interview.Status.PROPOSED))
+            | Q(
+                status=Interview.Status.SCHEDULED,
+                outcome=Interview.Outcome.OPEN,
+                starts_at__gt=now - INTERVIEW_ANSWER_WINDOW,
+            )
+        )
+        .select_related("program", "asker__user", "host__user", "topic")
+        .order_by("starts_at", "created_at")[:PER_KIND]
+    )
+    needs = []
+    for interview in open_ones:
+        need = _interview_need(interview, user, now)
+        if need is not None:
+            needs.append(need)
+    return needs
+
+
+def _interview_need(interview: Interview, user: User, now: datetime.datetime) -> Need | None:
+    side = interview.side_of(user.pk)
+    other = interview.other_of(user.pk).user.full_name
+    topic = interview.topic
+
+    def need(urgency: Urgency, title: str) -> Need:
+        return Need(
+            kind="interview",
+            urgency=urgency,
+            title=title,
+            url=reverse("interviews:detail", args=[interview.pk]),
+            context=interview.program.name,
+        )
+
+    if interview.status == Interview.Status.ASKED:
+        if side == "host":
+            return need(
+                Urgency.NOW,
+                f"{other} asks you for a conversation on {topic}: propose times or decline",
+            )
+        return need(
+            Urgency.WAITING,
+            f"Your request to {other} for a conversation on {topic} is waiting for an answer",
+        )
+    if interview.status == Interview.Status.PROPOSED:
+        if side == "asker":
+            return need(Urgency.NOW, f"Pick a time for your conversation with {other} on {topic}")
+        return need(Urgency.WAITING, f"{other} is picking one of the times you proposed")
+    ends = interview.ends_at
+    if ends is None:
+        return None
+    if ends > now:
+        return replace(
+            need(Urgency.SOON, f"Conversation with {other} on {topic}"),
+            when=interview.starts_at,
+            when_label="Starts",
+            detail=f"{interview.minutes} minutes.",
+        )
+    if getattr(interview, f"{side}_continues") is None:
+        return need(
+            Urgency.NOW, f"Would you like to keep talking with {other}? Your answer is private"
+        )
+    return None
 
 
 def _commitments(user: User, today: datetime.date) -> list[Need]:

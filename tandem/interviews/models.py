@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from tandem.core.models import TimeStampedModel
 from tandem.programs.models import Enrollment, Program, Topic
@@ -52,6 +53,7 @@ class Interview(TimeStampedModel):
         PROPOSED = "proposed", "Times proposed"
         SCHEDULED = "scheduled", "Time agreed"
         DECLINED = "declined", "Not this time"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Outcome(models.TextChoices):
         OPEN = "", "Not decided"
@@ -113,6 +115,19 @@ class Interview(TimeStampedModel):
         if self.starts_at is None:
             return None
         return self.starts_at + datetime.timedelta(minutes=self.minutes)
+
+    @property
+    def has_happened(self) -> bool:
+        """Return whether the agreed conversation's time is over."""
+        ends = self.ends_at
+        return self.status == self.Status.SCHEDULED and ends is not None and ends <= timezone.now()
+
+    @property
+    def stage_display(self) -> str:
+        """Return where it stands in words: a conversation whose time is over was held."""
+        if self.has_happened:
+            return self.get_outcome_display() if self.outcome else "Held"
+        return self.get_status_display()
 
     def side_of(self, user_id: int) -> str:
         return "host" if self.host.user_id == user_id else "asker"

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<id:interview_id>/propose/", views.propose, name="propose"),
     path("<id:interview_id>/pick/", views.pick, name="pick"),
     path("<id:interview_id>/decline/", views.decline, name="decline"),
+    path("<id:interview_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<id:interview_id>/note/", views.note, name="note"),
     path("<id:interview_id>/answer/", views.answer, name="answer"),
     path("<id:interview_id>/interview.ics", views.ics, name="ics"),

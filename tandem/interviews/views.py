@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import NotFound
+from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.interviews import selectors, services
@@ -212,6 +212,19 @@ def decline(request: AuthenticatedHttpRequest, interview_id: int) -> HttpRespons
         messages.success(request, "Your answer is sent. Thank you for replying.")
         return redirect("interviews:detail", interview.pk)
     return _detail(request, interview, decline_form=form)
+
+
+@login_required
+@require_POST
+def withdraw(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
+    interview = interview_get_for_user(user=request.user, interview_id=interview_id)
+    try:
+        services.interview_withdraw(interview=interview, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Your request is withdrawn. You may ask again at any time.")
+    return redirect("interviews:detail", interview.pk)
 
 
 @login_required

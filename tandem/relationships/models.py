@@ -79,6 +79,7 @@ class Relationship(TimeStampedModel):
         REQUEST = "request", "Request"
         PROPOSAL = "proposal", "Matching round"
         ADMIN = "admin", "Set up by an admin"
+        INTERVIEW = "interview", "Informational interview"
 
     class CloseReason(models.TextChoices):
         COMPLETED = "completed", "We reached what we set out to do"

@@ -25,6 +25,7 @@ from tandem.api.schemas import InSchema
 from tandem.insights.fairness import selectors as fairness
 from tandem.insights.health import DEFAULT_PERIOD, MIN_GROUP, PERIODS, Chart
 from tandem.insights.impact import selectors as impact
+from tandem.insights.impact.interviews import InterviewFigures
 from tandem.insights.models import Snapshot
 from tandem.insights.snapshots.selectors import (
     StoredRow,
@@ -391,6 +392,26 @@ class BucketOut(Schema):
     mentors: int
 
 
+class InterviewFiguresOut(Schema):
+    """The program's informational interviews, everyone who offers them added up."""
+
+    held: int = Field(description="Conversations whose agreed time is over.")
+    people_helped: int = Field(description="Distinct people who asked for those conversations.")
+    hours_given: float = Field(description="Their 30 or 45 minutes each, to a tenth of an hour.")
+    became_mentoring: int = Field(
+        description="Relationships started after both people chose to continue."
+    )
+
+    @staticmethod
+    def of(figures: InterviewFigures) -> "InterviewFiguresOut":
+        return InterviewFiguresOut(
+            held=figures.held,
+            people_helped=figures.people_helped,
+            hours_given=figures.hours_given,
+            became_mentoring=figures.became_mentoring,
+        )
+
+
 class ImpactPage(Schema):
     computed_at: datetime.datetime = Field(description="When these stored figures were computed.")
     people: Literal["mentors", "peers"] = Field(
@@ -407,6 +428,9 @@ class ImpactPage(Schema):
     median_hours: float
     people_distribution: list[BucketOut]
     hours_distribution: list[BucketOut]
+    interviews: InterviewFiguresOut = Field(
+        description="Informational interviews, counted apart from the mentors' figures above."
+    )
 
 
 @router.get(
@@ -446,6 +470,7 @@ def program_impact(
         "hours_distribution": [
             BucketOut(label=b.label, mentors=b.mentors) for b in found.hours_distribution
         ],
+        "interviews": InterviewFiguresOut.of(found.interviews),
     }
 
 

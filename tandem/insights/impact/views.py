@@ -9,6 +9,7 @@ from tandem.core.errors import NotFound
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, Row, file_name, spreadsheet_response
 from tandem.insights.impact import selectors
+from tandem.insights.impact.interviews import InterviewFigures
 from tandem.insights.snapshots.selectors import (
     figures_of,
     stored_impact,
@@ -27,6 +28,7 @@ SORT_LABELS = [
     ("commitments", "most commitments completed"),
     ("name", "name"),
 ]
+INTERVIEWS_ROW = "Informational interviews (everyone who offers them)"
 FIGURE_HEADERS = [
     "People helped",
     "Hours given",
@@ -46,6 +48,20 @@ def _figures(figures: selectors.Figures) -> list[str | int | float]:
         figures.commitments_completed,
         figures.requests_answered,
         figures.requests_became_mentoring,
+    ]
+
+
+def _interviews_row(figures: InterviewFigures) -> Row:
+    """Informational interviews under the same headers: conversations in place of meetings,
+    and those that became mentoring in the last column; nothing for what they have not."""
+    return [
+        INTERVIEWS_ROW,
+        figures.people_helped,
+        round(float(figures.hours_given), 1),
+        figures.held,
+        "",
+        "",
+        figures.became_mentoring,
     ]
 
 
@@ -140,7 +156,10 @@ def program_impact_export(
         for row in stored_mentor_rows(snapshot=snapshot, sort=_sort(request))
     ]
     words = _words(program)
-    rows.append([f"All {words['who']}", *_figures(stored_impact(snapshot=snapshot).total)])
+    stored = stored_impact(snapshot=snapshot)
+    rows.append([f"All {words['who']}", *_figures(stored.total)])
+    if stored.interviews.any:
+        rows.append(_interviews_row(stored.interviews))
     return program_export(
         request,
         program=program,

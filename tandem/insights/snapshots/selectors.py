@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tandem.insights.health import Chart, Series
+from tandem.insights.impact.interviews import InterviewFigures
 from tandem.insights.impact.selectors import TOP_N, Bucket, Figures
 from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
 
@@ -74,6 +75,8 @@ class StoredImpact:
     median_hours: float
     top_by_hours: list[MentorFigures]
     top_by_people: list[MentorFigures]
+    # Informational interviews, all hosts together; zeros in a snapshot older than them.
+    interviews: InterviewFigures = field(default_factory=InterviewFigures)
 
 
 def stored_impact(*, snapshot: Snapshot) -> StoredImpact:
@@ -88,6 +91,7 @@ def stored_impact(*, snapshot: Snapshot) -> StoredImpact:
         median_hours=impact.get("median_hours", 0.0),
         top_by_hours=list(rows.filter(minutes_given__gt=0).order_by(*ORDERS["hours"])[:TOP_N]),
         top_by_people=list(rows.filter(people_helped__gt=0).order_by(*ORDERS["people"])[:TOP_N]),
+        interviews=InterviewFigures(**impact.get("interviews", {})),
     )
 
 

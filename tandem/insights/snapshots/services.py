@@ -21,6 +21,7 @@ from django.utils import timezone
 from tandem.accounts.models import Organization, User
 from tandem.insights.fairness.selectors import Row, fairness_tables
 from tandem.insights.health import PERIODS, Chart, health_charts, program_table, scope_for
+from tandem.insights.impact.interviews import program_interview_figures
 from tandem.insights.impact.selectors import FIGURE_FIELDS, program_impact
 from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
 from tandem.programs.models import Enrollment, Program
@@ -117,6 +118,7 @@ def snapshot_compute(*, program: Program) -> Snapshot:
         "people_distribution": [asdict(b) for b in impact.people_distribution],
         "hours_distribution": [asdict(b) for b in impact.hours_distribution],
         "median_hours": impact.median_hours,
+        "interviews": asdict(program_interview_figures(program=program, now=now)),
     }
     snapshot.mentors = impact.mentors
     snapshot.health = health

@@ -14,6 +14,7 @@ from tandem.interviews.services.asking import (
     interview_offer_set,
     interview_pick_time,
     interview_propose_times,
+    interview_withdraw,
     interviews_taken_this_month,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "interview_offer_set",
     "interview_pick_time",
     "interview_propose_times",
+    "interview_withdraw",
     "interviews_follow_up",
     "interviews_remind",
     "interviews_taken_this_month",

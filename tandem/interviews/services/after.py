@@ -58,6 +58,8 @@ def interview_note_write(
         raise DomainError("Write something to keep.", field="body")
     if len(text) > MAX_NOTE:
         raise DomainError(f"Keep notes under {MAX_NOTE} characters.", field="body")
+    if interview.status in (Interview.Status.DECLINED, Interview.Status.WITHDRAWN):
+        raise DomainError("This request is closed; there is no conversation to keep notes on.")
     if interview.outcome:
         raise DomainError("This conversation is settled; its notes are kept as they were.")
     note, _ = InterviewNote.objects.update_or_create(
@@ -97,7 +99,7 @@ def _propose_relationship(interview: Interview) -> Relationship | None:
         mentor=interview.host,
         mentee=interview.asker,
         focus=interview.topic,
-        origin=Relationship.Origin.REQUEST,
+        origin=Relationship.Origin.INTERVIEW,
     )
     agreement = agreement_start(relationship=relationship)
     shared = _shared_notes(interview)

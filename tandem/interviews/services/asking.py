@@ -250,3 +250,25 @@ def interview_decline(*, interview: Interview, by: User, reply: str = "") -> Int
         url=_url(interview),
     )
     return interview
+
+
+@transaction.atomic
+def interview_withdraw(*, interview: Interview, by: User) -> Interview:
+    """Take back a request the host has not answered yet; their place this month is freed."""
+    interview = _locked(interview)
+    if interview.asker.user_id != by.pk:
+        raise DomainError("Only the person who asked can withdraw the request.")
+    if interview.status == Interview.Status.WITHDRAWN:
+        raise DomainError("You have already withdrawn this request.")
+    if interview.status != Interview.Status.ASKED:
+        raise DomainError("It has been answered already, so it can no longer be withdrawn.")
+    interview.status = Interview.Status.WITHDRAWN
+    interview.save(update_fields=["status", "updated_at"])
+    notify(
+        user=interview.host.user,
+        kind="interview_withdrawn",
+        title=f"{by.display_name} withdrew their request for a conversation",
+        body=f"On {interview.topic}. There is nothing for you to do.",
+        url=_url(interview),
+    )
+    return interview

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from tandem.accounts import time_zones
-from tandem.interviews.models import Interview
+from tandem.interviews import services
+from tandem.interviews.models import Interview, InterviewOffer
 from tandem.programs.models import EnrollmentTopic
 from tandem.relationships.models import Relationship
 from tandem.relationships.tests.conftest import complete
@@ -108,4 +109,31 @@ def test_an_interview_becomes_a_proposed_relationship(
     axe.check(mo, "i12-agreement")
     mia.goto("/interviews/")
     axe.check(mia, "i13-my-interviews")
+    assert axe.problems == [], axe.problems
+
+
+def test_the_asker_finds_her_request_from_the_menu_and_withdraws_it(
+    world: World, new_page: Any, axe: AxeChecker
+) -> None:
+    complete(world.mentee_enrollment, world, EnrollmentTopic.Kind.FOCUS)
+    complete(world.mentor_enrollment, world, EnrollmentTopic.Kind.EXPERTISE)
+    InterviewOffer.objects.create(enrollment=world.mentor_enrollment, is_offering=True)
+    interview = services.interview_ask(
+        asker=world.mentee_enrollment,
+        host=world.mentor_enrollment,
+        topic=world.topic("Public speaking"),
+        minutes=30,
+        message="I am Mia, new in planning. How did you learn to present to the board?",
+    )
+    mia = new_page()
+    sign_in(mia, world.mentee.email, PASSWORD)
+    mia.get_by_role("navigation", name="Main").get_by_role("link", name="Interviews").click()
+    mia.get_by_role("link", name="Public speaking with Mo").click()
+    mia.get_by_role("heading", name="Waiting for an answer").wait_for()
+    axe.check(mia, "i14-waiting")
+    mia.get_by_role("button", name="Withdraw my request").click()
+    mia.get_by_text("Your request is withdrawn").wait_for()
+    axe.check(mia, "i15-withdrawn")
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.WITHDRAWN
     assert axe.problems == [], axe.problems

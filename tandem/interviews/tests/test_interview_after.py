@@ -34,6 +34,7 @@ def test_two_yeses_propose_a_relationship_carrying_the_topic_and_shared_notes(iv
     assert interview.outcome == Interview.Outcome.RELATIONSHIP
     assert interview.relationship == relationship
     assert relationship.status == Relationship.Status.AGREEING
+    assert relationship.origin == Relationship.Origin.INTERVIEW
     assert (relationship.mentee, relationship.mentor) == (
         iv.mentee_enrollment,
         iv.mentor_enrollment,

@@ -27,13 +27,14 @@ def test_admins_download_every_pair_and_nothing_the_pair_wrote(ready: World) -> 
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Mentor", "Mentee", "Focus", "Status", "Since"]
+    assert rows[0] == ["Mentor", "Mentee", "Focus", "Status", "Since", "Started from"]
     assert rows[1][:4] == [
         ready.mentor.full_name,
         ready.mentee.full_name,
         "Public speaking",
         "Active",
     ]
+    assert rows[1][5] == relationship.get_origin_display()
     assert CANARY not in text
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
     assert event.detail["what"] == "relationships" and event.detail["rows"] == 1

@@ -258,6 +258,7 @@ def program_relationships_export(
             r.focus.name,
             r.get_status_display(),
             f"{r.created_at:%Y-%m-%d}",
+            r.get_origin_display(),
         ]
         for r in selectors.program_relationships(program=program).iterator(chunk_size=2000)
     ]
@@ -266,7 +267,7 @@ def program_relationships_export(
         program=program,
         what="relationships",
         title="Relationships",
-        headers=["Mentor", "Mentee", "Focus", "Status", "Since"],
+        headers=["Mentor", "Mentee", "Focus", "Status", "Since", "Started from"],
         rows=rows,
         file_format=file_format,
     )

@@ -79,6 +79,11 @@ def relationship_detail(request: AuthenticatedHttpRequest, relationship_id: int)
             "my_reflection": reflection_get_own(user=request.user, relationship=relationship)
             if relationship.status == Relationship.Status.CLOSED
             else None,
+            "origin_interview_id": relationship.origin_interviews.values_list("pk", flat=True)
+            .order_by("pk")
+            .first()
+            if relationship.origin == Relationship.Origin.INTERVIEW
+            else None,
             "today": today,
             "now": timezone.now(),
         },
