@@ -302,6 +302,11 @@ if SECURITY_LOG_RETENTION_DAYS < 1:
 WEBHOOKS_LOG_RETENTION_DAYS = env_int("WEBHOOKS_LOG_RETENTION_DAYS", 30)
 if WEBHOOKS_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("WEBHOOKS_LOG_RETENTION_DAYS must be at least 1.")
+# A person suggested for a warm introduction who has not answered after this many days is
+# taken as "not this time"; they are reminded once halfway. The scheduler expires them.
+INTRODUCTION_SUGGESTION_EXPIRY_DAYS = env_int("INTRODUCTION_SUGGESTION_EXPIRY_DAYS", 14)
+if INTRODUCTION_SUGGESTION_EXPIRY_DAYS < 1:
+    raise ImproperlyConfigured("INTRODUCTION_SUGGESTION_EXPIRY_DAYS must be at least 1.")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

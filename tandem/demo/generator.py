@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from tandem.accounts.models import Department, Membership, Organization, User
-from tandem.demo import agency, catalog
+from tandem.demo import agency, catalog, introductions
 from tandem.demo.board import create_board
 from tandem.demo.circles import create_circles
 from tandem.demo.history import create_history
@@ -340,6 +340,7 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         seed=seed, beside=programs[catalog.PEER], personas=personas, today=today
     )
     create_interviews(seed=seed, programs=programs, personas=personas)
+    introductions.create_introductions(seed=seed, programs=programs, personas=personas)
     # The services notified as the history was written today; date and read it as it was.
     settle_notifications(
         Notification.objects.filter(user__memberships__organization__in=(city, association))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.origins import origin_of
 from tandem.interviews import selectors, services
 from tandem.interviews.calendar import interview_ics
 from tandem.interviews.forms import (
@@ -144,6 +145,7 @@ def _detail(request: AuthenticatedHttpRequest, interview: Interview, **forms: An
         ),
         "continue_form": forms.get("continue_form") or ContinueForm(),
         "note": note,
+        "origin": origin_of(user=request.user, kind="interview", object_id=interview.pk),
     }
     return render(request, "interviews/detail.html", context)
 

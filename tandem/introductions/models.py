@@ -75,6 +75,11 @@ class Suggestion(TimeStampedModel):
         ASKED = "asked", "Waiting for their answer"
         AGREED = "agreed", "Connected"
         DECLINED = "declined", "Not this time"
+        # No answer within INTRODUCTION_SUGGESTION_EXPIRY_DAYS: read as "not this time".
+        EXPIRED = "expired", "No answer in time"
+
+    # A suggestion no longer waiting and never connected: nobody is told which of the two.
+    NOT_CONNECTED = (Status.DECLINED, Status.EXPIRED)
 
     introduction = models.ForeignKey(
         Introduction, on_delete=models.CASCADE, related_name="suggestions"
@@ -85,6 +90,8 @@ class Suggestion(TimeStampedModel):
     note = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ASKED)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # When the person suggested was reminded, halfway to the expiry; once only.
+    reminded_at = models.DateTimeField(null=True, blank=True)
     # What the connection led to: the introduction is recorded as their origin here.
     interview = models.ForeignKey(
         Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -3,9 +3,12 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
 
 from tandem.accounts.models import User
+from tandem.core.origins import Kind
 from tandem.introductions.models import Introduction, Suggestion
 from tandem.policy.access import introductions_of, suggestions_visible_to
 from tandem.policy.eligibility import introducers_for, suggestables_for
@@ -82,3 +85,29 @@ def suggestable_people(*, introduction: Introduction, query: str = "") -> QueryS
     if query:
         people = people.filter(user__full_name__icontains=query)
     return people.select_related("user", "membership").order_by("user__full_name", "pk")
+
+
+def introduced_by(
+    *, user: AbstractBaseUser | AnonymousUser, kind: Kind, object_id: int
+) -> str | None:
+    """Name the colleague whose introduction led to this interview or mentoring request.
+
+    Only the two people introduced read it; anyone else (a program admin among them) gets
+    None, as they see no introduction.
+    """
+    if not isinstance(user, User):
+        return None
+    led_to = {"interview": "interview_id", "mentorship_request": "mentorship_request_id"}[kind]
+    found = (
+        suggestions_visible_to(user)
+        .filter(
+            Q(introduction__asker__user=user) | Q(person__user=user),
+            status=Suggestion.Status.AGREED,
+            **{led_to: object_id},
+        )
+        .select_related("introduction__introducer__user")
+        .first()
+    )
+    if found is None:
+        return None
+    return f"Introduced by {found.introduction.introducer.user.full_name}"

@@ -21,6 +21,7 @@ from tandem.policy.access import (
     topic_get_for_admin,
     user_administers_program,
 )
+from tandem.policy.eligibility import introduction_refusal
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
     GoalsForm,
@@ -212,6 +213,8 @@ def person_detail(
     person = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
     if person.program_id != program_id:
         raise NotFound("No such profile.")
+    is_self = person.user_id == request.user.pk
+    own = None if is_self else enrollment_get_own(user=request.user, program=person.program)
     return render(
         request,
         "programs/person.html",
@@ -219,7 +222,10 @@ def person_detail(
             "program": person.program,
             "person": person,
             "topics": selectors.profile_topics(enrollment=person),
-            "is_self": person.user_id == request.user.pk,
+            "is_self": is_self,
+            # The button shows only to someone the policy lets ask this person now.
+            "may_ask_introduction": own is not None
+            and introduction_refusal(asker=own, introducer=person) is None,
         },
     )
 

@@ -12,6 +12,11 @@ from tandem.introductions.services.connections import (
     connection_start_interview,
     connection_start_request,
 )
+from tandem.introductions.services.expiry import (
+    suggestion_expires_at,
+    suggestions_expire,
+    suggestions_remind,
+)
 
 __all__ = [
     "NO_MATCH",
@@ -22,4 +27,7 @@ __all__ = [
     "introduction_decline",
     "introduction_suggest",
     "suggestion_answer",
+    "suggestion_expires_at",
+    "suggestions_expire",
+    "suggestions_remind",
 ]

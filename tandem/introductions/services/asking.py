@@ -43,7 +43,7 @@ class Suggested:
     note: str
 
 
-def _url(introduction: Introduction) -> str:
+def introduction_url(introduction: Introduction) -> str:
     return reverse("introductions:detail", args=[introduction.pk])
 
 
@@ -87,7 +87,7 @@ def introduction_ask(*, asker: Enrollment, introducer: Enrollment, need: str) ->
         kind="introduction_asked",
         title=f"{asker.user.full_name} asks you for an introduction",
         body=f"The need: {text}. Suggest someone who might help, or decline; no reason needed.",
-        url=_url(introduction),
+        url=introduction_url(introduction),
     )
     return introduction
 
@@ -101,7 +101,8 @@ def _no_match(introduction: Introduction) -> None:
         kind="introduction_no_match",
         title=f"{introduction.introducer.user.display_name} could not find a match this time",
         body=NO_MATCH.format(introducer=introduction.introducer.user.display_name),
-        url=_url(introduction),
+        url=introduction_url(introduction),
+        dedupe_key=f"introduction-no-match-{introduction.pk}",
     )
 
 
@@ -172,7 +173,7 @@ def introduction_suggest(
             body=f"{asker.user.display_name} is looking for help with: {introduction.need}. "
             "Say whether you would like to be introduced; they learn nothing of you unless "
             "you agree.",
-            url=_url(introduction),
+            url=introduction_url(introduction),
         )
     return made
 
@@ -188,6 +189,8 @@ def suggestion_answer(*, suggestion: Suggestion, by: User, agrees: bool) -> Sugg
     )
     if suggestion.person.user_id != by.pk:
         raise DomainError("Only the person suggested can answer.")
+    if suggestion.status == Suggestion.Status.EXPIRED:
+        raise DomainError("This introduction closed before your answer. Thank you all the same.")
     if suggestion.status != Suggestion.Status.ASKED:
         raise DomainError("You have answered already.")
     if introduction.status == Introduction.Status.NO_MATCH:
@@ -202,11 +205,20 @@ def suggestion_answer(*, suggestion: Suggestion, by: User, agrees: bool) -> Sugg
         introduction.status = Introduction.Status.CONNECTED
         introduction.save(update_fields=["status", "updated_at"])
         _connected(introduction, suggestion)
-    elif introduction.status == Introduction.Status.CHECKING and not (
-        introduction.suggestions.exclude(status=Suggestion.Status.DECLINED).exists()
+    else:
+        close_if_nobody_left(introduction)
+    return suggestion
+
+
+def close_if_nobody_left(introduction: Introduction) -> None:
+    """Tell the asker no match was found once every person suggested declined or is gone.
+
+    A decline and a suggestion left unanswered read the same to the asker, by design.
+    """
+    if introduction.status == Introduction.Status.CHECKING and not (
+        introduction.suggestions.exclude(status__in=Suggestion.NOT_CONNECTED).exists()
     ):
         _no_match(introduction)
-    return suggestion
 
 
 def _connected(introduction: Introduction, suggestion: Suggestion) -> None:
@@ -215,7 +227,7 @@ def _connected(introduction: Introduction, suggestion: Suggestion) -> None:
         introduction.introducer.user,
         suggestion.person.user,
     )
-    url = _url(introduction)
+    url = introduction_url(introduction)
     notify(
         user=asker,
         kind="introduction_connected",

@@ -5,8 +5,9 @@ from typing import Any
 import pytest
 
 from tandem.interviews.models import Interview, InterviewOffer
+from tandem.introductions import services
 from tandem.introductions.models import Introduction, Suggestion
-from tandem.introductions.tests.conftest import NEED, NOTE, omar
+from tandem.introductions.tests.conftest import NEED, NOTE, connected, omar, sam
 from tandem.testing.browser import AxeChecker, sign_in
 from tandem.testing.factories import PASSWORD
 from tandem.testing.fixtures import World
@@ -89,4 +90,60 @@ def test_an_introduction_becomes_an_informational_interview(
     assert (interview.asker.user, interview.host.user) == (intro.mentee, intro.other_mentor)
     mia.goto("/introductions/")
     axe.check(mia, "i11-mine-asker")
+    assert axe.problems == [], axe.problems
+
+
+def test_who_sees_the_ask_where_a_conversation_came_from_and_an_unanswered_suggestion(
+    intro: World, new_page: Any, axe: AxeChecker
+) -> None:
+    InterviewOffer.objects.create(enrollment=omar(intro), is_offering=True, per_month=2)
+    interview = services.connection_start_interview(
+        suggestion=connected(intro),
+        by=intro.mentee,
+        topic=intro.topic("Public speaking"),
+        minutes=30,
+        message="Mo suggested I ask you about the spring budget hearing.",
+    )
+    admin, omar_page, mia, sam_page = new_page(), new_page(), new_page(), new_page()
+    for page, person in (
+        (admin, intro.admin),
+        (omar_page, intro.other_mentor),
+        (mia, intro.mentee),
+        (sam_page, sam(intro).user),
+    ):
+        sign_in(page, person.email, PASSWORD)
+
+    # An admin not taking part reads Mo's profile with no button that would lead nowhere.
+    admin.goto(f"/programs/{intro.program.pk}/people/{intro.mentor_enrollment.pk}/")
+    admin.get_by_role("heading", name="Mo Haddad").wait_for()
+    assert "for an introduction" not in admin.locator("main").inner_text()
+    axe.check(admin, "i20-profile-admin")
+    mia.goto(f"/programs/{intro.program.pk}/people/{omar(intro).pk}/")
+    mia.get_by_role("link", name="Ask Omar for an introduction").wait_for()
+    axe.check(mia, "i21-profile-participant")
+
+    # Omar, asked for the conversation, reads who introduced them.
+    omar_page.goto(f"/interviews/{interview.pk}/")
+    omar_page.get_by_text("Introduced by Mo Haddad.").wait_for()
+    axe.check(omar_page, "i22-interview-origin")
+
+    # Omar asks Mo in turn; Mo suggests Sam, who never answers: it closes as no match.
+    later = services.introduction_ask(
+        asker=omar(intro),
+        introducer=intro.mentor_enrollment,
+        need="Someone who has written a grant for a transit pilot",
+    )
+    (unanswered,) = services.introduction_suggest(
+        introduction=later,
+        by=intro.mentor,
+        suggestions=[services.Suggested(person=sam(intro), note=NOTE)],
+    )
+    services.suggestions_expire(now=services.suggestion_expires_at(unanswered))
+    sam_page.goto(f"/introductions/{later.pk}/")
+    sam_page.get_by_text("This introduction closed before you answered.").wait_for()
+    axe.check(sam_page, "i23-suggestion-expired")
+    omar_page.goto(f"/introductions/{later.pk}/")
+    omar_page.get_by_role("heading", name="No match this time").wait_for()
+    assert "Sam" not in omar_page.locator("main").inner_text()
+    axe.check(omar_page, "i24-asker-no-match")
     assert axe.problems == [], axe.problems

@@ -1,12 +1,13 @@
 """Who may ask whom for a warm introduction, and whom an introducer may suggest.
 
 Asking a colleague is not a pair: it takes no place. What holds between the asker and the
-colleague is the program's audience and readiness (``_ready``) and the boundary the two
-wrote in an agreement: while an open relationship between them has, in force, an
-agreement that does not say "happy to make introductions now", the asker cannot ask that
-colleague. The agreement in force is the latest signed version, or the draft while none
-is signed yet (its default is "maybe later"). The rule holds whichever of the two mentors
-the other: the boundary is about the pair.
+colleague is the program's audience and readiness (``_ready``), an explicit "do not match"
+between the two (either way round, read as for any pair, and never named to the asker),
+and the boundary the two wrote in an agreement: while an open relationship between them
+has, in force, an agreement that does not say "happy to make introductions now", the asker
+cannot ask that colleague. The agreement in force is the latest signed version, or the
+draft while none is signed yet (its default is "maybe later"). The rule holds whichever of
+the two mentors the other: the boundary is about the pair.
 
 Between the asker and the person suggested hold the rules that keep two people apart
 anywhere in Tandem, read by the same code as interviews: the reporting line at any depth,
@@ -81,6 +82,12 @@ def introduction_refusal(*, asker: Enrollment, introducer: Enrollment) -> Refusa
         return Refusal(
             "introducer_not_ready", f"{_name(introducer)} is not taking part here at the moment."
         )
+    if not _apart(program, [(asker, introducer, None)], None).passes(
+        "do_not_match", asker, introducer
+    ):
+        return Refusal(
+            "do_not_match", f"{_name(introducer)} cannot be asked for an introduction here."
+        )
     if introducer.user_id in introductions_not_yet_with(asker.user_id):
         return Refusal(
             "no_introductions_yet",
@@ -107,6 +114,7 @@ def introducers_for(asker: Enrollment) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(
         _ready(program),
         ~Q(user_id=asker.user_id),
+        ~_do_not_match_with(asker),
         ~Q(user_id__in=introductions_not_yet_with(asker.user_id)),
     )
 

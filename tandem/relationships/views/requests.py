@@ -14,6 +14,7 @@ from tandem.board.models import Question
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
+from tandem.core.origins import origin_of
 from tandem.policy.access import (
     enrollment_get_for_user,
     enrollment_get_own,
@@ -193,6 +194,7 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
             "form": form,
             "templates": services.DECLINE_TEMPLATES,
             "pending": ask.status == MentorshipRequest.Status.PENDING,
+            "origin": origin_of(user=request.user, kind="mentorship_request", object_id=ask.pk),
         },
     )
 

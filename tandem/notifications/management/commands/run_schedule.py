@@ -4,7 +4,8 @@ Run one of these per deployment, next to the web process and the task worker:
 every few minutes it puts back in the queue the tasks of workers that died mid-task
 (RUNNING for longer than TASK_RECOVER_AFTER_MINUTES), enqueues the sweep (reminders,
 expiries, gentle auto-closes), the reminders of circles' sessions, the informational
-interviews' reminders and follow-ups, the webhook deliveries due for a retry and the
+interviews' reminders and follow-ups, the warm introductions' reminders and expiries
+(INTRODUCTION_SUGGESTION_EXPIRY_DAYS), the webhook deliveries due for a retry and the
 insights of programs (and the health of their organizations) last computed a day ago, and
 once a day the e-mail digest, the board's digest of new questions for mentors, and the
 pruning of kept records (security events past SECURITY_LOG_RETENTION_DAYS, unconfirmed uploads,
@@ -27,6 +28,7 @@ from tandem.core.task_runs import tasks_recover_abandoned
 from tandem.insights.health_tasks import send_monthly_health_reports
 from tandem.insights.snapshots.tasks import refresh_due_insights
 from tandem.interviews.tasks import send_interview_reminders
+from tandem.introductions.tasks import sweep_introductions
 from tandem.notifications.tasks import send_daily_digests
 from tandem.people.tasks import prune_kept_records
 from tandem.relationships.tasks import sweep_due_work
@@ -86,6 +88,8 @@ class Command(BaseCommand):
             send_due_deliveries.enqueue()
             # Reminders a day before informational interviews, and the question after them.
             send_interview_reminders.enqueue()
+            # Warm introductions: a reminder halfway to people suggested, then the expiry.
+            sweep_introductions.enqueue()
             # Each program's insights and each organization's health, when a day old; one
             # already asked for waits.
             refresh_due_insights.enqueue()
