@@ -12,12 +12,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from tandem.accounts.models import Department, Membership, Organization, User
-from tandem.demo import agency, catalog, introductions
+from tandem.demo import agency, catalog
 from tandem.demo.board import create_board
 from tandem.demo.circles import create_circles
 from tandem.demo.history import create_history
 from tandem.demo.inbox import settle_notifications
 from tandem.demo.interviews import create_interviews
+from tandem.demo.introductions import create_introductions
 from tandem.demo.people import MIN_PEOPLE, PERSONAS, Person, build_agency, build_association
 from tandem.demo.profiles import Plan, plan_enrollments
 from tandem.demo.stories import create_stories
@@ -340,7 +341,7 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         seed=seed, beside=programs[catalog.PEER], personas=personas, today=today
     )
     create_interviews(seed=seed, programs=programs, personas=personas)
-    introductions.create_introductions(seed=seed, programs=programs, personas=personas)
+    create_introductions(seed=seed, programs=programs, personas=personas)
     # The services notified as the history was written today; date and read it as it was.
     settle_notifications(
         Notification.objects.filter(user__memberships__organization__in=(city, association))
