@@ -105,3 +105,44 @@ def test_a_refusal_says_you_to_the_person_named_and_names_them_to_an_admin(cast:
         answered.content.decode()
     )
     assert CircleMembership.objects.get(pk=request.pk).state == State.REQUESTED
+
+
+# The admin's invitations
+
+
+def test_the_admin_is_offered_only_people_the_circle_may_take_by_full_name(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    circle = cast.active_circle(cast.people[:4])
+    cast.active_circle(cast.people[4:8])
+    newcomer = cast.person("Nia Newcomer")
+    refused = cast.person("Rahul Refused")
+    request = circle_join_request(circle=circle, enrollment=refused, by=refused.user)
+    admin = client_for(cast.admin)
+    answer = admin.post(f"/circles/requests/{request.pk}/answer/", {"answer": "refuse"})
+    assert answer.status_code == 302
+    url = f"/circles/{circle.pk}/manage/"
+    with django_assert_max_num_queries(16):
+        page = _page(admin, url)
+    invite = page[page.index('id="id_enrollment"') : page.index("</select>")]
+    assert f'value="{newcomer.pk}">Nia Newcomer</option>' in invite
+    # Neither the people of the other circle, at their limit, nor the one just turned down.
+    for person in (*cast.people[4:8], refused):
+        assert f'value="{person.pk}"' not in invite
+    response = admin.post(f"/circles/{circle.pk}/replacement/", {"enrollment": cast.people[5].pk})
+    assert response.status_code == 400 and 'id="id_enrollment_error"' in response.content.decode()
+    assert not circle.memberships.filter(enrollment=cast.people[5]).exists()
+
+
+def test_removing_a_member_asks_first_on_the_page(cast: Cast) -> None:
+    circle = cast.active_circle(cast.people[:4])
+    admin = client_for(cast.admin)
+    page = _page(admin, f"/circles/{circle.pk}/manage/")
+    place = cast.membership(circle, cast.people[3])
+    confirm = page[page.index(f"/circles/places/{place.pk}/remove/") :]
+    # The button that removes sits inside a closed disclosure, and says who.
+    assert page.count("<details><summary>Remove") == 4
+    assert confirm.index("Yes, remove Dev Member") < confirm.index("</details>")
+    assert admin.post(f"/circles/places/{place.pk}/remove/").status_code == 302
+    place.refresh_from_db()
+    assert place.state == State.REMOVED
