@@ -6,10 +6,10 @@ from django.test import Client
 
 from tandem.circles.models import Circle, CircleMembership
 from tandem.circles.services import circle_form, circle_join_request
-from tandem.programs.models import Enrollment, EnrollmentTopic
+from tandem.programs.models import Cadence, Enrollment, EnrollmentTopic, Program
 from tandem.testing.circles import Cast
 from tandem.testing.factories import EnrollmentTopicFactory
-from tandem.testing.fixtures import client_for
+from tandem.testing.fixtures import World, client_for
 
 State = CircleMembership.State
 AT_LIMIT = "You are already in as many circles as this program allows (1)."
@@ -146,3 +146,45 @@ def test_removing_a_member_asks_first_on_the_page(cast: Cast) -> None:
     assert admin.post(f"/circles/places/{place.pk}/remove/").status_code == 302
     place.refresh_from_db()
     assert place.state == State.REMOVED
+
+
+# What the pages say of the program and where they lead
+
+
+def test_the_program_page_says_how_circles_are_formed_and_met(cast: Cast) -> None:
+    # Whatever an older program holds in its one-to-one fields.
+    Program.objects.filter(pk=cast.program.pk).update(
+        default_cadence=Cadence.MONTHLY, matching_mode=Program.MatchingMode.BOTH
+    )
+    page = _page(client_for(cast.people[0].user), f"/programs/{cast.program.pk}/")
+    assert "<dt>Rhythm</dt><dd>Each circle agrees its own</dd>" in page
+    assert "Admins propose circles in rounds; members may also form their own" in page
+    assert "Every month" not in page and "mentees may also choose" not in page
+
+
+def test_a_peer_program_page_speaks_of_peers_not_mentees(world: World) -> None:
+    Program.objects.filter(pk=world.program.pk).update(
+        format=Program.Format.PEER,
+        matching_mode=Program.MatchingMode.BOTH,
+        default_cadence=Cadence.WEEKLY,
+    )
+    page = _page(client_for(world.admin), f"/programs/{world.program.pk}/")
+    assert "Admins pair peers in matching rounds" in page and "<dd>Every week</dd>" in page
+    assert "mentees may also choose" not in page
+
+
+def test_the_new_program_form_says_interviews_exist_and_coaching_is_coming(world: World) -> None:
+    page = _page(client_for(world.admin), "/programs/new/")
+    assert "informational interviews and warm introductions" in page
+    assert "Coaching engagements are coming." in page
+    assert "informational interviews are coming" not in page
+
+
+def test_the_circle_page_crumbs_lead_to_the_program_and_its_circles(cast: Cast) -> None:
+    circle = cast.active_circle(cast.people[:4])
+    page = _page(client_for(cast.people[0].user), f"/circles/{circle.pk}/")
+    program = cast.program.pk
+    assert (
+        f'<a href="/programs/{program}/">Leaders&#x27; circles</a> \u203a '
+        f'<a href="/circles/programs/{program}/">Circles</a> \u203a Thursday circle'
+    ) in page
