@@ -14,6 +14,7 @@ from tandem.circles.models import (
 )
 from tandem.circles.services.commitments import TEXT_MAX as COMMITMENT_MAX
 from tandem.circles.services.sessions import MAX_PLANNED, NOTES_MAX, QUESTION_MAX
+from tandem.policy.eligibility import circle_place_takers
 from tandem.programs.models import Enrollment, MeetingMode
 from tandem.programs.services import HOURS_PER_WEEK
 from tandem.relationships.forms import SCALE, AgreementForm
@@ -254,15 +255,25 @@ class CloseForm(forms.Form):
     )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+# Who is not offered a place: anyone in the circle or waiting on it, and anyone who
+# declined it or whose request it turned down.
+_HERE = [*CircleMembership.LIVE, CircleMembership.State.DECLINED]
+
+
+class FullNameChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Enrollment) -> str:
-        return obj.user.display_name
+        return obj.user.full_name or obj.user.display_name
 
 
 class ReplacementForm(forms.Form):
-    """Choose someone enrolled in the program, not in the circle, to offer a place to."""
+    """Choose someone the circle may take, by full name, to offer a place to.
 
-    enrollment = PersonChoiceField(
+    Only people the eligibility policy would let take a place (``circle_place_takers``),
+    not in the circle and not turned down by it or turning it down: the pair rules with its
+    members are asked when the admin chooses.
+    """
+
+    enrollment = FullNameChoiceField(
         queryset=Enrollment.objects.none(),
         label="Who to invite",
         empty_label="Choose a person",
@@ -273,15 +284,14 @@ class ReplacementForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["enrollment"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
+        candidates = (
             Enrollment.objects.filter(program=circle.program, status=Enrollment.Status.ACTIVE)
-            .exclude(
-                circle_memberships__circle=circle,
-                circle_memberships__state__in=CircleMembership.LIVE,
-            )
+            .exclude(pk__in=circle.memberships.filter(state__in=_HERE).values("enrollment"))
             .select_related("user")
             .order_by("user__full_name", "pk")
         )
+        takers = circle_place_takers(circle.program, list(candidates))
+        field.queryset = candidates.filter(pk__in=[e.pk for e in takers])
 
 
 def _hour_label(hour: int) -> str:

@@ -18,6 +18,7 @@ from tandem.circles.models import (
     CircleSignature,
 )
 from tandem.policy.access import circles_open_to
+from tandem.policy.eligibility import circle_place_refusal
 from tandem.programs.models import Enrollment
 
 IN_CIRCLE = CircleMembership.IN_CIRCLE
@@ -137,8 +138,9 @@ def session_commitments_due(session: CircleSession) -> QuerySet[CircleCommitment
 def member_circles(*, enrollment: Enrollment, user: User) -> dict[str, Any]:
     """Return a member's live places in their program's circles, and the circles open to them.
 
-    The circles open to join come from the access policy; whether one may join is asked of
-    the eligibility policy when they ask.
+    The circles open to join come from the access policy. ``refusal`` is why the member may
+    take no other place (the eligibility policy, asked again when they ask): the page then
+    offers neither to join nor to form a circle.
     """
     places = list(
         enrollment.circle_memberships.filter(state__in=CircleMembership.LIVE)
@@ -152,4 +154,9 @@ def member_circles(*, enrollment: Enrollment, user: User) -> dict[str, Any]:
         .annotate(size=Count("memberships", filter=Q(memberships__state__in=IN_CIRCLE)))
         .order_by("name", "pk")
     )
-    return {"enrollment": enrollment, "places": places, "open_circles": open_circles}
+    return {
+        "enrollment": enrollment,
+        "places": places,
+        "open_circles": open_circles,
+        "refusal": circle_place_refusal(enrollment, reader=user.pk),
+    }

@@ -30,7 +30,7 @@ from tandem.circles.services.sessions import session_starts
 from tandem.demo import agency
 from tandem.demo.stories import _Lines
 from tandem.notifications.models import Notification
-from tandem.programs.models import Enrollment, EnrollmentTopic, Program, Topic
+from tandem.programs.models import Cadence, Enrollment, EnrollmentTopic, Program, Topic
 from tandem.relationships.models import MatchExclusion, Relationship
 
 PROGRAM_NAME = "Leadership circles"
@@ -198,8 +198,9 @@ def _program(beside: Program, admin: User) -> Program:
         format=Program.Format.CIRCLES,
         status=Program.Status.ACTIVE,
         audience=Program.Audience.ORGANIZATION,
-        # Admins may run circle rounds, and members may form circles of their own.
-        matching_mode=Program.MatchingMode.BOTH,
+        # Admins run circle rounds (members may also form circles of their own), weekly.
+        matching_mode=Program.MatchingMode.ROUNDS,
+        default_cadence=Cadence.WEEKLY,
         enrollment_opens_on=beside.enrollment_opens_on,
         enrollment_closes_on=beside.enrollment_closes_on,
         circle_min_size=4,

@@ -21,7 +21,7 @@ from tandem.policy.access import (
     topic_get_for_admin,
     user_administers_program,
 )
-from tandem.policy.eligibility import introduction_refusal
+from tandem.policy.eligibility import circles_held, introduction_refusal
 from tandem.programs import selectors, services
 from tandem.programs.forms import (
     GoalsForm,
@@ -58,6 +58,11 @@ def program_detail(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
             "enrollment_open": program.enrollment_is_open(timezone.localdate()),
             "today": timezone.localdate(),
             "partners": list(program.partner_organizations.all()),
+            "circle_places": (
+                circles_held([enrollment.pk])[enrollment.pk]
+                if enrollment is not None and program.is_circles
+                else 0
+            ),
         },
     )
 

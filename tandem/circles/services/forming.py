@@ -174,7 +174,7 @@ def circle_membership_answer(
     membership.answered_at = timezone.now()
     membership.save(update_fields=["answered_at", "updated_at"])
     if accept:
-        admit(circle, [membership.enrollment], confirming=membership)
+        admit(circle, [membership.enrollment], confirming=membership, reader=by)
         _take_place(membership, circle)
     else:
         membership.state = State.DECLINED
@@ -192,7 +192,7 @@ def circle_form(*, enrollment: Enrollment, by: User, name: str, **rhythm: object
     name = _check_name(name)
     _check_rhythm(rhythm)
     me = lock_people([enrollment])[enrollment.pk]
-    circle_check(program=me.program, members=[], newcomers=[me])
+    circle_check(program=me.program, members=[], newcomers=[me], reader=by.pk)
     circle = Circle(
         program=me.program, name=name, origin=Circle.Origin.SELF_FORMED, created_by=by, **rhythm
     )
@@ -213,7 +213,7 @@ def circle_join_request(*, circle: Circle, enrollment: Enrollment, by: User) -> 
     if circle.state == Circle.State.CLOSED:
         raise DomainError("This circle has closed.")
     # Someone asking to join does not see who is in the circle: refusals do not name them.
-    admit(circle, [enrollment], name_members=False)
+    admit(circle, [enrollment], name_members=False, reader=by)
     return CircleMembership.objects.create(
         circle=circle, enrollment=enrollment, state=State.REQUESTED
     )
@@ -228,7 +228,7 @@ def circle_join_approve(*, membership: CircleMembership, by: User) -> CircleMemb
         raise DomainError("This request is no longer waiting for an answer.")
     if circle.state == Circle.State.CLOSED:
         raise DomainError("This circle has closed.")
-    admit(circle, [membership.enrollment], confirming=membership)
+    admit(circle, [membership.enrollment], confirming=membership, reader=by)
     membership.answered_at = timezone.now()
     membership.save(update_fields=["answered_at", "updated_at"])
     _take_place(membership, circle)

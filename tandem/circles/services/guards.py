@@ -47,12 +47,14 @@ def admit(
     *,
     confirming: CircleMembership | None = None,
     name_members: bool = True,
+    reader: User | None = None,
 ) -> dict[int, Enrollment]:
     """Lock everyone counted and ask the pairing policy whether the newcomers may join.
 
     ``confirming`` is the newcomer's own live membership being confirmed (an answer, an
     approval), which is not one of the members they are checked against. ``name_members``
-    is False when the person asking may not see who is in the circle.
+    is False when the person asking may not see who is in the circle; a refusal says "You"
+    to ``reader`` when it names them.
     """
     others = [m for m in live_memberships(circle) if confirming is None or m.pk != confirming.pk]
     locked = lock_people([*newcomers, *(m.enrollment for m in others)])
@@ -62,6 +64,7 @@ def admit(
         newcomers=[locked[n.pk] for n in newcomers],
         circle=circle,
         name_members=name_members,
+        reader=reader.pk if reader is not None else None,
     )
     return locked
 

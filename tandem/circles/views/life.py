@@ -30,6 +30,7 @@ from tandem.policy.access import (
     enrollment_get_own,
     program_get_for_user,
 )
+from tandem.policy.eligibility import circle_place_refusal
 from tandem.programs.models import Enrollment, MeetingMode, Program
 from tandem.programs.services import enrollment_free_hours_set
 
@@ -195,10 +196,11 @@ def circle_new(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
     """Form a circle of one's own: a name and a rhythm; the program's admins approve it."""
     program = program_get_for_user(user=request.user, program_id=program_id)
     enrollment = _enrollment_in(request, program)
+    refusal = circle_place_refusal(enrollment, reader=request.user.pk)
     form = CircleFormForm(
         posted(request), initial={"time_zone": _zone_of(enrollment), "cadence_weeks": 1}
     )
-    if form.is_bound and form.is_valid():
+    if refusal is None and form.is_bound and form.is_valid():
         circle = run_service(
             form, services.circle_form, enrollment=enrollment, by=request.user, **form.cleaned_data
         )
@@ -209,7 +211,12 @@ def circle_new(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespon
                 "program approves it and enough people are in.",
             )
             return redirect("circles:detail", circle.pk)
-    return render(request, "circles/circle_new.html", {"program": program, "form": form})
+    return render(
+        request,
+        "circles/circle_new.html",
+        {"program": program, "form": form, "refusal": refusal},
+        status=400 if refusal is not None and form.is_bound else 200,
+    )
 
 
 def _zone_of(enrollment: Enrollment) -> str:

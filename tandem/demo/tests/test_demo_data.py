@@ -164,7 +164,7 @@ def test_four_active_programs_with_their_formats_and_matching_modes():
         (Program.Format.ONE_TO_ONE, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
         (Program.Format.ONE_TO_ONE, Program.MatchingMode.CHOICE, Program.Audience.PARTNERS),
         (Program.Format.PEER, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
-        (Program.Format.CIRCLES, Program.MatchingMode.BOTH, Program.Audience.ORGANIZATION),
+        (Program.Format.CIRCLES, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
     }
     today = timezone.localdate()
     assert all(p.enrollment_is_open(today) for p in programs.values())

@@ -5,7 +5,7 @@ the people in it and those proposed a place; program admins see the circle, who 
 and its state, never its content. A check-in is for its author alone.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tandem.accounts.models import User
 from tandem.circles.models import (
@@ -58,12 +58,18 @@ def circle_get_for_admin(*, user: User, circle_id: int) -> Circle:
 
 
 def circles_open_to(user: User) -> QuerySet[Circle]:
-    """Return the circles this person may ask to join: not closed, in a program they are in."""
+    """Return the circles this person may ask to join, in a program they are in.
+
+    A running circle, or one its members formed themselves and are gathering people for
+    (before or after the program approves it: it starts once enough are in). Not a circle
+    a round proposed and whose people are still answering, nor a paused or closed one.
+    """
     if not user.is_authenticated:
         return Circle.objects.none()
     mine = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE)
-    return Circle.objects.filter(program__in=mine.values("program")).exclude(
-        state=Circle.State.CLOSED
+    return Circle.objects.filter(program__in=mine.values("program")).filter(
+        Q(state=Circle.State.ACTIVE)
+        | Q(state=Circle.State.PROPOSED, origin=Circle.Origin.SELF_FORMED)
     )
 
 

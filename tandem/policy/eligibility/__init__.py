@@ -30,6 +30,8 @@ the others.
 
 from tandem.policy.eligibility.circles import (
     circle_check,
+    circle_place_refusal,
+    circle_place_takers,
     circle_refusal,
     circle_round_apart,
     circle_round_people,
@@ -75,6 +77,8 @@ __all__ = [
     "Refusal",
     "RoundPeople",
     "circle_check",
+    "circle_place_refusal",
+    "circle_place_takers",
     "circle_refusal",
     "circle_round_apart",
     "circle_round_people",

@@ -24,17 +24,28 @@ from tandem.programs.models import Enrollment, Program
 _APART_RULES = ("self", "reporting_line", "not_a_fit", "do_not_match")
 
 
-def _apart_message(code: str, one: Enrollment, other: str) -> str:
+# A refusal read by the person it names says "You": these verbs as they read then.
+_TO_THE_READER = {"is": "are", "needs": "need", "cannot": "cannot", "and": "and"}
+
+
+def _who(one: Enrollment, reader: int | None, verb: str) -> str:
+    """Return the person and the verb after them, "You are" to the reader (a user id)."""
+    if reader is not None and one.user_id == reader:
+        return f"You {_TO_THE_READER[verb]}"
+    return f"{_name(one)} {verb}"
+
+
+def _apart_message(code: str, one: Enrollment, other: str, reader: int | None = None) -> str:
     if code == "self":
-        return f"{_name(one)} is already in this circle."
+        return f"{_who(one, reader, 'is')} already in this circle."
     if code == "reporting_line":
         return (
-            f"{_name(one)} and {other} are in one reporting line, and nobody shares a "
+            f"{_who(one, reader, 'and')} {other} are in one reporting line, and nobody shares a "
             "circle with their own manager or with someone who reports to them."
         )
     # The same words for both: an admin of one program reads this too, and must not learn
     # how a relationship in another program ended.
-    return f"{_name(one)} and {other} are not to be matched with each other."
+    return f"{_who(one, reader, 'and')} {other} are not to be matched with each other."
 
 
 def _program_refusal(program: Program, size: int) -> Refusal | None:
@@ -50,38 +61,84 @@ def _program_refusal(program: Program, size: int) -> Refusal | None:
     return None
 
 
-def _person_refusal(
+def _person_refusals(
     program: Program,
     newcomers: Sequence[Enrollment],
     circle: Circle | None,
     taking: Counter[int] | None = None,
-) -> Refusal | None:
-    """Return why one of the newcomers may not take a place anywhere in the program now.
+    reader: int | None = None,
+) -> dict[int, Refusal]:
+    """Return, by enrollment, why each refused newcomer may not take a place in the program now.
 
     ``taking`` counts the places each takes now (one, unless a round proposes several).
+    Three queries, however many newcomers.
     """
+    refusals: dict[int, Refusal] = {}
     for newcomer in newcomers:
         if newcomer.program_id != program.pk:
-            return Refusal("other_program", f"{_name(newcomer)} is not in {program.name}.")
+            refusals[newcomer.pk] = Refusal(
+                "other_program", f"{_who(newcomer, reader, 'is')} not in {program.name}."
+            )
     users = [n.user_id for n in newcomers]
     admitted = set(users_admitted_to(program).filter(pk__in=users).values_list("pk", flat=True))
     ids = [n.pk for n in newcomers]
     ready = set(Enrollment.objects.filter(_ready(program), pk__in=ids).values_list("pk", flat=True))
     held = circles_held(ids, ignore_circle=circle.pk if circle is not None else None)
     for newcomer in newcomers:
+        if newcomer.pk in refusals:
+            continue
         if newcomer.user_id not in admitted:
-            return Refusal("audience", f"{_name(newcomer)} cannot take part in {program.name} now.")
-        if newcomer.pk not in ready:
-            return Refusal(
+            refusals[newcomer.pk] = Refusal(
+                "audience", f"{_who(newcomer, reader, 'cannot')} take part in {program.name} now."
+            )
+        elif newcomer.pk not in ready:
+            refusals[newcomer.pk] = Refusal(
                 "not_ready",
-                f"{_name(newcomer)} needs an active place and a finished profile in this "
-                "program before joining a circle.",
+                f"{_who(newcomer, reader, 'needs')} an active place and a finished profile in "
+                "this program before joining a circle.",
             )
-        if held[newcomer.pk] + (taking[newcomer.pk] if taking else 1) > program.circles_per_member:
-            return Refusal(
-                "full", f"{_name(newcomer)} is already in as many circles as the program allows."
+        elif held[newcomer.pk] + (taking[newcomer.pk] if taking else 1) > (
+            program.circles_per_member
+        ):
+            refusals[newcomer.pk] = Refusal(
+                "full",
+                f"{_who(newcomer, reader, 'is')} already in as many circles as this program "
+                f"allows ({program.circles_per_member}).",
             )
-    return None
+    return refusals
+
+
+def _person_refusal(
+    program: Program,
+    newcomers: Sequence[Enrollment],
+    circle: Circle | None,
+    taking: Counter[int] | None = None,
+    reader: int | None = None,
+) -> Refusal | None:
+    """Return why the first refused newcomer may not take a place in the program now."""
+    refusals = _person_refusals(program, newcomers, circle, taking, reader)
+    return next((refusals[n.pk] for n in newcomers if n.pk in refusals), None)
+
+
+def circle_place_refusal(enrollment: Enrollment, *, reader: int | None = None) -> Refusal | None:
+    """Return why this person may take no other place in a circle of their program, or None.
+
+    What ``circle_refusal`` asks of every newcomer before the people of one circle: the
+    program runs circles, the person takes part and has a circle place left. Pages ask it
+    before they offer to join or form a circle.
+    """
+    program = enrollment.program
+    return _program_refusal(program, 1) or _person_refusal(
+        program, [enrollment], None, reader=reader
+    )
+
+
+def circle_place_takers(program: Program, enrollments: Sequence[Enrollment]) -> list[Enrollment]:
+    """Return, in the order given, those ``circle_place_refusal`` lets take a place."""
+    if _program_refusal(program, 1) is not None:
+        return []
+    refusals = _person_refusals(program, enrollments, None)
+    return [e for e in enrollments if e.pk not in refusals]
 
 
 def circle_refusal(
@@ -91,6 +148,7 @@ def circle_refusal(
     newcomers: Sequence[Enrollment],
     circle: Circle | None = None,
     name_members: bool = True,
+    reader: int | None = None,
 ) -> Refusal | None:
     """Return why these newcomers may not share a circle with these members, or None.
 
@@ -99,6 +157,7 @@ def circle_refusal(
     being confirmed (an answer, an approval) is a newcomer, not a member: that place is not
     counted against their limit. With ``name_members`` False the message says "someone in
     this circle" rather than who: for a person who is not in it and may not see who is.
+    ``reader`` is the user who reads the refusal: it says "You" when it names them.
     """
     refusal = _program_refusal(program, len(members) + len(newcomers))
     if refusal is not None:
@@ -108,7 +167,7 @@ def circle_refusal(
         if newcomer.pk in seen:
             return Refusal("self", f"{_name(newcomer)} is named twice.")
         seen.add(newcomer.pk)
-    refusal = _person_refusal(program, newcomers, circle)
+    refusal = _person_refusal(program, newcomers, circle, reader=reader)
     if refusal is not None:
         return refusal
     # Each newcomer with every member and with each newcomer after them: every two people
@@ -118,7 +177,7 @@ def circle_refusal(
         for index, newcomer in enumerate(newcomers)
         for other in [*members, *newcomers[index + 1 :]]
     ]
-    return _apart_refusal(program, pairs, {m.pk for m in members}, name_members)
+    return _apart_refusal(program, pairs, {m.pk for m in members}, name_members, reader)
 
 
 def _apart_refusal(
@@ -126,6 +185,7 @@ def _apart_refusal(
     pairs: list[tuple[Enrollment, Enrollment, None]],
     member_ids: set[int],
     name_members: bool,
+    reader: int | None = None,
 ) -> Refusal | None:
     """Return why two people of these pairs may not share a circle, or None."""
     if not pairs:
@@ -136,7 +196,7 @@ def _apart_refusal(
             if not apart.passes(code, newcomer, other):
                 hidden = not name_members and other.pk in member_ids
                 named = "someone in this circle" if hidden else _name(other)
-                return Refusal(code, _apart_message(code, newcomer, named))
+                return Refusal(code, _apart_message(code, newcomer, named, reader))
     return None
 
 
@@ -186,6 +246,7 @@ def circle_check(
     circle: Circle | None = None,
     name_members: bool = True,
     field: str | None = None,
+    reader: int | None = None,
 ) -> None:
     """Raise DomainError with the reason when these newcomers may not join these members."""
     refusal = circle_refusal(
@@ -194,6 +255,7 @@ def circle_check(
         newcomers=newcomers,
         circle=circle,
         name_members=name_members,
+        reader=reader,
     )
     if refusal is not None:
         refusal.raise_error(field=field)
