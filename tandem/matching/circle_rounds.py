@@ -114,11 +114,15 @@ def _topics(program: Program) -> list[Topic]:
     ]
 
 
-def _reasons(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
-    return [{"component": r.component, "text": r.text} for r in reasons]
+def _reasons(reasons: tuple[Reason, ...]) -> list[dict[str, object]]:
+    # What is worth knowing but is no reason for the circle is marked as a note.
+    return [
+        {"component": r.component, "text": r.text, **({"note": True} if r.note else {})}
+        for r in reasons
+    ]
 
 
-Explained = tuple[float, tuple[int, ...], dict[int, list[dict[str, str]]]]
+Explained = tuple[float, tuple[int, ...], dict[int, list[dict[str, object]]]]
 
 
 def circles_explained(program: Program, circles: list[list[int]], *, mix: int) -> list[Explained]:
