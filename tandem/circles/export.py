@@ -1,11 +1,12 @@
 """A person's own part of their circles, for the export of their data.
 
-Their places, the agreement versions they signed, what they brought (questions,
+Their places, the agreement versions they signed or wrote, what they brought (questions,
 commitments and their follow-ups, absences) and their own check-ins; the shared notes of
 the circles they are in. Never another member's check-in, nor anything another member
 wrote that the circle does not share.
 """
 
+import datetime
 from typing import Any
 
 from tandem.accounts.models import User
@@ -17,12 +18,28 @@ from tandem.circles.models import (
     CircleSession,
     CircleSignature,
     SessionAbsence,
+    Weekday,
 )
 from tandem.policy.access import circle_checkins_of_author
 
 
 def _dt(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _term(name: str, value: Any) -> Any:
+    """Write one agreement term as a JSON value: lists, numbers, a weekday's name, ISO dates."""
+    if value is None:
+        return None
+    if name == "weekday":
+        return Weekday(value).label
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def _terms(agreement: CircleAgreement) -> dict[str, Any]:
+    return {term: _term(term, getattr(agreement, term)) for term in CircleAgreement.TERMS}
 
 
 def circles_personal_export(*, user: User) -> dict[str, Any]:
@@ -50,11 +67,23 @@ def circles_personal_export(*, user: User) -> dict[str, Any]:
                 "circle_id": s.agreement.circle_id,
                 "version": s.agreement.version,
                 "signed": _dt(s.signed_at),
-                **{term: str(getattr(s.agreement, term)) for term in CircleAgreement.TERMS},
+                **_terms(s.agreement),
             }
             for s in CircleSignature.objects.filter(membership__in=mine)
             .select_related("agreement")
             .order_by("signed_at", "pk")
+        ],
+        # Versions they wrote, signed or not, in the circles they had a place in.
+        "agreements_written": [
+            {
+                "circle_id": a.circle_id,
+                "version": a.version,
+                "written": _dt(a.updated_at),
+                **_terms(a),
+            }
+            for a in CircleAgreement.objects.filter(
+                last_edited_by=user, circle__in=[p.circle_id for p in places]
+            ).order_by("circle", "version")
         ],
         "sessions": [
             {

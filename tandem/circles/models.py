@@ -1,6 +1,7 @@
 """A circle: a small group that meets on a rhythm, each session with one or two hot seats."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -208,6 +209,16 @@ class CircleMembership(TimeStampedModel):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE
+
+    @property
+    def reasons_why(self) -> list[dict[str, Any]]:
+        """The reasons this circle suits the person, without what is merely worth knowing."""
+        return [r for r in self.reasons if not r.get("note")]
+
+    @property
+    def reasons_worth_knowing(self) -> list[dict[str, Any]]:
+        """What is worth knowing about the circle but no reason for it (no common hour yet)."""
+        return [r for r in self.reasons if r.get("note")]
 
 
 class CircleAgreement(TimeStampedModel, Rhythm):

@@ -18,10 +18,19 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.board.models import Answer, Question
+from tandem.circles.models import (
+    Circle,
+    CircleAgreement,
+    CircleCommitment,
+    CircleMembership,
+    CircleSession,
+    CircleSignature,
+)
 from tandem.insights.stalled.selectors import stalled_counts
 from tandem.interviews.models import Interview
 from tandem.matching.models import MatchingRound
 from tandem.policy.access import (
+    circles_of,
     interviews_of,
     programs_administered_by,
     proposals_of,
@@ -103,11 +112,17 @@ class Need:
         return (self.urgency, moment)
 
 
-def needs_for_user(*, user: User, administered: Sequence[int] | None = None) -> list[Need]:
+def needs_for_user(
+    *,
+    user: User,
+    administered: Sequence[int] | None = None,
+    circles: Sequence[Circle] | None = None,
+) -> list[Need]:
     """Return what waits for this person: to answer first, then coming up, then on others.
 
     ``administered``: the ids of the programs they run, when the caller has them already
     (the home page lists them); otherwise they are asked of the access policy here.
+    ``circles``: their circles from ``my_circles``, likewise (empty: none to ask about).
     """
     now = timezone.now()
     today = timezone.localdate(now)
@@ -120,6 +135,7 @@ def needs_for_user(*, user: User, administered: Sequence[int] | None = None) -> 
         *_checkins_and_pauses(user, now, today),
         *_board_questions(user, now),
         *_interviews(user, now),
+        *_circle_needs(user, my_circles(user) if circles is None else circles, now),
     ]
     # What waits for those who run programs, asked only of them.
     if administered is None:
@@ -424,6 +440,146 @@ def _pause_need(relationship: Relationship, partner: str, today: datetime.date) 
         when_label=label,
         context=relationship.program.name,
     )
+
+
+def my_circles(user: User) -> list[Circle]:
+    """Return the circles this person is in or invited to and that have not closed.
+
+    Each carries ``my_state``: the state of the person's own place in it.
+    """
+    mine = CircleMembership.objects.filter(
+        circle=OuterRef("pk"), enrollment__user=user, state__in=CircleMembership.LIVE
+    )
+    return list(
+        circles_of(user)
+        .exclude(state=Circle.State.CLOSED)
+        .annotate(my_state=Subquery(mine.values("state")[:1]))
+        .select_related("program")
+        .order_by("program__name", "name", "pk")[:PER_KIND]
+    )
+
+
+def _circle_needs(user: User, circles: Sequence[Circle], now: datetime.datetime) -> list[Need]:
+    if not circles:
+        return []
+    joined = [c.pk for c in circles if c.my_state in CircleMembership.IN_CIRCLE]  # type: ignore[attr-defined]
+    needs = [
+        Need(
+            kind="circle-place",
+            urgency=Urgency.NOW,
+            title=f"You are invited to join “{circle.name}”: say yes or no",
+            url=reverse("circles:detail", args=[circle.pk]),
+            detail="Read who is in it and why, then answer on the circle's page.",
+            context=circle.program.name,
+        )
+        for circle in circles
+        if circle.my_state == CircleMembership.State.PROPOSED  # type: ignore[attr-defined]
+    ]
+    if joined:
+        needs += [
+            *_circle_agreements(user, joined),
+            *_circle_sessions(joined, now),
+            *_circle_commitments(user, joined),
+        ]
+    return needs
+
+
+def _circle_agreements(user: User, circles: Sequence[int]) -> list[Need]:
+    # The latest version of each of my circles' agreements that I have not signed yet.
+    unsigned = (
+        CircleAgreement.objects.filter(circle__in=circles)
+        .exclude(
+            Exists(
+                CircleAgreement.objects.filter(
+                    circle=OuterRef("circle"), version__gt=OuterRef("version")
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                CircleSignature.objects.filter(
+                    agreement=OuterRef("pk"),
+                    membership__enrollment__user=user,
+                    membership__state__in=CircleMembership.IN_CIRCLE,
+                )
+            )
+        )
+        .select_related("circle__program")
+        .order_by("updated_at", "pk")[:PER_KIND]
+    )
+    return [
+        Need(
+            kind="circle-agreement",
+            urgency=Urgency.NOW,
+            title=f"Read and sign version {agreement.version} of the agreement "
+            f"of “{agreement.circle.name}”",
+            url=reverse("circles:detail", args=[agreement.circle_id]) + "#agreement-h",
+            context=agreement.circle.program.name,
+        )
+        for agreement in unsigned
+    ]
+
+
+def _circle_sessions(circles: Sequence[int], now: datetime.datetime) -> list[Need]:
+    # The next session of each active circle I am in, until it ends.
+    upcoming = CircleSession.objects.filter(
+        state=CircleSession.State.PLANNED, starts_at__gt=now - LONGEST_MEETING
+    )
+    first = upcoming.filter(circle=OuterRef("circle")).order_by("starts_at", "pk")
+    sessions = (
+        upcoming.filter(
+            circle__in=circles,
+            circle__state=Circle.State.ACTIVE,
+            pk=Subquery(first.values("pk")[:1]),
+        )
+        .select_related("circle__program")
+        .order_by("starts_at")[:PER_KIND]
+    )
+    return [
+        Need(
+            kind="circle-session",
+            urgency=Urgency.SOON,
+            title=f"Session {session.number} of “{session.circle.name}”",
+            url=reverse("circles:session", args=[session.pk]),
+            when=session.starts_at,
+            when_label="Starts",
+            context=session.circle.program.name,
+        )
+        for session in sessions
+        if session.ends_at > now
+    ]
+
+
+def _circle_commitments(user: User, circles: Sequence[int]) -> list[Need]:
+    # What I said I would do by a session of one of my circles, not yet followed up.
+    owed = (
+        CircleCommitment.objects.filter(
+            membership__circle__in=circles,
+            membership__enrollment__user=user,
+            membership__state__in=CircleMembership.IN_CIRCLE,
+            state=CircleCommitment.State.OPEN,
+        )
+        .select_related("membership__circle__program", "due_session")
+        .order_by("due_session__starts_at", "pk")[:PER_KIND]
+    )
+    needs = []
+    for commitment in owed:
+        circle = commitment.membership.circle
+        due = commitment.due_session
+        needs.append(
+            Need(
+                kind="circle-commitment",
+                urgency=Urgency.SOON,
+                title=f"Your commitment to “{circle.name}”: {commitment.text}",
+                url=reverse("circles:session", args=[due.pk])
+                if due is not None
+                else reverse("circles:detail", args=[circle.pk]),
+                when=due.starts_at if due is not None else None,
+                when_label="By the session of" if due is not None else "",
+                context=circle.program.name,
+            )
+        )
+    return needs
 
 
 def _rounds_to_review(programs: Sequence[int]) -> list[Need]:

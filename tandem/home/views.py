@@ -2,11 +2,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tandem.home.selectors import needs_for_user
+from tandem.home.selectors import my_circles, needs_for_user
 from tandem.policy.access import (
     organizations_administered_by,
     organizations_where_may_create_programs,
 )
+from tandem.programs.models import Program
 from tandem.programs.selectors import home_programs
 
 
@@ -15,14 +16,23 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/landing.html")
     admin_orgs = list(organizations_administered_by(request.user))
     data = home_programs(user=request.user)
+    # Circles are asked about only of those enrolled in a circles program.
+    circles = (
+        my_circles(request.user)
+        if any(e.program.format == Program.Format.CIRCLES for e in data.enrolled)
+        else []
+    )
     return render(
         request,
         "home/home.html",
         {
             "needs": needs_for_user(
-                user=request.user, administered=[p.pk for p in data.administered]
+                user=request.user,
+                administered=[p.pk for p in data.administered],
+                circles=circles,
             ),
             "data": data,
+            "circles": circles,
             # Whoever mentors in a program gets one link to what their mentoring did.
             "mentors": any(e.is_mentor and e.program.format != "peer" for e in data.enrolled),
             # Admins may; asking the rule only for others saves everyone else a query.

@@ -1,10 +1,12 @@
 """A round in a circles program: load its members, group them, store the circles for review."""
 
+import calendar
 import datetime
 import logging
 import math
 import time
 from collections import Counter
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,11 +114,15 @@ def _topics(program: Program) -> list[Topic]:
     ]
 
 
-def _reasons(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
-    return [{"component": r.component, "text": r.text} for r in reasons]
+def _reasons(reasons: tuple[Reason, ...]) -> list[dict[str, object]]:
+    # What is worth knowing but is no reason for the circle is marked as a note.
+    return [
+        {"component": r.component, "text": r.text, **({"note": True} if r.note else {})}
+        for r in reasons
+    ]
 
 
-Explained = tuple[float, tuple[int, ...], dict[int, list[dict[str, str]]]]
+Explained = tuple[float, tuple[int, ...], dict[int, list[dict[str, object]]]]
 
 
 def circles_explained(program: Program, circles: list[list[int]], *, mix: int) -> list[Explained]:
@@ -179,6 +185,16 @@ def circle_round_run(matching_round: MatchingRound) -> str:
     return MatchingRound.Status.READY
 
 
+def _fresh_name(common_slots: Sequence[int], taken: set[str]) -> str:
+    """Name a circle after the first day its members can all meet ("Thursday circle 1")."""
+    # Slots are hours of the week in UTC from Monday 00:00, as the suggested rhythm reads them.
+    stem = f"{calendar.day_name[min(common_slots) // 24]} circle" if common_slots else "Circle"
+    number = 1
+    while f"{stem} {number}" in taken:
+        number += 1
+    return f"{stem} {number}"
+
+
 @transaction.atomic
 def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float, mix: int) -> None:
     from tandem.matching.running import finished_emit
@@ -191,17 +207,18 @@ def _store(matching_round: MatchingRound, result: CircleResult, *, loaded: float
         )
     )
     matching_round.circles.all().delete()
-    number = 0
+    # Locked circles keep their names; the others take the first free ones, so that the
+    # names seen in the review are those published, without gaps left by the last run.
+    taken = {
+        old[p.circle_id] for p in result.circles if p.circle_id is not None and p.circle_id in old
+    }
     members = []
     for proposed in result.circles:
         if proposed.circle_id is not None and proposed.circle_id in old:
             name = old[proposed.circle_id]
         else:
-            number += 1
-            name = f"Circle {number}"
-            while name in old.values():
-                number += 1
-                name = f"Circle {number}"
+            name = _fresh_name(proposed.common_slots, taken)
+            taken.add(name)
         circle = RoundCircle.objects.create(
             round=matching_round,
             name=name,

@@ -68,6 +68,18 @@ def test_an_invited_person_reads_why_and_answers(cast: Cast) -> None:
     assert place.state == CircleMembership.State.ACCEPTED
 
 
+def test_what_is_only_worth_knowing_is_apart_from_the_reasons(cast: Cast) -> None:
+    circle = cast.propose(cast.people[:4])
+    place = cast.membership(circle, cast.people[0])
+    note = "Nobody here has given hours when they can meet."
+    place.reasons = [*place.reasons, {"component": "slots", "text": note, "note": True}]
+    place.save(update_fields=["reasons"])
+    page = client_for(cast.people[0].user).get(_url(circle)).content.decode()
+    why = page.index("Why this circle:")
+    worth = page.index("Worth knowing:")
+    assert why < page.index("You share public speaking.") < worth < page.index(note)
+
+
 def test_a_forming_circle_says_when_its_sessions_come(cast: Cast) -> None:
     circle = cast.propose(cast.people[:4])
     page = client_for(cast.people[0].user).get(_url(circle)).content.decode()

@@ -21,6 +21,7 @@ from tandem.circles.services import (
     circle_checkin_record,
     circle_form,
     circle_join_request,
+    circle_membership_answer,
 )
 from tandem.programs.models import Enrollment, Program
 from tandem.testing.circles import Cast
@@ -275,6 +276,17 @@ def test_admins_see_an_average_only_from_five_authors(cast: Cast) -> None:
     page = _page(admin, f"/circles/{circle.pk}/manage/")
     assert "5 private check-ins, averaging 3.4 out of 5" in page
     assert "3.4/5" in _page(admin, f"/circles/programs/{cast.program.pk}/manage/")
+
+
+def test_admins_see_how_many_of_a_forming_circle_were_invited_and_joined(cast: Cast) -> None:
+    circle = cast.propose(cast.people[:5])
+    admin = client_for(cast.admin)
+    url = f"/circles/programs/{cast.program.pk}/manage/"
+    assert '<td class="num">5 invited, 0 joined</td>' in _page(admin, url)
+    circle_membership_answer(
+        membership=cast.membership(circle, cast.people[0]), by=cast.people[0].user, accept=True
+    )
+    assert '<td class="num">4 invited, 1 joined</td>' in _page(admin, url)
 
 
 # Leaving

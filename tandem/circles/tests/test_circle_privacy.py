@@ -108,6 +108,17 @@ def test_the_export_holds_my_part_of_my_circles(world: World, clock) -> None:
     assert place["program"] == "Leaders' circles"
     assert [a["version"] for a in data["agreements_signed"]] == [2]
     assert data["agreements_signed"][0]["purpose"] == "Lead well."
+    # Real JSON values: a list of channels, numbers, the weekday's name, ISO dates.
+    signed = data["agreements_signed"][0]
+    assert isinstance(signed["channels"], list)
+    assert signed["weekday"] == "Thursday"
+    assert signed["cadence_weeks"] == 1 and signed["session_minutes"] == 60
+    assert signed["local_time"] == "17:00:00" and signed["time_zone"] == "UTC"
+    datetime.date.fromisoformat(signed["review_on"])
+    # Mia wrote a first version she never signed: it is hers, and in her export.
+    written = {a["version"]: a for a in data["agreements_written"]}
+    assert written[1]["purpose"] == "Lead with care."
+    assert written[1]["circle_id"] == mia.circle_id
     assert [q["text"] for q in data["questions"]] == ["How do I say no to my director?"]
     assert data["commitments"] == [
         {

@@ -30,6 +30,7 @@ def program_circles(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
         program.circles.annotate(
             size=Count("memberships", filter=Q(memberships__state__in=CircleMembership.IN_CIRCLE)),
             waiting=Count("memberships", filter=Q(memberships__state=State.REQUESTED)),
+            invited=Count("memberships", filter=Q(memberships__state=State.PROPOSED)),
         ).order_by("state", "name", "pk")
     )
     pulses = selectors.circles_pulse(circles)

@@ -18,6 +18,10 @@ def test_what_needs_you_leads_to_the_place_to_act(new_page: Any, axe: AxeChecker
     needs = page.locator("section.needs")
     needs.get_by_role("heading", name="Needs you now").wait_for()
     axe.check(page, "home-needs-mentee")
+    # She is in a circle of the demo: her circles are listed, its next session waits.
+    circles = page.locator('section[aria-labelledby="your-circles"]')
+    assert "Thursday leaders" in circles.inner_text()
+    assert needs.locator("li.need-circle-session").count() == 1
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     axe.check(page, "home-needs-mentee-390")

@@ -20,6 +20,8 @@ from tandem.matching.engine.instance import Topic
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_TOPICS = 3
+# The experience levels members give, in words (a member's level is their deepest expertise).
+LEVEL_WORDS = {1: "some experience", 2: "solid experience", 3: "deep expertise"}
 
 
 def hour_text(hour: int, utc_offset: float | None = None) -> str:
@@ -46,7 +48,9 @@ def _focus_reason(scorer: Scorer, i: int, circle: Sequence[int], names: dict[int
     contribution = sum(scorer.cosine[i][j] for j in circle if j != i) / max(len(others), 1)
     weight = scorer.w_focus * contribution
     if not shared:
-        return Reason("focus", "Nobody else here lists the same focus topics as you.", weight)
+        return Reason(
+            "focus", "Nobody else here lists the same focus topics as you.", weight, note=True
+        )
     parts = [f"{names.get(t, f'topic {t}')} with {_plural(n, 'other')}" for n, _, t in shared]
     return Reason("focus", "You share " + ", ".join(parts) + ".", weight)
 
@@ -62,10 +66,10 @@ def _slot_reason(scorer: Scorer, i: int, circle: Sequence[int], common: list[int
         mask = scorer.masks[j]
         counts.update(h for h in range(HOURS_PER_WEEK) if mask >> h & 1)
     if not counts:
-        return Reason("slots", "Nobody here has given hours when they can meet.", 0.0)
+        return Reason("slots", "Nobody here has given hours when they can meet.", 0.0, note=True)
     hour, count = min(counts.items(), key=lambda hc: (-hc[1], hc[0]))
     text = f"No hour suits everyone yet; {hour_text(hour, offset)} suits {count} of {len(circle)}."
-    return Reason("slots", text, 0.0)
+    return Reason("slots", text, 0.0, note=True)
 
 
 def _zone_reason(scorer: Scorer, circle: Sequence[int]) -> Reason:
@@ -82,14 +86,26 @@ def _zone_reason(scorer: Scorer, circle: Sequence[int]) -> Reason:
     return Reason("time_zone", text, scorer.w_zone * zone)
 
 
+def _level_words(level: int) -> str:
+    return LEVEL_WORDS.get(level, f"experience level {level}")
+
+
 def _mix_reason(scorer: Scorer, i: int, circle: Sequence[int]) -> Reason:
     levels = Counter(scorer.levels[j] for j in circle if scorer.levels[j] >= 0)
     if not levels:
-        return Reason("mix", "Nobody here has given an experience level.", 0.0)
+        return Reason("mix", "Nobody here has said how experienced they are.", 0.0, note=True)
     mix = min(len(levels), scorer.mix_target) / scorer.mix_target
-    parts = ", ".join(f"{n} at level {lv}" for lv, n in sorted(levels.items()))
     mine = scorer.levels[i]
-    yours = f"; yours is {mine}" if mine >= 0 else ""
+    if len(levels) == 1:
+        words = _level_words(next(iter(levels)))
+        text = (
+            f"Similar experience: everyone here has {words}, as you do."
+            if mine >= 0
+            else f"Similar experience: everyone here who said has {words}."
+        )
+        return Reason("mix", text, scorer.w_mix * mix)
+    parts = ", ".join(f"{n} with {_level_words(lv)}" for lv, n in sorted(levels.items()))
+    yours = f"; you have {_level_words(mine)}" if mine >= 0 else ""
     return Reason("mix", f"A mix of experience: {parts}{yours}.", scorer.w_mix * mix)
 
 
@@ -116,7 +132,8 @@ def circle_reasons(
             zone,
             _mix_reason(scorer, i, circle),
         ]
-        found.sort(key=lambda r: -r.contribution)
+        # Reasons first, most telling first; then what is worth knowing.
+        found.sort(key=lambda r: (r.note, -r.contribution))
         reasons.append(tuple(found))
     return tuple(common), reasons
 

@@ -66,6 +66,8 @@ class Reason:
     component: str
     text: str
     contribution: float
+    # Something worth knowing rather than a reason for the match ("no hour suits everyone").
+    note: bool = False
 
 
 def _label(features: Features, code: str) -> str:

@@ -1,5 +1,6 @@
 """A round in a circles program: circles within bounds, apart from managers, reviewed, published."""
 
+import calendar
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -214,6 +215,35 @@ def test_a_locked_circle_is_kept_exactly_when_the_round_runs_again(
             enrollment=Enrollment.objects.get(pk=min(members)),
             circle_id=next(c for c in _circles(rerun) if c != again.pk),
         )
+
+
+def test_circles_are_named_after_their_day_and_keep_their_names_when_published(
+    cast: Cast, django_capture_on_commit_callbacks: Commit
+) -> None:
+    _program(cast)
+    matching_round = _run(cast, django_capture_on_commit_callbacks)
+    circles = list(RoundCircle.objects.filter(round=matching_round).order_by("pk"))
+    locked = circles[-1]
+    round_circle_lock(matching_round=matching_round, circle_id=locked.pk, locked=True)
+    MatchingRound.objects.filter(pk=matching_round.pk).update(seed=7)
+    rerun = _run(cast, django_capture_on_commit_callbacks, matching_round)
+    rows = RoundCircle.objects.filter(round=rerun)
+    names = sorted(rows.values_list("name", flat=True))
+    assert locked.name in names and len(set(names)) == len(names)
+    # Everyone is free on Tuesday and Thursday evenings: a circle takes the first day its
+    # members can all meet, numbered from 1 without gaps the first run's names would leave.
+    for row in rows.exclude(pk=locked.pk):
+        day = calendar.day_name[min(row.common_hours) // 24] if row.common_hours else None
+        stem = f"{day} circle" if day else "Circle"
+        assert day in {"Tuesday", "Thursday", None}
+        assert row.name.startswith(f"{stem} ")
+        number = int(row.name.removeprefix(f"{stem} "))
+        earlier = {f"{stem} {n}" for n in range(1, number)}
+        assert earlier <= set(names)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_publish_start(matching_round=rerun)
+    published = Circle.objects.filter(program=cast.program).values_list("name", flat=True)
+    assert sorted(published) == names
 
 
 def test_publishing_twice_proposes_each_circle_once(

@@ -82,9 +82,28 @@ def test_people_with_the_same_focus_and_hours_share_a_circle_and_are_told_why():
     assert "You share Leadership with 3 others." in texts
     assert "Everyone can meet on Tuesday 17:00 UTC." in texts
     assert any(t.startswith("A mix of experience: ") for t in texts)
+    mix = next(t for t in texts if t.startswith("A mix of experience: "))
+    assert "level" not in mix and "deep expertise" in mix
+    assert not any(r.note for r in first.reasons[1])
     assert "Everyone can meet on Friday 04:00 UTC (Friday 13:00 your time)." in [
         r.text for r in second.reasons[5]
     ]
+
+
+def test_the_same_experience_is_said_in_words_and_what_is_missing_is_a_note_last():
+    # Nobody shares a focus or an hour; everyone has the same deepest level of experience.
+    members = [_member(k, k, set(), level=3) for k in range(1, 5)]
+    result = run_circles(CircleInstance(members=members, min_size=4, max_size=4))
+    reasons = result.circles[0].reasons[1]
+    texts = [r.text for r in reasons]
+    assert "Similar experience: everyone here has deep expertise, as you do." in texts
+    assert not any("level" in t or "A mix" in t for t in texts)
+    assert sorted(r.text for r in reasons if r.note) == [
+        "Nobody else here lists the same focus topics as you.",
+        "Nobody here has given hours when they can meet.",
+    ]
+    # The reasons come first, the notes after them.
+    assert [r.note for r in reasons] == sorted(r.note for r in reasons)
 
 
 def test_nobody_shares_a_circle_with_their_manager_or_report():
