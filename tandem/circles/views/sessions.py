@@ -79,7 +79,12 @@ def sessions_card(circle: Circle, mine: CircleMembership, agreed: bool) -> dict[
         Prefetch("hot_seats", queryset=seats), Prefetch("absences", queryset=away)
     )
     upcoming = list(sessions.filter(state=PLANNED).order_by("number"))
-    past = list(sessions.exclude(state=PLANNED).order_by("-number")[: PAST_SHOWN + 1])
+    # A session cancelled ahead of its date (the circle paused) is not a past one.
+    past = list(
+        sessions.exclude(state=PLANNED)
+        .exclude(state=CircleSession.State.CANCELLED, starts_at__gt=timezone.now())
+        .order_by("-number")[: PAST_SHOWN + 1]
+    )
     may_plan = (
         mine.state == ACTIVE
         and circle.state == Circle.State.ACTIVE
