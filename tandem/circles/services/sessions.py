@@ -149,10 +149,10 @@ def _session_locked(session: CircleSession, by: User) -> tuple[CircleSession, Ci
     return session, membership
 
 
-def _reseat_if_next(session: CircleSession) -> None:
+def _reseat_if_next(session: CircleSession, moved_by: CircleMembership) -> None:
     upcoming = next_session(session.circle)
     if upcoming is not None and upcoming.pk == session.pk and session.hot_seats.exists():
-        seat_session(session)
+        seat_session(session, moved_by=moved_by)
 
 
 @transaction.atomic
@@ -178,7 +178,7 @@ def circle_absence_say(*, session: CircleSession, by: User, note: str = "") -> S
         state=HotSeatSwap.State.LAPSED, answered_at=timezone.now(), updated_at=timezone.now()
     )
     tell_absence(session, absent=membership, note=note)
-    _reseat_if_next(session)
+    _reseat_if_next(session, membership)
     return absence
 
 
@@ -191,7 +191,7 @@ def circle_absence_take_back(*, session: CircleSession, by: User) -> None:
     deleted, _ = session.absences.filter(membership=membership).delete()
     if not deleted:
         raise DomainError("You had not said you would be absent.")
-    _reseat_if_next(session)
+    _reseat_if_next(session, membership)
 
 
 @transaction.atomic
