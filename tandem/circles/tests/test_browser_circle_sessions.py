@@ -6,6 +6,13 @@ from typing import Any
 import pytest
 
 from tandem.circles.models import Circle, CircleCommitment, CircleSession, HotSeat
+from tandem.circles.services import (
+    circle_commitment_make,
+    circle_question_post,
+    circle_session_hold,
+    circle_session_notes_write,
+    circle_sessions_plan,
+)
 from tandem.circles.tests.conftest import START, Clock, members
 from tandem.testing.browser import AxeChecker, sign_in, wait_until_live
 from tandem.testing.factories import PASSWORD
@@ -99,3 +106,27 @@ def test_a_circle_meets_and_follows_up_at_the_next_session(
     commitment = CircleCommitment.objects.get(made_at=first)
     assert (commitment.state, commitment.follow_up_note) == ("done", "Sent on Tuesday.")
     assert axe.problems == [], axe.problems
+
+
+def test_a_very_long_word_wraps_instead_of_widening_the_page(
+    agreed: Circle, clock: Clock, new_page: Any, axe: AxeChecker
+) -> None:
+    ana_place, ben_place, _cleo, _dev = members(agreed)
+    ana_user, ben_user = ana_place.enrollment.user, ben_place.enrollment.user
+    first, second = circle_sessions_plan(circle=agreed, by=ana_user, count=2)
+    clock(first.starts_at + MINUTE)
+    circle_session_hold(session=first, by=ana_user)
+    circle_commitment_make(session=first, by=ana_user, text="c" * 300)
+    circle_session_notes_write(session=first, by=ben_user, notes="n" * 3000)
+    circle_question_post(session=second, by=ben_user, text="q" * 2000)
+    page = new_page()
+    sign_in(page, ana_user.email, PASSWORD)
+    for url, name in (
+        (f"/circles/sessions/{second.pk}/", "cs-long-question"),
+        (f"/circles/sessions/{first.pk}/", "cs-long-commitment"),
+    ):
+        page.goto(url)
+        page.get_by_role("heading", name="Question queue").wait_for()
+        axe.check(page, name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.evaluate("window.innerWidth")
