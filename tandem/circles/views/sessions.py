@@ -177,6 +177,7 @@ def _session_context(
         "my_absence": next((a for a in absences if a.membership_id == mine.pk), None),
         "is_next": is_next,
         "started": started,
+        "now": timezone.now(),
         # Offers made to the reader appear as questions to answer, not in the list.
         "offers": [o for o in offers if o not in offers_to_me],
         "my_offer": my_offer,
