@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,11 +78,25 @@ def sessions_card(circle: Circle, mine: CircleMembership, agreed: bool) -> dict[
     sessions = circle.sessions.prefetch_related(
         Prefetch("hot_seats", queryset=seats), Prefetch("absences", queryset=away)
     )
-    upcoming = list(sessions.filter(state=PLANNED).order_by("number"))
-    # A session cancelled ahead of its date (the circle paused) is not a past one.
+    now = timezone.now()
+    cancelled = CircleSession.State.CANCELLED
+    ahead = list(
+        sessions.filter(Q(state=PLANNED) | Q(state=cancelled, starts_at__gt=now)).order_by(
+            "starts_at", "number"
+        )
+    )
+    upcoming = [s for s in ahead if s.state == PLANNED]
+    # A session cancelled ahead of its date is not a past one: it shows among those to
+    # come while the circle meets, unless a new session took its time (after a pause).
+    taken = {s.starts_at for s in upcoming}
+    ahead = [
+        s
+        for s in ahead
+        if s.state == PLANNED or (circle.state == Circle.State.ACTIVE and s.starts_at not in taken)
+    ]
     past = list(
         sessions.exclude(state=PLANNED)
-        .exclude(state=CircleSession.State.CANCELLED, starts_at__gt=timezone.now())
+        .exclude(state=cancelled, starts_at__gt=now)
         .order_by("-number")[: PAST_SHOWN + 1]
     )
     may_plan = (
@@ -94,6 +108,8 @@ def sessions_card(circle: Circle, mine: CircleMembership, agreed: bool) -> dict[
     )
     return {
         "upcoming": upcoming,
+        "ahead": ahead,
+        "next_session": upcoming[0] if upcoming else None,
         "past": past[:PAST_SHOWN],
         "more_past": len(past) > PAST_SHOWN,
         "may_plan": may_plan,
