@@ -12,8 +12,10 @@ from tandem.circles.models import (
     CircleMembership,
     Weekday,
 )
+from tandem.circles.services.agreements import review_date_check
 from tandem.circles.services.commitments import TEXT_MAX as COMMITMENT_MAX
 from tandem.circles.services.sessions import MAX_PLANNED, NOTES_MAX, QUESTION_MAX
+from tandem.core.errors import DomainError
 from tandem.policy.eligibility import circle_place_takers
 from tandem.programs.models import Enrollment, MeetingMode
 from tandem.programs.services import HOURS_PER_WEEK
@@ -216,6 +218,15 @@ class CircleAgreementForm(RhythmFields):
             "last time's commitments”.",
             "derailers": AgreementForm.Meta.help_texts["derailers"],
         }
+
+    def clean_review_on(self) -> Any:
+        review_on = self.cleaned_data["review_on"]
+        # The service's rule, shown next to the field with the form's other problems.
+        try:
+            review_date_check(review_on)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return review_on
 
 
 class CheckInForm(forms.Form):

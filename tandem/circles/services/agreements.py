@@ -61,7 +61,13 @@ def _check_terms(terms: Mapping[str, Any]) -> None:
     if zone is not None and not (isinstance(zone, str) and time_zones.is_valid(zone)):
         raise DomainError("Choose a time zone from the list.", field="time_zone")
     review_on = terms.get("review_on")
-    if isinstance(review_on, datetime.date) and review_on <= timezone.localdate():
+    if isinstance(review_on, datetime.date):
+        review_date_check(review_on)
+
+
+def review_date_check(review_on: datetime.date) -> None:
+    """Refuse a review date that is not in the future: the circle reviews what is to come."""
+    if review_on <= timezone.localdate():
         raise DomainError("Choose a review date in the future.", field="review_on")
 
 

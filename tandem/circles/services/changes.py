@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.circles.events import circle_event_emit, circle_member_left_emit
-from tandem.circles.models import Circle, CircleMembership, CircleSession
+from tandem.circles.models import Circle, CircleMembership, CircleSession, HotSeat, HotSeatSwap
+from tandem.circles.selectors import circle_is_agreed
 from tandem.circles.services.forming import start_if_ready
 from tandem.circles.services.guards import (
     admit,
@@ -16,6 +17,7 @@ from tandem.circles.services.guards import (
     require_own,
 )
 from tandem.circles.services.news import tell_invited, tell_others
+from tandem.circles.services.sessions import MAX_PLANNED, sessions_plan_from_rhythm
 from tandem.core.errors import DomainError
 from tandem.programs.models import Enrollment
 from tandem.webhooks.models import Endpoint
@@ -24,12 +26,23 @@ State = CircleMembership.State
 
 # A member may leave from these states; a proposal is declined instead.
 _MAY_LEAVE = (State.REQUESTED, State.ACCEPTED, State.ACTIVE)
+# Sessions planned on resuming when the pause cancelled none.
+DEFAULT_PLANNED = 4
 
 
-def _cancel_planned(circle: Circle) -> None:
-    circle.sessions.filter(state=CircleSession.State.PLANNED).update(
-        state=CircleSession.State.CANCELLED, updated_at=timezone.now()
+def _cancel_planned(circle: Circle) -> int:
+    """Cancel the circle's planned sessions, their seats and open offers; return how many.
+
+    Questions and commitments stay attached to the cancelled sessions until the next
+    sessions are planned, and then move on to them.
+    """
+    now = timezone.now()
+    planned = circle.sessions.filter(state=CircleSession.State.PLANNED)
+    HotSeat.objects.filter(session__in=planned).delete()
+    HotSeatSwap.objects.filter(session__in=planned, state=HotSeatSwap.State.OFFERED).update(
+        state=HotSeatSwap.State.LAPSED, answered_at=now, updated_at=now
     )
+    return planned.update(state=CircleSession.State.CANCELLED, updated_at=now)
 
 
 @transaction.atomic
@@ -92,7 +105,11 @@ def circle_replacement_add(*, circle: Circle, enrollment: Enrollment, by: User) 
 
 @transaction.atomic
 def circle_pause(*, circle: Circle, by: User) -> Circle:
-    """Pause an active circle: planned sessions are cancelled, everything else stays."""
+    """Pause an active circle: planned sessions are cancelled, everything else waits.
+
+    Open seat offers lapse; queued questions and open commitments move to the sessions
+    planned when the circle resumes.
+    """
     circle = circle_locked(circle)
     member_or_admin(circle, by)
     if circle.state != Circle.State.ACTIVE:
@@ -106,7 +123,8 @@ def circle_pause(*, circle: Circle, by: User) -> Circle:
         by=by,
         kind="circle_paused",
         title=f"{circle.name} is paused",
-        body="Planned sessions are cancelled; nothing else is lost. Anyone in it can resume it.",
+        body="Planned sessions are cancelled. Questions and commitments move to the next "
+        "sessions, planned when the circle resumes; anyone in it can resume it.",
     )
     circle_event_emit(circle=circle, kind=Endpoint.Event.CIRCLE_PAUSED)
     return circle
@@ -114,15 +132,33 @@ def circle_pause(*, circle: Circle, by: User) -> Circle:
 
 @transaction.atomic
 def circle_resume(*, circle: Circle, by: User) -> Circle:
-    """Resume a paused circle."""
+    """Resume a paused circle: its next sessions are planned again from its rhythm.
+
+    As many are planned as the pause cancelled (four if it cancelled none), once the
+    agreement is signed by everyone and names a weekday and a time.
+    """
     circle = circle_locked(circle)
     member_or_admin(circle, by)
     if circle.state != Circle.State.PAUSED:
         raise DomainError("Only a paused circle can be resumed.")
+    cancelled = 0
+    if circle.paused_at is not None:
+        cancelled = circle.sessions.filter(
+            state=CircleSession.State.CANCELLED, updated_at__gte=circle.paused_at
+        ).count()
     circle.state = Circle.State.ACTIVE
     circle.paused_at = None
     circle.save(update_fields=["state", "paused_at", "updated_at"])
-    tell_others(circle, by=by, kind="circle_resumed", title=f"{circle.name} is meeting again")
+    body = ""
+    if circle.has_meeting_time and circle_is_agreed(circle):
+        count = min(cancelled or DEFAULT_PLANNED, MAX_PLANNED)
+        sessions = sessions_plan_from_rhythm(circle, count=count, skip_cancelled=True)
+        body = f"Sessions {sessions[0].number} to {sessions[-1].number} are planned."
+        if len(sessions) == 1:
+            body = f"Session {sessions[0].number} is planned."
+    tell_others(
+        circle, by=by, kind="circle_resumed", title=f"{circle.name} is meeting again", body=body
+    )
     return circle
 
 

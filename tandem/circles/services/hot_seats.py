@@ -26,6 +26,7 @@ from tandem.circles.rotation import Swap as RotationSwap
 from tandem.circles.services.guards import circle_locked, member_of
 from tandem.circles.services.news import (
     tell_hot_seats,
+    tell_seats_moved,
     tell_swap_answered,
     tell_swap_offered,
 )
@@ -106,10 +107,12 @@ def _plan(session: CircleSession, swaps: list[RotationSwap]) -> HotSeats:
     return rotation.plan(absent=absent, seats=circle.hot_seats_per_session, swaps=swaps)
 
 
-def seat_session(session: CircleSession) -> HotSeats:
+def seat_session(session: CircleSession, *, moved_by: CircleMembership | None = None) -> HotSeats:
     """Set the session's seats by the rotation, keeping the swaps that still hold.
 
-    The caller holds the circle's lock.
+    First seated, everyone is told who sits. Moved by a member's absence (``moved_by``),
+    only those newly on or off the seat are told, never that member. The caller holds the
+    circle's lock.
     """
     rows = list(session.hot_seats.all())
     plan = _plan(session, _swaps_in(rows))
@@ -133,18 +136,30 @@ def seat_session(session: CircleSession) -> HotSeats:
         session.swaps.filter(state=HotSeatSwap.State.OFFERED).exclude(
             giver_id__in=plan.seats
         ).update(state=HotSeatSwap.State.LAPSED, answered_at=now, updated_at=now)
-        newly = set(plan.seats) - {row.membership_id for row in rows}
+        before = {row.membership_id for row in rows}
+        newly = set(plan.seats) - before
         # A session being marked held has started: nobody needs telling any more.
-        if newly and session.state == CircleSession.State.PLANNED and session.starts_at > now:
-            tell_hot_seats(
-                session,
-                list(
-                    CircleMembership.objects.filter(pk__in=newly)
-                    .select_related("enrollment__user")
-                    .order_by("pk")
-                ),
-            )
+        if session.state == CircleSession.State.PLANNED and session.starts_at > now:
+            if moved_by is None:
+                tell_hot_seats(session, _memberships(newly))
+            else:
+                quiet = {moved_by.pk}
+                tell_seats_moved(
+                    session,
+                    seated=_memberships(newly - quiet),
+                    unseated=_memberships(before - set(plan.seats) - quiet),
+                )
     return plan
+
+
+def _memberships(ids: set[int]) -> list[CircleMembership]:
+    if not ids:
+        return []
+    return list(
+        CircleMembership.objects.filter(pk__in=ids, state=ACTIVE)
+        .select_related("enrollment__user")
+        .order_by("pk")
+    )
 
 
 @transaction.atomic

@@ -155,6 +155,48 @@ def tell_hot_seats(session: CircleSession, seated: Sequence[CircleMembership]) -
     notify_many(news)
 
 
+def tell_seats_moved(
+    session: CircleSession,
+    *,
+    seated: Sequence[CircleMembership],
+    unseated: Sequence[CircleMembership],
+) -> None:
+    """Tell only the members whose seat changed: the one now on it, the one now off it.
+
+    The others see who sits on the circle's page and in the day-before reminder.
+    """
+    people = [m.enrollment.user for m in (*seated, *unseated)]
+    if not people:
+        return
+    circle = session.circle
+    times = _times(people, circle, [session.starts_at])
+    url = circle_url(circle)
+    news = [
+        News(
+            user=m.enrollment.user,
+            kind="circle_hot_seat",
+            title=f"You are on the hot seat in {circle.name} on {times[m.enrollment.user_id][0]}",
+            url=url,
+            body="A member will be away, so the rotation gave you the seat. Bring one question; "
+            "if you cannot make it, offer your seat or say you will be absent.",
+        )
+        for m in seated
+    ]
+    news += [
+        News(
+            user=m.enrollment.user,
+            kind="circle_hot_seat_off",
+            title="You are no longer on the hot seat in "
+            f"{circle.name} on {times[m.enrollment.user_id][0]}",
+            url=url,
+            body="The member who was going to be away will be there after all. You keep your "
+            "turn for a later session.",
+        )
+        for m in unseated
+    ]
+    notify_many(news)
+
+
 def tell_swap_offered(
     session: CircleSession, *, giver: CircleMembership, taker: CircleMembership | None
 ) -> None:

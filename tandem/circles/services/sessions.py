@@ -73,18 +73,38 @@ def circle_sessions_plan(*, circle: Circle, by: User, count: int = 4) -> list[Ci
         raise DomainError("Agree on a weekday and a time in the circle's agreement first.")
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_PLANNED:
         raise DomainError(f"Plan 1 to {MAX_PLANNED} sessions at a time.", field="count")
-    now = timezone.now()
     planned = circle.sessions.filter(state=PLANNED).count()
     if planned + count > MAX_PLANNED:
         raise DomainError(
             f"At most {MAX_PLANNED} sessions can wait ahead; {planned} already do.",
             field="count",
         )
+    sessions = sessions_plan_from_rhythm(circle, count=count)
+    tell_sessions_planned(circle, sessions, by=by)
+    return sessions
+
+
+def sessions_plan_from_rhythm(
+    circle: Circle, *, count: int, skip_cancelled: bool = False
+) -> list[CircleSession]:
+    """Create the circle's next ``count`` sessions from its rhythm, numbered on from the last.
+
+    The first falls a cadence after the last session still to come, or after now. With
+    ``skip_cancelled``, cancelled sessions do not push the first one later (a resumed
+    circle meets again at once). Open questions and commitments waiting on cancelled
+    sessions move to the new ones. The caller holds the circle's lock and has checked it
+    may meet.
+    """
+    now = timezone.now()
     last = circle.sessions.order_by("-number").first()
+    latest = circle.sessions.order_by("-starts_at")
+    if skip_cancelled:
+        latest = latest.exclude(state=CANCELLED)
+    last_time = latest.values_list("starts_at", flat=True).first()
     after = now
-    if last is not None and last.starts_at > now:
+    if last_time is not None and last_time > now:
         # The next one falls a cadence after the last, not sooner.
-        after = last.starts_at + datetime.timedelta(weeks=circle.cadence_weeks, minutes=-1)
+        after = last_time + datetime.timedelta(weeks=circle.cadence_weeks, minutes=-1)
     starts = session_starts(circle, after=after, count=count)
     if starts[-1] >= MEETING_LATEST:
         raise DomainError("These sessions would fall beyond the calendar's range.", field="count")
@@ -99,8 +119,24 @@ def circle_sessions_plan(*, circle: Circle, by: User, count: int = 4) -> list[Ci
         for index, start in enumerate(starts, start=1)
     ]
     commitments_move_on(circle)
-    tell_sessions_planned(circle, sessions, by=by)
+    questions_move_on(circle)
     return sessions
+
+
+def questions_move_on(circle: Circle) -> None:
+    """Move the questions queued for cancelled sessions still ahead to the next planned one.
+
+    "Still ahead" means after the circle's last held session: questions of a cancelled
+    session nobody met at are still waiting to be brought.
+    """
+    upcoming = circle.sessions.filter(state=PLANNED).order_by("number").first()
+    if upcoming is None:
+        return
+    held = circle.sessions.filter(state=HELD).order_by("-number").values_list("number", flat=True)
+    after = held.first() or 0
+    CircleQuestion.objects.filter(
+        session__circle=circle, session__state=CANCELLED, session__number__gt=after
+    ).update(session=upcoming, updated_at=timezone.now())
 
 
 def _session_locked(session: CircleSession, by: User) -> tuple[CircleSession, CircleMembership]:
@@ -113,10 +149,10 @@ def _session_locked(session: CircleSession, by: User) -> tuple[CircleSession, Ci
     return session, membership
 
 
-def _reseat_if_next(session: CircleSession) -> None:
+def _reseat_if_next(session: CircleSession, moved_by: CircleMembership) -> None:
     upcoming = next_session(session.circle)
     if upcoming is not None and upcoming.pk == session.pk and session.hot_seats.exists():
-        seat_session(session)
+        seat_session(session, moved_by=moved_by)
 
 
 @transaction.atomic
@@ -142,7 +178,7 @@ def circle_absence_say(*, session: CircleSession, by: User, note: str = "") -> S
         state=HotSeatSwap.State.LAPSED, answered_at=timezone.now(), updated_at=timezone.now()
     )
     tell_absence(session, absent=membership, note=note)
-    _reseat_if_next(session)
+    _reseat_if_next(session, membership)
     return absence
 
 
@@ -155,7 +191,7 @@ def circle_absence_take_back(*, session: CircleSession, by: User) -> None:
     deleted, _ = session.absences.filter(membership=membership).delete()
     if not deleted:
         raise DomainError("You had not said you would be absent.")
-    _reseat_if_next(session)
+    _reseat_if_next(session, membership)
 
 
 @transaction.atomic
@@ -215,6 +251,7 @@ def circle_session_cancel(*, session: CircleSession, by: User) -> CircleSession:
         state=HotSeatSwap.State.LAPSED, answered_at=timezone.now(), updated_at=timezone.now()
     )
     commitments_move_on(session.circle)
+    questions_move_on(session.circle)
     return session
 
 

@@ -6,6 +6,15 @@ from typing import Any
 import pytest
 
 from tandem.circles.models import Circle, CircleCommitment, CircleSession, HotSeat
+from tandem.circles.services import (
+    circle_commitment_make,
+    circle_pause,
+    circle_question_post,
+    circle_resume,
+    circle_session_hold,
+    circle_session_notes_write,
+    circle_sessions_plan,
+)
 from tandem.circles.tests.conftest import START, Clock, members
 from tandem.testing.browser import AxeChecker, sign_in, wait_until_live
 from tandem.testing.factories import PASSWORD
@@ -99,3 +108,53 @@ def test_a_circle_meets_and_follows_up_at_the_next_session(
     commitment = CircleCommitment.objects.get(made_at=first)
     assert (commitment.state, commitment.follow_up_note) == ("done", "Sent on Tuesday.")
     assert axe.problems == [], axe.problems
+
+
+def test_a_very_long_word_wraps_instead_of_widening_the_page(
+    agreed: Circle, clock: Clock, new_page: Any, axe: AxeChecker
+) -> None:
+    ana_place, ben_place, _cleo, _dev = members(agreed)
+    ana_user, ben_user = ana_place.enrollment.user, ben_place.enrollment.user
+    first, second = circle_sessions_plan(circle=agreed, by=ana_user, count=2)
+    clock(first.starts_at + MINUTE)
+    circle_session_hold(session=first, by=ana_user)
+    circle_commitment_make(session=first, by=ana_user, text="c" * 300)
+    circle_session_notes_write(session=first, by=ben_user, notes="n" * 3000)
+    circle_question_post(session=second, by=ben_user, text="q" * 2000)
+    page = new_page()
+    sign_in(page, ana_user.email, PASSWORD)
+    for url, name in (
+        (f"/circles/sessions/{second.pk}/", "cs-long-question"),
+        (f"/circles/sessions/{first.pk}/", "cs-long-commitment"),
+    ):
+        page.goto(url)
+        page.get_by_role("heading", name="Question queue").wait_for()
+        axe.check(page, name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.evaluate("window.innerWidth")
+
+
+def test_a_resumed_circle_lists_its_new_sessions_and_not_the_cancelled_ones_as_past(
+    agreed: Circle, clock: Clock, new_page: Any, axe: AxeChecker
+) -> None:
+    ana_place, ben_place, _cleo, _dev = members(agreed)
+    ana_user = ana_place.enrollment.user
+    first, second, _third, _fourth = circle_sessions_plan(circle=agreed, by=ana_user, count=4)
+    clock(first.starts_at + MINUTE)
+    circle_session_hold(session=first, by=ana_user)
+    circle_question_post(session=second, by=ben_place.enrollment.user, text="Delegating?")
+    circle_pause(circle=agreed, by=ana_user)
+    clock(second.starts_at + datetime.timedelta(days=2))
+    circle_resume(circle=agreed, by=ben_place.enrollment.user)
+    page = new_page()
+    sign_in(page, ana_user.email, PASSWORD)
+    page.goto(f"/circles/{agreed.pk}/")
+    page.get_by_role("link", name="Session 5", exact=True).wait_for()
+    axe.check(page, "cs-resumed-circle")
+    past = page.locator("h3", has_text="Past sessions").locator("xpath=following-sibling::ul[1]")
+    # Session 2's date went by during the pause; 3 and 4 gave their times to 5 and 6.
+    assert past.get_by_role("link").all_inner_texts() == ["Session 2", "Session 1"]
+    for number in (3, 4):
+        assert page.get_by_role("link", name=f"Session {number}", exact=True).count() == 0
+    page.get_by_role("link", name="Session 5", exact=True).click()
+    page.get_by_text("Delegating?").wait_for()

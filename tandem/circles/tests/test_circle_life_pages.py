@@ -223,6 +223,18 @@ def test_bad_agreement_input_is_explained_and_writes_nothing(
     assert not CircleAgreement.objects.exists()
 
 
+def test_a_past_review_date_is_refused_alongside_the_forms_other_problems(scene: Scene) -> None:
+    client = client_for(scene.member)
+    response = client.post(
+        f"/circles/{scene.circle.pk}/agreement/", _terms(purpose="", review_on="2020-01-01")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_purpose_error"' in page and 'id="id_review_on_error"' in page
+    assert "Choose a review date in the future." in page
+    assert not CircleAgreement.objects.exists()
+
+
 def test_a_closed_circle_offers_no_new_version(scene: Scene) -> None:
     circle_agreement_write(circle=scene.circle, by=scene.member, terms={"purpose": "Grow."})
     client_for(scene.cast.admin).post(f"/circles/{scene.circle.pk}/close/", {"reason": "completed"})

@@ -10,6 +10,7 @@ from tandem.accounts.models import Membership
 from tandem.circles.models import CircleSession
 from tandem.circles.services import (
     circle_absence_say,
+    circle_absence_take_back,
     circle_checkin_record,
     circle_commitment_make,
     circle_session_hold,
@@ -210,3 +211,40 @@ def test_the_scheduler_sends_the_circle_reminders(agreed, clock, mailoutbox):
     assert Notification.objects.filter(kind="circle_session_reminder").count() == 4
     first.refresh_from_db()
     assert first.reminder_sent_at is not None
+
+
+def test_an_absence_said_and_taken_back_tells_only_whose_seat_moved(agreed, mailoutbox, on_commit):
+    ana, ben, cleo, dev = members(agreed)
+    first, _ = circle_sessions_plan(circle=agreed, by=ana.enrollment.user, count=2)
+    hot_seats_assign(session=first, by=ana.enrollment.user)
+    assert list(first.hot_seats.values_list("membership", flat=True)) == [ana.pk]
+    Notification.objects.all().delete()
+    mailoutbox.clear()
+
+    with on_commit():
+        circle_absence_say(session=first, by=ana.enrollment.user, note="Sick.")
+    assert list(first.hot_seats.values_list("membership", flat=True)) == [ben.pk]
+    told = Notification.objects.filter(user=ana.enrollment.user)
+    assert not told.exists()
+    seated = _news("circle_hot_seat")
+    assert list(seated) == [ben.enrollment.user.email]
+    assert seated[ben.enrollment.user.email].title == (
+        "You are on the hot seat in Thursday circle on Thursday 10 January, 17:00"
+    )
+    assert not Notification.objects.filter(kind="circle_hot_seat_others").exists()
+    assert set(_news("circle_absence")) == {m.enrollment.user.email for m in (ben, cleo, dev)}
+
+    with on_commit():
+        circle_absence_take_back(session=first, by=ana.enrollment.user)
+    assert list(first.hot_seats.values_list("membership", flat=True)) == [ana.pk]
+    assert not told.exists()
+    off = _news("circle_hot_seat_off")
+    assert list(off) == [ben.enrollment.user.email]
+    assert off[ben.enrollment.user.email].title.startswith(
+        "You are no longer on the hot seat in Thursday circle"
+    )
+    # Three heard of the absence, Ben of his seat on and off: five mails, none to Ana.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [m.enrollment.user.email for m in (ben, ben, ben, cleo, dev)]
+    )
+    assert Notification.objects.count() == 5

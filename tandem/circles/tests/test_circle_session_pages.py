@@ -112,6 +112,10 @@ def test_the_circle_page_lists_hot_seats_and_held_and_cancelled_sessions(
     assert "Past sessions" in page
     assert "hot seat: Ana" in page
     assert "Held" in page and "Cancelled" in page
+    # Session 2, cancelled ahead of its date, shows among those to come, not as past.
+    ahead, past = page.split("Past sessions")
+    assert "Session 2</a>" in ahead and "Session 2</a>" not in past
+    assert "Session 1</a>" in past
 
 
 # Hot seats and swaps.

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,8 +78,27 @@ def sessions_card(circle: Circle, mine: CircleMembership, agreed: bool) -> dict[
     sessions = circle.sessions.prefetch_related(
         Prefetch("hot_seats", queryset=seats), Prefetch("absences", queryset=away)
     )
-    upcoming = list(sessions.filter(state=PLANNED).order_by("number"))
-    past = list(sessions.exclude(state=PLANNED).order_by("-number")[: PAST_SHOWN + 1])
+    now = timezone.now()
+    cancelled = CircleSession.State.CANCELLED
+    ahead = list(
+        sessions.filter(Q(state=PLANNED) | Q(state=cancelled, starts_at__gt=now)).order_by(
+            "starts_at", "number"
+        )
+    )
+    upcoming = [s for s in ahead if s.state == PLANNED]
+    # A session cancelled ahead of its date is not a past one: it shows among those to
+    # come while the circle meets, unless a new session took its time (after a pause).
+    taken = {s.starts_at for s in upcoming}
+    ahead = [
+        s
+        for s in ahead
+        if s.state == PLANNED or (circle.state == Circle.State.ACTIVE and s.starts_at not in taken)
+    ]
+    past = list(
+        sessions.exclude(state=PLANNED)
+        .exclude(state=cancelled, starts_at__gt=now)
+        .order_by("-number")[: PAST_SHOWN + 1]
+    )
     may_plan = (
         mine.state == ACTIVE
         and circle.state == Circle.State.ACTIVE
@@ -89,6 +108,8 @@ def sessions_card(circle: Circle, mine: CircleMembership, agreed: bool) -> dict[
     )
     return {
         "upcoming": upcoming,
+        "ahead": ahead,
+        "next_session": upcoming[0] if upcoming else None,
         "past": past[:PAST_SHOWN],
         "more_past": len(past) > PAST_SHOWN,
         "may_plan": may_plan,
@@ -172,6 +193,7 @@ def _session_context(
         "my_absence": next((a for a in absences if a.membership_id == mine.pk), None),
         "is_next": is_next,
         "started": started,
+        "now": timezone.now(),
         # Offers made to the reader appear as questions to answer, not in the list.
         "offers": [o for o in offers if o not in offers_to_me],
         "my_offer": my_offer,
