@@ -19,6 +19,7 @@ from tandem.policy.eligibility.rules import (
     _name,
     _not_a_fit_with,
     _ready,
+    _two_in_program,
 )
 from tandem.programs.models import Enrollment, Program
 
@@ -47,26 +48,10 @@ def _apart_message(code: str, asker: Enrollment, host: Enrollment) -> str:
 def interview_refusal(*, asker: Enrollment, host: Enrollment) -> Refusal | None:
     """Return why this person may not ask this host for an interview now, or None."""
     program = asker.program
-    if host.program_id != program.pk:
-        return Refusal("other_program", "Both people must be in the same program.")
-    if program.status != Program.Status.ACTIVE:
-        return Refusal("program_closed", f"{program.name} is not running at the moment.")
-    if asker.user_id == host.user_id:
-        return Refusal("self", "Nobody can interview themselves.")
-    ready = set(
-        Enrollment.objects.filter(_ready(program), pk__in=[asker.pk, host.pk]).values_list(
-            "pk", flat=True
-        )
-    )
-    if asker.pk not in ready:
-        return Refusal(
-            "asker_not_ready",
-            "You need an active place and a finished profile in this program to ask.",
-        )
-    if (
-        host.pk not in ready
-        or not Enrollment.objects.filter(_offering(program), pk=host.pk).exists()
-    ):
+    refusal, host_ready = _two_in_program(asker, host, alone="Nobody can interview themselves.")
+    if refusal is not None:
+        return refusal
+    if not host_ready or not Enrollment.objects.filter(_offering(program), pk=host.pk).exists():
         return Refusal(
             "not_offering", f"{_name(host)} is not offering informational interviews here."
         )

@@ -27,6 +27,7 @@ from tandem.policy.eligibility.rules import (
     _name,
     _not_a_fit_with,
     _ready,
+    _two_in_program,
 )
 from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import Agreement, Relationship
@@ -62,23 +63,12 @@ def introductions_not_yet_with(user_id: int) -> set[int]:
 def introduction_refusal(*, asker: Enrollment, introducer: Enrollment) -> Refusal | None:
     """Return why this person may not ask this colleague for an introduction now, or None."""
     program = asker.program
-    if introducer.program_id != program.pk:
-        return Refusal("other_program", "Both people must be in the same program.")
-    if program.status != Program.Status.ACTIVE:
-        return Refusal("program_closed", f"{program.name} is not running at the moment.")
-    if asker.user_id == introducer.user_id:
-        return Refusal("self", "Ask a colleague: nobody can introduce you to yourself.")
-    ready = set(
-        Enrollment.objects.filter(_ready(program), pk__in=[asker.pk, introducer.pk]).values_list(
-            "pk", flat=True
-        )
+    refusal, introducer_ready = _two_in_program(
+        asker, introducer, alone="Ask a colleague: nobody can introduce you to yourself."
     )
-    if asker.pk not in ready:
-        return Refusal(
-            "asker_not_ready",
-            "You need an active place and a finished profile in this program to ask.",
-        )
-    if introducer.pk not in ready:
+    if refusal is not None:
+        return refusal
+    if not introducer_ready:
         return Refusal(
             "introducer_not_ready", f"{_name(introducer)} is not taking part here at the moment."
         )

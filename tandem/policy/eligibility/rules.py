@@ -315,3 +315,32 @@ def givers_for(
             continue
         queryset = queryset.filter(rule.passes)
     return queryset
+
+
+def _two_in_program(
+    asker: Enrollment, other: Enrollment, *, alone: str
+) -> tuple[Refusal | None, bool]:
+    """Return why two people cannot meet in the asker's program, and whether the other is ready.
+
+    Both must be in the same running program, be two people (``alone`` says why not), and
+    the asker must be ready (``_ready``). Whether the other is ready is returned for the
+    caller to word: each kind of request names it differently.
+    """
+    program = asker.program
+    if other.program_id != program.pk:
+        return Refusal("other_program", "Both people must be in the same program."), False
+    if program.status != Program.Status.ACTIVE:
+        return Refusal("program_closed", f"{program.name} is not running at the moment."), False
+    if asker.user_id == other.user_id:
+        return Refusal("self", alone), False
+    ready = set(
+        Enrollment.objects.filter(_ready(program), pk__in=[asker.pk, other.pk]).values_list(
+            "pk", flat=True
+        )
+    )
+    if asker.pk not in ready:
+        return Refusal(
+            "asker_not_ready",
+            "You need an active place and a finished profile in this program to ask.",
+        ), False
+    return None, other.pk in ready
