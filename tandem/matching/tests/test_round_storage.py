@@ -53,7 +53,12 @@ def _stored(matching_round: MatchingRound) -> dict[str, Any]:
 def demo(db: None, monkeypatch: pytest.MonkeyPatch) -> list[Program]:
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     demo_data_create(seed=7, people=400, today=NOW.date())
-    return list(Program.objects.filter(matching_mode=Program.MatchingMode.ROUNDS).order_by("name"))
+    # The pair rounds' storage: a circles round stores circles, recorded by its own tests.
+    return list(
+        Program.objects.filter(matching_mode=Program.MatchingMode.ROUNDS)
+        .exclude(format=Program.Format.CIRCLES)
+        .order_by("name")
+    )
 
 
 def test_rounds_store_what_they_stored_before_the_bulk_rewrite(demo: list[Program]) -> None:
