@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tandem.interviews",
     "tandem.introductions",
     "tandem.circles",
+    "tandem.coaching",
     "tandem.webhooks",
     "tandem.api",
     # django-ninja's own Swagger UI files, served from here rather than a CDN (strict CSP).

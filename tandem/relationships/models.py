@@ -444,9 +444,14 @@ class Concern(TimeStampedModel):
         IN_REVIEW = "in_review", "Being looked at"
         RESOLVED = "resolved", "Resolved"
 
+    class Kind(models.TextChoices):
+        GENERAL = "general", "A concern about the relationship"
+        BEYOND_SCOPE = "beyond_scope", "The work went beyond the agreed scope"
+
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="concerns"
     )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GENERAL)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="concerns_raised"
     )
