@@ -34,6 +34,7 @@ urlpatterns = [
     path("interviews/", include("tandem.interviews.urls")),
     path("introductions/", include("tandem.introductions.urls")),
     path("circles/", include("tandem.circles.urls")),
+    path("coaching/", include("tandem.coaching.urls")),
     path("webhooks/", include("tandem.webhooks.urls")),
     path("api/v1/", api_v1.urls()),
     path("api/", include("tandem.api.urls")),
