@@ -9,6 +9,7 @@ pytest_plugins = [
     "tandem.testing.fixtures",
     "tandem.testing.browser",
     "tandem.testing.circles",
+    "tandem.testing.coaching",
 ]
 
 
