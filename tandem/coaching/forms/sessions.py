@@ -64,7 +64,7 @@ class SharedNotesForm(forms.Form):
     notes = forms.CharField(
         required=False,
         max_length=NOTE_LONGEST,
-        label="Shared notes",
+        label="What you both want to remember",
         help_text="Both of you can read and edit these.",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -75,7 +75,7 @@ class SessionNoteForm(forms.Form):
         required=False,
         max_length=NOTE_LONGEST,
         label="Your private note",
-        help_text="Only you can read this. Leave it empty to remove it.",
+        help_text="Leave it empty to remove it.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
