@@ -433,7 +433,7 @@ def test_the_engagement_page_is_for_coach_and_client_only(
     url = reverse("coaching:engagement", args=[practice.engagement.pk])
     client = client_for(practice.client.user)
     client.get(url)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(url)
     page = response.content.decode()
     assert "3 / 6" in page and "3.0 / 6.0" in page
@@ -445,6 +445,7 @@ def test_the_engagement_page_is_for_coach_and_client_only(
         assert client_for(outsider).get(url).status_code == 404
     relationship_page = client.get(reverse("relationships:detail", args=[practice.relationship.pk]))
     assert url in relationship_page.content.decode()
+    assert url in client.get(reverse("relationships:list")).content.decode()
 
 
 def test_the_relationship_page_outside_coaching_has_no_engagement_link(
