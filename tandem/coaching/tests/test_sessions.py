@@ -456,3 +456,61 @@ def test_the_relationship_page_outside_coaching_has_no_engagement_link(
         reverse("relationships:detail", args=[practice.relationship.pk])
     )
     assert "/coaching/" not in page.content.decode()
+
+
+def test_bad_shared_notes_and_a_bad_length_when_marking_held_are_refused(
+    practice: Practice,
+) -> None:
+    running(practice)
+    meeting = held(practice, days_ago=2)
+    coach = client_for(practice.coach.user)
+    response = coach.post(
+        reverse("coaching:session_notes", args=[practice.engagement.pk, meeting.pk]),
+        {"notes": "x" * 10_001},
+    )
+    assert "at most 10000 characters" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.notes == ""
+    planned = Meeting.objects.create(
+        relationship=practice.relationship,
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    held_url = reverse("coaching:session_held", args=[practice.engagement.pk, planned.pk])
+    for bad in ("-5", "0", "999", "soon"):
+        response = coach.post(held_url, {"duration_minutes": bad})
+        assert response.status_code == 200
+    planned.refresh_from_db()
+    assert planned.status == Meeting.Status.PLANNED
+    with pytest.raises(DomainError) as error:
+        services.session_mark_held(
+            engagement=practice.engagement,
+            meeting=planned,
+            by=practice.client.user,
+            duration_minutes=-30,
+        )
+    assert error.value.field == "duration_minutes"
+
+
+def test_a_session_is_not_logged_on_someone_elses_engagement(practice: Practice) -> None:
+    running(practice)
+    other = practice_for_other(practice)
+    response = client_for(practice.coach.user).post(
+        reverse("coaching:session_new", args=[other.engagement.pk]), _log_form()
+    )
+    assert response.status_code == 404
+    assert not Meeting.objects.exists()
+    with pytest.raises(DomainError, match="Only the coach and the client"):
+        services.session_log(
+            engagement=other.engagement,
+            by=practice.coach.user,
+            starts_at=timezone.now() - datetime.timedelta(hours=3),
+            duration_minutes=60,
+        )
+    with pytest.raises(DomainError) as error:
+        services.session_log(
+            engagement=practice.engagement,
+            by=practice.coach.user,
+            starts_at=timezone.now() - datetime.timedelta(hours=3),
+            duration_minutes=-60,
+        )
+    assert error.value.field == "duration_minutes"
