@@ -4,3 +4,52 @@ app_name = "coaching"
 
 # Each part of an engagement keeps its pages in its own views module.
 urlpatterns: list[URLPattern | URLResolver] = []
+
+# The engagement, its sessions, assignments, the hours log and the closing review.
+from django.urls import path  # noqa: E402
+
+from tandem.coaching.views import engagement as engagement_views  # noqa: E402
+from tandem.coaching.views import sessions as session_views  # noqa: E402
+
+urlpatterns += [
+    path("<id:engagement_id>/", engagement_views.engagement, name="engagement"),
+    path("hours/", engagement_views.hours_log, name="hours_log"),
+    path("<id:engagement_id>/closing/", engagement_views.closing_review, name="closing_review"),
+    path(
+        "<id:engagement_id>/closing/ask/",
+        engagement_views.closing_review_ask,
+        name="closing_review_ask",
+    ),
+    path("<id:engagement_id>/sessions/new/", session_views.session_new, name="session_new"),
+    path("<id:engagement_id>/sessions/<id:meeting_id>/", session_views.session, name="session"),
+    path(
+        "<id:engagement_id>/sessions/<id:meeting_id>/held/",
+        session_views.session_held,
+        name="session_held",
+    ),
+    path(
+        "<id:engagement_id>/sessions/<id:meeting_id>/notes/",
+        session_views.session_notes,
+        name="session_notes",
+    ),
+    path(
+        "<id:engagement_id>/sessions/<id:meeting_id>/my-note/",
+        session_views.session_note,
+        name="session_note",
+    ),
+    path(
+        "<id:engagement_id>/sessions/<id:meeting_id>/ratings/",
+        session_views.session_ratings,
+        name="session_ratings",
+    ),
+    path(
+        "<id:engagement_id>/sessions/<id:meeting_id>/assignments/",
+        session_views.assignment_new,
+        name="assignment_new",
+    ),
+    path(
+        "<id:engagement_id>/assignments/<id:assignment_id>/done/",
+        session_views.assignment_done,
+        name="assignment_done",
+    ),
+]

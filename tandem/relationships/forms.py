@@ -8,7 +8,7 @@ from tandem.core.submissions import submission_key_field
 from tandem.policy.eligibility import focuses_taken
 from tandem.programs.models import Cadence, Enrollment, MeetingMode, Topic
 from tandem.programs.next_match import MAX_WORDS, NextMatchAsks
-from tandem.relationships.models import Agreement, Relationship
+from tandem.relationships.models import Agreement, Concern, Relationship
 from tandem.relationships.services import DECLINE_TEMPLATES
 
 MESSAGE_GUIDANCE = (
@@ -244,6 +244,13 @@ class CloseForm(forms.Form):
 
 
 class ConcernForm(forms.Form):
+    kind = forms.ChoiceField(
+        required=False,
+        choices=Concern.Kind.choices,
+        initial=Concern.Kind.GENERAL,
+        widget=forms.RadioSelect,
+        label="What is it about?",
+    )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
@@ -252,6 +259,9 @@ class ConcernForm(forms.Form):
         "raised it, unless the admins decide it is needed and tell you first.",
     )
     submission_key = submission_key_field()
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or Concern.Kind.GENERAL
 
 
 class ConcernUpdateForm(forms.Form):

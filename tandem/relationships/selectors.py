@@ -23,7 +23,10 @@ from tandem.relationships.models import (
 def my_relationships(*, user: User) -> QuerySet[Relationship]:
     return (
         relationships_of(user)
-        .select_related("program", "mentor__user", "mentee__user", "focus", "peer_focus")
+        # A coaching relationship links its engagement: joined here, not asked one by one.
+        .select_related(
+            "program", "mentor__user", "mentee__user", "focus", "peer_focus", "engagement"
+        )
         .order_by("status", "-created_at")
     )
 

@@ -8,7 +8,7 @@ an agenda or an assignment's text.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from tandem.coaching.models import PROGRESS_MOST, Engagement, Objective, ObjectiveRating
 from tandem.relationships.models import Meeting
@@ -46,6 +46,18 @@ class Progress:
         return self.hours_used > self.hours_contracted
 
     @property
+    def over_sessions(self) -> bool:
+        return self.sessions_held > self.sessions_contracted
+
+    @property
+    def over_contract(self) -> bool:
+        return self.over_hours or self.over_sessions
+
+    @property
+    def sessions_share(self) -> float:
+        return min(self.sessions_held / self.sessions_contracted, 1.0)
+
+    @property
     def hours_share(self) -> float:
         if not self.hours_contracted:
             return 0.0
@@ -60,6 +72,20 @@ class Progress:
             if p.latest is not None or p.closing is not None
         ]
         return sum(r for r in rated if r is not None) / len(rated) if rated else None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one held session falls in the contract: its number and the hours up to it."""
+
+    number: int
+    hours_so_far: Decimal
+    sessions_contracted: int
+    hours_contracted: Decimal
+
+    @property
+    def beyond_contract(self) -> bool:
+        return self.number > self.sessions_contracted or self.hours_so_far > self.hours_contracted
 
 
 def _hours(minutes: int | None) -> Decimal:
@@ -96,4 +122,22 @@ def engagement_progress(engagement: Engagement) -> Progress:
         sessions_held=held["n"],
         sessions_contracted=engagement.sessions_contracted,
         objectives=rows,
+    )
+
+
+def session_standing(engagement: Engagement, meeting: Meeting) -> Standing | None:
+    """Return where a held session falls in the contract, in one query; None if not held."""
+    if meeting.status != Meeting.Status.HELD:
+        return None
+    before = Meeting.objects.filter(
+        relationship_id=engagement.relationship_id, status=Meeting.Status.HELD
+    ).filter(
+        Q(starts_at__lt=meeting.starts_at) | Q(starts_at=meeting.starts_at, pk__lte=meeting.pk)
+    )
+    upto = before.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
+    return Standing(
+        number=upto["n"],
+        hours_so_far=_hours(upto["minutes"]),
+        sessions_contracted=engagement.sessions_contracted,
+        hours_contracted=engagement.hours_contracted,
     )

@@ -9,7 +9,7 @@ Program admins see that an engagement exists, its state and its numbers, never i
 from django.db.models import Q, QuerySet
 
 from tandem.accounts.models import User
-from tandem.coaching.models import CoachProfile, Engagement, SessionNote
+from tandem.coaching.models import Assignment, CoachProfile, Engagement, SessionNote
 from tandem.core.errors import NotFound
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import Meeting
@@ -62,6 +62,44 @@ def session_note_get_for_author(*, user: User, meeting: Meeting) -> SessionNote 
     if not user.is_authenticated or user.pk not in meeting.relationship.participant_ids():
         return None
     return SessionNote.objects.filter(meeting=meeting, author=user).first()
+
+
+def session_get_for_user(*, user: User, engagement: Engagement, meeting_id: int) -> Meeting:
+    """Return a session of an engagement to its coach or client; otherwise raise NotFound."""
+    if user.pk not in engagement.relationship.participant_ids():
+        raise NotFound("No such session.")
+    try:
+        return Meeting.objects.get(pk=meeting_id, relationship_id=engagement.relationship_id)
+    except Meeting.DoesNotExist:
+        raise NotFound("No such session.") from None
+
+
+def assignment_get_for_user(
+    *, user: User, engagement: Engagement, assignment_id: int
+) -> Assignment:
+    """Return an assignment of an engagement to its coach or client; otherwise raise NotFound."""
+    if user.pk not in engagement.relationship.participant_ids():
+        raise NotFound("No such assignment.")
+    try:
+        return Assignment.objects.get(pk=assignment_id, engagement=engagement)
+    except Assignment.DoesNotExist:
+        raise NotFound("No such assignment.") from None
+
+
+def engagements_coached_by(user: User) -> QuerySet[Engagement]:
+    """Return the engagements this person is the coach of, in any program."""
+    return engagements_of(user).filter(relationship__mentor__user=user)
+
+
+def sessions_coached_by(user: User) -> QuerySet[Meeting]:
+    """Return the held sessions of every engagement this person coaches, in any program."""
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        relationship__mentor__user=user,
+        relationship__engagement__isnull=False,
+        status=Meeting.Status.HELD,
+    )
 
 
 def coach_profile_get_own(*, user: User, enrollment_id: int) -> CoachProfile:

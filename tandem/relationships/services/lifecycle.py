@@ -313,10 +313,17 @@ def relationships_close_long_paused(*, now: datetime.datetime | None = None) -> 
 
 @transaction.atomic
 def concern_raise(
-    *, relationship: Relationship, reporter: User, body: str, submission_key: str | None = None
+    *,
+    relationship: Relationship,
+    reporter: User,
+    body: str,
+    kind: str = Concern.Kind.GENERAL,
+    submission_key: str | None = None,
 ) -> Concern:
     """Raise a confidential concern with the program admins; the partner is not told."""
     _check_participant(relationship, reporter)
+    if kind not in Concern.Kind.values:
+        raise DomainError("Choose what the concern is about.", field="kind")
     if len(body.strip()) < 10:
         raise DomainError("Say briefly what happened, so the admins can help.", field="body")
     concern, created = create_once(
@@ -324,6 +331,7 @@ def concern_raise(
         submission_key=submission_key,
         owner={"reporter": reporter},
         relationship=relationship,
+        kind=kind,
         body=body.strip(),
     )
     if not created:
@@ -333,7 +341,10 @@ def concern_raise(
         notify(
             user=admin,
             kind="concern_raised",
-            title=f"A participant raised a concern in {relationship.program}",
+            title=f"A participant raised a concern in {relationship.program}"
+            if kind == Concern.Kind.GENERAL
+            else f"A participant raised a concern in {relationship.program}: "
+            f"{concern.get_kind_display().lower()}",
             url=reverse("relationships:concern", args=[concern.pk]),
         )
     return concern

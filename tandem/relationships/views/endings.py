@@ -26,7 +26,7 @@ from tandem.relationships.forms import (
     PauseForm,
     ReflectionForm,
 )
-from tandem.relationships.models import Relationship
+from tandem.relationships.models import Concern, Relationship
 from tandem.relationships.views._shared import redirect_with_message
 from tandem.security.exports import program_export
 from tandem.security.models import SecurityEvent
@@ -119,7 +119,12 @@ def close(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpRespon
 @login_required
 def concern_new(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
     relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
-    form = ConcernForm(posted(request))
+    # A link may preselect what it is about: "beyond the agreed scope" from a coaching session.
+    kind = request.GET.get("kind")
+    form = ConcernForm(
+        posted(request),
+        initial={"kind": kind} if kind in Concern.Kind.values else None,
+    )
     if form.is_bound and form.is_valid():
         concern = run_service(
             form,
@@ -127,6 +132,7 @@ def concern_new(request: AuthenticatedHttpRequest, relationship_id: int) -> Http
             relationship=relationship,
             reporter=request.user,
             body=form.cleaned_data["body"],
+            kind=form.cleaned_data["kind"],
             submission_key=form.cleaned_data["submission_key"],
         )
         if concern is not None:
