@@ -275,6 +275,14 @@ class Program(TimeStampedModel):
         return "coach" if self.is_coaching else "mentor"
 
     @property
+    def givers_noun(self) -> str:
+        return "coaches" if self.is_coaching else "mentors"
+
+    @property
+    def seekers_noun(self) -> str:
+        return "clients" if self.is_coaching else "mentees"
+
+    @property
     def seeker_noun(self) -> str:
         """Name the people who are helped here: clients in coaching, mentees elsewhere."""
         return "client" if self.is_coaching else "mentee"
