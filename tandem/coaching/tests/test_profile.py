@@ -1,6 +1,7 @@
 """A coach's profile: written by the coach alone, read by clients on the card and the page."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -108,7 +109,7 @@ def test_bad_input_is_refused_next_to_its_field(
 
 def test_the_service_refuses_what_the_form_would(practice: Practice) -> None:
     profile = coach_profile_get_own(user=practice.coach.user, enrollment_id=practice.coach.pk)
-    good = {
+    good: dict[str, Any] = {
         "kind": "external",
         "credentials": "",
         "approach": "",
