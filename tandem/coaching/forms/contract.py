@@ -9,9 +9,7 @@ from tandem.coaching.models import HOURS_MOST, SESSIONS_MOST, CoachProfile, Enga
 
 
 class TermsForm(forms.Form):
-    sessions_contracted = forms.IntegerField(
-        label="Sessions", min_value=1, max_value=SESSIONS_MOST, help_text="How many sessions."
-    )
+    sessions_contracted = forms.IntegerField(label="Sessions", min_value=1, max_value=SESSIONS_MOST)
     hours_contracted = forms.DecimalField(
         label="Hours",
         min_value=Decimal("0.5"),
@@ -65,6 +63,13 @@ class ObjectiveForm(forms.Form):
         max_length=200,
         help_text="How both of you will know it happened, e.g. “Four meetings in a row …”.",
     )
+
+    def __init__(self, *args: Any, compact: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if compact:
+            # An objective already written needs no example under each of its fields.
+            for field in self.fields.values():
+                field.help_text = ""
 
     @classmethod
     def initial_for(cls, objective: Objective) -> dict[str, Any]:

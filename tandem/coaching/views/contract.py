@@ -41,7 +41,9 @@ class _Forms:
             terms=TermsForm(initial=TermsForm.initial_for(engagement)),
             add=ObjectiveForm(prefix="new"),
             objectives={
-                o.pk: ObjectiveForm(prefix=f"o{o.pk}", initial=ObjectiveForm.initial_for(o))
+                o.pk: ObjectiveForm(
+                    prefix=f"o{o.pk}", initial=ObjectiveForm.initial_for(o), compact=True
+                )
                 for o in objectives
             },
         )
@@ -100,7 +102,9 @@ def _apply(
     )
     if action != "edit":
         return _change_order(request, objective, action)
-    edited = forms.objectives[objective.pk] = ObjectiveForm(data, prefix=f"o{objective.pk}")
+    edited = forms.objectives[objective.pk] = ObjectiveForm(
+        data, prefix=f"o{objective.pk}", compact=True
+    )
     return (
         edited.is_valid()
         and run_service(
