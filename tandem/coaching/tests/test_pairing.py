@@ -136,3 +136,21 @@ def test_a_round_never_pairs_a_client_with_their_manager(
     )
     assert "reporting line" in response.content.decode()
     assert RoundPair.objects.get(pk=pair.pk).mentor_id == coached.coach.pk
+
+
+def test_a_proposed_match_accepted_by_both_opens_its_engagement(coached: Practice) -> None:
+    nia = joins(coached, "Nia Newcomer")
+    proposal = services.proposal_create(
+        program=coached.program,
+        mentor=coached.coach,
+        mentee=nia,
+        focus=coached.world.topic("Public speaking"),
+        score=0.8,
+        reasons=["Cora coaches public speaking, which you asked for"],
+    )
+    services.proposal_answer(proposal=proposal, by=nia.user, accept=True)
+    assert not Engagement.objects.filter(relationship__mentee=nia).exists()
+    services.proposal_answer(proposal=proposal, by=coached.coach.user, accept=True)
+    engagement = Engagement.objects.get(relationship__mentee=nia)
+    assert engagement.relationship.origin == Relationship.Origin.PROPOSAL
+    assert (engagement.sessions_contracted, engagement.paid_by) == (6, Engagement.Payer.PROGRAM)
