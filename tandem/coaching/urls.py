@@ -1,17 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from tandem.coaching.views import contract as contract_views
+from tandem.coaching.views import engagement as engagement_views
+from tandem.coaching.views import profile as profile_views
+from tandem.coaching.views import sessions as session_views
 
 app_name = "coaching"
 
 # Each part of an engagement keeps its pages in its own views module.
-urlpatterns: list[URLPattern | URLResolver] = []
-
-# The engagement, its sessions, assignments, the hours log and the closing review.
-from django.urls import path  # noqa: E402
-
-from tandem.coaching.views import engagement as engagement_views  # noqa: E402
-from tandem.coaching.views import sessions as session_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns: list[URLPattern | URLResolver] = [
+    # The contract and the coach's profile.
+    path("<id:engagement_id>/contract/", contract_views.contract, name="contract"),
+    path("coaches/<id:enrollment_id>/profile/", profile_views.coach_profile, name="coach_profile"),
+    # The engagement, its sessions, assignments, the hours log and the closing review.
     path("<id:engagement_id>/", engagement_views.engagement, name="engagement"),
     path("hours/", engagement_views.hours_log, name="hours_log"),
     path("<id:engagement_id>/closing/", engagement_views.closing_review, name="closing_review"),

@@ -27,6 +27,11 @@ ROLE_LABELS = {
     "coach": ("Coach", "I work with clients on concrete changes."),
     "peer": ("Peer", "I want to support and learn from someone at a similar stage."),
 }
+# In a coaching program the person helped is the coach's client.
+COACHING_ROLE_LABELS = {
+    "mentee": ("Client", "I want a coach to work with me on concrete changes, for agreed hours."),
+    "coach": ("Coach", "I coach clients on concrete changes, within a firm scope."),
+}
 
 
 class JoinForm(forms.Form):
@@ -41,7 +46,8 @@ class JoinForm(forms.Form):
         roles = program_roles(program)
         field = self.fields["roles"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(r, f"{ROLE_LABELS[r][0]} — {ROLE_LABELS[r][1]}") for r in roles]
+        labels = {**ROLE_LABELS, **COACHING_ROLE_LABELS} if program.is_coaching else ROLE_LABELS
+        field.choices = [(r, f"{labels[r][0]} — {labels[r][1]}") for r in roles]
         if len(roles) == 1:
             field.initial = roles
             field.help_text = ""
@@ -142,6 +148,9 @@ class GoalsForm(TopicLevelsMixin):
                 f"Up to {most}. Several mentors can each help with one thing; "
                 "you can add more later."
             )
+            if enrollment.program.is_coaching:
+                field.label = "How many coaches would you like?"
+                field.help_text = f"Up to {most}. Each coach works with you on one thing."
             field.widget.attrs.update({"min": 1, "max": most})
         else:
             del self.fields["mentors_wanted"]
@@ -193,7 +202,17 @@ class OfferForm(TopicLevelsMixin):
                 del self.fields[name]
             self._topics = []
             return
-        if enrollment.is_peer:
+        if enrollment.program.is_coaching:
+            self.fields[
+                "what_i_bring"
+            ].help_text = "Your experience as a coach and the changes you help clients make."
+            self.fields["why_i_mentor"].label = "Why do you coach?"
+            self.fields["why_i_mentor"].help_text = "Clients read this when they choose a coach."
+            self.fields["capacity"].label = "How many clients can you coach at once?"
+            self.fields[
+                "capacity"
+            ].help_text = "Each client takes a place until the engagement ends."
+        elif enrollment.is_peer:
             self.fields["why_i_mentor"].label = "Why do you want to co-mentor?"
             self.fields["why_i_mentor"].help_text = "Your partner reads this before you meet."
             self.fields["capacity"].label = "How many peers can you pair with at once?"
@@ -300,7 +319,11 @@ CIRCLE_FIELDS = ("circle_min_size", "circle_max_size", "circles_per_member")
 class ProgramForm(forms.ModelForm):
     # Declared here so the browser and the server agree on the limits.
     mentors_per_mentee = forms.IntegerField(
-        label="Mentors per mentee, at most", min_value=1, max_value=5, initial=1
+        label="Mentors per mentee, at most",
+        min_value=1,
+        max_value=5,
+        initial=1,
+        help_text="In a coaching program: coaches per client.",
     )
     default_length_months = forms.IntegerField(
         label="Default length (months)", min_value=1, max_value=36, initial=6

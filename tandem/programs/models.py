@@ -123,7 +123,7 @@ class Program(TimeStampedModel):
         INFORMATIONAL = "informational", "Informational interviews"
 
     # Formats the product can run end to end today; the others are modelled ahead.
-    AVAILABLE_FORMATS = (Format.ONE_TO_ONE, Format.PEER, Format.CIRCLES)
+    AVAILABLE_FORMATS = (Format.ONE_TO_ONE, Format.PEER, Format.CIRCLES, Format.COACHING)
 
     class Audience(models.TextChoices):
         ORGANIZATION = "organization", "Members of the organization"
@@ -264,6 +264,28 @@ class Program(TimeStampedModel):
     @property
     def is_circles(self) -> bool:
         return self.format == self.Format.CIRCLES
+
+    @property
+    def is_coaching(self) -> bool:
+        return self.format == self.Format.COACHING
+
+    @property
+    def giver_noun(self) -> str:
+        """Name the people who give help here: coaches in coaching, mentors elsewhere."""
+        return "coach" if self.is_coaching else "mentor"
+
+    @property
+    def givers_noun(self) -> str:
+        return "coaches" if self.is_coaching else "mentors"
+
+    @property
+    def seekers_noun(self) -> str:
+        return "clients" if self.is_coaching else "mentees"
+
+    @property
+    def seeker_noun(self) -> str:
+        """Name the people who are helped here: clients in coaching, mentees elsewhere."""
+        return "client" if self.is_coaching else "mentee"
 
     def clean(self) -> None:
         super().clean()

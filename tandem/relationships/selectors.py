@@ -100,9 +100,10 @@ def mentor_directory(
     Every listed mentor is scored, from their profiles as this process keeps them (read
     again when changed since); only the ``limit`` best are loaded in full and explained.
     """
+    # Mentors, or coaches in a coaching program; the policy already leaves out peers.
     mentors = givers_for(
         mentee, require_accepting=accepting_only, require_room=accepting_only
-    ).filter(is_mentor=True)
+    ).filter(Q(is_mentor=True) | Q(is_coach=True))
     if topic_id:
         mentors = mentors.filter(
             Exists(

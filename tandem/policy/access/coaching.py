@@ -8,8 +8,8 @@ Program admins see that an engagement exists, its state and its numbers, never i
 
 from django.db.models import Q, QuerySet
 
-from tandem.accounts.models import User
-from tandem.coaching.models import Assignment, CoachProfile, Engagement, SessionNote
+from tandem.accounts.models import Membership, User
+from tandem.coaching.models import Assignment, CoachProfile, Engagement, Objective, SessionNote
 from tandem.core.errors import NotFound
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import Meeting
@@ -113,3 +113,27 @@ def coach_profile_get_own(*, user: User, enrollment_id: int) -> CoachProfile:
         raise NotFound("No such coach profile.")
     profile = CoachProfile.objects.filter(enrollment=enrollment).first()
     return profile or CoachProfile(enrollment=enrollment)
+
+
+def sponsor_candidates(engagement: Engagement) -> QuerySet[User]:
+    """Return who may sponsor an engagement: its organization's members, never its pair."""
+    relationship = engagement.relationship
+    return (
+        User.objects.filter(
+            memberships__organization_id=relationship.program.organization_id,
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        )
+        .exclude(pk__in=relationship.participant_ids())
+        .distinct()
+    )
+
+
+def objective_get_for_user(*, user: User, engagement: Engagement, objective_id: int) -> Objective:
+    """Return an objective of an engagement this person coaches or is coached in."""
+    try:
+        return Objective.objects.select_related("engagement").get(
+            pk=objective_id, engagement__in=engagements_of(user).filter(pk=engagement.pk)
+        )
+    except Objective.DoesNotExist:
+        raise NotFound("No such objective.") from None

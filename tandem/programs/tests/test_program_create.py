@@ -35,9 +35,9 @@ def test_org_admin_creates_a_program_and_becomes_its_admin(world: World) -> None
 def test_formats_that_do_not_work_yet_are_not_offered(world: World) -> None:
     client = client_for(world.admin)
     page = client.get("/programs/new/").content.decode()
-    assert 'value="peer"' in page and 'value="circles"' in page
-    assert 'value="coaching"' not in page
-    response = client.post("/programs/new/", {**VALID, "format": "coaching"})
+    assert 'value="peer"' in page and 'value="circles"' in page and 'value="coaching"' in page
+    assert 'value="informational"' not in page
+    response = client.post("/programs/new/", {**VALID, "format": "informational"})
     assert "format" in response.context["form"].errors
     assert not Program.objects.filter(name="Returners' circle").exists()
 

@@ -8,6 +8,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.coaching.models import Engagement
+from tandem.coaching.terms import contract_missing, engagement_defaults
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
 from tandem.programs.models import CADENCE_DAYS, Cadence, Program
@@ -67,10 +69,17 @@ def agreement_template(relationship: Relationship) -> dict[str, Any]:
 
 
 def agreement_start(*, relationship: Relationship) -> Agreement:
-    """Create the first draft from the program's template."""
-    return Agreement.objects.create(
+    """Create the first draft from the program's template, with a coaching contract's terms."""
+    agreement = Agreement.objects.create(
         relationship=relationship, version=1, **agreement_template(relationship)
     )
+    if relationship.program.format == Program.Format.COACHING:
+        # Every path that starts a relationship comes through here, so every coaching
+        # relationship has its contract's numbers from its first draft on.
+        Engagement.objects.get_or_create(
+            relationship=relationship, defaults=engagement_defaults(relationship)
+        )
+    return agreement
 
 
 def _check_party(agreement: Agreement, user: User) -> None:
@@ -116,8 +125,7 @@ def agreement_update(*, agreement: Agreement, by: User, **terms: Any) -> Agreeme
         return agreement
     for name in changed:
         setattr(agreement, name, terms[name])
-    agreement.mentor_signed_at = agreement.mentee_signed_at = None
-    agreement.last_edited_by = by
+    _unsign(agreement, by)
     agreement.save()
     partner = agreement.relationship.partner_of(by.pk).user
     notify(
@@ -128,6 +136,36 @@ def agreement_update(*, agreement: Agreement, by: User, **terms: Any) -> Agreeme
         body="Read the changes and sign when you are happy with them.",
     )
     return agreement
+
+
+def _unsign(agreement: Agreement, by: User) -> bool:
+    """Clear the draft's signatures after a change, so both sign the same words again."""
+    was_signed = bool(agreement.mentor_signed_at or agreement.mentee_signed_at)
+    agreement.mentor_signed_at = agreement.mentee_signed_at = None
+    agreement.last_edited_by = by
+    return was_signed
+
+
+@transaction.atomic
+def agreement_draft_changed(*, relationship: Relationship, by: User) -> Agreement | None:
+    """Clear the signatures of the draft after a change to what it binds (a contract's terms).
+
+    Return the draft whose signatures were cleared, or None when nobody had signed it.
+    """
+    draft = (
+        Agreement.objects.select_for_update(of=("self",))
+        .filter(relationship=relationship)
+        .order_by("-version")
+        .first()
+    )
+    if draft is None or draft.is_signed:
+        raise DomainError("The agreement is signed by both of you; its terms no longer change.")
+    if not _unsign(draft, by):
+        return None
+    draft.save(
+        update_fields=["mentor_signed_at", "mentee_signed_at", "last_edited_by", "updated_at"]
+    )
+    return draft
 
 
 @transaction.atomic
@@ -147,6 +185,12 @@ def agreement_sign(*, agreement: Agreement, by: User) -> Agreement:
         raise DomainError("A newer version of this agreement exists; sign that one.")
     if agreement.is_signed:
         raise DomainError("This agreement is already signed by both of you.")
+    if relationship.program.format == Program.Format.COACHING:
+        missing = contract_missing(agreement)
+        if missing:
+            raise DomainError(
+                "Before signing, write down " + _listed(missing) + ".", field="contract"
+            )
     field = "mentor_signed_at" if relationship.mentor.user_id == by.pk else "mentee_signed_at"
     if getattr(agreement, field) is not None:
         raise DomainError("You have signed this version; your partner's signature is next.")
@@ -217,6 +261,10 @@ def agreement_changes(old: Agreement | None, new: Agreement) -> list[tuple[str, 
         for term in Agreement.TERMS
         if getattr(old, term) != getattr(new, term)
     ]
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _label(term: str) -> str:

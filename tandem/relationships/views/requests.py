@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from tandem.board.models import Question
+from tandem.coaching.selectors.profiles import coach_cards
 from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest, id_from
@@ -45,6 +46,12 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
     # Her own mentors and those she already asked get no second "Ask" button.
     working_with, asked = selectors.mentee_open_asks(mentee=mentee)
     asks, asked_in = asks_in_force(mentee, request.user)
+    # In a coaching program each card also shows the coach's credentials, rate or hours.
+    coaches = (
+        coach_cards(card.enrollment.pk for card in directory.cards)
+        if mentee.program.is_coaching
+        else {}
+    )
     return render(
         request,
         "relationships/directory.html",
@@ -55,7 +62,12 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
             "asks": asks,
             "asked_in": asked_in,
             "cards": [
-                (card, working_with.get(card.enrollment.pk), asked.get(card.enrollment.pk))
+                (
+                    card,
+                    working_with.get(card.enrollment.pk),
+                    asked.get(card.enrollment.pk),
+                    coaches.get(card.enrollment.pk),
+                )
                 for card in directory.cards
             ],
             "total": directory.total,

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tandem.coaching.models import Engagement
+from tandem.coaching.terms import contract_missing
 from tandem.core.errors import DomainError
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
@@ -21,6 +23,7 @@ from tandem.policy.access import (
     reflections_of,
     relationship_get_for_user,
 )
+from tandem.programs.models import Program
 from tandem.relationships import calendar, selectors, services
 from tandem.relationships.forms import (
     AgreementForm,
@@ -32,6 +35,13 @@ from tandem.relationships.forms import (
 )
 from tandem.relationships.models import Relationship
 from tandem.relationships.views._shared import redirect_with_message
+
+
+def _engagement_id(relationship: Relationship) -> int | None:
+    """Return the id of a coaching relationship's engagement, whose contract is linked."""
+    if relationship.program.format != Program.Format.COACHING:
+        return None
+    return Engagement.objects.filter(relationship=relationship).values_list("pk", flat=True).first()
 
 
 @login_required
@@ -79,6 +89,7 @@ def relationship_detail(request: AuthenticatedHttpRequest, relationship_id: int)
             "my_reflection": reflection_get_own(user=request.user, relationship=relationship)
             if relationship.status == Relationship.Status.CLOSED
             else None,
+            "engagement_id": _engagement_id(relationship),
             "origin_interview_id": relationship.origin_interviews.values_list("pk", flat=True)
             .order_by("pk")
             .first()
@@ -97,6 +108,10 @@ def agreement(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpRe
     current = versions[0]
     editable = not current.is_signed and relationship.is_open
     form = AgreementForm(posted(request) if editable else None, instance=current)
+    if relationship.program.format == Program.Format.COACHING:
+        # The firm coaching form speaks of the client and of scope.
+        form.fields["accountability"].label = "How the client wants to be held accountable"
+        form.fields["topics_off_limits"].label = "Topics out of scope"
     if editable and form.is_bound and form.is_valid():
         saved = run_service(
             form, services.agreement_update, agreement=current, by=request.user, **form.cleaned_data
@@ -125,6 +140,11 @@ def agreement(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpRe
             "history": history,
             "i_signed": getattr(current, mine) is not None,
             "partner": relationship.partner_of(request.user.pk),
+            "engagement_id": _engagement_id(relationship),
+            # What a coaching contract still lacks before either may sign.
+            "contract_missing": contract_missing(current)
+            if relationship.program.format == Program.Format.COACHING and not current.is_signed
+            else [],
         },
     )
 
