@@ -118,6 +118,8 @@ def practice_for(world: World) -> Practice:
             "budget_code": "LEAD-2026",
         },
     )
+    # One relationship object for both, so that refreshing it shows through the engagement.
+    engagement.relationship = relationship
     if not engagement.objectives.exists():
         Objective.objects.create(
             engagement=engagement,
