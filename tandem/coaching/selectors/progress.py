@@ -8,7 +8,7 @@ an agenda or an assignment's text.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from tandem.coaching.models import PROGRESS_MOST, Engagement, Objective, ObjectiveRating
 from tandem.relationships.models import Meeting
@@ -97,3 +97,21 @@ def engagement_progress(engagement: Engagement) -> Progress:
         sessions_contracted=engagement.sessions_contracted,
         objectives=rows,
     )
+
+
+def with_usage(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """Annotate each engagement with its held sessions and their minutes, in the same query.
+
+    ``sessions_held`` and ``minutes_used`` count what ``engagement_progress`` counts, so a
+    list of engagements agrees with each engagement's own page.
+    """
+    held = Q(relationship__meetings__status=Meeting.Status.HELD)
+    return engagements.annotate(
+        sessions_held=Count("relationship__meetings", filter=held),
+        minutes_used=Sum("relationship__meetings__duration_minutes", filter=held),
+    )
+
+
+def hours_of(minutes: int | None) -> Decimal:
+    """Return minutes as hours to a tenth, as an engagement's hours used are shown."""
+    return _hours(minutes)
