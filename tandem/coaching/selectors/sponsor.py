@@ -90,7 +90,11 @@ def sponsored_list(*, user: User) -> list[Sponsored]:
     """Return the engagements this person sponsors with their usage, in one query."""
     rows = with_usage(_people(engagements_sponsored_by(user))).order_by("-starts_on", "-pk")
     return [
-        _sponsored(row, sessions_held=row.sessions_held, hours_used=hours_of(row.minutes_used))
+        _sponsored(
+            row,
+            sessions_held=row.sessions_held,  # type: ignore[attr-defined]
+            hours_used=hours_of(row.minutes_used),  # type: ignore[attr-defined]
+        )
         for row in rows
     ]
 
