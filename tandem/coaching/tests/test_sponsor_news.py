@@ -17,7 +17,8 @@ from tandem.testing.coaching import Practice
 FAR_EAST = "Pacific/Kiritimati"
 
 
-def _their_day(moment: datetime.datetime) -> str:
+def _their_day(moment: datetime.datetime | None) -> str:
+    assert moment is not None
     return dateformat.format(moment.astimezone(zoneinfo.ZoneInfo(FAR_EAST)), "j F")
 
 
