@@ -12,3 +12,19 @@ urlpatterns += [
     path("sponsored/", sponsor_views.sponsored, name="sponsored"),
     path("sponsored/<id:engagement_id>/", sponsor_views.sponsor_detail, name="sponsor_view"),
 ]
+
+# A coaching program's engagements for its admins.
+from tandem.coaching.views import admin as admin_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "programs/<id:program_id>/engagements/",
+        admin_views.engagements,
+        name="admin_engagements",
+    ),
+    path(
+        "programs/<id:program_id>/engagements/<id:engagement_id>/propose/",
+        admin_views.propose_coach,
+        name="admin_propose",
+    ),
+]
