@@ -21,9 +21,11 @@ from django.utils import timezone
 from tandem.accounts.models import Organization, User
 from tandem.insights.fairness.selectors import Row, fairness_tables
 from tandem.insights.health import PERIODS, Chart, health_charts, program_table, scope_for
+from tandem.insights.impact.formats import help_figures
 from tandem.insights.impact.interviews import program_interview_figures
 from tandem.insights.impact.selectors import FIGURE_FIELDS, program_impact
 from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
+from tandem.insights.snapshots.selectors import FIGURES
 from tandem.programs.models import Enrollment, Program
 
 S = TypeVar("S", Snapshot, OrganizationSnapshot)
@@ -76,6 +78,8 @@ def _health(
             if table:
                 view["table"] = stored_chart(program_table(scope, programs))
             stored[str(months)] = view
+    # What every format gave, all time: beside the periods, read by the same page.
+    stored[FIGURES] = asdict(help_figures(programs=programs, now=now))
     return stored
 
 
