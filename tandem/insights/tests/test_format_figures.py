@@ -153,7 +153,7 @@ def test_every_format_counts_in_the_mentoring_programs_figures(practice: Practic
     figures = help_figures(programs=[world.program])
     page = _page(reverse("insights:program_health", args=[world.program.pk]), world.admin)
 
-    # 30 + 3 × 45 + 90 minutes; Mia, three interview askers, two introduced.
+    # 30 + 3 * 45 + 90 minutes; Mia, three interview askers, two introduced.
     assert (figures.hours_given, figures.people_helped, figures.became_mentoring) == (4.3, 6, 5)
     assert figures.coaching_engagements == 0
     assert "<strong>4.3</strong><span>hours given</span>" in page
