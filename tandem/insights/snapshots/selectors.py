@@ -11,9 +11,6 @@ from tandem.insights.impact.interviews import InterviewFigures
 from tandem.insights.impact.selectors import TOP_N, Bucket, Figures
 from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
 
-# The key of the health snapshot's figures of every format, beside each period's charts.
-FIGURES = "figures"
-
 # Each order the impact table offers, as the columns its index holds.
 ORDERS = {
     "name": ("name_key", "id"),
@@ -148,4 +145,4 @@ def stored_organization_health(
 
 def stored_help_figures(*, snapshot: Snapshot | OrganizationSnapshot) -> HelpFigures | None:
     """Return the stored figures of every format, or None before they were first computed."""
-    return help_figures_of(snapshot.health.get(FIGURES))
+    return help_figures_of(snapshot.figures)

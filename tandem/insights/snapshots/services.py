@@ -25,7 +25,6 @@ from tandem.insights.impact.formats import help_figures
 from tandem.insights.impact.interviews import program_interview_figures
 from tandem.insights.impact.selectors import FIGURE_FIELDS, program_impact
 from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
-from tandem.insights.snapshots.selectors import FIGURES
 from tandem.programs.models import Enrollment, Program
 
 S = TypeVar("S", Snapshot, OrganizationSnapshot)
@@ -78,8 +77,6 @@ def _health(
             if table:
                 view["table"] = stored_chart(program_table(scope, programs))
             stored[str(months)] = view
-    # What every format gave, all time: beside the periods, read by the same page.
-    stored[FIGURES] = asdict(help_figures(programs=programs, now=now))
     return stored
 
 
@@ -126,6 +123,7 @@ def snapshot_compute(*, program: Program) -> Snapshot:
     }
     snapshot.mentors = impact.mentors
     snapshot.health = health
+    snapshot.figures = asdict(help_figures(programs=[program], now=now))
     _answered(snapshot, now)
     snapshot.save()
     return snapshot
@@ -239,11 +237,13 @@ def snapshots_forget_person(*, person: User, programs: Any = None) -> int:
 def organization_snapshot_compute(*, organization: Organization) -> OrganizationSnapshot:
     """Compute the health charts of all the organization's programs together and store them."""
     now = timezone.now()
-    health = _health(list(organization.programs.order_by("name")), now, table=True)
+    programs = list(organization.programs.order_by("name"))
+    health = _health(programs, now, table=True)
     snapshot, _ = OrganizationSnapshot.objects.select_for_update().get_or_create(
         organization=organization
     )
     snapshot.health = health
+    snapshot.figures = asdict(help_figures(programs=programs, now=now))
     _answered(snapshot, now)
     snapshot.save()
     return snapshot
