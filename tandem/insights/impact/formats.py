@@ -28,8 +28,8 @@ from django.utils import timezone
 from tandem.circles.models import CircleSession
 from tandem.coaching.models import Engagement
 from tandem.insights.health.scope import MIN_GROUP
+from tandem.insights.impact.interviews import held_interviews
 from tandem.insights.models import tenths_of_hour
-from tandem.interviews.models import Interview
 from tandem.introductions.models import Introduction, Suggestion
 from tandem.programs.models import Program
 from tandem.relationships.models import Meeting, MentorshipRequest, Relationship
@@ -65,25 +65,6 @@ class HelpFigures:
         tenths = self.coaching_contracted_tenths
         return None if tenths is None else tenths / 10
 
-    @property
-    def any(self) -> bool:
-        return any(
-            value != 0
-            for value in (
-                self.hour_tenths,
-                self.people_helped,
-                self.became_mentoring,
-                self.coaching_engagements,
-            )
-        )
-
-
-def _held_interviews(programs: Iterable[int], now: datetime.datetime) -> Any:
-    over = Q()
-    for length in Interview.Minutes.values:
-        over |= Q(minutes=length, starts_at__lte=now - datetime.timedelta(minutes=length))
-    return Interview.objects.filter(over, program__in=programs, status=Interview.Status.SCHEDULED)
-
 
 def _people_helped(programs: list[int], now: datetime.datetime) -> set[int]:
     """Return the users who received help in these programs, each once, in four queries."""
@@ -97,7 +78,9 @@ def _people_helped(programs: list[int], now: datetime.datetime) -> set[int]:
         .values_list("relationship__mentor__user", flat=True)
         .distinct()
     )
-    people |= set(_held_interviews(programs, now).values_list("asker__user", flat=True).distinct())
+    people |= set(
+        held_interviews(programs=programs, now=now).values_list("asker__user", flat=True).distinct()
+    )
     people |= set(
         Introduction.objects.filter(program__in=programs, status=Introduction.Status.CONNECTED)
         .values_list("asker__user", flat=True)
@@ -110,7 +93,7 @@ def _minutes(programs: list[int], now: datetime.datetime) -> int:
     meetings = Meeting.objects.filter(
         relationship__program__in=programs, status=Meeting.Status.HELD, starts_at__lte=now
     ).aggregate(m=Sum("duration_minutes"))["m"]
-    interviews = _held_interviews(programs, now).aggregate(m=Sum("minutes"))["m"]
+    interviews = held_interviews(programs=programs, now=now).aggregate(m=Sum("minutes"))["m"]
     circles = CircleSession.objects.filter(
         circle__program__in=programs, state=CircleSession.State.HELD, starts_at__lte=now
     ).aggregate(m=Sum("duration_minutes"))["m"]
