@@ -11,7 +11,7 @@ from django.utils import timezone
 from tandem.coaching.models import Assignment, Engagement, SessionNote
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment
-from tandem.relationships.models import Concern, Meeting, Proposal, Relationship
+from tandem.relationships.models import Concern, Meeting, Proposal, Reflection, Relationship
 from tandem.testing.coaching import Practice
 from tandem.testing.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from tandem.testing.fixtures import client_for
@@ -222,3 +222,34 @@ def test_the_same_coach_is_not_offered_again(practice: Practice) -> None:
     assert response.status_code == 200
     assert "Choose one of the coaches listed." in response.content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_a_client_who_found_no_fit_reflects_and_is_proposed_another_coach(
+    practice: Practice,
+) -> None:
+    engagement = practice.start()
+    dana = _coach(practice, "Dana Different")
+    cal = client_for(practice.client.user)
+
+    closed = cal.post(
+        reverse("relationships:close", args=[practice.relationship.pk]),
+        {"reason": Relationship.CloseReason.NOT_A_FIT, "message": ""},
+    )
+    assert closed.status_code == 302
+    assert Notification.objects.filter(user=practice.client.user, kind="rematch_offered").exists()
+    reflected = cal.post(
+        reverse("relationships:reflect", args=[practice.relationship.pk]),
+        {"different": "Someone who keeps to the agreed topics."},
+    )
+    assert reflected.status_code == 302
+    assert Reflection.objects.get(relationship=practice.relationship).different.startswith(
+        "Someone who keeps"
+    )
+
+    proposed = client_for(practice.admin).post(
+        reverse("coaching:admin_propose", args=[practice.program.pk, engagement.pk]),
+        {"coach": dana.pk},
+    )
+
+    assert proposed.status_code == 302
+    assert Proposal.objects.get(mentee=practice.client).mentor == dana
