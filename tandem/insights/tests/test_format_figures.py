@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.api.tests.conftest import personal_client
 from tandem.circles.models import Circle, CircleSession
 from tandem.coaching.models import Engagement
 from tandem.insights.impact.formats import help_figures
@@ -206,3 +207,26 @@ def test_only_admins_see_the_figures(practice: Practice) -> None:
     url = reverse("insights:program_health", args=[practice.program.pk])
     for person in (practice.sponsor, practice.coach.user, practice.client.user):
         assert client_for(person).get(url).status_code == 404
+
+
+def test_the_api_gives_the_figures_the_page_shows(practice: Practice) -> None:
+    _coaching(practice)
+    api = personal_client(practice.admin)
+
+    body = api.get(f"/programs/{practice.program.pk}/insights/health").json()
+
+    assert body["figures"] == {
+        "hours_given": 5.0,
+        "people_helped": 5,
+        "became_mentoring": 0,
+        "coaching_engagements": 5,
+        "coaching_hours_used": 5.0,
+        "coaching_hours_contracted": 30.0,
+    }
+    world = practice.world
+    _meeting(
+        _relationship(world.program, world.mentor_enrollment, world.mentee_enrollment, "request"),
+        45,
+    )
+    small = api.get(f"/programs/{world.program.pk}/insights/health").json()["figures"]
+    assert small["people_helped"] is None and small["hours_given"] is None
