@@ -198,7 +198,7 @@ def test_small_counts_are_hidden_with_their_hours(practice: Practice) -> None:
 
     assert figures.people_helped is None and figures.hours_given is None
     assert figures.coaching_engagements is None and figures.coaching_hours_used is None
-    assert "<strong>fewer than 5</strong><span>people helped</span>" in page
+    assert "<strong>hidden</strong><span>people helped</span>" in page
     assert "<strong>hidden</strong><span>hours given</span>" in page
     assert "1.5" not in page
 
@@ -230,3 +230,23 @@ def test_the_api_gives_the_figures_the_page_shows(practice: Practice) -> None:
     )
     small = api.get(f"/programs/{world.program.pk}/insights/health").json()["figures"]
     assert small["people_helped"] is None and small["hours_given"] is None
+
+
+def test_the_organization_hides_what_one_small_program_would_give_away(
+    practice: Practice,
+) -> None:
+    world = practice.world
+    _mentoring(world)
+    practice.start()
+    _meeting(practice.relationship, 90)
+
+    mentoring = help_figures(programs=[world.program])
+    together = help_figures(programs=[world.program, practice.program])
+    page = _page(reverse("insights:organization_health", args=[world.org.pk]), world.admin)
+
+    # Seven people in all, but the coaching program's one client would be the difference.
+    assert mentoring.people_helped == 6 and mentoring.hours_given == 4.3
+    assert together.people_helped is None and together.hours_given is None
+    assert together.became_mentoring == 5
+    assert "<strong>hidden</strong><span>people helped</span>" in page
+    assert "5.8" not in page
