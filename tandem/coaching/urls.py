@@ -1,9 +1,11 @@
 from django.urls import URLPattern, URLResolver, path
 
+from tandem.coaching.views import admin as admin_views
 from tandem.coaching.views import contract as contract_views
 from tandem.coaching.views import engagement as engagement_views
 from tandem.coaching.views import profile as profile_views
 from tandem.coaching.views import sessions as session_views
+from tandem.coaching.views import sponsor as sponsor_views
 
 app_name = "coaching"
 
@@ -52,5 +54,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "<id:engagement_id>/assignments/<id:assignment_id>/done/",
         session_views.assignment_done,
         name="assignment_done",
+    ),
+    # A sponsor's pages: numbers only.
+    path("sponsored/", sponsor_views.sponsored, name="sponsored"),
+    path("sponsored/<id:engagement_id>/", sponsor_views.sponsor_detail, name="sponsor_view"),
+    # A coaching program's engagements for its admins.
+    path(
+        "programs/<id:program_id>/engagements/",
+        admin_views.engagements,
+        name="admin_engagements",
+    ),
+    path(
+        "programs/<id:program_id>/engagements/<id:engagement_id>/propose/",
+        admin_views.propose_coach,
+        name="admin_propose",
     ),
 ]

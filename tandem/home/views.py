@@ -7,6 +7,7 @@ from tandem.policy.access import (
     organizations_administered_by,
     organizations_where_may_create_programs,
 )
+from tandem.policy.access.coaching import engagements_sponsored_by
 from tandem.programs.models import Program
 from tandem.programs.selectors import home_programs
 
@@ -34,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "data": data,
             "circles": circles,
             # Whoever mentors in a program gets one link to what their mentoring did.
+            # A sponsor sees their engagements' numbers; most people sponsor nothing.
+            "sponsors": engagements_sponsored_by(request.user).exists(),
             "mentors": any(e.is_mentor and e.program.format != "peer" for e in data.enrolled),
             # Admins may; asking the rule only for others saves everyone else a query.
             "can_create": bool(admin_orgs)

@@ -14,7 +14,11 @@ from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import FORMATS, file_name, spreadsheet_response
 from tandem.insights.charts import chart_svg
 from tandem.insights.health import DEFAULT_PERIOD, PERIODS, Chart, period_months
-from tandem.insights.snapshots.selectors import stored_health, stored_organization_health
+from tandem.insights.snapshots.selectors import (
+    stored_health,
+    stored_help_figures,
+    stored_organization_health,
+)
 from tandem.insights.snapshots.services import (
     organization_snapshot_for_page,
     snapshot_for_page,
@@ -86,6 +90,7 @@ def program_health(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
             "snapshot": snapshot,
             "snapshot_page": "health",
             "charts": stored_health(snapshot=snapshot, months=months),
+            "figures": stored_help_figures(snapshot=snapshot),
             "months": months,
             "periods": PERIODS,
             "period_note": period_note,
@@ -126,6 +131,7 @@ def organization_health(request: AuthenticatedHttpRequest, organization_id: int)
             "snapshot": snapshot,
             "table": stored.table if stored else None,
             "charts": stored.charts if stored else None,
+            "figures": stored_help_figures(snapshot=snapshot),
             "months": months,
             "periods": PERIODS,
             "period_note": period_note,

@@ -89,6 +89,8 @@ class Snapshot(models.Model):
     mentors = models.PositiveIntegerField(default=0)
     # {"<months>": {"charts": [chart, ...]}}: the health page's charts for each period.
     health = models.JSONField(default=dict, blank=True)
+    # What every format gave since the start (impact/formats.py), hidden figures as None.
+    figures = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"Insights of {self.program} as of {self.computed_at}"
@@ -113,6 +115,8 @@ class OrganizationSnapshot(models.Model):
     requested_at = models.DateTimeField(null=True, blank=True)
     # {"<months>": {"table": chart, "charts": [chart, ...]}}: the table is one row a program.
     health = models.JSONField(default=dict, blank=True)
+    # What every format in all the programs gave, as a program's ``figures``.
+    figures = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"Health of {self.organization} as of {self.computed_at}"

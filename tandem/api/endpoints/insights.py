@@ -25,6 +25,7 @@ from tandem.api.schemas import InSchema
 from tandem.insights.fairness import selectors as fairness
 from tandem.insights.health import DEFAULT_PERIOD, MIN_GROUP, PERIODS, Chart
 from tandem.insights.impact import selectors as impact
+from tandem.insights.impact.formats import HelpFigures
 from tandem.insights.impact.interviews import InterviewFigures
 from tandem.insights.models import Snapshot
 from tandem.insights.snapshots.selectors import (
@@ -32,6 +33,7 @@ from tandem.insights.snapshots.selectors import (
     figures_of,
     stored_fairness,
     stored_health,
+    stored_help_figures,
     stored_impact,
     stored_mentor_rows,
 )
@@ -152,12 +154,49 @@ class ChartOut(Schema):
         )
 
 
+class HelpFiguresOut(Schema):
+    """What every format of the program gave since the start; null where a figure is hidden."""
+
+    hours_given: float | None = Field(
+        description="Held meetings and coaching sessions, held informational interviews and "
+        "held circle sessions, to a tenth of an hour; hidden with the people helped."
+    )
+    people_helped: int | None = Field(
+        description="Distinct people helped: mentees and clients with a held meeting, both "
+        "peers of a peer pair, askers of a held interview, askers an introduction connected; "
+        "hidden when fewer than min_group and not none."
+    )
+    became_mentoring: int | None = Field(
+        description="Interviews after which a relationship started, and introductions that "
+        "led to an interview or an accepted mentoring request."
+    )
+    coaching_engagements: int | None
+    coaching_hours_used: float | None = Field(
+        description="Held coaching sessions' hours; hidden below min_group engagements."
+    )
+    coaching_hours_contracted: float | None
+
+    @staticmethod
+    def of(figures: HelpFigures) -> "HelpFiguresOut":
+        return HelpFiguresOut(
+            hours_given=figures.hours_given,
+            people_helped=figures.people_helped,
+            became_mentoring=figures.became_mentoring,
+            coaching_engagements=figures.coaching_engagements,
+            coaching_hours_used=figures.coaching_hours_used,
+            coaching_hours_contracted=figures.coaching_hours_contracted,
+        )
+
+
 class HealthOut(Schema):
     program_id: int
     computed_at: datetime.datetime = Field(description="When these stored figures were computed.")
     months: int
     min_group: int = Field(description="No figure stands for fewer people than this.")
     charts: list[ChartOut]
+    figures: HelpFiguresOut | None = Field(
+        None, description="Every format's figures; null in figures computed before them."
+    )
 
 
 @router.get(
@@ -174,12 +213,14 @@ def program_health(
     charts = stored_health(snapshot=snapshot, months=query.months)
     if charts is None or snapshot.computed_at is None:
         return _computing(response, snapshot)
+    figures = stored_help_figures(snapshot=snapshot)
     return HealthOut(
         program_id=program.pk,
         computed_at=snapshot.computed_at,
         months=query.months,
         min_group=MIN_GROUP,
         charts=[ChartOut.of(chart) for chart in charts],
+        figures=HelpFiguresOut.of(figures) if figures else None,
     )
 
 

@@ -6,9 +6,9 @@ an agenda or an assignment's text.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from tandem.coaching.models import PROGRESS_MOST, Engagement, Objective, ObjectiveRating
 from tandem.relationships.models import Meeting
@@ -89,7 +89,8 @@ class Standing:
 
 
 def _hours(minutes: int | None) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+    # Half up, as the program's figures round the same minutes (insights.tenths_of_hour).
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def engagement_progress(engagement: Engagement) -> Progress:
@@ -141,3 +142,21 @@ def session_standing(engagement: Engagement, meeting: Meeting) -> Standing | Non
         sessions_contracted=engagement.sessions_contracted,
         hours_contracted=engagement.hours_contracted,
     )
+
+
+def with_usage(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """Annotate each engagement with its held sessions and their minutes, in the same query.
+
+    ``sessions_held`` and ``minutes_used`` count what ``engagement_progress`` counts, so a
+    list of engagements agrees with each engagement's own page.
+    """
+    held = Q(relationship__meetings__status=Meeting.Status.HELD)
+    return engagements.annotate(
+        sessions_held=Count("relationship__meetings", filter=held),
+        minutes_used=Sum("relationship__meetings__duration_minutes", filter=held),
+    )
+
+
+def hours_of(minutes: int | None) -> Decimal:
+    """Return minutes as hours to a tenth, as an engagement's hours used are shown."""
+    return _hours(minutes)

@@ -86,5 +86,6 @@ def test_admin_home_queries_stay_the_same_as_programs_and_people_grow(world: Wor
     _enroll(world.program, 20, rng)
     assert _home_queries(world.admin) == before
     # The programs run (one, with their people), what waits for the person (one per kind),
-    # what waits for those who run programs (rounds, concerns, stalled pairs: three).
-    assert before <= 19
+    # what waits for those who run programs (rounds, concerns, stalled pairs: three), and
+    # whether they sponsor a coaching engagement (one).
+    assert before <= 20

@@ -7,9 +7,10 @@ chose afterwards started, as a request counts once its relationship has started.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tandem.insights.models import tenths_of_hour
@@ -36,17 +37,21 @@ class InterviewFigures:
         return self.held > 0 or self.became_mentoring > 0
 
 
+def held_interviews(*, programs: Iterable[int], now: datetime.datetime) -> QuerySet[Interview]:
+    """Return the interviews of these programs that were held: agreed, and their time over."""
+    # A conversation is over once its own 30 or 45 minutes have passed.
+    over = Q()
+    for length in Interview.Minutes.values:
+        over |= Q(minutes=length, starts_at__lte=now - datetime.timedelta(minutes=length))
+    return Interview.objects.filter(over, program__in=programs, status=Interview.Status.SCHEDULED)
+
+
 def program_interview_figures(
     *, program: Program, now: datetime.datetime | None = None
 ) -> InterviewFigures:
     """Return the program's informational interviews held, people helped, hours, and how
     many became mentoring: two queries, whatever their number."""
-    now = now or timezone.now()
-    # A conversation is over once its own 30 or 45 minutes have passed.
-    over = Q()
-    for length in Interview.Minutes.values:
-        over |= Q(minutes=length, starts_at__lte=now - datetime.timedelta(minutes=length))
-    held = Interview.objects.filter(over, program=program, status=Interview.Status.SCHEDULED)
+    held = held_interviews(programs=[program.pk], now=now or timezone.now())
     totals = held.aggregate(
         held=Count("pk"), people=Count("asker", distinct=True), minutes=Sum("minutes")
     )

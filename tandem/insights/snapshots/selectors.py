@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tandem.insights.health import Chart, Series
+from tandem.insights.impact.formats import HelpFigures, help_figures_of
 from tandem.insights.impact.interviews import InterviewFigures
 from tandem.insights.impact.selectors import TOP_N, Bucket, Figures
 from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
@@ -140,3 +141,8 @@ def stored_organization_health(
     return StoredOrganizationHealth(
         table=chart_of(view["table"]), charts=[chart_of(chart) for chart in view["charts"]]
     )
+
+
+def stored_help_figures(*, snapshot: Snapshot | OrganizationSnapshot) -> HelpFigures | None:
+    """Return the stored figures of every format, or None before they were first computed."""
+    return help_figures_of(snapshot.figures)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from tandem.accounts.models import Organization, User
 from tandem.insights.fairness.selectors import Row, fairness_tables
 from tandem.insights.health import PERIODS, Chart, health_charts, program_table, scope_for
+from tandem.insights.impact.formats import help_figures
 from tandem.insights.impact.interviews import program_interview_figures
 from tandem.insights.impact.selectors import FIGURE_FIELDS, program_impact
 from tandem.insights.models import MentorFigures, OrganizationSnapshot, Snapshot
@@ -122,6 +123,7 @@ def snapshot_compute(*, program: Program) -> Snapshot:
     }
     snapshot.mentors = impact.mentors
     snapshot.health = health
+    snapshot.figures = asdict(help_figures(programs=[program], now=now))
     _answered(snapshot, now)
     snapshot.save()
     return snapshot
@@ -235,11 +237,13 @@ def snapshots_forget_person(*, person: User, programs: Any = None) -> int:
 def organization_snapshot_compute(*, organization: Organization) -> OrganizationSnapshot:
     """Compute the health charts of all the organization's programs together and store them."""
     now = timezone.now()
-    health = _health(list(organization.programs.order_by("name")), now, table=True)
+    programs = list(organization.programs.order_by("name"))
+    health = _health(programs, now, table=True)
     snapshot, _ = OrganizationSnapshot.objects.select_for_update().get_or_create(
         organization=organization
     )
     snapshot.health = health
+    snapshot.figures = asdict(help_figures(programs=programs, now=now))
     _answered(snapshot, now)
     snapshot.save()
     return snapshot

@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from tandem.accounts.models import Membership, User
 from tandem.coaching.models import Assignment, CoachProfile, Engagement, Objective, SessionNote
 from tandem.core.errors import NotFound
-from tandem.programs.models import Enrollment
+from tandem.policy.access.people import program_get_for_admin
+from tandem.programs.models import Enrollment, Program
 from tandem.relationships.models import Meeting
 
 
@@ -137,3 +138,23 @@ def objective_get_for_user(*, user: User, engagement: Engagement, objective_id: 
         )
     except Objective.DoesNotExist:
         raise NotFound("No such objective.") from None
+
+
+def engagements_for_admin(*, user: User, program_id: int) -> tuple[Program, QuerySet[Engagement]]:
+    """Return a coaching program and its engagements to one of its admins; else NotFound.
+
+    Admins read the numbers and states of these engagements, never their content.
+    """
+    program = program_get_for_admin(user=user, program_id=program_id)
+    if program.format != Program.Format.COACHING:
+        raise NotFound("No such coaching program.")
+    return program, Engagement.objects.filter(relationship__program=program)
+
+
+def engagement_get_for_admin(*, user: User, program_id: int, engagement_id: int) -> Engagement:
+    """Return one engagement of a coaching program to one of its admins; else NotFound."""
+    _, engagements = engagements_for_admin(user=user, program_id=program_id)
+    try:
+        return _with_people(engagements).get(pk=engagement_id)
+    except Engagement.DoesNotExist:
+        raise NotFound("No such engagement.") from None

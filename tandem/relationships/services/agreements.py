@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.coaching import sponsor_news
 from tandem.coaching.models import Engagement
 from tandem.coaching.terms import contract_missing, engagement_defaults
 from tandem.core.errors import DomainError
@@ -212,6 +213,8 @@ def agreement_sign(*, agreement: Agreement, by: User) -> Agreement:
         # A relationship starts when both have signed its first agreement (not when the
         # request or proposal is accepted): from then on it is active and meets.
         relationship_event_emit(relationship=relationship, kind=Endpoint.Event.RELATIONSHIP_STARTED)
+        # A coaching engagement's sponsor learns that the contract they pay for is signed.
+        sponsor_news.engagement_sponsor_tell(relationship=relationship, event=sponsor_news.SIGNED)
     meetings_plan_next(relationship=relationship, agreement=agreement)
     for person in (by, partner):
         notify(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.coaching import sponsor_news
 from tandem.core.errors import DomainError
 from tandem.core.submissions import create_once
 from tandem.insights.impact.services import shared_words_record
@@ -127,6 +128,7 @@ def _close(relationship: Relationship, reason: str, by: User | None) -> None:
         )
     # Every way a relationship closes comes through here, so each is reported once.
     relationship_event_emit(relationship=relationship, kind=Endpoint.Event.RELATIONSHIP_CLOSED)
+    sponsor_news.engagement_sponsor_tell(relationship=relationship, event=sponsor_news.CLOSED)
 
 
 @transaction.atomic
