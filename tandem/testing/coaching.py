@@ -105,6 +105,10 @@ def practice_for(world: World) -> Practice:
         origin=Relationship.Origin.ADMIN,
     )
     agreement_start(relationship=relationship)
+    # Written as the contract asks, so that both may sign it through the service.
+    Agreement.objects.filter(relationship=relationship).update(
+        accountability="Ask me at each session what I tried, and say so when I avoid it."
+    )
     today = timezone.localdate()
     engagement, _ = Engagement.objects.update_or_create(
         relationship=relationship,

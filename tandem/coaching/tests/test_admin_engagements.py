@@ -102,7 +102,7 @@ def test_the_admin_sees_each_engagement_and_the_totals_without_content(
     page = _overview(practice)
 
     assert "Cal Client" in page and "Cora Coach" in page and "Bea Bridge" in page
-    assert "1.2 of 6.0" in page  # 75 minutes of Cal's six hours, to a tenth
+    assert "1.3 of 6.0" in page  # 75 minutes of Cal's six hours, to a tenth, half up
     assert "0.8 of 6.0" in page
     # Both engagements together: two sessions, two hours of 12, one open concern.
     assert "2 of 12" in page and "2.0 of 12.0" in page

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from tandem.coaching.models import CoachProfile, Engagement
-from tandem.relationships.models import Relationship
+from tandem.relationships.models import Agreement, Relationship
 from tandem.testing.browser import AxeChecker, sign_in
 from tandem.testing.coaching import Practice
 from tandem.testing.factories import PASSWORD
@@ -16,6 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_coaching_contract_is_written_and_signed(
     practice: Practice, new_page: Any, axe: AxeChecker
 ) -> None:
+    # Cal has not yet said how he wants to be held accountable.
+    Agreement.objects.filter(pk=practice.agreement.pk).update(accountability="")
     cora, cal = new_page(), new_page()
     sign_in(cora, practice.coach.user.email, PASSWORD)
     sign_in(cal, practice.client.user.email, PASSWORD)

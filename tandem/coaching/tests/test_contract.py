@@ -391,6 +391,7 @@ def test_the_agreement_cannot_be_signed_until_the_contract_is_complete(
     practice: Practice,
 ) -> None:
     agreement = practice.agreement
+    Agreement.objects.filter(pk=agreement.pk).update(accountability="")
     with pytest.raises(DomainError) as refused:
         agreement_sign(agreement=agreement, by=practice.client.user)
     assert "how the client wants to be held accountable" in refused.value.message
@@ -409,6 +410,7 @@ def test_the_agreement_cannot_be_signed_until_the_contract_is_complete(
 def test_the_agreement_page_lists_what_is_missing_and_refuses_the_signature(
     practice: Practice,
 ) -> None:
+    Agreement.objects.filter(pk=practice.agreement.pk).update(accountability="")
     client = client_for(practice.client.user)
     agreement_url = reverse("relationships:agreement", args=[practice.relationship.pk])
     page = client.get(agreement_url).content.decode()
