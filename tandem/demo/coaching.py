@@ -16,6 +16,7 @@ import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +30,7 @@ from tandem.coaching.models import (
     ObjectiveRating,
     SessionNote,
 )
+from tandem.demo.agency import AGENCY_TIME_ZONE
 from tandem.demo.lives import pair_close, pair_sign
 from tandem.policy.eligibility import pair_refusal
 from tandem.programs.models import Cadence, Enrollment, EnrollmentTopic, Program, Topic
@@ -102,15 +104,14 @@ COACHES = (
         "Policy lead who moved from specialist to manager and remembers what it took.",
         hours_per_client=Decimal("8"),
     ),
-)
-# The demo mentor coaches too, as an internal coach with the program's allocation.
-MENTOR_COACH = Coach(
-    CoachProfile.Kind.INTERNAL,
-    "Certified internal coach, city leadership academy (2019)",
-    "We start from what already works for you and build on it, one habit at a time.",
-    "Thursday mornings",
-    "Twenty years at the city, eight of them leading a team of engineers.",
-    hours_per_client=Decimal("6"),
+    Coach(
+        CoachProfile.Kind.INTERNAL,
+        "Certified internal coach, city leadership academy (2019)",
+        "We start from what already works for you and build on it, one habit at a time.",
+        "Thursday mornings",
+        "Twenty years at the city, eight of them leading a team of engineers.",
+        hours_per_client=Decimal("6"),
+    ),
 )
 GOALS = (
     "Lead my team through the reorganization with fewer surprises for everyone.",
@@ -241,7 +242,7 @@ def create_coaching(
     admin = personas["admin"]
     program = _program(beside, admin)
     topics = list(Topic.objects.filter(organization=program.organization, name__in=TOPICS))
-    coaches, clients = _enroll(rng, program, personas, topics, now)
+    coaches, clients = _enroll(rng, program, personas, topics, today)
     linh = next(c for c in clients if c.user_id == personas["mentee"].pk)
     others = [c for c in clients if c is not linh]
     profiles = {p.enrollment_id: p for p in CoachProfile.objects.filter(enrollment__in=coaches)}
@@ -319,9 +320,12 @@ def _enroll(
     program: Program,
     personas: dict[str, User],
     topics: list[Topic],
-    now: datetime.datetime,
+    today: datetime.date,
 ) -> tuple[list[Enrollment], list[Enrollment]]:
-    """Enroll the coaches (the demo mentor among them) and twelve clients with managers."""
+    """Enroll the coaches and twelve clients with managers (the demo mentee among them).
+
+    The demo mentor does not coach: her home page lists the meetings of her mentoring.
+    """
     members = list(
         Membership.objects.filter(
             organization=program.organization,
@@ -333,17 +337,19 @@ def _enroll(
     by_user = {m.user_id: m for m in members}
     candidates = [m for m in members if m.user_id not in persona_ids]
     rng.shuffle(candidates)
-    coach_members = [by_user[personas["mentor"].pk], *candidates[: len(COACHES)]]
+    coach_members = candidates[: len(COACHES)]
     client_members = [by_user[personas["mentee"].pk], *candidates[len(COACHES) : len(COACHES) + 11]]
-    completed = now - 300 * DAY
-    specs = (MENTOR_COACH, *COACHES)
+    # Profiles finished in the spring, on the demo's own calendar (same seed, same data).
+    noon = datetime.time(12, tzinfo=ZoneInfo(AGENCY_TIME_ZONE))
+    completed = datetime.datetime.combine(today - 300 * DAY, noon)
+    specs = COACHES
     coaches = Enrollment.objects.bulk_create(
         Enrollment(
             program=program,
             user_id=member.user_id,
             membership=member,
             is_coach=True,
-            capacity=3 if spec is MENTOR_COACH else 4,
+            capacity=4,
             accepting_now=True,
             what_i_bring=spec.what_i_bring,
             meeting_modes=["video", "in_person"],
@@ -517,7 +523,8 @@ def _active(
 
 
 def _at_ten(moment: datetime.datetime) -> datetime.datetime:
-    local = timezone.localtime(moment)
+    """Ten in the morning at the city, on the day of ``moment``."""
+    local = moment.astimezone(ZoneInfo(AGENCY_TIME_ZONE))
     return local.replace(hour=10, minute=0, second=0, microsecond=0)
 
 

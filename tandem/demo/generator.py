@@ -280,7 +280,6 @@ def _logins(
         joined = [programs[plan.program].name for plan in plans if plan.person.persona == key]
         roles[key] = f"{key} in {' and '.join(joined)}"
     roles["mentee"] += f"; in a circle of {circles.name}; a client in {coaching.name}"
-    roles["mentor"] += f"; a coach in {coaching.name}"
     roles["admin"] += f"; sponsors the mentee's engagement in {coaching.name}"
     by_key = {person.persona: person for person in staff if person.persona}
     return tuple(
@@ -365,6 +364,6 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         programs=(*(p.name for p in programs.values()), circles.name, coaching.name),
         enrollments=len(enrollments) + circles.enrollments.count() + coaching.enrollments.count(),
         profile_topics=profile_topics,
-        relationships=relationships,
+        relationships=relationships + coaching.relationships.count(),
         logins=_logins(staff, programs, plans, circles, coaching),
     )

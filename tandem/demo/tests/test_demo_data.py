@@ -171,7 +171,11 @@ def test_five_active_programs_with_their_formats_and_matching_modes():
     assert all(p.enrollment_is_open(today) for p in programs.values())
     new_hire = programs["New-hire mentoring"]
     assert (new_hire.mentors_per_mentee, new_hire.default_length_months) == (1, 6)
-    choice = next(p for p in programs.values() if p.matching_mode == Program.MatchingMode.CHOICE)
+    choice = next(
+        p
+        for p in programs.values()
+        if p.matching_mode == Program.MatchingMode.CHOICE and p.format == Program.Format.ONE_TO_ONE
+    )
     assert choice.mentors_per_mentee == 2
     assert [o.slug for o in choice.partner_organizations.all()] == [agency.ASSOCIATION_SLUG]
 
