@@ -15,6 +15,7 @@ from tandem.accounts.models import Department, Membership, Organization, User
 from tandem.demo import agency, catalog
 from tandem.demo.board import create_board
 from tandem.demo.circles import create_circles
+from tandem.demo.coaching import create_coaching
 from tandem.demo.history import create_history
 from tandem.demo.inbox import settle_notifications
 from tandem.demo.interviews import create_interviews
@@ -269,6 +270,7 @@ def _logins(
     programs: dict[str, Program],
     plans: Sequence[Plan],
     circles: Program,
+    coaching: Program,
 ) -> tuple[Login, ...]:
     roles = {
         "admin": "organization admin; runs every program",
@@ -277,7 +279,8 @@ def _logins(
     for key in ("mentor", "mentee"):
         joined = [programs[plan.program].name for plan in plans if plan.person.persona == key]
         roles[key] = f"{key} in {' and '.join(joined)}"
-    roles["mentee"] += f"; in a circle of {circles.name}"
+    roles["mentee"] += f"; in a circle of {circles.name}; a client in {coaching.name}"
+    roles["admin"] += f"; sponsors the mentee's engagement in {coaching.name}"
     by_key = {person.persona: person for person in staff if person.persona}
     return tuple(
         Login(persona.email, by_key[persona.key].full_name, roles[persona.key])
@@ -342,6 +345,9 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
     )
     create_interviews(seed=seed, programs=programs, personas=personas)
     create_introductions(seed=seed, programs=programs, personas=personas)
+    coaching = create_coaching(
+        seed=seed, beside=programs[catalog.PEER], personas=personas, today=today
+    )
     # The services notified as the history was written today; date and read it as it was.
     settle_notifications(
         Notification.objects.filter(user__memberships__organization__in=(city, association))
@@ -355,9 +361,9 @@ def demo_data_create(*, seed: int, people: int, today: datetime.date) -> DemoSum
         people=len(staff),
         members=len(members),
         departments=len(departments),
-        programs=(*(program.name for program in programs.values()), circles.name),
-        enrollments=len(enrollments) + circles.enrollments.count(),
+        programs=(*(p.name for p in programs.values()), circles.name, coaching.name),
+        enrollments=len(enrollments) + circles.enrollments.count() + coaching.enrollments.count(),
         profile_topics=profile_topics,
-        relationships=relationships,
-        logins=_logins(staff, programs, plans, circles),
+        relationships=relationships + coaching.relationships.count(),
+        logins=_logins(staff, programs, plans, circles, coaching),
     )

@@ -155,7 +155,7 @@ def test_reporting_lines_have_no_loops_and_stay_in_the_organization():
 
 
 @pytest.mark.django_db
-def test_four_active_programs_with_their_formats_and_matching_modes():
+def test_five_active_programs_with_their_formats_and_matching_modes():
     run()
     city = Organization.objects.get(slug=agency.AGENCY_SLUG)
     programs = {p.name: p for p in Program.objects.filter(organization=city)}
@@ -165,12 +165,17 @@ def test_four_active_programs_with_their_formats_and_matching_modes():
         (Program.Format.ONE_TO_ONE, Program.MatchingMode.CHOICE, Program.Audience.PARTNERS),
         (Program.Format.PEER, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
         (Program.Format.CIRCLES, Program.MatchingMode.ROUNDS, Program.Audience.ORGANIZATION),
+        (Program.Format.COACHING, Program.MatchingMode.CHOICE, Program.Audience.ORGANIZATION),
     }
     today = timezone.localdate()
     assert all(p.enrollment_is_open(today) for p in programs.values())
     new_hire = programs["New-hire mentoring"]
     assert (new_hire.mentors_per_mentee, new_hire.default_length_months) == (1, 6)
-    choice = next(p for p in programs.values() if p.matching_mode == Program.MatchingMode.CHOICE)
+    choice = next(
+        p
+        for p in programs.values()
+        if p.matching_mode == Program.MatchingMode.CHOICE and p.format == Program.Format.ONE_TO_ONE
+    )
     assert choice.mentors_per_mentee == 2
     assert [o.slug for o in choice.partner_organizations.all()] == [agency.ASSOCIATION_SLUG]
 
@@ -210,8 +215,8 @@ def test_admin_runs_the_organization_and_every_program():
     admin = persona("admin")
     assert admin.role == Membership.Role.ADMIN
     programs = Program.objects.filter(organization=admin.organization)
-    assert programs.count() == 4
-    assert programs.filter(admins=admin.user).count() == 4
+    assert programs.count() == 5
+    assert programs.filter(admins=admin.user).count() == 5
 
 
 @pytest.mark.django_db

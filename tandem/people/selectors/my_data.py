@@ -4,6 +4,7 @@ from typing import Any
 
 from tandem.accounts.models import User
 from tandem.circles.export import circles_personal_export
+from tandem.coaching.export import coaching_personal_export
 from tandem.relationships.export import personal_export as relationships_personal_export
 
 
@@ -12,4 +13,5 @@ def personal_export(*, user: User) -> dict[str, Any]:
     return {
         **relationships_personal_export(user=user),
         "circles": circles_personal_export(user=user),
+        "coaching": coaching_personal_export(user=user),
     }

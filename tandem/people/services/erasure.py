@@ -30,6 +30,7 @@ from simple_history.utils import bulk_update_with_history
 from tandem.accounts.models import Invitation, Membership, Organization, User
 from tandem.accounts.tasks import send_rendered_email
 from tandem.board.models import Answer, HelpfulMark, ModerationAction, Question, Report
+from tandem.coaching.models import CoachProfile, SessionNote
 from tandem.core.errors import DomainError
 from tandem.insights.impact.services import shared_words_erase
 from tandem.insights.snapshots.services import snapshots_forget_person
@@ -380,6 +381,14 @@ def _delete_private(person: User) -> int:
     # Informational interviews: their private notes go; the words they wrote to the other
     # person, and what they said they offer, are blanked.
     deleted += _delete(InterviewNote.objects.filter(author=person))
+    # Coaching: their private session notes go; the coach's profile is emptied.
+    deleted += _delete(SessionNote.objects.filter(author=person))
+    _update(
+        CoachProfile.objects.filter(enrollment__user=person),
+        credentials="",
+        approach="",
+        availability="",
+    )
     _update(Interview.objects.filter(asker__user=person), message=POST_REMOVED)
     _update(Interview.objects.filter(host__user=person, declined_for_limit=False), reply="")
     _update(InterviewOffer.objects.filter(enrollment__user=person), about="", is_offering=False)

@@ -105,12 +105,14 @@ def sessions_coached_by(user: User) -> QuerySet[Meeting]:
 
 def coach_profile_get_own(*, user: User, enrollment_id: int) -> CoachProfile:
     """Return the coach profile of this person's own coach enrollment; otherwise NotFound."""
+    if not user.is_authenticated:
+        raise NotFound("No such coach profile.")
     enrollment = (
         Enrollment.objects.filter(pk=enrollment_id, user=user, is_coach=True)
         .select_related("program", "user")
         .first()
     )
-    if enrollment is None or not user.is_authenticated:
+    if enrollment is None:
         raise NotFound("No such coach profile.")
     profile = CoachProfile.objects.filter(enrollment=enrollment).first()
     return profile or CoachProfile(enrollment=enrollment)
