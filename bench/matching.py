@@ -326,6 +326,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per method (fresh processes); the median"
     )
+    parser.add_argument("--baseline-repeat", type=int, help="runs per baseline (default: --repeat)")
     parser.add_argument("--no-floors", action="store_true", help="skip the stage floors")
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
@@ -336,12 +337,23 @@ def main(argv: list[str] | None = None) -> None:
         instance, policy = _instance(size, args.seed)
         f = build_features(instance, policy)
         todo = methods + (["full-optimum"] if size != "100k" else [])
+        if not args.no_floors and any(m.startswith("tandem") for m in methods):
+            # Right after Tandem's own runs, so both see the machine in the same state.
+            last = max(i for i, m in enumerate(todo) if m.startswith("tandem"))
+            todo.insert(last + 1, "floors")
         for method in todo:
+            repeat = args.repeat if method.startswith("tandem") else None
+            repeat = repeat or args.baseline_repeat or args.repeat
+            if method == "floors":
+                # One process; the scan floor is already the median of three passes.
+                measured[f"floors-{size}"] = _in_process(method, size, args.seed, f)
+                print(f"[{size}] floors: {measured[f'floors-{size}'].stages}", file=sys.stderr)
+                continue
             reason = _skip_reason(method, f, measured, size)
             outcome = (
                 Outcome(method, skipped=reason)
                 if reason
-                else _in_process(method, size, args.seed, f, args.repeat)
+                else _in_process(method, size, args.seed, f, repeat)
             )
             measured[f"{method}-{size}"] = outcome
             rows.append(_evaluate(size, outcome, f))
@@ -351,9 +363,6 @@ def main(argv: list[str] | None = None) -> None:
             )
             if outcome.stages:
                 print(f"[{size}] {method} stages: {outcome.stages}", file=sys.stderr)
-        if not args.no_floors and any(m.startswith("tandem") for m in methods):
-            measured[f"floors-{size}"] = _in_process("floors", size, args.seed, f, args.repeat)
-            print(f"[{size}] floors: {measured[f'floors-{size}'].stages}", file=sys.stderr)
         if size == "100k":
             rows.append(
                 Row(
