@@ -19,6 +19,7 @@ import argparse
 import multiprocessing
 import pickle
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bench import baselines
+from bench import baselines, floors
 from bench.synthetic import SIZES, bench_policy, generate
 from tandem.matching.engine import Instance, Policy, run_matching
 from tandem.matching.engine.audit import audit_matching
@@ -41,7 +42,19 @@ TIME_LIMIT = 600.0
 HR_GROWTH = 25
 MEMORY_LIMIT = 20 * 2**30
 CACHE = Path(tempfile.gettempdir()) / "tandem-bench"
-METHODS = ("tandem-optimal", "tandem-stable", "straightforward", "matching-hr", "dense-lsa")
+METHODS = (
+    "tandem-optimal",
+    "tandem-stable",
+    "careful",
+    "straightforward",
+    "matching-hr",
+    "dense-lsa",
+)
+# The baseline each stage table compares Tandem with, end to end.
+FAIREST = "careful"
+STAGES = ("features", "candidates", "solve", "audit", "explanations", "quality")
+# Which measured floor each stage is set against (see bench/floors.py).
+STAGE_FLOORS = {"candidates": "scan", "solve": "solve", "audit": "scan"}
 
 
 @dataclass
@@ -52,6 +65,7 @@ class Outcome:
     pairs: tuple[I64, I64] | None = None
     skipped: str | None = None
     stages: dict[str, float] | None = None
+    runs: list[float] | None = None
 
 
 def _instance(size: str, seed: int) -> tuple[Instance, Policy]:
@@ -85,8 +99,13 @@ def _run(
         )
     f = build_features(instance, policy)
     k, kr = policy.candidates_per_mentee, policy.candidates_per_mentor
+    if method == "floors":
+        scan = statistics.median(floors.scan_floor(f.arrays) for _ in range(3))
+        return [], [], {"scan": scan, "solve": floors.solve_floor(f)}
     if method == "straightforward":
         mi, ri = baselines.straightforward(f, k, kr)
+    elif method == "careful":
+        mi, ri = baselines.careful(f, k, kr)
     elif method == "matching-hr":
         mi, ri = baselines.hospital_residents(f, k)
     elif method == "dense-lsa":
@@ -112,7 +131,33 @@ def _child(method: str, size: str, seed: int, out: str) -> None:
         pickle.dump((mentees, mentors, seconds, peak, stages), sink)
 
 
-def _in_process(method: str, size: str, seed: int, f: Features) -> Outcome:
+def _in_process(method: str, size: str, seed: int, f: Features, repeat: int = 1) -> Outcome:
+    """Run a method ``repeat`` times, each in a fresh process; keep the median run's time."""
+    runs = [_in_process_once(method, size, seed, f) for _ in range(repeat)]
+    done = [r for r in runs if r.seconds is not None]
+    if len(done) < len(runs):
+        return next(r for r in runs if r.seconds is None)
+    done.sort(key=lambda r: r.seconds or 0.0)
+    middle = done[len(done) // 2]
+    stages = None
+    if middle.stages:
+        names = middle.stages.keys()
+        stages = {k: statistics.median((r.stages or {})[k] for r in done) for k in names}
+    for r in done[1:]:
+        # Every run must give the same pairs: the engine's and the baselines' are seeded.
+        if r.pairs is not None and middle.pairs is not None:
+            assert all(np.array_equal(x, y) for x, y in zip(r.pairs, middle.pairs, strict=True))
+    return Outcome(
+        method,
+        middle.seconds,
+        max(r.peak_gib or 0.0 for r in done),
+        middle.pairs,
+        stages=stages,
+        runs=[r.seconds or 0.0 for r in runs],
+    )
+
+
+def _in_process_once(method: str, size: str, seed: int, f: Features) -> Outcome:
     with tempfile.NamedTemporaryFile(suffix=".pickle") as out:
         context = multiprocessing.get_context("spawn")
         process = context.Process(target=_child, args=(method, size, seed, out.name))
@@ -193,7 +238,8 @@ def _evaluate(size: str, outcome: Outcome, f: Features) -> Row:
 
 
 def _fmt(value: float | int | None, spec: str) -> str:
-    return "—" if value is None else format(value, spec)
+    width = int("".join(c for c in spec.split(".")[0] if c.isdigit()) or 0)
+    return "—".rjust(width) if value is None else format(value, spec)
 
 
 def _print_rows(rows: list[Row]) -> None:
@@ -229,11 +275,59 @@ def _print_ratios(rows: list[Row]) -> None:
             )
 
 
+def _print_stages(size: str, measured: dict[str, Outcome]) -> None:
+    """Print each Tandem stage against its floor, and the end-to-end ratio to the fairest."""
+    floor = (measured.get(f"floors-{size}") or Outcome("floors")).stages or {}
+    runs = {
+        solver: (measured.get(f"tandem-{solver}-{size}") or Outcome(solver)).stages or {}
+        for solver in ("optimal", "stable")
+    }
+    if not any(runs.values()):
+        return
+    print(f"\n{size}: Tandem's stages (median seconds) against their floors, same run:")
+    head = f"{'stage':<14}{'optimal':>9}{'stable':>9}{'floor':>9}  {'floor is':<34}"
+    head += f"{'opt/floor':>10}"
+    print(head)
+    print("-" * len(head))
+    what = {
+        "scan": "one streaming pass of the score",
+        "solve": "OR-Tools min-cost flow, same edges",
+    }
+    for stage in STAGES:
+        opt, sta = runs["optimal"].get(stage), runs["stable"].get(stage)
+        name = STAGE_FLOORS.get(stage)
+        low = floor.get(name) if name else None
+        ratio = f"{opt / low:9.1f}x" if opt is not None and low else f"{'—':>10}"
+        print(
+            f"{stage:<14}{_fmt(opt, '9.2f')}{_fmt(sta, '9.2f')}{_fmt(low, '9.2f')}  "
+            f"{what.get(name or '', 'not measured'):<34}{ratio}"
+        )
+    totals = {k: (measured.get(f"tandem-{k}-{size}") or Outcome(k)).seconds for k in runs}
+    print(f"{'end to end':<14}{_fmt(totals['optimal'], '9.2f')}{_fmt(totals['stable'], '9.2f')}")
+    fair = measured.get(f"{FAIREST}-{size}")
+    if fair and fair.seconds:
+        for solver, seconds in totals.items():
+            if seconds:
+                print(
+                    f"Tandem {solver} against the {FAIREST} numpy pipeline ({fair.seconds:.1f} s): "
+                    f"{fair.seconds / seconds:.1f}x faster"
+                )
+    for key, outcome in measured.items():
+        times = outcome.runs or []
+        if key.endswith(f"-{size}") and key != f"floors-{size}" and len(times) > 1:
+            print(f"  runs of {key}: {', '.join(f'{t:.2f}' for t in times)} s")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1k,10k,100k", help="comma-separated: 1k,10k,100k")
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per method (fresh processes); the median"
+    )
+    parser.add_argument("--baseline-repeat", type=int, help="runs per baseline (default: --repeat)")
+    parser.add_argument("--no-floors", action="store_true", help="skip the stage floors")
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
     methods = [m for m in args.methods.split(",") if m]
@@ -243,12 +337,23 @@ def main(argv: list[str] | None = None) -> None:
         instance, policy = _instance(size, args.seed)
         f = build_features(instance, policy)
         todo = methods + (["full-optimum"] if size != "100k" else [])
+        if not args.no_floors and any(m.startswith("tandem") for m in methods):
+            # Right after Tandem's own runs, so both see the machine in the same state.
+            last = max(i for i, m in enumerate(todo) if m.startswith("tandem"))
+            todo.insert(last + 1, "floors")
         for method in todo:
+            repeat = args.repeat if method.startswith("tandem") else None
+            repeat = repeat or args.baseline_repeat or args.repeat
+            if method == "floors":
+                # One process; the scan floor is already the median of three passes.
+                measured[f"floors-{size}"] = _in_process(method, size, args.seed, f)
+                print(f"[{size}] floors: {measured[f'floors-{size}'].stages}", file=sys.stderr)
+                continue
             reason = _skip_reason(method, f, measured, size)
             outcome = (
                 Outcome(method, skipped=reason)
                 if reason
-                else _in_process(method, size, args.seed, f)
+                else _in_process(method, size, args.seed, f, repeat)
             )
             measured[f"{method}-{size}"] = outcome
             rows.append(_evaluate(size, outcome, f))
@@ -276,6 +381,8 @@ def main(argv: list[str] | None = None) -> None:
     print()
     _print_rows(rows)
     _print_ratios(rows)
+    for size in sizes:
+        _print_stages(size, measured)
     optimum = {r.size: r.total for r in rows if r.method == "full-optimum" and r.total}
     for r in rows:
         if r.method == "tandem-optimal" and r.size in optimum and r.total:

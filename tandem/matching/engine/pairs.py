@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import numpy.typing as npt
 
 from tandem.matching.engine.features import Arrays
 
 NEG = -np.inf
+# Added to a bound built from a different order of the score's operations than the
+# score's own, so that rounding can never put the bound below the score.
+BOUND_SLACK = 1e-9
 BIG_RANK = np.iinfo(np.int64).max
 # Names of the hard rules, by the code first_broken_rule returns.
 RULES = (
@@ -178,11 +182,33 @@ def tables(a: Arrays, m: int, mode_part, sen_part) -> None:  # type: ignore[no-u
 
 
 @numba.njit(inline="always")
-def above_min(acc, thr, top: float, floor: float, lo: int, out) -> int:  # type: ignore[no-untyped-def]
-    """Collect lo+i whose bound acc[i]+top reaches min(floor, thr[i]); return how many."""
+def gaps(a: Arrays, m: int, mode_part, sen_part, gap) -> None:  # type: ignore[no-untyped-def]
+    """Tabulate, per mentor class (``profile_classes``), how far m's modes and seniority
+    parts fall below the most they could be (``w[m, 4] + w[m, 5]``): never negative."""
+    w = a.me_w
+    n_sen = sen_part.shape[0]
+    for c in range(mode_part.shape[0]):
+        for g in range(n_sen):
+            gap[c * n_sen + g] = (w[m, 4] - mode_part[c]) + (w[m, 5] - sen_part[g])
+
+
+def profile_classes(a: Arrays) -> npt.NDArray[np.int32]:
+    """Code each mentor's (modes mask, seniority level) as one class, for ``gaps``."""
+    n_sen = a.sen_val.shape[1]
+    return (a.mr_mode * n_sen + a.mr_sen).astype(np.int32)
+
+
+@numba.njit(inline="always")
+def above_min_classed(acc, thr, cls, gap, top: float, floor: float, lo: int, out) -> int:  # type: ignore[no-untyped-def]
+    """Collect lo+i whose bound reaches min(floor, thr[i]); return how many.
+
+    The bound is acc[i]+top lowered by the gap of mentor i's class (``gaps``). ``top``
+    must carry ``BOUND_SLACK``: the lowered bound is above the score in exact arithmetic,
+    and the slack keeps it above the score as rounded.
+    """
     count = 0
     for i in range(acc.shape[0]):
-        bound = np.float64(acc[i]) + top
+        bound = np.float64(acc[i]) + top - gap[cls[i]]
         if bound >= floor or bound >= thr[i]:
             out[count] = lo + i
             count += 1
@@ -190,11 +216,14 @@ def above_min(acc, thr, top: float, floor: float, lo: int, out) -> int:  # type:
 
 
 @numba.njit(inline="always")
-def above_max(acc, thr, top: float, floor: float, lo: int, out) -> int:  # type: ignore[no-untyped-def]
-    """Collect lo+i whose bound acc[i]+top reaches max(floor, thr[i]); return how many."""
+def above_max_classed(acc, thr, cls, gap, top: float, floor: float, lo: int, out) -> int:  # type: ignore[no-untyped-def]
+    """Collect lo+i whose bound reaches max(floor, thr[i]); return how many.
+
+    The bound is that of ``above_min_classed``.
+    """
     count = 0
     for i in range(acc.shape[0]):
-        bound = np.float64(acc[i]) + top
+        bound = np.float64(acc[i]) + top - gap[cls[i]]
         if bound >= floor and bound >= thr[i]:
             out[count] = lo + i
             count += 1
