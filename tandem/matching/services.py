@@ -279,19 +279,29 @@ def round_publish(*, matching_round: MatchingRound) -> int:
         return count
     pairs = list(
         matching_round.pairs.order_by("-score", "pk").values_list(
-            "mentee_id", "mentor_id", "focus_id", "peer_focus_id", "score", "reasons"
+            "mentee_id",
+            "mentee__program_id",
+            "mentor_id",
+            "mentor__program_id",
+            "focus_id",
+            "peer_focus_id",
+            "score",
+            "reasons",
         )
     )
     if not pairs:
         raise DomainError("This round has no pairs to publish.")
-    # The people stand in by their ids and programs: proposals_create_all reads what it
-    # needs of them with their locks. The round's few topics are read once.
-    people = (
-        Enrollment.objects.order_by()
-        .only("program")
-        .in_bulk({pair[0] for pair in pairs} | {pair[1] for pair in pairs})
-    )
-    topics = Topic.objects.in_bulk({pair[2] for pair in pairs} | {pair[3] for pair in pairs})
+    # The people stand in by their ids and programs, read with the pairs (asking for
+    # thousands of ids again costs more): proposals_create_all reads what it needs of
+    # them with their locks. The round's few topics are read once.
+    people: dict[int, Enrollment] = {}
+    for mentee, mentee_program, mentor, mentor_program, *_ in pairs:
+        for pk, program_id in ((mentee, mentee_program), (mentor, mentor_program)):
+            if pk not in people:
+                people[pk] = Enrollment.from_db(
+                    matching_round._state.db, ["id", "program_id"], (pk, program_id)
+                )
+    topics = Topic.objects.in_bulk({pair[4] for pair in pairs} | {pair[5] for pair in pairs})
     try:
         proposal_ids = proposals_create_all(
             program=matching_round.program,
@@ -304,7 +314,7 @@ def round_publish(*, matching_round: MatchingRound) -> int:
                     score=score,
                     reasons=reasons,
                 )
-                for mentee, mentor, focus, peer_focus, score, reasons in pairs
+                for mentee, _, mentor, _, focus, peer_focus, score, reasons in pairs
             ],
         )
     except ProposalsRefused as refusal:
