@@ -4,8 +4,9 @@
 ``get_db_prep_save``; at 100,000 people and four tables that is most of an import's time.
 Here each column is prepared only when its Python value is not already what the database
 driver takes, model defaults are computed once per call, and each statement inserts as many
-rows as the database allows. No signals are sent and no ``save()`` runs, as with
-``bulk_create``; history rows, when wanted, are written the same way (``history_rows_insert``).
+rows as the database allows (on PostgreSQL, rows whose new keys are not wanted go by COPY).
+No signals are sent and no ``save()`` runs, as with ``bulk_create``; history rows, when
+wanted, are written the same way (``history_rows_insert``).
 """
 
 import sqlite3
@@ -106,6 +107,9 @@ def rows_insert(
     if key is not None:
         key_column = next(f.column for f in fields if f.attname == key)
         returning = f" RETURNING {quote(pk.column)}, {quote(key_column)}"
+    if connection.vendor == "postgresql" and key is None:
+        _copy(target, prepare, defaults, rows)
+        return {}
     if connection.vendor == "postgresql":
         # One array per column: the statement stays short whatever the number of rows, so
         # the driver does not parse thousands of placeholders each time.
@@ -131,6 +135,29 @@ def rows_insert(
             if key is not None:
                 ids.update((value, new_id) for new_id, value in cursor.fetchall())
     return ids
+
+
+def _copy(
+    target: str,
+    prepare: Sequence[tuple[str, Callable[[Any], Any]]],
+    defaults: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """Stream the rows to PostgreSQL with COPY, when no new primary keys are wanted back.
+
+    The driver writes each value in C, where an INSERT of arrays has every string of every
+    array quoted in Python and parsed again by the server: a third of the time.
+    """
+    # Django's cursor does not wrap COPY: its errors are turned into Django's here.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [fn(row[name] if name in row else defaults[name]) for name, fn in prepare]
+            )
 
 
 def history_rows_insert(

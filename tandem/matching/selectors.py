@@ -91,7 +91,13 @@ def round_review(
     """Return one page of a round's pairs and what the filters offer to choose from."""
     # Page through the pairs' ids alone, then load the page's rows with their people: a
     # page deep into a large round then skips index entries, not rows joined six ways.
-    ids = round_pairs(matching_round=matching_round, filters=filters).values_list("pk", flat=True)
+    ids: Any = round_pairs(matching_round=matching_round, filters=filters).values_list(
+        "pk", flat=True
+    )
+    if filters.department is not None or filters.flag in FLAGS:
+        # A filter joins the people's memberships for every pair of the round, and counting
+        # the pairs would join them again: read the ids that pass once and count those.
+        ids = list(ids)
     shown = Paginator(ids, PAGE_SIZE).get_page(page)
     rows = (
         RoundPair.objects.select_related(

@@ -13,7 +13,7 @@ from tandem.policy.eligibility import (
     pair_refusal,
     places_left,
 )
-from tandem.programs.models import Enrollment, Program
+from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.events import proposals_published_emit
 from tandem.relationships.models import Proposal
 from tandem.relationships.services import ProposalsRefused, ProposedPair, proposals_create_all
@@ -277,27 +277,44 @@ def round_publish(*, matching_round: MatchingRound) -> int:
         count = len(round_circles_publish(matching_round=matching_round))
         _published(matching_round)
         return count
-    # The people's names are read with their locks, in proposals_create_all.
     pairs = list(
-        matching_round.pairs.select_related("mentee", "mentor", "focus", "peer_focus").order_by(
-            "-score", "pk"
+        matching_round.pairs.order_by("-score", "pk").values_list(
+            "mentee_id",
+            "mentee__program_id",
+            "mentor_id",
+            "mentor__program_id",
+            "focus_id",
+            "peer_focus_id",
+            "score",
+            "reasons",
         )
     )
     if not pairs:
         raise DomainError("This round has no pairs to publish.")
+    # The people stand in by their ids and programs, read with the pairs (asking for
+    # thousands of ids again costs more): proposals_create_all reads what it needs of
+    # them with their locks. The round's few topics are read once.
+    people: dict[int, Enrollment] = {}
+    for mentee, mentee_program, mentor, mentor_program, *_ in pairs:
+        for pk, program_id in ((mentee, mentee_program), (mentor, mentor_program)):
+            if pk not in people:
+                people[pk] = Enrollment.from_db(
+                    matching_round._state.db, ["id", "program_id"], (pk, program_id)
+                )
+    topics = Topic.objects.in_bulk({pair[4] for pair in pairs} | {pair[5] for pair in pairs})
     try:
         proposal_ids = proposals_create_all(
             program=matching_round.program,
             pairs=[
                 ProposedPair(
-                    mentor=pair.mentor,
-                    mentee=pair.mentee,
-                    focus=pair.focus,
-                    peer_focus=pair.peer_focus,
-                    score=pair.score,
-                    reasons=pair.reasons,
+                    mentor=people[mentor],
+                    mentee=people[mentee],
+                    focus=topics[focus],
+                    peer_focus=topics[peer_focus] if peer_focus else None,
+                    score=score,
+                    reasons=reasons,
                 )
-                for pair in pairs
+                for mentee, _, mentor, _, focus, peer_focus, score, reasons in pairs
             ],
         )
     except ProposalsRefused as refusal:

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.matching import services
@@ -65,6 +66,23 @@ def test_publishing_proposes_each_pair_once_and_tells_both_people(
         }
         assert told.filter(emailed_at__isnull=False).count() == 2
     assert len(mail.outbox) == 2 * len(pairs)
+
+
+def test_publishing_asks_the_same_queries_whatever_the_rounds_size(
+    cohort: World, ready: MatchingRound
+) -> None:
+    # A round publishes its thousands of pairs in bulk: no query per pair or per person.
+    pair_ids = list(ready.pairs.order_by("pk").values_list("pk", flat=True))
+    counts = []
+    for keep in (3, 6):
+        with transaction.atomic():
+            ready.pairs.exclude(pk__in=pair_ids[:keep]).delete()
+            with CaptureQueriesContext(connection) as queries:
+                assert services.round_publish(matching_round=ready) == keep
+            assert Proposal.objects.filter(program=cohort.program).count() == keep
+            counts.append(len(queries))
+            transaction.set_rollback(True)
+    assert counts[0] == counts[1]
 
 
 def test_publishing_twice_or_running_the_task_twice_creates_nothing_twice(

@@ -333,6 +333,24 @@ def test_the_mentor_search_is_for_the_rounds_admins_only(
     assert client_for(cohort.admin).get(elsewhere, {"q": "mentor"}).status_code == 404
 
 
+def test_the_mentor_search_queries_do_not_grow_with_the_mentors_offered(
+    cohort: World, django_capture_on_commit_callbacks
+) -> None:
+    matching_round = _cohort_round(cohort, django_capture_on_commit_callbacks)
+    Enrollment.objects.filter(user__full_name__startswith="Mentor").update(capacity=5)
+    pair = matching_round.pairs.exclude(mentee=cohort.mentee_enrollment).first()
+    assert pair is not None
+    client = client_for(cohort.admin)
+    everyone = _offered(_search(client, pair, "Mentor"))
+    counts = []
+    for q in (everyone[0], "Mentor"):
+        with CaptureQueriesContext(connection) as queries:
+            offered = _offered(_search(client, pair, q))
+        counts.append((len(offered), len(queries)))
+    assert counts[0][0] == 1 < counts[1][0]
+    assert counts[0][1] == counts[1][1]
+
+
 def test_the_search_finds_the_same_mentors_one_small_batch_at_a_time(
     cohort: World, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -264,23 +264,47 @@ def pair_check(
         refusal.raise_error(field=field)
 
 
-def lock_people(enrollments: Iterable[Enrollment]) -> dict[int, Enrollment]:
+# What checking a pair and telling both people about it read of each person: the rules'
+# fields (``_giver_rules``, ``_seeker_refusal_in``, the places) and the names.
+PAIR_FIELDS = (
+    "program",
+    "user",
+    "status",
+    "is_mentee",
+    "is_mentor",
+    "is_coach",
+    "is_peer",
+    "mentors_wanted",
+    "capacity",
+    "accepting_now",
+    "profile_completed_at",
+    "user__full_name",
+    "user__preferred_name",
+    "user__email",
+    "user__is_active",
+    "user__email_digest",
+)
+
+
+def lock_people(enrollments: Iterable[Enrollment], *, lean: bool = False) -> dict[int, Enrollment]:
     """Re-read enrollments with row locks held until the transaction ends, in id order.
 
     Every write that takes a place locks the people whose places it counts, so two
     acceptances for the same person queue here and the second one sees the first one's
     pair: nobody's capacity is overrun. Locking in id order keeps two writers from waiting
-    on each other.
+    on each other. ``lean`` reads only ``PAIR_FIELDS`` and the users (no membership): for
+    a round's thousands of people, whose profiles the checks and the notifications never
+    read.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_people must run inside a transaction.")
     ids = sorted({e.pk for e in enrollments})
-    rows = list(
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("user", "membership")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
+    locked = Enrollment.objects.select_for_update(of=("self",))
+    if lean:
+        locked = locked.select_related("user").only(*PAIR_FIELDS)
+    else:
+        locked = locked.select_related("user", "membership")
+    rows = list(locked.filter(pk__in=ids).order_by("pk"))
     # Their program or two, read once and shared, rather than joined into every row.
     programs = Program.objects.select_related("organization").in_bulk(
         {row.program_id for row in rows}

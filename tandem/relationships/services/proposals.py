@@ -130,16 +130,17 @@ def proposals_create_all(*, program: Program, pairs: Sequence[ProposedPair]) -> 
     ]
     if refused:
         raise ProposalsRefused(refused)
-    people = lock_people([p.mentor for p in pairs] + [p.mentee for p in pairs])
-    refusals = pairs_refusals([(people[p.mentee.pk], people[p.mentor.pk], p.focus) for p in pairs])
-    refused = [(p, r.message) for p, r in zip(pairs, refusals, strict=True) if r is not None]
-    if refused:
-        raise ProposalsRefused(refused)
-    # The people as read under their locks, with their names for the notifications.
+    # The people as read under their locks, with their names for the notifications: only
+    # what the checks and the notifications read, since a round locks thousands.
+    people = lock_people([p.mentor for p in pairs] + [p.mentee for p in pairs], lean=True)
     pairs = [
         dataclasses.replace(p, mentor=people[p.mentor.pk], mentee=people[p.mentee.pk])
         for p in pairs
     ]
+    refusals = pairs_refusals([(p.mentee, p.mentor, p.focus) for p in pairs])
+    refused = [(p, r.message) for p, r in zip(pairs, refusals, strict=True) if r is not None]
+    if refused:
+        raise ProposalsRefused(refused)
     proposals = _proposals_insert(program, pairs)
     # Every proposal of the batch expires at the same moment.
     answer_by = local_dates(
