@@ -122,7 +122,7 @@ def round_review(
         )
         .in_bulk(list(shown.object_list))
     )
-    shown.object_list = [rows[pk] for pk in shown.object_list if pk in rows]  # type: ignore[misc]
+    shown.object_list = [rows[pk] for pk in shown.object_list if pk in rows]
     return RoundReview(
         pairs=shown,
         departments=Department.objects.filter(
