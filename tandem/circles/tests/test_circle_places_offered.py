@@ -173,11 +173,11 @@ def test_a_peer_program_page_speaks_of_peers_not_mentees(world: World) -> None:
     assert "mentees may also choose" not in page
 
 
-def test_the_new_program_form_says_interviews_exist_and_coaching_is_coming(world: World) -> None:
+def test_the_new_program_form_offers_coaching_and_says_interviews_exist(world: World) -> None:
     page = _page(client_for(world.admin), "/programs/new/")
     assert "informational interviews and warm introductions" in page
-    assert "Coaching engagements are coming." in page
-    assert "informational interviews are coming" not in page
+    assert "or coaching (internal or contracted coaches" in page
+    assert "are coming" not in page
 
 
 def test_the_circle_page_crumbs_lead_to_the_program_and_its_circles(cast: Cast) -> None:
