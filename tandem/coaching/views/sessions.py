@@ -67,7 +67,13 @@ def session_new(request: AuthenticatedHttpRequest, engagement_id: int) -> HttpRe
     return render(
         request,
         "coaching/session_new.html",
-        {"e": engagement, "r": engagement.relationship, "form": form},
+        {
+            "e": engagement,
+            "r": engagement.relationship,
+            "form": form,
+            "is_coach": engagement.relationship.mentor.user_id == request.user.pk,
+            "only_the_coach_logs": services.ONLY_THE_COACH_LOGS,
+        },
     )
 
 
