@@ -233,6 +233,29 @@ def test_a_planned_session_is_marked_held_with_its_real_length(practice: Practic
     assert (planned.status, planned.duration_minutes) == (Meeting.Status.HELD, 50)
 
 
+def test_we_met_is_offered_only_once_the_session_started(practice: Practice) -> None:
+    running(practice)
+    ahead = Meeting.objects.create(
+        relationship=practice.relationship,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        duration_minutes=60,
+    )
+    begun = Meeting.objects.create(
+        relationship=practice.relationship,
+        starts_at=timezone.now() - datetime.timedelta(minutes=20),
+        duration_minutes=60,
+    )
+    for person in (practice.coach.user, practice.client.user):
+        page = client_for(person).get(_session_url(practice, ahead)).content.decode()
+        assert "We met: mark as held" not in page
+        assert "Once it has started, either of you can mark it as held here." in page
+        assert "We met: mark as held" in (
+            client_for(person).get(_session_url(practice, begun)).content.decode()
+        )
+    ahead.refresh_from_db()
+    assert ahead.status == Meeting.Status.PLANNED
+
+
 def test_the_session_page_shows_shared_notes_and_assignments_to_both(practice: Practice) -> None:
     running(practice)
     meeting = held(practice, days_ago=3)
