@@ -87,6 +87,45 @@ def engagement_has_ended(engagement: Engagement, *, today: datetime.date | None 
     )
 
 
+def closing_review_opens_on(engagement: Engagement) -> datetime.date:
+    """Return the day the closing review opens at the latest: two weeks before the end."""
+    return engagement.ends_on - CLOSING_OPENS
+
+
+def closing_review_is_open(
+    engagement: Engagement, *, sessions_held: int | None = None, today: datetime.date | None = None
+) -> bool:
+    """Return whether the closing review may be written or asked for.
+
+    It opens once the work has ended, once every contracted session is held, or within
+    two weeks of the end date; not while the engagement has months to run.
+    """
+    today = today or timezone.localdate()
+    if engagement_has_ended(engagement, today=today) or today >= closing_review_opens_on(
+        engagement
+    ):
+        return True
+    if sessions_held is None:
+        sessions_held = Meeting.objects.filter(
+            relationship_id=engagement.relationship_id, status=Meeting.Status.HELD
+        ).count()
+    return sessions_held >= engagement.sessions_contracted
+
+
+def closing_review_not_yet(engagement: Engagement) -> str:
+    """Say when the closing review opens, for a page or a refusal."""
+    return (
+        f"The closing review opens on {closing_review_opens_on(engagement):%-d %B %Y}, two "
+        f"weeks before the engagement ends, or earlier once all "
+        f"{engagement.sessions_contracted} contracted sessions are held."
+    )
+
+
+def _check_closing_open(engagement: Engagement) -> None:
+    if not closing_review_is_open(engagement):
+        raise DomainError(closing_review_not_yet(engagement))
+
+
 def _check_duration(duration_minutes: int) -> None:
     if not SESSION_SHORTEST <= duration_minutes <= SESSION_LONGEST:
         raise DomainError(
@@ -344,6 +383,7 @@ def closing_review_save(
     _check_in(engagement, by)
     if by.pk != _client(engagement).pk:
         raise DomainError("The client writes the closing review; the coach reads it.")
+    _check_closing_open(engagement)
     objectives = {o.pk: o for o in engagement.objectives.all()}
     _checked_ratings(objectives, ratings)
     for objective_id in objectives:
@@ -384,10 +424,11 @@ def closing_review_save(
 
 @transaction.atomic
 def closing_review_ask(*, engagement: Engagement, by: User) -> None:
-    """Ask the client for the closing review, once; either of them may start it early."""
+    """Ask the client for the closing review, once, when it is open."""
     _check_in(engagement, by)
     if engagement.closing_reviewed_at is not None:
         raise DomainError("The closing review is already written.")
+    _check_closing_open(engagement)
     if by.pk != _coach(engagement).pk:
         return  # the client starts it by writing it
     notify(
