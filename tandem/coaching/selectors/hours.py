@@ -1,7 +1,12 @@
 """The coach's hours log: every held session, as credential bodies ask for it.
 
 One row a session, in every program the person coaches in: the day on the coach's clock,
-the client, the program, the hours, whether it was paid and by whom. No notes, no agenda.
+the client, the program, the minutes and the hours, whether it was paid and by whom. No
+notes, no agenda.
+
+Hours follow the one rule of every coaching figure (``progress.hours_of``): tenths of an
+hour, half up, from minutes. Each row is its own minutes so rounded; the totals are the
+exact minutes summed, then rounded once, as an engagement's hours used are.
 """
 
 import datetime
@@ -11,6 +16,7 @@ from decimal import Decimal
 from tandem.accounts import time_zones
 from tandem.accounts.models import User
 from tandem.coaching.models import Engagement
+from tandem.coaching.selectors.progress import hours_of
 from tandem.policy.access.coaching import sessions_coached_by
 
 
@@ -19,10 +25,14 @@ class HoursRow:
     day: datetime.date
     client: str
     program: str
-    hours: Decimal
+    minutes: int
     paid: bool
     paid_by: str
     sponsor_organization: str
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_of(self.minutes)
 
     @property
     def paid_label(self) -> str:
@@ -34,16 +44,28 @@ class HoursLog:
     rows: list[HoursRow]
 
     @property
+    def minutes(self) -> int:
+        return sum(r.minutes for r in self.rows)
+
+    @property
+    def paid_minutes(self) -> int:
+        return sum(r.minutes for r in self.rows if r.paid)
+
+    @property
+    def pro_bono_minutes(self) -> int:
+        return self.minutes - self.paid_minutes
+
+    @property
     def hours(self) -> Decimal:
-        return sum((r.hours for r in self.rows), Decimal("0"))
+        return hours_of(self.minutes)
 
     @property
     def paid_hours(self) -> Decimal:
-        return sum((r.hours for r in self.rows if r.paid), Decimal("0"))
+        return hours_of(self.paid_minutes)
 
     @property
     def pro_bono_hours(self) -> Decimal:
-        return self.hours - self.paid_hours
+        return hours_of(self.pro_bono_minutes)
 
     def table(self) -> list[list[str]]:
         """Return the log as rows of text, a header first and the totals last."""
@@ -52,6 +74,7 @@ class HoursLog:
                 "Date",
                 "Client",
                 "Program",
+                "Minutes",
                 "Hours",
                 "Paid or pro bono",
                 "Paid by",
@@ -63,6 +86,7 @@ class HoursLog:
                 r.day.isoformat(),
                 r.client,
                 r.program,
+                str(r.minutes),
                 str(r.hours),
                 r.paid_label,
                 r.paid_by,
@@ -70,14 +94,13 @@ class HoursLog:
             ]
             for r in self.rows
         ]
-        lines.append(["Total", f"{len(self.rows)} sessions", "", str(self.hours), "", "", ""])
-        lines.append(["Paid", "", "", str(self.paid_hours), "", "", ""])
-        lines.append(["Pro bono", "", "", str(self.pro_bono_hours), "", "", ""])
+        sessions = f"{len(self.rows)} sessions"
+        lines.append(["Total", sessions, "", str(self.minutes), str(self.hours), "", "", ""])
+        lines.append(["Paid", "", "", str(self.paid_minutes), str(self.paid_hours), "", "", ""])
+        lines.append(
+            ["Pro bono", "", "", str(self.pro_bono_minutes), str(self.pro_bono_hours), "", "", ""]
+        )
         return lines
-
-
-def _hours(minutes: int) -> Decimal:
-    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
 
 
 def hours_log(*, coach: User) -> HoursLog:
@@ -107,7 +130,7 @@ def hours_log(*, coach: User) -> HoursLog:
                 day=session.starts_at.astimezone(zones[organization.pk]).date(),
                 client=relationship.mentee.user.full_name,
                 program=relationship.program.name,
-                hours=_hours(session.duration_minutes),
+                minutes=session.duration_minutes,
                 paid=paid,
                 paid_by=engagement.get_paid_by_display(),
                 sponsor_organization=""

@@ -13,6 +13,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from tandem.coaching.models import PROGRESS_MOST, Engagement, Objective, ObjectiveRating
 from tandem.relationships.models import Meeting
 
+TENTH = Decimal("0.1")
+
 
 @dataclass(frozen=True)
 class ObjectiveProgress:
@@ -39,7 +41,15 @@ class Progress:
 
     @property
     def hours_left(self) -> Decimal:
-        return max(self.hours_contracted - self.hours_used, Decimal(0))
+        """Return the contracted hours not used yet, to a tenth; 0.0 once all are used."""
+        left = max(self.hours_contracted - self.hours_used, Decimal(0))
+        return left.quantize(TENTH)
+
+    @property
+    def hours_over(self) -> Decimal:
+        """Return the hours used past the contract, to a tenth; 0.0 while within it."""
+        over = max(self.hours_used - self.hours_contracted, Decimal(0))
+        return over.quantize(TENTH)
 
     @property
     def over_hours(self) -> bool:
@@ -90,7 +100,7 @@ class Standing:
 
 def _hours(minutes: int | None) -> Decimal:
     # Half up, as the program's figures round the same minutes (insights.tenths_of_hour).
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (Decimal(minutes or 0) / 60).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def engagement_progress(engagement: Engagement) -> Progress:

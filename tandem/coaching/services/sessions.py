@@ -2,7 +2,8 @@
 
 A session is a meeting of the engagement's relationship: planning, the shared notes and
 marking one held go through the relationship's own services. What coaching adds is here:
-the coach or the client logs a session that took place, the client rates progress on each
+the coach logs a session that took place (the coach's hours log is their credential record;
+the client sees every session and can raise a concern), the client rates progress on each
 objective at a session and at the end, the coach sets assignments that only the client
 marks done, and each person keeps a private note on a session.
 """
@@ -38,6 +39,12 @@ ASSIGNMENT_HORIZON = datetime.timedelta(days=365)
 NOTE_LONGEST = 10_000
 OUTCOME_LONGEST = 2_000
 SUMMARY_LONGEST = 5_000
+# The closing review opens this close to the end date, or earlier once the work is done.
+ONLY_THE_COACH_LOGS = (
+    "Your coach logs each session you held; you see every one on the engagement page. "
+    "If one is wrong, raise a concern."
+)
+CLOSING_OPENS = datetime.timedelta(days=14)
 
 
 def _coach(engagement: Engagement) -> User:
@@ -80,6 +87,45 @@ def engagement_has_ended(engagement: Engagement, *, today: datetime.date | None 
     )
 
 
+def closing_review_opens_on(engagement: Engagement) -> datetime.date:
+    """Return the day the closing review opens at the latest: two weeks before the end."""
+    return engagement.ends_on - CLOSING_OPENS
+
+
+def closing_review_is_open(
+    engagement: Engagement, *, sessions_held: int | None = None, today: datetime.date | None = None
+) -> bool:
+    """Return whether the closing review may be written or asked for.
+
+    It opens once the work has ended, once every contracted session is held, or within
+    two weeks of the end date; not while the engagement has months to run.
+    """
+    today = today or timezone.localdate()
+    if engagement_has_ended(engagement, today=today) or today >= closing_review_opens_on(
+        engagement
+    ):
+        return True
+    if sessions_held is None:
+        sessions_held = Meeting.objects.filter(
+            relationship_id=engagement.relationship_id, status=Meeting.Status.HELD
+        ).count()
+    return sessions_held >= engagement.sessions_contracted
+
+
+def closing_review_not_yet(engagement: Engagement) -> str:
+    """Say when the closing review opens, for a page or a refusal."""
+    return (
+        f"The closing review opens on {closing_review_opens_on(engagement):%-d %B %Y}, two "
+        f"weeks before the engagement ends, or earlier once all "
+        f"{engagement.sessions_contracted} contracted sessions are held."
+    )
+
+
+def _check_closing_open(engagement: Engagement) -> None:
+    if not closing_review_is_open(engagement):
+        raise DomainError(closing_review_not_yet(engagement))
+
+
 def _check_duration(duration_minutes: int) -> None:
     if not SESSION_SHORTEST <= duration_minutes <= SESSION_LONGEST:
         raise DomainError(
@@ -98,8 +144,15 @@ def session_log(
     notes: str = "",
     submission_key: str | None = None,
 ) -> Meeting:
-    """Record a session that took place; past the contract it is still logged."""
+    """Record a session that took place; past the contract it is still logged.
+
+    Only the coach logs a session: their hours log is the record credential bodies read,
+    and the sponsor pays for what it counts. The client sees every session on the
+    engagement page and can raise a concern about one.
+    """
     _check_in(engagement, by)
+    if by.pk != _coach(engagement).pk:
+        raise DomainError(ONLY_THE_COACH_LOGS)
     _check_running(engagement)
     _check_duration(duration_minutes)
     if timezone.is_naive(starts_at):
@@ -117,6 +170,15 @@ def session_log(
             f"Pick a time from the engagement's start, {engagement.starts_on:%-d %B %Y}, on.",
             field="starts_at",
         )
+    # One log at a time per engagement, so two sent together cannot both pass the check.
+    Relationship.objects.select_for_update().filter(pk=engagement.relationship_id).first()
+    if submission_key:
+        earlier = Meeting.objects.filter(
+            relationship_id=engagement.relationship_id, submission_key=submission_key
+        ).first()
+        if earlier is not None:
+            return earlier  # the same form sent twice
+    _check_no_overlap(engagement, by, starts_at, duration_minutes)
     meeting, created = create_once(
         Meeting,
         submission_key=submission_key,
@@ -129,6 +191,31 @@ def session_log(
     if created:
         relationships_last_met_refresh(relationship_ids=[engagement.relationship_id])
     return meeting
+
+
+def _check_no_overlap(
+    engagement: Engagement, by: User, starts_at: datetime.datetime, duration_minutes: int
+) -> None:
+    """Refuse a session that overlaps another held or planned one of the engagement."""
+    ends_at = starts_at + datetime.timedelta(minutes=duration_minutes)
+    nearby = Meeting.objects.filter(
+        relationship_id=engagement.relationship_id,
+        status__in=(Meeting.Status.HELD, Meeting.Status.PLANNED),
+        starts_at__gt=starts_at - datetime.timedelta(minutes=SESSION_LONGEST),
+        starts_at__lt=ends_at,
+    ).order_by("starts_at", "pk")
+    for other in nearby:
+        other_ends = other.starts_at + datetime.timedelta(minutes=other.duration_minutes)
+        if other.starts_at < ends_at and starts_at < other_ends:
+            when = local_datetime(
+                by, other.starts_at, organization_id=engagement.relationship.program.organization_id
+            )
+            state = "held" if other.status == Meeting.Status.HELD else "planned"
+            raise DomainError(
+                f"This overlaps the session {state} on {when}. Open that session instead"
+                " of logging it again.",
+                field="starts_at",
+            )
 
 
 def session_mark_held(
@@ -296,6 +383,7 @@ def closing_review_save(
     _check_in(engagement, by)
     if by.pk != _client(engagement).pk:
         raise DomainError("The client writes the closing review; the coach reads it.")
+    _check_closing_open(engagement)
     objectives = {o.pk: o for o in engagement.objectives.all()}
     _checked_ratings(objectives, ratings)
     for objective_id in objectives:
@@ -336,10 +424,11 @@ def closing_review_save(
 
 @transaction.atomic
 def closing_review_ask(*, engagement: Engagement, by: User) -> None:
-    """Ask the client for the closing review, once; either of them may start it early."""
+    """Ask the client for the closing review, once, when it is open."""
     _check_in(engagement, by)
     if engagement.closing_reviewed_at is not None:
         raise DomainError("The closing review is already written.")
+    _check_closing_open(engagement)
     if by.pk != _coach(engagement).pk:
         return  # the client starts it by writing it
     notify(

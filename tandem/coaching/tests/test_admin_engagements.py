@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.coaching.models import Assignment, Engagement, SessionNote
+from tandem.coaching.selectors.progress import engagement_progress, hours_of
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import Concern, Meeting, Proposal, Reflection, Relationship
@@ -253,3 +254,27 @@ def test_a_client_who_found_no_fit_reflects_and_is_proposed_another_coach(
 
     assert proposed.status_code == 302
     assert Proposal.objects.get(mentee=practice.client).mentor == dana
+
+
+def test_the_overview_hours_agree_with_each_engagement_and_the_exact_minutes(
+    practice: Practice,
+) -> None:
+    coach = _coach(practice, "Cleo Coach")
+    first = _engagement(practice, coach=coach, minutes=50)
+    second = _engagement(practice, coach=coach, minutes=50)
+
+    page = (
+        client_for(practice.admin)
+        .get(reverse("coaching:admin_engagements", args=[practice.program.pk]))
+        .content.decode()
+    )
+
+    for engagement in (first, second):
+        progress = engagement_progress(engagement)
+        assert str(progress.hours_used) == "0.8"
+        assert f"{progress.hours_used} of {progress.hours_contracted}" in page
+    # 100 exact minutes are 1.7 hours, though the two rounded rows add up to 1.6.
+    every = Engagement.objects.filter(relationship__program=practice.program)
+    contracted = sum(e.hours_contracted for e in every)
+    assert f"<strong>{hours_of(100)} of {contracted:.1f}</strong><span>hours used" in page
+    assert "the total above is from the exact minutes" in page

@@ -77,3 +77,34 @@ def test_a_session_is_logged_rated_and_followed_up(
     assert Assignment.objects.get().done_at is not None
     assert SessionNote.objects.get().author == practice.coach.user
     assert axe.problems == [], axe.problems
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_overdue_assignment_stacks_its_badge_and_note_form(
+    practice: Practice, new_page: Any, axe: AxeChecker, width: int
+) -> None:
+    engagement = running(practice)
+    meeting = held(practice, days_ago=14)
+    Assignment.objects.create(
+        engagement=engagement,
+        meeting=meeting,
+        text="End Monday's meeting with three written decisions",
+        due_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    cal = new_page()
+    cal.set_viewport_size({"width": width, "height": 1200})
+    sign_in(cal, practice.client.user.email, PASSWORD)
+
+    cal.goto(f"/coaching/{engagement.pk}/")
+
+    item = cal.locator("li.overdue")
+    item.screenshot(path=f"/tmp/coaching-overdue-{width}.png")
+    card, text = item.bounding_box(), item.get_by_text("End Monday's meeting").first.bounding_box()
+    badge = item.get_by_text("Overdue", exact=True).bounding_box()
+    note = item.get_by_label("A word to your coach").bounding_box()
+    # The text and its badge share the first line, the badge at the right; the note form
+    # takes the card's whole width below them.
+    assert badge["y"] < note["y"] and text["y"] < note["y"]
+    assert badge["x"] + badge["width"] > card["x"] + card["width"] * 0.7
+    assert note["width"] > card["width"] * 0.8
+    axe.check(cal, f"c09-overdue-assignment-{width}")

@@ -32,6 +32,13 @@ def _form(practice: Practice, **changes: str) -> dict[str, str]:
     } | changes
 
 
+def _near_the_end(practice: Practice, *, days_left: int = 10) -> Engagement:
+    engagement = running(practice)
+    engagement.ends_on = timezone.localdate() + datetime.timedelta(days=days_left)
+    engagement.save(update_fields=["ends_on"])
+    return engagement
+
+
 def test_the_client_writes_the_closing_review_and_the_page_compares(practice: Practice) -> None:
     running(practice)
     one, two = practice.engagement.objectives.all()
@@ -67,7 +74,7 @@ def test_the_client_writes_the_closing_review_and_the_page_compares(practice: Pr
 def test_the_client_may_change_the_review_and_there_is_one_closing_rating(
     practice: Practice,
 ) -> None:
-    running(practice)
+    _near_the_end(practice)
     client = client_for(practice.client.user)
     client.post(_url(practice), _form(practice))
     one = practice.engagement.objectives.first()
@@ -90,7 +97,7 @@ def test_the_client_may_change_the_review_and_there_is_one_closing_rating(
 def test_a_bad_closing_review_is_refused(
     practice: Practice, field: str, value: str, message: str
 ) -> None:
-    running(practice)
+    _near_the_end(practice)
     one = practice.engagement.objectives.first()
     assert one is not None
     name = field.replace("one", str(one.pk))
@@ -104,7 +111,7 @@ def test_a_bad_closing_review_is_refused(
 
 
 def test_the_coach_reads_it_adds_nothing_and_may_ask_for_it(practice: Practice) -> None:
-    running(practice)
+    _near_the_end(practice)
     coach = client_for(practice.coach.user)
     page = coach.get(_url(practice)).content.decode()
     assert "Save the closing review" not in page
@@ -124,6 +131,69 @@ def test_the_coach_reads_it_adds_nothing_and_may_ask_for_it(practice: Practice) 
     coach.post(reverse("coaching:closing_review_ask", args=[practice.engagement.pk]))
     asked = Notification.objects.filter(user=practice.client.user, kind="coaching_closing_asked")
     assert asked.count() == 1
+
+
+def test_the_closing_review_waits_while_the_engagement_has_months_to_run(
+    practice: Practice,
+) -> None:
+    engagement = running(practice)  # ends in about three months, no session held yet
+    opens = engagement.ends_on - datetime.timedelta(days=14)
+    client = client_for(practice.client.user)
+    coach = client_for(practice.coach.user)
+
+    page = client.get(_url(practice)).content.decode()
+    response = client.post(_url(practice), _form(practice))
+    coach_page = coach.get(_url(practice)).content.decode()
+    coach.post(reverse("coaching:closing_review_ask", args=[engagement.pk]))
+
+    explained = f"The closing review opens on {opens:%-d %B %Y}, two weeks before"
+    assert explained in page and "Save the closing review" not in page
+    assert response.status_code == 200 and explained in response.content.decode()
+    assert explained in coach_page and "for the closing review</button>" not in coach_page
+    assert not ObjectiveRating.objects.exists()
+    assert Engagement.objects.get(pk=engagement.pk).closing_reviewed_at is None
+    assert not Notification.objects.filter(kind="coaching_closing_asked").exists()
+    for person in (practice.client.user, practice.coach.user):
+        with pytest.raises(DomainError, match="The closing review opens on"):
+            if person == practice.client.user:
+                services.closing_review_save(
+                    engagement=engagement, by=person, ratings={}, outcomes={}, summary="x"
+                )
+            else:
+                services.closing_review_ask(engagement=engagement, by=person)
+
+
+@pytest.mark.parametrize("why", ["two weeks left", "every session held", "closed early"])
+def test_the_closing_review_opens_near_the_end_or_when_the_work_is_done(
+    practice: Practice, why: str
+) -> None:
+    engagement = running(practice)
+    if why == "two weeks left":
+        engagement.ends_on = timezone.localdate() + datetime.timedelta(days=14)
+        engagement.save(update_fields=["ends_on"])
+    elif why == "every session held":
+        for days in range(engagement.sessions_contracted):
+            held(practice, days_ago=days + 1)
+    else:
+        Relationship.objects.filter(pk=practice.relationship.pk).update(
+            status=Relationship.Status.CLOSED, closed_at=timezone.now()
+        )
+        practice.relationship.refresh_from_db()
+    assert (
+        "Save the closing review"
+        in client_for(practice.client.user).get(_url(practice)).content.decode()
+    )
+    client_for(practice.coach.user).post(
+        reverse("coaching:closing_review_ask", args=[engagement.pk])
+    )
+    assert Notification.objects.filter(
+        user=practice.client.user, kind="coaching_closing_asked"
+    ).exists()
+
+    client_for(practice.client.user).post(_url(practice), _form(practice))
+
+    assert Engagement.objects.get(pk=engagement.pk).closing_reviewed_at is not None
+    assert ObjectiveRating.objects.filter(meeting=None).count() == 2
 
 
 def test_the_engagement_page_asks_for_the_review_once_the_end_date_passed(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tandem.accounts.models import Membership
 from tandem.coaching.models import Engagement, SessionNote
 from tandem.coaching.selectors.hours import hours_log
+from tandem.coaching.selectors.progress import engagement_progress
 from tandem.coaching.tests.sessions_setup import held, running
 from tandem.coaching.tests.test_sessions import practice_for_other
 from tandem.relationships.models import Meeting
@@ -26,8 +27,8 @@ def _csv(response: Any) -> list[list[str]]:
 
 def test_the_log_lists_each_held_session_with_totals_and_no_notes(practice: Practice) -> None:
     running(practice)
-    first = held(practice, days_ago=10, minutes=60)
-    held(practice, days_ago=3, minutes=90)
+    first = held(practice, days_ago=10, minutes=50)
+    held(practice, days_ago=3, minutes=75)
     Meeting.objects.create(
         relationship=practice.relationship,
         starts_at=timezone.now() + datetime.timedelta(days=3),
@@ -44,6 +45,7 @@ def test_the_log_lists_each_held_session_with_totals_and_no_notes(practice: Prac
         "Date",
         "Client",
         "Program",
+        "Minutes",
         "Hours",
         "Paid or pro bono",
         "Paid by",
@@ -52,19 +54,27 @@ def test_the_log_lists_each_held_session_with_totals_and_no_notes(practice: Prac
     assert rows[1][1:] == [
         "Cal Client",
         "Leadership coaching",
-        "1.00",
+        "50",
+        "0.8",
         "Paid",
         "The organization (a sponsor's budget)",
         "Northwind Transit Agency",
     ]
-    assert rows[2][3] == "1.50"
-    assert rows[3][:4] == ["Total", "2 sessions", "", "2.50"]
-    assert rows[4][0] == "Paid" and rows[4][3] == "2.50"
-    assert rows[5][0] == "Pro bono" and rows[5][3] == "0.00"
+    # Each row to a tenth, half up; the totals from the 125 exact minutes, as the
+    # engagement page counts them.
+    assert rows[2][3:5] == ["75", "1.3"]
+    assert rows[3][:5] == ["Total", "2 sessions", "", "125", "2.1"]
+    assert rows[4][0] == "Paid" and rows[4][3:5] == ["125", "2.1"]
+    assert rows[5][0] == "Pro bono" and rows[5][3:5] == ["0", "0.0"]
+    assert str(engagement_progress(practice.engagement).hours_used) == "2.1"
     text = response.content.decode("utf-8-sig")
     assert "canary" not in text and "Shared words" not in text
     page = client_for(practice.coach.user).get(URL).content.decode()
-    assert "Cal Client" in page and "2.50" in page and "canary" not in page
+    assert "Cal Client" in page and "canary" not in page
+    assert "0.83" not in page and "1.25" not in page
+    assert '<td class="num">50</td><td class="num">0.8</td>' in page
+    assert '<td class="num">125</td><td class="num">2.1</td>' in page
+    assert "Totals are from the exact minutes" in page
 
 
 def test_the_date_is_on_the_coachs_clock(practice: Practice) -> None:

@@ -1,11 +1,13 @@
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.coaching.models import ObjectiveRating
 from tandem.coaching.selectors.progress import engagement_progress
 from tandem.relationships.models import Meeting
 from tandem.testing.coaching import Practice
+from tandem.testing.fixtures import client_for
 
 
 def _held(practice: Practice, days_ago: int, minutes: int) -> Meeting:
@@ -45,3 +47,26 @@ def test_progress_of_a_new_engagement_is_empty(practice: Practice) -> None:
     progress = engagement_progress(practice.engagement)
     assert progress.sessions_held == 0 and progress.hours_used == 0
     assert progress.average_latest is None
+
+
+def test_hours_left_reads_the_same_at_the_limit_and_says_how_far_over(
+    practice: Practice,
+) -> None:
+    practice.start()
+    url = reverse("coaching:engagement", args=[practice.engagement.pk])
+    coach = client_for(practice.coach.user)
+    _held(practice, 20, 180)
+    _held(practice, 13, 180)
+    at_limit = engagement_progress(practice.engagement)
+    assert (str(at_limit.hours_left), str(at_limit.hours_over)) == ("0.0", "0.0")
+    page = coach.get(url).content.decode()
+    assert "<strong>0.0</strong><span>hours left</span>" in page
+    assert "hours over the contract" not in page
+
+    _held(practice, 6, 100)
+
+    over = engagement_progress(practice.engagement)
+    assert (str(over.hours_left), str(over.hours_over)) == ("0.0", "1.7")
+    page = coach.get(url).content.decode()
+    assert '<strong class="warn-text">1.7</strong><span>hours over the contract</span>' in page
+    assert "hours left" not in page

@@ -14,6 +14,7 @@ from tandem.coaching.services import sessions as services
 from tandem.coaching.tests.sessions_setup import held, running
 from tandem.core.errors import DomainError
 from tandem.notifications.models import Notification
+from tandem.notifications.when import local_datetime
 from tandem.relationships.models import Concern, Meeting, Relationship
 from tandem.testing.coaching import Practice
 from tandem.testing.fixtures import client_for
@@ -28,11 +29,11 @@ def _log_form(**changes: Any) -> dict[str, Any]:
     return {"day": yesterday.isoformat(), "start": "09:30", "duration_minutes": "75"} | changes
 
 
-def test_client_logs_a_held_session_at_the_time_on_their_own_clock(practice: Practice) -> None:
+def test_coach_logs_a_held_session_at_the_time_on_their_own_clock(practice: Practice) -> None:
     running(practice)
-    Membership.objects.filter(user=practice.client.user).update(time_zone="America/New_York")
+    Membership.objects.filter(user=practice.coach.user).update(time_zone="America/New_York")
 
-    response = client_for(practice.client.user).post(
+    response = client_for(practice.coach.user).post(
         reverse("coaching:session_new", args=[practice.engagement.pk]), _log_form()
     )
 
@@ -57,6 +58,92 @@ def test_the_same_log_sent_twice_records_one_session(practice: Practice) -> None
     client.post(url, form)
     client.post(url, form)
     assert Meeting.objects.filter(relationship=practice.relationship).count() == 1
+
+
+def test_only_the_coach_logs_a_session_the_client_is_refused(practice: Practice) -> None:
+    running(practice)
+    client = client_for(practice.client.user)
+    url = reverse("coaching:session_new", args=[practice.engagement.pk])
+    overview = client.get(reverse("coaching:engagement", args=[practice.engagement.pk]))
+    assert "Log a session" not in overview.content.decode()
+    assert "Your coach logs each session" in overview.content.decode()
+    coach_overview = client_for(practice.coach.user).get(
+        reverse("coaching:engagement", args=[practice.engagement.pk])
+    )
+    assert "Log a session" in coach_overview.content.decode()
+
+    response = client.post(url, _log_form())
+    response_again = client.post(url, _log_form())
+
+    assert response.status_code == 200 and response_again.status_code == 200
+    assert "Your coach logs each session" in response.content.decode()
+    assert "Log the session" not in response.content.decode()
+    assert not Meeting.objects.filter(relationship=practice.relationship).exists()
+    with pytest.raises(DomainError, match="Your coach logs each session"):
+        services.session_log(
+            engagement=practice.engagement,
+            by=practice.client.user,
+            starts_at=timezone.now() - datetime.timedelta(hours=3),
+            duration_minutes=60,
+        )
+    assert not Meeting.objects.filter(relationship=practice.relationship).exists()
+
+
+def test_a_session_overlapping_another_is_refused_naming_its_date(practice: Practice) -> None:
+    running(practice)
+    first = services.session_log(
+        engagement=practice.engagement,
+        by=practice.coach.user,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        duration_minutes=60,
+    )
+    planned = Meeting.objects.create(
+        relationship=practice.relationship,
+        starts_at=timezone.now() - datetime.timedelta(hours=5),
+        duration_minutes=60,
+    )
+    for starts_at, duration in (
+        (first.starts_at, 60),  # the same start
+        (first.starts_at + datetime.timedelta(minutes=30), 60),  # starts inside it
+        (first.starts_at - datetime.timedelta(minutes=30), 45),  # runs into it
+        (planned.starts_at - datetime.timedelta(minutes=20), 30),  # runs into a planned one
+    ):
+        with pytest.raises(DomainError, match="This overlaps the session") as error:
+            services.session_log(
+                engagement=practice.engagement,
+                by=practice.coach.user,
+                starts_at=starts_at,
+                duration_minutes=duration,
+            )
+        assert error.value.field == "starts_at"
+    assert Meeting.objects.filter(relationship=practice.relationship).count() == 2
+    # Right after the first one ends is no overlap.
+    services.session_log(
+        engagement=practice.engagement,
+        by=practice.coach.user,
+        starts_at=first.starts_at + datetime.timedelta(minutes=60),
+        duration_minutes=30,
+    )
+    assert Meeting.objects.filter(relationship=practice.relationship).count() == 3
+
+
+def test_the_page_refuses_logging_the_same_time_twice(practice: Practice) -> None:
+    running(practice)
+    coach = client_for(practice.coach.user)
+    url = reverse("coaching:session_new", args=[practice.engagement.pk])
+    assert coach.post(url, _log_form(submission_key="a" * 32)).status_code == 302
+
+    response = coach.post(url, _log_form(submission_key="b" * 32))
+
+    assert response.status_code == 200
+    logged = Meeting.objects.get(relationship=practice.relationship)
+    when = local_datetime(
+        practice.coach.user,
+        logged.starts_at,
+        organization_id=practice.relationship.program.organization_id,
+    )
+    assert f"This overlaps the session held on {when}" in response.content.decode()
+    assert logged.status == Meeting.Status.HELD
 
 
 @pytest.mark.parametrize(
@@ -113,7 +200,7 @@ def test_a_session_past_the_contract_is_logged_and_both_are_warned(practice: Pra
     held(practice, days_ago=20)
     held(practice, days_ago=10)
 
-    response = client_for(practice.client.user).post(
+    response = client_for(practice.coach.user).post(
         reverse("coaching:session_new", args=[engagement.pk]), _log_form(), follow=True
     )
 
@@ -144,6 +231,29 @@ def test_a_planned_session_is_marked_held_with_its_real_length(practice: Practic
     assert response.status_code == 302
     planned.refresh_from_db()
     assert (planned.status, planned.duration_minutes) == (Meeting.Status.HELD, 50)
+
+
+def test_we_met_is_offered_only_once_the_session_started(practice: Practice) -> None:
+    running(practice)
+    ahead = Meeting.objects.create(
+        relationship=practice.relationship,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        duration_minutes=60,
+    )
+    begun = Meeting.objects.create(
+        relationship=practice.relationship,
+        starts_at=timezone.now() - datetime.timedelta(minutes=20),
+        duration_minutes=60,
+    )
+    for person in (practice.coach.user, practice.client.user):
+        page = client_for(person).get(_session_url(practice, ahead)).content.decode()
+        assert "We met: mark as held" not in page
+        assert "Once it has started, either of you can mark it as held here." in page
+        assert "We met: mark as held" in (
+            client_for(person).get(_session_url(practice, begun)).content.decode()
+        )
+    ahead.refresh_from_db()
+    assert ahead.status == Meeting.Status.PLANNED
 
 
 def test_the_session_page_shows_shared_notes_and_assignments_to_both(practice: Practice) -> None:
@@ -439,7 +549,7 @@ def test_the_engagement_page_is_for_coach_and_client_only(
     assert "3 / 6" in page and "3.0 / 6.0" in page
     assert "Run a weekly team meeting" in page and "Try it, week 7" in page
     assert page.count(f"/coaching/{practice.engagement.pk}/sessions/") >= 3
-    assert "Log a session" in page and "Your hours log" not in page
+    assert "Log a session" not in page and "Your hours log" not in page
     assert "Your hours log" in client_for(practice.coach.user).get(url).content.decode()
     for outsider in (practice.sponsor, practice.admin, practice.world.outsider):
         assert client_for(outsider).get(url).status_code == 404

@@ -76,8 +76,9 @@ def closing_review(request: AuthenticatedHttpRequest, engagement_id: int) -> Htt
     progress = engagement_progress(found)
     objectives = [p.objective for p in progress.objectives]
     closing = {p.objective.pk: p.closing for p in progress.objectives if p.closing is not None}
+    is_open = services.closing_review_is_open(found, sessions_held=progress.sessions_held)
     form = None
-    if role == "client":
+    if role == "client" and is_open:
         form = ClosingReviewForm(posted(request), objectives=objectives, closing=closing)
         if not form.is_bound:
             form.fields["summary"].initial = found.closing_summary
@@ -104,6 +105,8 @@ def closing_review(request: AuthenticatedHttpRequest, engagement_id: int) -> Htt
             "progress": progress,
             "form": form,
             "ended": services.engagement_has_ended(found),
+            "is_open": is_open,
+            "not_yet": "" if is_open else services.closing_review_not_yet(found),
         },
     )
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.coaching.forms.sessions import (
@@ -67,7 +68,13 @@ def session_new(request: AuthenticatedHttpRequest, engagement_id: int) -> HttpRe
     return render(
         request,
         "coaching/session_new.html",
-        {"e": engagement, "r": engagement.relationship, "form": form},
+        {
+            "e": engagement,
+            "r": engagement.relationship,
+            "form": form,
+            "is_coach": engagement.relationship.mentor.user_id == request.user.pk,
+            "only_the_coach_logs": services.ONLY_THE_COACH_LOGS,
+        },
     )
 
 
@@ -91,6 +98,8 @@ def _page(
         "role": "client" if is_client else "coach",
         "is_held": is_held,
         "is_open": is_open,
+        # "We met" is offered once the session's start has passed, not before.
+        "has_started": meeting.starts_at <= timezone.now(),
         "beyond": _beyond(standing),
         "standing": standing,
         "objectives": [(o, ratings.get(o.pk)) for o in objectives],

@@ -69,6 +69,22 @@ def test_marking_held_over_http_stores_it(ready: World, pair: Relationship, clie
     assert _stored(pair) == meeting.starts_at
 
 
+def test_we_met_is_offered_once_the_meeting_started(
+    ready: World, pair: Relationship, client: Client
+) -> None:
+    meeting = pair.meetings.get(status=Meeting.Status.PLANNED)
+    services.meeting_update(meeting=meeting, by=ready.mentee, starts_at=_ago(-2))
+    client.force_login(ready.mentor)
+    url = reverse("relationships:meeting", args=[meeting.pk])
+    ahead = client.get(url).content.decode()
+    assert "We met: mark as held" not in ahead
+    assert "Change the date or the way you meet" in ahead and "Cancel this meeting" in ahead
+    services.meeting_update(meeting=meeting, by=ready.mentee, starts_at=_ago(0.05))
+    assert "We met: mark as held" in client.get(url).content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED
+
+
 def test_cancelling_keeps_the_last_held_date(ready: World, pair: Relationship) -> None:
     held = _held_at(ready, pair, 20)
     planned = pair.meetings.get(status=Meeting.Status.PLANNED)

@@ -239,7 +239,9 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
             "when": when,
             "overdue": overdue,
             "partner": relationship.partner_of(request.user.pk),
-            "can_mark_held": planned,
+            "planned": planned,
+            # "We met" is offered once the meeting's start has passed, not before.
+            "can_mark_held": planned and meeting.starts_at <= timezone.now(),
         },
     )
 
