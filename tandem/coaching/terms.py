@@ -68,14 +68,14 @@ def contract_missing(agreement: Agreement) -> list[str]:
 # personal life to what helps the objectives, and introductions are offered now or not at
 # all. The mentoring choices beyond these are not offered, and not accepted.
 COACHING_CHOICES: dict[str, dict[str, str]] = {
-    "setting": {Agreement.Setting.OFFICE_HOURS: "During working hours"},
+    "setting": {Agreement.Setting.OFFICE_HOURS: Agreement.Setting.OFFICE_HOURS.label},
     "personal_sharing": {
-        Agreement.PersonalSharing.WORK_ONLY: "Work only",
-        Agreement.PersonalSharing.SOME: "Some personal life where it helps the objectives",
+        Agreement.PersonalSharing.WORK_ONLY: Agreement.PersonalSharing.WORK_ONLY.label,
+        Agreement.PersonalSharing.SOME: Agreement.PersonalSharing.SOME.label,
     },
     "introductions": {
         Agreement.Introductions.NO: "Not part of this engagement",
-        Agreement.Introductions.NOW: "Happy to make introductions now",
+        Agreement.Introductions.NOW: Agreement.Introductions.NOW.label,
     },
 }
 COACHING_CHOICE_REASONS = {

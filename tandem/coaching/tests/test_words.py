@@ -98,10 +98,11 @@ def test_the_ask_page_asks_why_this_coach(practice: Practice) -> None:
 def test_the_coaching_agreement_offers_only_coaching_choices(practice: Practice) -> None:
     url = reverse("relationships:agreement", args=[practice.relationship.pk])
     body = client_for(practice.client.user).get(url).content.decode()
-    assert "During working hours" in body
+    assert "During office hours" in body and 'value="either"' not in body
     assert "Socially, outside work" not in body
     assert "Open to talking about life as a whole" not in body
     assert "Not part of this engagement" in body
+    assert "Not part of this relationship" not in body
     assert "Maybe later, once we know each other" not in body
     assert "A coaching engagement meets during working hours." in body
 
@@ -114,9 +115,7 @@ def test_the_coaching_agreement_page_refuses_a_social_setting(practice: Practice
         for term in Agreement.TERMS
         if term not in ("channels", "texting_ok", "review_on")
     }
-    data.update(
-        channels=["video"], review_on=agreement.review_on.isoformat(), setting="social"
-    )
+    data.update(channels=["video"], review_on=agreement.review_on.isoformat(), setting="social")
     page = client_for(practice.client.user).post(url, data)
     assert page.status_code == 200
     assert "Select a valid choice" in page.content.decode()
