@@ -62,3 +62,33 @@ def contract_missing(agreement: Agreement) -> list[str]:
     if not agreement.accountability.strip():
         missing.append("how the client wants to be held accountable")
     return missing
+
+
+# A coaching engagement is paid work on work objectives: it meets in working hours, keeps
+# personal life to what helps the objectives, and introductions are offered now or not at
+# all. The mentoring choices beyond these are not offered, and not accepted.
+COACHING_CHOICES: dict[str, dict[str, str]] = {
+    "setting": {Agreement.Setting.OFFICE_HOURS: Agreement.Setting.OFFICE_HOURS.label},
+    "personal_sharing": {
+        Agreement.PersonalSharing.WORK_ONLY: Agreement.PersonalSharing.WORK_ONLY.label,
+        Agreement.PersonalSharing.SOME: Agreement.PersonalSharing.SOME.label,
+    },
+    "introductions": {
+        Agreement.Introductions.NO: "Not part of this engagement",
+        Agreement.Introductions.NOW: Agreement.Introductions.NOW.label,
+    },
+}
+COACHING_CHOICE_REASONS = {
+    "setting": "A coaching engagement meets during working hours.",
+    "personal_sharing": "Coaching stays with work: personal life only where it helps the "
+    "objectives.",
+    "introductions": "In coaching, introductions are part of the engagement now or not at all.",
+}
+
+
+def coaching_term_refused(terms: dict[str, Any]) -> str | None:
+    """Return the first term a coaching contract may not take with its value, or None."""
+    for term, allowed in COACHING_CHOICES.items():
+        if term in terms and terms[term] not in allowed:
+            return term
+    return None

@@ -138,6 +138,11 @@ class GoalsForm(TopicLevelsMixin):
             if t.kind == EnrollmentTopic.Kind.FOCUS
         }
         self.fields["goals"].initial = enrollment.goals
+        if enrollment.program.is_coaching:
+            self.fields["goals"].help_text = (
+                "A few sentences are plenty. What would be different by the end of the "
+                "engagement if this went well? Your coach reads this before agreeing objectives."
+            )
         most = enrollment.program.mentors_per_mentee
         if most > 1 and enrollment.is_mentee:
             field = self.fields["mentors_wanted"]

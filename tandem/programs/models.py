@@ -287,6 +287,16 @@ class Program(TimeStampedModel):
         """Name the people who are helped here: clients in coaching, mentees elsewhere."""
         return "client" if self.is_coaching else "mentee"
 
+    @property
+    def matching_mode_text(self) -> str:
+        """Describe how people are matched here, in the program's own nouns."""
+        seekers = self.seekers_noun
+        if self.matching_mode == self.MatchingMode.CHOICE:
+            return f"{seekers.capitalize()} choose their {self.givers_noun}"
+        if self.matching_mode == self.MatchingMode.BOTH:
+            return f"Both: rounds, and {seekers} may also choose"
+        return self.get_matching_mode_display()
+
     def clean(self) -> None:
         super().clean()
         if (
@@ -398,6 +408,12 @@ class Enrollment(TimeStampedModel):
             ("is_peer", "peer"),
         ]
         return [label for field, label in names if getattr(self, field)]
+
+    @property
+    def role_labels(self) -> list[str]:
+        """Name this person's roles as the program names them: a coaching mentee is a client."""
+        seeker = self.program.seeker_noun
+        return [seeker if role == "mentee" else role for role in self.roles]
 
     @property
     def meeting_mode_labels(self) -> list[str]:

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from tandem.coaching.terms import COACHING_CHOICE_REASONS, COACHING_CHOICES
 from tandem.core.submissions import submission_key_field
 from tandem.policy.eligibility import focuses_taken
 from tandem.programs.models import Cadence, Enrollment, MeetingMode, Topic
@@ -12,7 +13,7 @@ from tandem.relationships.models import Agreement, Concern, Relationship
 from tandem.relationships.services import DECLINE_TEMPLATES
 
 MESSAGE_GUIDANCE = (
-    "A good first message says who you are, what you want help with and why this mentor: "
+    "A good first message says who you are, what you want help with and why this {giver}: "
     "something in their profile that made you think of them. Mention how often you hope to "
     "meet. Three or four sentences are plenty."
 )
@@ -24,7 +25,7 @@ class RequestForm(forms.Form):
     )
     message = forms.CharField(
         label="Your message",
-        help_text=MESSAGE_GUIDANCE,
+        help_text=MESSAGE_GUIDANCE.format(giver="mentor"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 7}),
     )
@@ -44,7 +45,9 @@ class RequestForm(forms.Form):
         field.queryset = Topic.objects.filter(pk__in=mine)
         if ordered:
             field.initial = ordered[0]
-        field.help_text = "One request is about one focus; you can have several mentors."
+        givers = mentee.program.givers_noun
+        field.help_text = f"One request is about one focus; you can have several {givers}."
+        self.fields["message"].help_text = MESSAGE_GUIDANCE.format(giver=mentee.program.giver_noun)
 
 
 class ReplyForm(forms.Form):
@@ -128,6 +131,21 @@ class AgreementForm(forms.ModelForm):
             "derailers": "Busy seasons, cancelled meetings, a topic that gets heated: say now "
             "how you will handle it.",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.relationship.program.is_coaching:
+            self._as_coaching()
+
+    def _as_coaching(self) -> None:
+        """Speak of the client and of scope, and offer only the choices coaching takes."""
+        self.fields["accountability"].label = "How the client wants to be held accountable"
+        self.fields["topics_off_limits"].label = "Topics out of scope"
+        for term, allowed in COACHING_CHOICES.items():
+            field = self.fields[term]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = list(allowed.items())
+            field.help_text = COACHING_CHOICE_REASONS[term]
 
 
 class MeetingForm(forms.Form):

@@ -150,7 +150,7 @@ def mentor_directory(
     # Only the cards shown say why: explaining every listed mentor would cost more than
     # scoring them.
     reasons = fits.reasons([pk for pk in best if pk in loaded])
-    refusal = seeker_refusal(mentee)
+    refusal = seeker_refusal(mentee, reader=mentee.user_id)
     seeking = refusal is None
     cards = []
     for pk in best:

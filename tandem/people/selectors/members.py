@@ -290,13 +290,17 @@ def program_roles_of(*, organization: Organization, user_ids: list[int]) -> dict
             status=Enrollment.Status.ACTIVE,
         )
         .exclude(program__status=Program.Status.ARCHIVED)
-        .values_list("user_id", "program__name", *(flag for flag, _ in ROLE_LABELS))
+        .values_list(
+            "user_id", "program__name", "program__format", *(flag for flag, _ in ROLE_LABELS)
+        )
         .order_by("program__name")
     )
-    for user_id, program_name, *flags in enrollments:
-        for (_, label), on in zip(ROLE_LABELS, flags, strict=True):
+    for user_id, program_name, program_format, *flags in enrollments:
+        for (flag, label), on in zip(ROLE_LABELS, flags, strict=True):
             if on:
-                roles[user_id].roles.append((label, program_name))
+                # A coaching program's mentee is the coach's client.
+                coaching = program_format == Program.Format.COACHING and flag == "is_mentee"
+                roles[user_id].roles.append(("Client" if coaching else label, program_name))
     return roles
 
 

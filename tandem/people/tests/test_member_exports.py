@@ -23,6 +23,7 @@ from tandem.people.services.member_exports import member_export_build, member_ex
 from tandem.people.tasks import prune_kept_records
 from tandem.programs.models import Enrollment
 from tandem.security.models import SecurityEvent
+from tandem.testing.coaching import Practice
 from tandem.testing.factories import EnrollmentFactory, MembershipFactory, UserFactory
 from tandem.testing.fixtures import World, client_for
 
@@ -118,6 +119,15 @@ def test_export_follows_the_search_and_filters_shown(
     assert [r[0] for r in by_department[1:]] == ["Mo Haddad", "Mia Santos"]
     rows = _rows(world, capture, department=str(ops.pk), q="mentee@")
     assert [(r[0], r[-1]) for r in rows[1:]] == [("Mia Santos", "Mentee in New-hire mentoring")]
+
+
+def test_export_names_a_coaching_client_a_client(
+    practice: Practice, django_capture_on_commit_callbacks: Capture
+) -> None:
+    rows = _rows(practice.world, django_capture_on_commit_callbacks, q="cal.client@")
+    assert [(r[0], r[-1]) for r in rows[1:]] == [("Cal Client", "Client in Leadership coaching")]
+    rows = _rows(practice.world, django_capture_on_commit_callbacks, q="cora.coach@")
+    assert [(r[0], r[-1]) for r in rows[1:]] == [("Cora Coach", "Coach in Leadership coaching")]
 
 
 def test_export_leaves_out_roles_in_other_organizations_programs(

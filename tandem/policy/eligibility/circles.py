@@ -16,23 +16,12 @@ from tandem.policy.access import users_admitted_to
 from tandem.policy.eligibility.pairs import _apart
 from tandem.policy.eligibility.places import circles_held
 from tandem.policy.eligibility.rounds import people_kept_apart
-from tandem.policy.eligibility.rules import Refusal, _name, _ready
+from tandem.policy.eligibility.rules import Refusal, _name, _ready, _who
 from tandem.programs.models import Enrollment, Program
 
 # The pair rules that hold between every two people of a circle, in the order asked; a
 # round's grouping engine gets the same pairs from ``circle_round_apart``.
 _APART_RULES = ("self", "reporting_line", "not_a_fit", "do_not_match")
-
-
-# A refusal read by the person it names says "You": these verbs as they read then.
-_TO_THE_READER = {"is": "are", "needs": "need", "cannot": "cannot", "and": "and"}
-
-
-def _who(one: Enrollment, reader: int | None, verb: str) -> str:
-    """Return the person and the verb after them, "You are" to the reader (a user id)."""
-    if reader is not None and one.user_id == reader:
-        return f"You {_TO_THE_READER[verb]}"
-    return f"{_name(one)} {verb}"
 
 
 def _apart_message(code: str, one: Enrollment, other: str, reader: int | None = None) -> str:

@@ -30,18 +30,21 @@ def pair_refusal(
     focus: Topic | None = None,
     require_accepting: bool = True,
     ignore_proposal: int | None = None,
+    reader: int | None = None,
 ) -> Refusal | None:
     """Return why these two may not be paired now, or None when they may.
 
     ``seeker`` is the mentee (or the first peer), ``giver`` the mentor (or the other peer).
     ``require_accepting`` is False when the giver is the one saying yes: their answer is
     their consent. ``ignore_proposal`` is the proposal being accepted, whose places are
-    about to become the relationship's.
+    about to become the relationship's. ``reader`` is the user who reads the refusal: it
+    says "You" when it names them.
     """
     return pairs_refusals(
         [(seeker, giver, focus)],
         require_accepting=require_accepting,
         ignore_proposal=ignore_proposal,
+        reader=reader,
     )[0]
 
 
@@ -147,6 +150,7 @@ def pairs_refusals(
     *,
     require_accepting: bool = True,
     ignore_proposal: int | None = None,
+    reader: int | None = None,
 ) -> list[Refusal | None]:
     """Return, for each (seeker, giver, focus) in order, why they may not be paired, or None.
 
@@ -165,7 +169,7 @@ def pairs_refusals(
         in_program = [pairs[i] for i in indexes]
         for index, refusal in zip(
             indexes,
-            _refusals_in_program(in_program, require_accepting, ignore_proposal),
+            _refusals_in_program(in_program, require_accepting, ignore_proposal, reader),
             strict=True,
         ):
             refusals[index] = refusal
@@ -176,6 +180,7 @@ def _refusals_in_program(
     pairs: Sequence[tuple[Enrollment, Enrollment, Topic | None]],
     require_accepting: bool,
     ignore_proposal: int | None,
+    reader: int | None = None,
 ) -> list[Refusal | None]:
     program = pairs[0][0].program
     if program.status != Program.Status.ACTIVE:
@@ -195,7 +200,7 @@ def _refusals_in_program(
     apart = _apart(program, pairs, ignore_proposal)
     refusals: list[Refusal | None] = []
     for seeker, giver, focus in pairs:
-        refusal = _seeker_refusal_in(standing, seeker, focus)
+        refusal = _seeker_refusal_in(standing, seeker, focus, reader)
         if refusal is None:
             code = _giver_rule_failed(
                 standing, rules, shared.get(giver.pk, {}), apart, seeker, giver
@@ -207,7 +212,7 @@ def _refusals_in_program(
                 refusal = next(Refusal(r.code, r.message(giver)) for r in failed if r.code == code)
         if refusal is None and program.is_peer:
             # A peer pair holds a place on both sides, and both must be taking part.
-            refusal = _seeker_refusal_in(standing, giver, None)
+            refusal = _seeker_refusal_in(standing, giver, None, reader)
             if refusal is None and require_accepting and not seeker.accepting_now:
                 refusal = Refusal(
                     "not_accepting", f"{_name(seeker)} is not taking anyone new right now."

@@ -100,6 +100,23 @@ def _name(enrollment: Enrollment) -> str:
     return enrollment.user.display_name
 
 
+# A refusal read by the person it names says "You": these verbs as they read then.
+_TO_THE_READER = {
+    "is": "are",
+    "needs": "need",
+    "cannot": "cannot",
+    "and": "and",
+    "already has": "already have",
+}
+
+
+def _who(one: Enrollment, reader: int | None, verb: str) -> str:
+    """Return the person and the verb after them, "You are" to the reader (a user id)."""
+    if reader is not None and one.user_id == reader:
+        return f"You {_TO_THE_READER[verb]}"
+    return f"{_name(one)} {verb}"
+
+
 def _giver_rules(
     seeker: Enrollment, *, require_accepting: bool, ignore_proposal: int | None
 ) -> list[_Rule]:
@@ -233,7 +250,7 @@ def _standing(
 
 
 def _seeker_refusal_in(
-    standing: _Standing, seeker: Enrollment, focus: Topic | None
+    standing: _Standing, seeker: Enrollment, focus: Topic | None, reader: int | None = None
 ) -> Refusal | None:
     program = seeker.program
     if program.status != Program.Status.ACTIVE:
@@ -247,20 +264,21 @@ def _seeker_refusal_in(
     if seeker.user_id not in standing.admitted:
         return Refusal(
             "audience",
-            f"{_name(seeker)} cannot be matched in {program.name} now.",
+            f"{_who(seeker, reader, 'cannot')} be matched in {program.name} now.",
         )
     if seeker.pk not in standing.ready_seekers:
         return Refusal(
             "seeker_not_ready",
-            f"{_name(seeker)} needs an active place and a finished profile in this program "
-            "before being matched.",
+            f"{_who(seeker, reader, 'needs')} an active place and a finished profile in this "
+            "program before being matched.",
         )
     sought = standing.sought[seeker.pk] + standing.batch_sought[seeker.pk]
     if seeker_limit(seeker) - sought <= 0:
-        noun = "peers" if program.is_peer else "mentors"
+        noun = "peers" if program.is_peer else program.givers_noun
+        asked = "you" if reader is not None and seeker.user_id == reader else "they"
         return Refusal(
             "seeker_full",
-            f"{_name(seeker)} already has as many {noun} as they asked for.",
+            f"{_who(seeker, reader, 'already has')} as many {noun} as {asked} asked for.",
         )
     if (
         focus is not None
@@ -269,8 +287,8 @@ def _seeker_refusal_in(
     ):
         return Refusal(
             "focus_taken",
-            f"{_name(seeker)} already has a mentor for {focus.name}; each mentor helps with a "
-            "different focus.",
+            f"{_who(seeker, reader, 'already has')} a {program.giver_noun} for {focus.name}; each "
+            f"{program.giver_noun} helps with a different focus.",
         )
     if focus is not None and focus.organization_id != program.organization_id:
         return Refusal("focus_unknown", "That focus is not part of this program.")
@@ -278,16 +296,23 @@ def _seeker_refusal_in(
 
 
 def _seeker_refusal(
-    seeker: Enrollment, focus: Topic | None, ignore_proposal: int | None
+    seeker: Enrollment, focus: Topic | None, ignore_proposal: int | None, reader: int | None
 ) -> Refusal | None:
     if seeker.program.status != Program.Status.ACTIVE:
-        return _seeker_refusal_in(_Standing(set(), set(), Counter(), Counter(), {}), seeker, focus)
-    return _seeker_refusal_in(_standing(seeker.program, [seeker], ignore_proposal), seeker, focus)
+        standing = _Standing(set(), set(), Counter(), Counter(), {})
+    else:
+        standing = _standing(seeker.program, [seeker], ignore_proposal)
+    return _seeker_refusal_in(standing, seeker, focus, reader)
 
 
-def seeker_refusal(seeker: Enrollment, *, focus: Topic | None = None) -> Refusal | None:
-    """Return why this person may not be matched with anyone now, or None when they may."""
-    return _seeker_refusal(seeker, focus, None)
+def seeker_refusal(
+    seeker: Enrollment, *, focus: Topic | None = None, reader: int | None = None
+) -> Refusal | None:
+    """Return why this person may not be matched with anyone now, or None when they may.
+
+    ``reader`` is the user who reads the refusal: it says "You" when it names them.
+    """
+    return _seeker_refusal(seeker, focus, None, reader)
 
 
 def givers_for(

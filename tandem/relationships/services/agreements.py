@@ -10,7 +10,12 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.coaching import sponsor_news
 from tandem.coaching.models import Engagement
-from tandem.coaching.terms import contract_missing, engagement_defaults
+from tandem.coaching.terms import (
+    COACHING_CHOICE_REASONS,
+    coaching_term_refused,
+    contract_missing,
+    engagement_defaults,
+)
 from tandem.core.errors import DomainError
 from tandem.notifications.services import notify
 from tandem.programs.models import CADENCE_DAYS, Cadence, Program
@@ -61,6 +66,7 @@ def agreement_template(relationship: Relationship) -> dict[str, Any]:
         terms.update(
             setting=Agreement.Setting.OFFICE_HOURS,
             personal_sharing=Agreement.PersonalSharing.WORK_ONLY,
+            introductions=Agreement.Introductions.NO,
             cadence=Cadence.FORTNIGHTLY,
             meeting_minutes=60,
             topics_off_limits="Religion, relationships and family, health, unless the client "
@@ -90,7 +96,7 @@ def _check_party(agreement: Agreement, user: User) -> None:
         raise DomainError("This relationship is closed; its agreements are kept as they were.")
 
 
-def _check_terms(terms: dict[str, Any]) -> None:
+def _check_terms(terms: dict[str, Any], program: Program) -> None:
     if not str(terms.get("goals", "")).strip():
         raise DomainError("Write down what you are working towards.", field="goals")
     review_on = terms.get("review_on")
@@ -104,6 +110,8 @@ def _check_terms(terms: dict[str, Any]) -> None:
         )
     if "cadence" in terms and terms["cadence"] not in CADENCE_DAYS:
         raise DomainError("Choose how often you will meet.", field="cadence")
+    if program.is_coaching and (term := coaching_term_refused(terms)) is not None:
+        raise DomainError(COACHING_CHOICE_REASONS[term], field=term)
 
 
 @transaction.atomic
@@ -120,7 +128,10 @@ def agreement_update(*, agreement: Agreement, by: User, **terms: Any) -> Agreeme
     unknown = set(terms) - set(Agreement.TERMS)
     if unknown:
         raise TypeError(f"Unknown agreement terms: {', '.join(sorted(unknown))}")
-    _check_terms({**{t: getattr(agreement, t) for t in Agreement.TERMS}, **terms})
+    _check_terms(
+        {**{t: getattr(agreement, t) for t in Agreement.TERMS}, **terms},
+        agreement.relationship.program,
+    )
     changed = [name for name, value in terms.items() if getattr(agreement, name) != value]
     if not changed:
         return agreement

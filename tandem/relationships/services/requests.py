@@ -37,7 +37,7 @@ DECLINE_TEMPLATES = {
 }
 
 WITHDRAWN_NOTE = (
-    "{mentee} has found a mentor for {focus}, so this request is withdrawn. Thank you for "
+    "{mentee} has found a {giver} for {focus}, so this request is withdrawn. Thank you for "
     "considering it."
 )
 
@@ -63,7 +63,7 @@ def request_refusal(
     if MentorshipRequest.objects.filter(
         mentee=mentee, mentor=mentor, status=MentorshipRequest.Status.PENDING
     ).exists():
-        return "You already have a request waiting with this mentor."
+        return f"You already have a request waiting with this {mentee.program.giver_noun}."
     return None
 
 
@@ -72,12 +72,14 @@ def _check_can_request(mentee: Enrollment, mentor: Enrollment, focus: Topic | No
     if program.matching_mode == Program.MatchingMode.ROUNDS:
         raise DomainError("In this program, matches come from the admins' matching rounds.")
     if mentor.program_id != program.pk:
-        raise DomainError("This mentor is not in your program.")
+        raise DomainError(f"This {program.giver_noun} is not in your program.")
     if mentee.status != Enrollment.Status.ACTIVE or not mentee.is_mentee:
-        raise DomainError("Join the program as a mentee to send requests.")
+        raise DomainError(f"Join the program as a {program.seeker_noun} to send requests.")
     if mentee.profile_completed_at is None:
-        raise DomainError("Finish your profile first: mentors read it before they answer.")
-    refusal = pair_refusal(seeker=mentee, giver=mentor, focus=focus)
+        raise DomainError(
+            f"Finish your profile first: {program.givers_noun} read it before they answer."
+        )
+    refusal = pair_refusal(seeker=mentee, giver=mentor, focus=focus, reader=mentee.user_id)
     if refusal is not None:
         # A focus she already has a mentor for is the form's focus field's error; any
         # other refusal is about the pair.
@@ -100,7 +102,8 @@ def request_send(
     _check_can_request(mentee, mentor, focus)
     if len(message.strip()) < MIN_MESSAGE:
         raise DomainError(
-            "Write a few sentences: who you are, what you hope for, and why this mentor.",
+            "Write a few sentences: who you are, what you hope for, and why this "
+            f"{mentee.program.giver_noun}.",
             field="message",
         )
     program = mentee.program
@@ -124,11 +127,13 @@ def request_send(
                 origin_question=origin_question,
             )
     except IntegrityError:
-        raise DomainError("You already have a request waiting with this mentor.") from None
+        raise DomainError(
+            f"You already have a request waiting with this {program.giver_noun}."
+        ) from None
     notify(
         user=mentor.user,
         kind="request_received",
-        title=f"{mentee.user.full_name} asks you to mentor them on {focus}",
+        title=f"{mentee.user.full_name} asks you to {program.giver_noun} them on {focus}",
         body=f"Please answer by {_expiry_for_mentor(request)}.",
         url=_request_url(request),
     )
@@ -200,7 +205,9 @@ def _withdraw_other_requests(accepted: MentorshipRequest) -> None:
             kind="request_withdrawn",
             title=f"{accepted.mentee.user.full_name} withdrew their request",
             body=WITHDRAWN_NOTE.format(
-                mentee=accepted.mentee.user.display_name, focus=accepted.focus
+                mentee=accepted.mentee.user.display_name,
+                giver=accepted.program.giver_noun,
+                focus=accepted.focus,
             ),
             url=_request_url(other),
         )
@@ -321,8 +328,8 @@ def _rest_mentor_if_unresponsive(mentor: Enrollment, now: datetime.datetime) -> 
         kind="mentor_rested",
         title="We set you to “not accepting” for now",
         body=f"{expired} requests expired without an answer in the last three months, so "
-        "mentees will not see you as available. When you have time again, switch "
-        "“accepting now” back on in your profile.",
+        f"{mentor.program.seekers_noun} will not see you as available. When you have time "
+        "again, switch “accepting now” back on in your profile.",
         url=reverse("programs:profile_step", args=[mentor.program_id, "offer"]),
         dedupe_key=f"mentor-rested-{mentor.pk}-{now:%Y%m%d}",
     )

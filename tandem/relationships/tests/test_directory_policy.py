@@ -61,7 +61,8 @@ def test_a_mentee_with_all_her_mentors_is_told_so_and_offered_nobody(ready: Worl
     )
     page = client_for(ready.mentee).get(reverse("relationships:directory", args=[ready.program.pk]))
     body = page.content.decode()
-    assert "already has as many mentors as they asked for" in body
+    assert "You already have as many mentors as you asked for." in body
+    assert "already has as many" not in body
     assert "request_new" not in body and "/requests/new" not in body
     assert Relationship.objects.filter(mentee=mentee).count() == 1
 

@@ -115,7 +115,9 @@ def request_new(
                 sent.pk,
             )
     # Say up front when the policy refuses this pair, before anyone writes a message.
-    refusal = None if form.is_bound else pair_refusal(seeker=mentee, giver=mentor)
+    refusal = (
+        None if form.is_bound else pair_refusal(seeker=mentee, giver=mentor, reader=request.user.pk)
+    )
     return render(
         request,
         "relationships/request_new.html",

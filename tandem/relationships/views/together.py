@@ -108,10 +108,6 @@ def agreement(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpRe
     current = versions[0]
     editable = not current.is_signed and relationship.is_open
     form = AgreementForm(posted(request) if editable else None, instance=current)
-    if relationship.program.format == Program.Format.COACHING:
-        # The firm coaching form speaks of the client and of scope.
-        form.fields["accountability"].label = "How the client wants to be held accountable"
-        form.fields["topics_off_limits"].label = "Topics out of scope"
     if editable and form.is_bound and form.is_valid():
         saved = run_service(
             form, services.agreement_update, agreement=current, by=request.user, **form.cleaned_data
