@@ -28,3 +28,9 @@ def test_a_coaching_programs_impact_counts_its_coaches(practice: Practice) -> No
     assert "Coach impact" in page and "1 coach gave" in page
     assert "Mentor impact" not in page and "0 mentors" not in page
     assert '<th scope="col">Coach</th>' in page
+
+
+def test_a_coaching_programs_manage_page_names_its_coaches_impact(practice: Practice) -> None:
+    page = client_for(practice.admin).get(reverse("programs:manage", args=[practice.program.pk]))
+    assert page.status_code == 200
+    assert "Coach impact" in page.content.decode()
