@@ -26,6 +26,7 @@ from tandem.circles.models import (
     CircleSession,
     CircleSignature,
 )
+from tandem.coaching.models import Engagement
 from tandem.insights.stalled.selectors import stalled_counts
 from tandem.interviews.models import Interview
 from tandem.matching.models import MatchingRound
@@ -38,6 +39,7 @@ from tandem.policy.access import (
     relationships_of,
     requests_of,
 )
+from tandem.policy.access.coaching import engagements_of
 from tandem.programs.models import Enrollment, EnrollmentTopic, Program
 from tandem.relationships.models import (
     Agreement,
@@ -89,6 +91,9 @@ class Need:
     when_label: str = ""
     detail: str = ""
     context: str = ""
+    # A second place to go from the same item, e.g. a coaching session's engagement.
+    also_url: str = ""
+    also_label: str = ""
 
     @property
     def heading(self) -> str:
@@ -263,24 +268,37 @@ def _next_meetings(user: User, now: datetime.datetime) -> list[Need]:
             pk=Subquery(first.values("pk")[:1]),
         )
         .select_related(
-            "relationship__program", "relationship__mentor__user", "relationship__mentee__user"
+            "relationship__program",
+            "relationship__mentor__user",
+            "relationship__mentee__user",
+            # A coaching session's engagement comes in the same query, for its link.
+            "relationship__engagement",
         )
         .order_by("starts_at")[:PER_KIND]
     )
-    return [
-        Need(
-            kind="meeting",
-            urgency=Urgency.SOON,
-            title=f"Meeting with {meeting.relationship.partner_of(user.pk).user.full_name}",
-            url=reverse("relationships:meeting", args=[meeting.pk]),
-            when=meeting.starts_at,
-            when_label="Starts",
-            detail=meeting.agenda or "No agenda yet: add what you would like to talk about.",
-            context=meeting.relationship.program.name,
+    return [_meeting_need(meeting, user) for meeting in meetings if meeting.ends_at > now]
+
+
+def _meeting_need(meeting: Meeting, user: User) -> Need:
+    relationship = meeting.relationship
+    need = Need(
+        kind="meeting",
+        urgency=Urgency.SOON,
+        title=f"Meeting with {relationship.partner_of(user.pk).user.full_name}",
+        url=reverse("relationships:meeting", args=[meeting.pk]),
+        when=meeting.starts_at,
+        when_label="Starts",
+        detail=meeting.agenda or "No agenda yet: add what you would like to talk about.",
+        context=relationship.program.name,
+    )
+    # hasattr: a relationship outside a coaching program has no engagement.
+    if relationship.program.is_coaching and hasattr(relationship, "engagement"):
+        need = replace(
+            need,
+            also_url=reverse("coaching:engagement", args=[relationship.engagement.pk]),
+            also_label="Open the coaching engagement",
         )
-        for meeting in meetings
-        if meeting.ends_at > now
-    ]
+    return need
 
 
 def _interviews(user: User, now: datetime.datetime) -> list[Need]:
@@ -439,6 +457,18 @@ def _pause_need(relationship: Relationship, partner: str, today: datetime.date) 
         when=when,
         when_label=label,
         context=relationship.program.name,
+    )
+
+
+def my_engagements(user: User) -> list[Engagement]:
+    """Return the engagements this person coaches or is coached in that have not closed."""
+    return list(
+        engagements_of(user)
+        .exclude(relationship__status=Relationship.Status.CLOSED)
+        .select_related(
+            "relationship__program", "relationship__mentor__user", "relationship__mentee__user"
+        )
+        .order_by("relationship__program__name", "pk")
     )
 
 

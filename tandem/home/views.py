@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tandem.home.selectors import my_circles, needs_for_user
+from tandem.home.selectors import my_circles, my_engagements, needs_for_user
 from tandem.policy.access import (
     organizations_administered_by,
     organizations_where_may_create_programs,
@@ -23,6 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
         if any(e.program.format == Program.Format.CIRCLES for e in data.enrolled)
         else []
     )
+    # Likewise engagements, of those enrolled in a coaching program.
+    engagements = (
+        my_engagements(request.user)
+        if any(e.program.format == Program.Format.COACHING for e in data.enrolled)
+        else []
+    )
     return render(
         request,
         "home/home.html",
@@ -34,6 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             "data": data,
             "circles": circles,
+            "engagements": engagements,
+            # A coach keeps an hours log across their engagements.
+            "coaches": any(e.is_coach for e in data.enrolled),
             # Whoever mentors in a program gets one link to what their mentoring did.
             # A sponsor sees their engagements' numbers; most people sponsor nothing.
             "sponsors": engagements_sponsored_by(request.user).exists(),

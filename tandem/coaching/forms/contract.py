@@ -34,7 +34,7 @@ class TermsForm(forms.Form):
         max_length=254,
         required=False,
         help_text=(
-            "A manager or someone in HR, by work e-mail address or name. A sponsor sees hours "
+            "A manager or someone in HR, by work e-mail address. A sponsor sees hours "
             "and objective ratings in aggregate, never notes or what is said in a session."
         ),
     )

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from tandem.coaching.models import Engagement
@@ -36,6 +36,12 @@ class EngagementRow:
     ends_on: datetime.date
     open_concerns: int
     beyond_scope: int
+    # The client already works with another coach of the program.
+    client_coached: bool = False
+
+    @property
+    def may_propose(self) -> bool:
+        return self.closed and not self.client_coached
 
     @property
     def over_hours(self) -> bool:
@@ -66,6 +72,28 @@ def _open_concerns(*, beyond_scope: bool) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _client_coached() -> Exists:
+    # Any open relationship of the client in the program: for an ended engagement, another.
+    return Exists(
+        Relationship.objects.filter(
+            mentee=OuterRef("relationship__mentee"), program=OuterRef("relationship__program")
+        ).exclude(status=Relationship.Status.CLOSED)
+    )
+
+
+def client_coached_elsewhere(engagement: Engagement) -> bool:
+    """Return whether the client of an ended engagement has an open one in its program."""
+    relationship = engagement.relationship
+    return (
+        Relationship.objects.filter(
+            mentee_id=relationship.mentee_id, program_id=relationship.program_id
+        )
+        .exclude(status=Relationship.Status.CLOSED)
+        .exclude(pk=relationship.pk)
+        .exists()
+    )
+
+
 def engagement_rows(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """Return the engagements with their people, usage and open concerns, for one query a page."""
     return (
@@ -74,6 +102,7 @@ def engagement_rows(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
         .annotate(
             general_concerns=_open_concerns(beyond_scope=False),
             beyond_scope=_open_concerns(beyond_scope=True),
+            client_coached=_client_coached(),
         )
         .order_by("ends_on", "pk")
     )
@@ -98,6 +127,7 @@ def row_of(engagement: Engagement) -> EngagementRow:
         ends_on=engagement.ends_on,
         open_concerns=numbers["general_concerns"] + numbers["beyond_scope"],
         beyond_scope=numbers["beyond_scope"],
+        client_coached=numbers["client_coached"],
     )
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from tandem.accounts.models import User
 from tandem.coaching.models import Engagement
+from tandem.coaching.selectors.admin import client_coached_elsewhere
 from tandem.core.errors import DomainError
 from tandem.policy.access import user_administers_program
 from tandem.programs.models import Enrollment
@@ -24,6 +25,11 @@ def engagement_coach_propose(*, engagement: Engagement, admin: User, coach: Enro
         raise DomainError("Only the program's admins can propose a coach.")
     if relationship.status != Relationship.Status.CLOSED:
         raise DomainError("End this engagement before proposing another coach.")
+    if client_coached_elsewhere(engagement):
+        raise DomainError(
+            f"{relationship.mentee.user.full_name or 'The client'} already has an open coaching "
+            "relationship in this program: propose another coach only once it has ended."
+        )
     if coach.program_id != program.pk or not coach.is_coach:
         raise DomainError("Choose a coach of this program.", field="coach")
     if coach.pk == relationship.mentor_id:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,39 +108,21 @@ def _check_numbers(
 
 
 def sponsor_find(*, engagement: Engagement, query: str) -> User | None:
-    """Return the one member an e-mail address or name names as sponsor; None for nobody."""
+    """Return the member whose e-mail address names the sponsor; None for an empty field."""
+    # An exact address only, and an error that never names anyone: the field must not let a
+    # coach, perhaps from outside the organization, look up its members.
     query = query.strip()
     if not query:
         return None
-    candidates = sponsor_candidates(engagement)
-    if "@" in query:
-        found = list(candidates.filter(email__iexact=query)[:2])
-    else:
-        found = list(
-            candidates.filter(Q(full_name__iexact=query) | Q(preferred_name__iexact=query))[:2]
-        ) or list(candidates.filter(full_name__icontains=query).order_by("full_name")[:6])
-    if len(found) == 1:
-        return found[0]
+    found = sponsor_candidates(engagement).filter(email__iexact=query).first()
+    if found is not None:
+        return found
     participants = engagement.relationship.participant_ids()
-    if (
-        not found
-        and User.objects.filter(
-            Q(email__iexact=query) | Q(full_name__iexact=query), pk__in=participants
-        ).exists()
-    ):
+    if User.objects.filter(email__iexact=query, pk__in=participants).exists():
         raise DomainError(
             "The coach and the client cannot sponsor their own engagement.", field="sponsor"
         )
-    if not found:
-        raise DomainError(
-            f"Nobody in {engagement.relationship.program.organization.name} matches “{query}”. "
-            "Write their work e-mail address.",
-            field="sponsor",
-        )
-    names = ", ".join(f"{u.full_name} ({u.email})" for u in found[:5])
-    raise DomainError(
-        f"Several people match: {names}. Write their e-mail address.", field="sponsor"
-    )
+    raise DomainError("No member of the organization has that e-mail address.", field="sponsor")
 
 
 @transaction.atomic
@@ -156,7 +138,7 @@ def engagement_terms_update(
     budget_code: str,
     sponsor: str,
 ) -> Engagement:
-    """Change the contract's numbers, payer and sponsor (named by e-mail or by name)."""
+    """Change the contract's numbers, payer and sponsor (named by e-mail address)."""
     engagement = _lock(engagement, by)
     _check_numbers(
         sessions_contracted=sessions_contracted,

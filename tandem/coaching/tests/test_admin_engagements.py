@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from tandem.coaching.models import Assignment, Engagement, SessionNote
 from tandem.coaching.selectors.progress import engagement_progress, hours_of
+from tandem.coaching.services.admin import engagement_coach_propose
+from tandem.core.errors import DomainError
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrollment
 from tandem.relationships.models import Concern, Meeting, Proposal, Reflection, Relationship
@@ -278,3 +281,39 @@ def test_the_overview_hours_agree_with_each_engagement_and_the_exact_minutes(
     contracted = sum(e.hours_contracted for e in every)
     assert f"<strong>{hours_of(100)} of {contracted:.1f}</strong><span>hours used" in page
     assert "the total above is from the exact minutes" in page
+
+
+def test_no_coach_is_proposed_to_a_client_who_already_has_a_new_one(practice: Practice) -> None:
+    engagement = practice.start()
+    dana = _coach(practice, "Dana Different")
+    erin = _coach(practice, "Erin Else")
+    Relationship.objects.filter(pk=practice.relationship.pk).update(
+        status=Relationship.Status.CLOSED,
+        closed_at=timezone.now(),
+        close_reason=Relationship.CloseReason.ENDED_BY_ADMIN,
+    )
+    Relationship.objects.create(
+        program=practice.program,
+        mentor=dana,
+        mentee=practice.client,
+        focus=practice.relationship.focus,
+        origin=Relationship.Origin.ADMIN,
+        status=Relationship.Status.ACTIVE,
+        started_at=timezone.now(),
+    )
+    url = reverse("coaching:admin_propose", args=[practice.program.pk, engagement.pk])
+    admin = client_for(practice.admin)
+
+    overview = _overview(practice)
+    page = admin.get(url).content.decode()
+    response = admin.post(url, {"coach": erin.pk})
+
+    assert url not in overview and "Coached again" in overview
+    assert "already has an open coaching relationship in this program" in page
+    assert "No other coach of this program can take this client now" not in page
+    assert response.status_code == 200
+    assert not Proposal.objects.filter(mentee=practice.client).exists()
+    engagement.relationship.refresh_from_db()
+    with pytest.raises(DomainError, match="already has an open coaching relationship"):
+        engagement_coach_propose(engagement=engagement, admin=practice.admin, coach=erin)
+    assert not Proposal.objects.filter(mentee=practice.client).exists()

@@ -135,3 +135,24 @@ def test_the_log_spans_every_program_in_a_bounded_number_of_queries(
     assert response.content.decode().count("Cal Client") == 8
     with django_assert_max_num_queries(10):
         client.get(URL, {"format": "csv"})
+
+
+def test_a_coach_finds_the_hours_log_on_the_program_page(practice: Practice) -> None:
+    practice.start()
+    program_url = reverse("programs:detail", args=[practice.coach.program_id])
+    coach = client_for(practice.coach.user).get(program_url).content.decode()
+    client = client_for(practice.client.user).get(program_url).content.decode()
+    assert reverse("coaching:hours_log") in coach
+    assert reverse("coaching:hours_log") not in client
+
+
+def test_a_coach_without_clients_yet_sees_an_empty_log(practice: Practice) -> None:
+    Engagement.objects.filter(pk=practice.engagement.pk).delete()
+    coach = client_for(practice.coach.user)
+
+    page = coach.get(reverse("coaching:hours_log"))
+    download = coach.get(reverse("coaching:hours_log") + "?format=csv")
+
+    assert page.status_code == 200 and "0 sessions" in page.content.decode()
+    assert next(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))[0] == "Date"
+    assert client_for(practice.world.member).get(reverse("coaching:hours_log")).status_code == 404

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from tandem.coaching.forms.admin import CoachChoiceForm
 from tandem.coaching.selectors.admin import (
+    client_coached_elsewhere,
     coaches_to_propose,
     engagement_rows,
     engagement_totals,
@@ -46,8 +47,9 @@ def propose_coach(
         user=request.user, program_id=program_id, engagement_id=engagement_id
     )
     ended = engagement.relationship.status == Relationship.Status.CLOSED
-    # While the engagement runs, the client's place is taken: nobody could be proposed.
-    coaches = coaches_to_propose(engagement) if ended else []
+    # While this or a later engagement runs, the client has a coach: nobody is proposed.
+    coached = ended and client_coached_elsewhere(engagement)
+    coaches = coaches_to_propose(engagement) if ended and not coached else []
     form = CoachChoiceForm(posted(request), coaches=coaches)
     if (
         form.is_bound
@@ -70,6 +72,7 @@ def propose_coach(
             "program": engagement.relationship.program,
             "engagement": engagement,
             "coaches": coaches,
+            "coached": coached,
             "ended": ended,
             "form": form,
         },

@@ -16,7 +16,7 @@ from tandem.core.errors import DomainError, NotFound
 from tandem.core.forms import posted, run_service
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.spreadsheets import spreadsheet_response
-from tandem.policy.access.coaching import engagement_get_for_user, engagements_coached_by
+from tandem.policy.access.coaching import engagement_get_for_user, keeps_hours_log
 from tandem.relationships.models import Concern, Meeting
 
 
@@ -53,8 +53,8 @@ def engagement(request: AuthenticatedHttpRequest, engagement_id: int) -> HttpRes
 
 @login_required
 def hours_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # Only a coach keeps an hours log; anyone else finds nothing here.
-    if not engagements_coached_by(request.user).exists():
+    # Only a coach keeps an hours log (empty until their first session); others find nothing.
+    if not keeps_hours_log(request.user):
         raise NotFound("No hours log.")
     log = hours_log_of(coach=request.user)
     if request.GET.get("format") == "csv":

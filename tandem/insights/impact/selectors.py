@@ -316,13 +316,15 @@ def program_impact(*, program: Program, sort: str = "hours") -> ProgramImpact:
     """Return the program's mentors with their figures, whatever their number.
 
     In a peer program the peers take the mentors' place: each helps the other (see
-    ``impact_by_peer``).
+    ``impact_by_peer``); in a coaching program, the coaches do.
     """
     if program.format == Program.Format.PEER:
         mentors = Enrollment.objects.filter(program=program, is_peer=True)
         by_mentor = impact_by_peer(mentors)
     else:
-        mentors = Enrollment.objects.filter(program=program, is_mentor=True)
+        # A coaching program's coaches are its relationships' mentors.
+        giver = Q(is_coach=True) if program.is_coaching else Q(is_mentor=True)
+        mentors = Enrollment.objects.filter(giver, program=program)
         by_mentor = impact_by_mentor(mentors)
     rows = [
         MentorRow(

@@ -66,13 +66,20 @@ def _interviews_row(figures: InterviewFigures) -> Row:
 
 
 def _words(program: Program) -> dict[str, str]:
-    """Name the people the impact figures are about: a peer program's peers help each other."""
+    """Name the people the impact figures are about: mentors, peers or coaches."""
     if program.is_peer:
         return {
             "title": "Peer impact",
             "who": "peers",
             "one": "Peer",
             "export_label": "every peer's figures",
+        }
+    if program.is_coaching:
+        return {
+            "title": "Coach impact",
+            "who": "coaches",
+            "one": "Coach",
+            "export_label": "every coach's figures",
         }
     return {
         "title": "Mentor impact",

@@ -160,3 +160,13 @@ def engagement_get_for_admin(*, user: User, program_id: int, engagement_id: int)
         return _with_people(engagements).get(pk=engagement_id)
     except Engagement.DoesNotExist:
         raise NotFound("No such engagement.") from None
+
+
+def keeps_hours_log(user: User) -> bool:
+    """Return whether this person keeps a coaching hours log: they coach, or have coached."""
+    if not user.is_authenticated:
+        return False
+    return (
+        Enrollment.objects.filter(user=user, is_coach=True).exists()
+        or engagements_coached_by(user).exists()
+    )

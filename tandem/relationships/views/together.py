@@ -67,7 +67,9 @@ def relationship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def relationship_detail(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpResponse:
     relationship = relationship_get_for_user(user=request.user, relationship_id=relationship_id)
     today = timezone.localdate()
-    commitments = list(relationship.commitments.select_related("owner"))
+    engagement_id = _engagement_id(relationship)
+    # A coaching engagement keeps its assignments instead of mentoring's commitments.
+    commitments = [] if engagement_id else list(relationship.commitments.select_related("owner"))
     return render(
         request,
         "relationships/detail.html",
@@ -89,7 +91,7 @@ def relationship_detail(request: AuthenticatedHttpRequest, relationship_id: int)
             "my_reflection": reflection_get_own(user=request.user, relationship=relationship)
             if relationship.status == Relationship.Status.CLOSED
             else None,
-            "engagement_id": _engagement_id(relationship),
+            "engagement_id": engagement_id,
             "origin_interview_id": relationship.origin_interviews.values_list("pk", flat=True)
             .order_by("pk")
             .first()
@@ -223,7 +225,13 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
             request, "Saved for both of you.", "relationships:meeting", meeting.pk
         )
     today = timezone.localdate()
-    overdue = [c for c in relationship.commitments.select_related("owner") if c.is_overdue(today)]
+    engagement_id = _engagement_id(relationship)
+    # A coaching session follows up assignments on its own page, not commitments.
+    overdue = (
+        []
+        if engagement_id
+        else [c for c in relationship.commitments.select_related("owner") if c.is_overdue(today)]
+    )
     planned = meeting.status == "planned" and relationship.status == "active"
     return render(
         request,
@@ -238,6 +246,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
             "planned": planned,
             # "We met" is offered once the meeting's start has passed, not before.
             "can_mark_held": planned and meeting.starts_at <= timezone.now(),
+            "engagement_id": engagement_id,
         },
     )
 
