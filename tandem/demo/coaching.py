@@ -1,15 +1,18 @@
 """A coaching program with engagements in every stage, the demo mentee's among them.
 
-Coaches, internal and external, each have a profile. Clients choose a coach by request;
-the coach says yes through the services, which ask the pairing policy. Then the contract:
-objectives, numbers, payer and, where the organization pays, the client's manager as
-sponsor with a budget code. One engagement is still writing its contract; most are active,
-with held sessions, shared notes, the client's ratings of each objective, assignments and
-the coach's private session notes; two ended with a closing review; one was ended by the
+Coaches, internal and external, each have a profile: internal coaches are city staff,
+external ones are executive coaches the city contracts, with the title that says so, and
+they bill in dollars. Clients choose a coach by request; the coach says yes through the
+services, which ask the pairing policy. Then the contract: objectives, numbers, payer and,
+where the organization pays, the client's manager as sponsor with a budget code. One
+engagement is still writing its contract; most are active, with held sessions, shared
+notes, the client's ratings of each objective, assignments, the coach's private session
+notes and both people's check-ins; two ended with a closing review; one was ended by the
 program after a concern that the work went beyond the agreed scope, and its client now
 works with another coach. The demo mentee is a client whose engagement the demo admin
 sponsors, so both can sign in and see theirs. Sessions and ratings of the past are written
-directly, as they were made at their time, as lives.py does for mentoring pairs.
+directly, as they were made at their time, as lives.py does for mentoring pairs; a request
+dated back keeps its deadline its lifetime after it was sent.
 """
 
 import datetime
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,13 +34,14 @@ from tandem.coaching.models import (
     ObjectiveRating,
     SessionNote,
 )
-from tandem.demo.agency import AGENCY_TIME_ZONE
+from tandem.demo.agency import AGENCY_TIME_ZONE, REMOTE
 from tandem.demo.lives import pair_close, pair_sign
 from tandem.policy.eligibility import pair_refusal
 from tandem.programs.models import Cadence, Enrollment, EnrollmentTopic, Program, Topic
 from tandem.relationships import services
 from tandem.relationships.models import (
     Agreement,
+    CheckIn,
     Concern,
     Meeting,
     MentorshipRequest,
@@ -54,6 +59,12 @@ TOPICS = (
     "Delegation",
     "Strategic thinking",
 )
+
+
+# External coaches are not city staff: the city contracts them, and gives each an account.
+CONTRACTED_TITLE = "Executive coach (contracted)"
+CONTRACTED_DOMAIN = "northlight-coaching.example"
+CONTRACTED_NAMES = (("Margaret Oyelaran", "Margaret"), ("Daniel Whitcombe", "Dan"))
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,7 @@ COACHES = (
         "Fridays, and early mornings by video",
         "Former HR director; specialises in feedback, conflict and managing up.",
         hourly_rate=Decimal("150.00"),
-        currency="EUR",
+        currency="USD",
     ),
     Coach(
         CoachProfile.Kind.INTERNAL,
@@ -284,7 +295,7 @@ def create_coaching(
     _contract(rng, engage(client, coach_for(client, 1), 4), profiles, now)
     client = others[10]
     request = _request(rng, client, coach_for(client, 2))
-    MentorshipRequest.objects.filter(pk=request.pk).update(created_at=now - 2 * DAY)
+    _date_request(request, now - 2 * DAY)
     return program
 
 
@@ -324,7 +335,9 @@ def _enroll(
 ) -> tuple[list[Enrollment], list[Enrollment]]:
     """Enroll the coaches and twelve clients with managers (the demo mentee among them).
 
-    The demo mentor does not coach: her home page lists the meetings of her mentoring.
+    Internal coaches are city staff; external ones are contracted coaches, members of the
+    city by contract with the title that says so. The demo mentor does not coach: her home
+    page lists the meetings of her mentoring.
     """
     members = list(
         Membership.objects.filter(
@@ -337,11 +350,16 @@ def _enroll(
     by_user = {m.user_id: m for m in members}
     candidates = [m for m in members if m.user_id not in persona_ids]
     rng.shuffle(candidates)
-    coach_members = candidates[: len(COACHES)]
-    client_members = [by_user[personas["mentee"].pk], *candidates[len(COACHES) : len(COACHES) + 11]]
+    internal = sum(spec.kind == CoachProfile.Kind.INTERNAL for spec in COACHES)
     # Profiles finished in the spring, on the demo's own calendar (same seed, same data).
     noon = datetime.time(12, tzinfo=ZoneInfo(AGENCY_TIME_ZONE))
     completed = datetime.datetime.combine(today - 300 * DAY, noon)
+    contracted = iter(_contracted(program, personas["admin"], completed - 20 * DAY))
+    staff = iter(candidates[:internal])
+    coach_members = [
+        next(staff if spec.kind == CoachProfile.Kind.INTERNAL else contracted) for spec in COACHES
+    ]
+    client_members = [by_user[personas["mentee"].pk], *candidates[internal : internal + 11]]
     specs = COACHES
     coaches = Enrollment.objects.bulk_create(
         Enrollment(
@@ -397,6 +415,35 @@ def _enroll(
     return coaches, clients
 
 
+def _contracted(program: Program, admin: User, joined: datetime.datetime) -> list[Membership]:
+    """The external coaches: accounts at their own practice, members of the city by contract,
+    outside its departments and reporting lines."""
+    users = User.objects.bulk_create(
+        User(
+            email=f"{preferred.lower()}@{CONTRACTED_DOMAIN}",
+            full_name=full_name,
+            preferred_name=preferred,
+            # The demo's one password, as every demo account has.
+            password=admin.password,
+            date_joined=joined,
+        )
+        for full_name, preferred in CONTRACTED_NAMES
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users
+    )
+    return Membership.objects.bulk_create(
+        Membership(
+            user=user,
+            organization=program.organization,
+            title=CONTRACTED_TITLE,
+            time_zone=AGENCY_TIME_ZONE,
+            location=REMOTE,
+        )
+        for user in users
+    )
+
+
 def _focus(client: Enrollment) -> Topic:
     return client.topics.get(kind=EnrollmentTopic.Kind.FOCUS).topic
 
@@ -411,6 +458,18 @@ def _request(rng: random.Random, client: Enrollment, coach: Enrollment) -> Mento
     )
 
 
+def _date_request(
+    request: MentorshipRequest,
+    asked: datetime.datetime,
+    answered: datetime.datetime | None = None,
+) -> None:
+    """Date a request back to when it was sent: its deadline moves with it."""
+    lifetime = request.expires_at - request.created_at
+    MentorshipRequest.objects.filter(pk=request.pk).update(
+        created_at=asked, expires_at=asked + lifetime, answered_at=answered
+    )
+
+
 def _accept(
     rng: random.Random, client: Enrollment, coach: Enrollment, asked: datetime.datetime
 ) -> Relationship:
@@ -419,11 +478,10 @@ def _accept(
     relationship = services.request_accept(
         request=request, by=coach.user, reply="Gladly. Let's write the contract together."
     )
-    MentorshipRequest.objects.filter(pk=request.pk).update(
-        created_at=asked, answered_at=asked + 2 * DAY
-    )
-    Relationship.objects.filter(pk=relationship.pk).update(created_at=asked + 2 * DAY)
-    Agreement.objects.filter(relationship=relationship).update(created_at=asked + 2 * DAY)
+    accepted = asked + 2 * DAY
+    _date_request(request, asked, accepted)
+    Relationship.objects.filter(pk=relationship.pk).update(created_at=accepted)
+    Agreement.objects.filter(relationship=relationship).update(created_at=accepted)
     relationship.refresh_from_db()
     return relationship
 
@@ -444,6 +502,9 @@ def _contract_terms(
         topics_welcome=f"{relationship.focus.name}; leading my team; working with my director.",
         accountability="Ask me at the start of each session how the assignment went.",
     )
+    # The agreement was drafted on the day of the yes: its review date counts from then.
+    back = timezone.localdate() - timezone.localdate(relationship.created_at)
+    Agreement.objects.filter(relationship=relationship).update(review_on=F("review_on") - back)
     if profile.kind == CoachProfile.Kind.INTERNAL:
         hours = profile.hours_per_client or Decimal("6")
         paid_by = Engagement.Payer.PROGRAM
@@ -511,7 +572,9 @@ def _active(
     pair_sign(relationship, accepted=accepted, signed=signed)
     end = until or now - DAY
     meetings = _sessions(rng, relationship, engagement, signed, end)
+    _checkins(rng, relationship, meetings, signed, end, keep_up=until is None)
     if until is None:
+        # The next session fits in the hours the contract has left.
         planned = Meeting.objects.create(
             relationship=relationship,
             starts_at=_at_ten(now + rng.randint(4, 11) * DAY),
@@ -520,6 +583,43 @@ def _active(
         )
         Meeting.objects.filter(pk=planned.pk).update(created_at=meetings[-1].starts_at)
     return _Made(relationship, engagement, meetings)
+
+
+def _checkins(
+    rng: random.Random,
+    relationship: Relationship,
+    meetings: list[Meeting],
+    signed: datetime.datetime,
+    until: datetime.datetime,
+    *,
+    keep_up: bool,
+) -> None:
+    """Both people's private check-ins, a few days after most sessions, as lives.py writes
+    them for mentoring pairs. While the engagement goes on, each has checked in within the
+    program's interval, so that none is months overdue."""
+    interval = datetime.timedelta(weeks=relationship.program.checkin_interval_weeks)
+    rows: list[CheckIn] = []
+    for person in (relationship.mentor.user, relationship.mentee.user):
+        times = [
+            min(meeting.ends_at + rng.randint(1, 3) * DAY, until)
+            for meeting in meetings
+            if rng.random() < 0.8
+        ]
+        last = max(times, default=signed)
+        if keep_up and last < until - interval:
+            times.append(until - rng.randint(1, interval.days - 3) * DAY)
+        for when in times:
+            score = rng.choice((3, 4, 4, 4, 5, 5))
+            rows.append(
+                CheckIn(
+                    relationship=relationship,
+                    author=person,
+                    going=score,
+                    meeting_goals=max(1, min(5, score + rng.choice((-1, 0, 0, 1)))),
+                    created_at=when,
+                )
+            )
+    CheckIn.objects.bulk_create(rows)
 
 
 def _at_ten(moment: datetime.datetime) -> datetime.datetime:
@@ -537,8 +637,9 @@ def _sessions(
     *,
     all_of_them: bool = False,
 ) -> list[Meeting]:
-    """Hold the sessions, within the contract's numbers, fortnightly from the signing."""
-    budget = int(engagement.hours_contracted * 60)
+    """Hold the sessions, within the contract's numbers, fortnightly from the signing; an
+    engagement still going keeps an hour for its next session."""
+    budget = int(engagement.hours_contracted * 60) - (0 if all_of_them else 60)
     most = engagement.sessions_contracted if all_of_them else engagement.sessions_contracted - 1
     rows: list[Meeting] = []
     used = 0
@@ -659,6 +760,7 @@ def _completed(
     pair_sign(relationship, accepted=accepted, signed=signed)
     ended = _at_ten(now - ended_days_ago * DAY)
     meetings = _sessions(rng, relationship, engagement, signed, ended, all_of_them=True)
+    _checkins(rng, relationship, meetings, signed, ended, keep_up=False)
     ends = max(meetings[-1].ends_at, ended) if meetings else ended
     Engagement.objects.filter(pk=engagement.pk).update(
         ends_on=max(timezone.localdate(ends), engagement.starts_on + DAY)

@@ -1,10 +1,13 @@
 """The demo's coaching program: engagements in every stage, each consistent with the rules."""
 
+import datetime
 import itertools
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max
 from django.utils import timezone
 
 from tandem.coaching.models import (
@@ -16,14 +19,21 @@ from tandem.coaching.models import (
 )
 from tandem.coaching.selectors.progress import engagement_progress
 from tandem.demo import agency
-from tandem.demo.coaching import PROGRAM_NAME
+from tandem.demo.coaching import CONTRACTED_TITLE, PROGRAM_NAME
 from tandem.policy.access.coaching import engagements_of, engagements_sponsored_by
 from tandem.programs.models import Enrollment, Program
-from tandem.relationships.models import Concern, Meeting, Relationship
+from tandem.relationships.models import (
+    CheckIn,
+    Concern,
+    Meeting,
+    MentorshipRequest,
+    Relationship,
+)
 
 pytestmark = pytest.mark.django_db
 MENTEE = f"mentee@{agency.AGENCY_DOMAIN}"
 ADMIN = f"admin@{agency.AGENCY_DOMAIN}"
+MINUTE = datetime.timedelta(minutes=1)
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +174,86 @@ def test_the_personas_see_their_engagements() -> None:
     admin = mentee_engagement.sponsor
     assert admin.email == ADMIN
     assert mentee_engagement in engagements_sponsored_by(admin)
+
+
+def test_external_coaches_are_contracted_coaches_who_bill_in_dollars() -> None:
+    profiles = CoachProfile.objects.filter(enrollment__program=_program()).select_related(
+        "enrollment__membership", "enrollment__user"
+    )
+    for profile in profiles:
+        membership = profile.enrollment.membership
+        assert membership is not None
+        if profile.kind == CoachProfile.Kind.EXTERNAL:
+            # Not city staff: the city contracts them, outside its departments.
+            assert membership.title == CONTRACTED_TITLE
+            assert membership.department is None and membership.manager is None
+            assert not membership.reports.exists()
+            assert not profile.enrollment.user.email.endswith(f"@{agency.AGENCY_DOMAIN}")
+            assert profile.currency == "USD"
+        else:
+            assert membership.title != CONTRACTED_TITLE and membership.department is not None
+            assert profile.hourly_rate is None and not profile.currency
+
+
+def test_every_engagement_keeps_its_dates_in_order() -> None:
+    now = timezone.now()
+    today = timezone.localdate()
+    for engagement in _engagements().select_related("relationship__program"):
+        relationship = engagement.relationship
+        held = list(relationship.meetings.filter(status=Meeting.Status.HELD).order_by("starts_at"))
+        assert engagement.ends_on > engagement.starts_on
+        if held:
+            assert relationship.started_at is not None
+            assert relationship.started_at <= held[0].starts_at
+            assert held[-1].ends_at <= now
+            assert timezone.localdate(held[-1].starts_at) <= engagement.ends_on
+        if relationship.closed_at is not None:
+            assert all(m.ends_at <= relationship.closed_at for m in held)
+        # The hours and sessions used are those of the held sessions.
+        progress = engagement_progress(engagement)
+        minutes = sum(m.duration_minutes for m in held)
+        assert progress.sessions_held == len(held)
+        # Hours show in tenths.
+        assert abs(progress.hours_used - Decimal(minutes) / 60) <= Decimal("0.05")
+        # The next session fits in the hours left.
+        planned = relationship.meetings.filter(status=Meeting.Status.PLANNED)
+        booked = minutes + sum(m.duration_minutes for m in planned)
+        assert booked <= engagement.hours_contracted * 60
+        # A closing review belongs to an engagement that ended, after its end.
+        if engagement.closing_reviewed_at is not None:
+            assert relationship.status == Relationship.Status.CLOSED
+            assert timezone.localdate(engagement.closing_reviewed_at) > engagement.ends_on
+        if relationship.status == Relationship.Status.ACTIVE:
+            assert engagement.starts_on <= today < engagement.ends_on
+            # Each person has checked in lately: no check-in overdue by a whole interval.
+            interval = datetime.timedelta(weeks=relationship.program.checkin_interval_weeks)
+            for user_id in relationship.participant_ids():
+                last = CheckIn.objects.filter(
+                    relationship=relationship, author_id=user_id
+                ).aggregate(last=Max("created_at"))["last"]
+                due_at = relationship.checkin_due_at(last)
+                assert due_at is not None and due_at > now - interval
+        checkins = CheckIn.objects.filter(relationship=relationship)
+        assert not checkins.filter(created_at__gt=now).exists()
+        if relationship.started_at is not None:
+            assert not checkins.filter(created_at__lt=relationship.started_at).exists()
+
+
+def test_requests_answered_in_their_time_and_only_the_pending_one_still_open() -> None:
+    now = timezone.now()
+    program = _program()
+    lifetime = datetime.timedelta(days=program.request_expiry_days)
+    requests = MentorshipRequest.objects.filter(program=program)
+    assert requests.filter(status=MentorshipRequest.Status.PENDING).count() == 1
+    for request in requests:
+        # The deadline moved back with the request: its lifetime after it was sent.
+        assert abs(request.expires_at - request.created_at - lifetime) < MINUTE
+        if request.status == MentorshipRequest.Status.PENDING:
+            assert request.created_at < now < request.expires_at
+            assert request.answered_at is None
+            continue
+        # Answered before the deadline; a request sent longer ago than that is no longer open.
+        assert request.answered_at is not None
+        assert request.created_at <= request.answered_at <= min(request.expires_at, now)
+        if request.created_at < now - lifetime:
+            assert request.expires_at < now
