@@ -190,6 +190,19 @@ def session_log(
     )
     if created:
         relationships_last_met_refresh(relationship_ids=[engagement.relationship_id])
+        # The client's hours are counted from this: they learn of it on their own clock.
+        client = _client(engagement)
+        when = local_datetime(
+            client, starts_at, organization_id=engagement.relationship.program.organization_id
+        )
+        notify(
+            user=client,
+            kind="coaching_session_logged",
+            title=f"{by.display_name} logged your session of {when}",
+            body=f"{duration_minutes} minutes count towards your contract's hours. "
+            "If this is not right, say so to your coach or raise a concern.",
+            url=_url(engagement, meeting),
+        )
     return meeting
 
 

@@ -624,3 +624,25 @@ def test_a_session_is_not_logged_on_someone_elses_engagement(practice: Practice)
             duration_minutes=-60,
         )
     assert error.value.field == "duration_minutes"
+
+
+def test_the_client_learns_of_a_logged_session_on_their_own_clock(practice: Practice) -> None:
+    running(practice)
+    Membership.objects.filter(user=practice.client.user).update(time_zone="Pacific/Kiritimati")
+    moment = (timezone.now() - datetime.timedelta(days=1)).replace(microsecond=0)
+
+    meeting = services.session_log(
+        engagement=practice.engagement,
+        by=practice.coach.user,
+        starts_at=moment,
+        duration_minutes=50,
+    )
+
+    news = Notification.objects.get(user=practice.client.user, kind="coaching_session_logged")
+    here = moment.astimezone(zoneinfo.ZoneInfo("Pacific/Kiritimati"))
+    assert f"{here:%-d} {here:%B}, {here:%H:%M}" in news.title
+    assert "50 minutes count towards" in news.body
+    assert news.url == reverse("coaching:session", args=[practice.engagement.pk, meeting.pk])
+    assert not Notification.objects.filter(
+        user=practice.coach.user, kind="coaching_session_logged"
+    ).exists()
