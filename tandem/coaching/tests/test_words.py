@@ -154,3 +154,10 @@ def test_the_agreement_service_takes_coaching_choices(practice: Practice) -> Non
     agreement.refresh_from_db()
     assert agreement.introductions == Agreement.Introductions.NOW
     assert agreement.personal_sharing == Agreement.PersonalSharing.SOME
+
+
+def test_the_stalled_list_heads_its_columns_coach_and_client(practice: Practice) -> None:
+    page = client_for(practice.admin).get(reverse("insights:stalled", args=[practice.program.pk]))
+    html = page.content.decode()
+    assert '<th scope="col">Coach</th><th scope="col">Client</th>' in html
+    assert '<th scope="col">Mentor</th>' not in html
