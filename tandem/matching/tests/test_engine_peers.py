@@ -310,13 +310,16 @@ def test_b_matching_equals_the_exhaustive_optimum_on_odd_cycles(seed, n):
 
 
 def test_a_solve_cut_short_falls_back_to_a_valid_matching_and_says_so(monkeypatch):
+    # A triangle of people with one place each: the relaxation takes every edge by half.
     cut_short = peer_solve._Run(x=None, status=1, gap=np.inf, nodes=0, bound=np.inf)
     monkeypatch.setattr(peer_solve, "_run", lambda *args: cut_short)
     u = np.array([0, 1, 0], np.int64)
     v = np.array([1, 2, 2], np.int64)
-    solution = solve_b_matching(u, v, np.array([0.9, 0.5, 0.4]), np.ones(3, np.int64))
-    assert not solution.proved_optimal and solution.fallback == "greedy"
+    solution = solve_b_matching(u, v, np.array([0.9, 0.8, 0.7]), np.ones(3, np.int64))
+    assert not solution.proved_optimal and not solution.proved
     assert solution.chosen.tolist() == [True, False, False]
+    # The gap is the honest one to the relaxation's bound: 0.9 against 1.2.
+    assert solution.gap == pytest.approx(0.25, abs=1e-5)
 
 
 def _peer(key: int, person: int, wants: dict[int, int], offers: dict[int, int], **kw):
