@@ -414,4 +414,5 @@ def solve_b_matching(
     options["greedy"] = greedy_b_matching(u, v, w, limit)
     best = max((k for k in METHODS if k in options), key=lambda k: rank(options[k]))
     found = gap_of(options[best], most, bound)
-    return PeerSolution(options[best], False, run.status, found, run.nodes, best, found <= gap)
+    proved = found <= gap
+    return PeerSolution(options[best], found == 0, run.status, found, run.nodes, best, proved)
