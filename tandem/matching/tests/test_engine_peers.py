@@ -441,11 +441,16 @@ def _programs(u, v, w, limit):
     return n, m, [places, shares]
 
 
+def _optimum(c, rows, integrality) -> float:
+    """The maximum of -c over the program, from HiGHS."""
+    res = milp(c, constraints=rows, integrality=integrality, bounds=Bounds(0, 1))
+    assert res.fun is not None
+    return -float(res.fun)
+
+
 def _lp_value(u, v, w, limit) -> float:
     n, m, rows = _programs(u, v, w, limit)
-    c = np.concatenate([-w, np.zeros(n)])
-    res = milp(c, constraints=rows, integrality=np.zeros(n + m), bounds=Bounds(0, 1))
-    return -float(res.fun)
+    return _optimum(np.concatenate([-w, np.zeros(n)]), rows, np.zeros(n + m))
 
 
 def _milp_best(u, v, w, limit, participation_first: bool) -> tuple[int, float]:
@@ -454,13 +459,10 @@ def _milp_best(u, v, w, limit, participation_first: bool) -> tuple[int, float]:
     integral = np.concatenate([np.ones(m), np.zeros(n)])
     people = 0
     if participation_first:
-        c = np.concatenate([np.zeros(m), -np.ones(n)])
-        people = round(-milp(c, constraints=rows, integrality=integral, bounds=Bounds(0, 1)).fun)
+        people = round(_optimum(np.concatenate([np.zeros(m), -np.ones(n)]), rows, integral))
         count = np.concatenate([np.zeros(m), np.ones(n)])[None, :]
         rows = [*rows, LinearConstraint(count, people, np.inf)]
-    c = np.concatenate([-w, np.zeros(n)])
-    res = milp(c, constraints=rows, integrality=integral, bounds=Bounds(0, 1))
-    return people, -float(res.fun)
+    return people, _optimum(np.concatenate([-w, np.zeros(n)]), rows, integral)
 
 
 @settings(max_examples=60, deadline=None)
