@@ -121,8 +121,10 @@ def _repair_edges(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     a, b = np.triu_indices(short.size, k=1)
     nu, nv = short[a], short[b]
-    known = np.sort(u * people.n + v)
-    fresh = ~np.isin(nu * people.n + nv, known, assume_unique=False)
+    # The candidate pairs are sorted by (u, v), so their keys are sorted already.
+    known, keys = u * people.n + v, nu * people.n + nv
+    at = np.minimum(np.searchsorted(known, keys), max(known.shape[0] - 1, 0))
+    fresh = known[at] != keys if known.shape[0] else np.ones(keys.shape[0], np.bool_)
     nu, nv = nu[fresh], nv[fresh]
     weight, broken = _weights(solving, people, nu, nv)
     ok = (broken < 0) & (weight > 0)
