@@ -122,7 +122,7 @@ class _Relaxed:
     slack: float
 
     def total_bound(self, people: int) -> float:
-        """Bound the total of any matching of ``people`` people (all, when no bonus)."""
+        """Bound the total of any matching of at least ``people`` people (any, no bonus)."""
         return (self.value - self.bonus * people) / (2 * SCALE) + self.slack
 
 
