@@ -26,7 +26,6 @@ from bench.synthetic import bench_policy, generate
 from tandem.matching.engine import (
     Instance,
     MatchResult,
-    Mentee,
     Mentor,
     Policy,
     peers,
@@ -36,19 +35,23 @@ from tandem.matching.engine.features import build_features
 from tandem.matching.engine.peer_graph import people_of, score_edges, with_limits
 from tandem.matching.engine.peer_solve import greedy_b_matching
 
-SIZES = {"1k": 1_000, "10k": 10_000}
+# Peers seeking, and how many of them also give (the rest seek only, with no places).
+SIZES = {"1k": (1_000, 1_000), "10k": (10_000, 10_000), "15k": (15_000, 13_000)}
 Pair = tuple[int, int]
 
 
-def peer_instance(n: int, seed: int = 0) -> Instance:
-    """Make n peers from a synthetic instance of n mentees and n mentors."""
-    base = generate(n, n, seed=seed)
+def peer_instance(n: int, seed: int = 0, givers: int | None = None) -> Instance:
+    """Make n peers from a synthetic instance of n mentees and ``givers`` (n) mentors.
+
+    The first ``givers`` peers are on both lists; the others only seek, so have no places.
+    """
+    givers = n if givers is None else givers
+    base = generate(n, givers, seed=seed)
     rng = np.random.default_rng(seed + 11)
     places = rng.choice([1, 2, 3], size=n, p=[0.6, 0.3, 0.1]).tolist()
-    mentees: list[Mentee] = []
+    mentees = [replace(m, key=i + 1, mentors_wanted=places[i]) for i, m in enumerate(base.mentees)]
     mentors: list[Mentor] = []
-    for i, (m, r) in enumerate(zip(base.mentees, base.mentors, strict=True)):
-        mentees.append(replace(m, key=i + 1, mentors_wanted=places[i]))
+    for i, (m, r) in enumerate(zip(base.mentees, base.mentors, strict=False)):
         mentors.append(
             replace(
                 r,
@@ -114,13 +117,14 @@ def main(argv: list[str] | None = None) -> None:
     print(head)
     print("-" * len(head))
     for size in [s for s in args.sizes.split(",") if s]:
-        instance = peer_instance(SIZES[size], seed=args.seed)
+        people, givers = SIZES[size]
+        instance = peer_instance(people, seed=args.seed, givers=givers)
         policy = bench_policy(instance, args.seed)
         result, seconds, graph = _run(instance, policy, args.seed)
         total = sum(p.score for p in result.pairs)
         greedy = _greedy_total(instance, policy, graph)
         stats = result.stats
-        gap = "—" if stats["mip_gap_ppm"] < 0 else f"{stats['mip_gap_ppm'] / 1e4:.4f}%"
+        gap = "—" if stats["gap_ppm"] < 0 else f"{stats['gap_ppm'] / 1e4:.4f}%"
         print(
             f"{size:>6} {seconds:7.1f} {result.timings['solve']:7.1f} "
             f"{stats['final_candidate_pairs']:10,d} {len(result.pairs):6,d} "

@@ -17,7 +17,12 @@ import numpy.typing as npt
 
 from tandem.matching.engine import Instance, Mentee, Mentor, Policy, Rules, Topic
 
-SIZES = {"1k": (1_000, 300), "10k": (10_000, 3_000), "100k": (100_000, 25_000)}
+SIZES = {
+    "1k": (1_000, 300),
+    "10k": (10_000, 3_000),
+    "15k": (15_000, 13_000),
+    "100k": (100_000, 25_000),
+}
 
 N_TOPICS = 160
 UNOFFERED_TOPICS = 3

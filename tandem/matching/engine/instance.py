@@ -139,6 +139,10 @@ class Policy:
     # Candidate graph: best mentors per mentee, best mentees per mentor.
     candidates_per_mentee: int = 16
     candidates_per_mentor: int = 48
+    # Peer rounds of more than 200 people: a matching whose total is proved within this
+    # relative gap of the best possible (0.001 = 0.1 %) is accepted rather than searched
+    # past for the last hundredths of a percent; 0 asks for the proved optimum.
+    peer_gap: float = 0.001
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,15 +64,29 @@ def _focus_text(features: Features, a: Side, b: Side) -> str:
     return "One of you offers what the other wants: " + " and ".join(to_a or to_b)
 
 
-def _shared_terms(features: Features, a: Side, b: Side) -> list[str]:
-    """Return the two terms adding most to the pair's lexical similarity, both ways."""
+def _shared_terms(features: Features, a: Sequence[Side], b: Sequence[Side]) -> list[list[str]]:
+    """Return, per pair, the two terms adding most to its lexical similarity, both ways.
+
+    A term's weight is what it adds a seeking from b plus b seeking from a; ties go to
+    the term listed first.
+    """
     lexical = features.lexical
     me, mr = features.mentee_index, features.mentor_index
-    ab = lexical.goals[me[a.seeks.key]].multiply(lexical.mentor_docs[mr[b.gives.key]])
-    ba = lexical.goals[me[b.seeks.key]].multiply(lexical.mentor_docs[mr[a.gives.key]])
+    a_seeks = np.array([me[s.seeks.key] for s in a], np.int64)
+    a_gives = np.array([mr[s.gives.key] for s in a], np.int64)
+    b_seeks = np.array([me[s.seeks.key] for s in b], np.int64)
+    b_gives = np.array([mr[s.gives.key] for s in b], np.int64)
+    ab = lexical.goals[a_seeks].multiply(lexical.mentor_docs[b_gives])
+    ba = lexical.goals[b_seeks].multiply(lexical.mentor_docs[a_gives])
     both = sp.csr_matrix(ab + ba)
-    top = np.lexsort((both.indices, -both.data))[:2]
-    return [lexical.labels[t] for t in both.indices[top].tolist()]
+    rows = np.repeat(np.arange(both.shape[0]), np.diff(both.indptr))
+    order = np.lexsort((both.indices, -both.data, rows))
+    rank = np.arange(order.shape[0]) - both.indptr[rows[order]]
+    top = order[rank < 2]
+    out: list[list[str]] = [[] for _ in range(both.shape[0])]
+    for row, term in zip(rows[top].tolist(), both.indices[top].tolist(), strict=True):
+        out[row].append(lexical.labels[term])
+    return out
 
 
 def _profile_text(features: Features, component: str, a: Side, b: Side, value: float) -> str:
@@ -116,6 +130,12 @@ def peer_reasons(
     order = np.argsort(-contribution, axis=1, kind="stable")[:, :MAX_REASONS]
     strength = np.take_along_axis(contribution, order, axis=1)
     parts = (forward.parts + back.parts) / 2
+    # Shared words only for the pairs whose lexical part is among their reasons.
+    lexical = COMPONENTS.index("lexical")
+    worded = np.flatnonzero(((order == lexical) & (strength >= MIN_CONTRIBUTION)).any(axis=1))
+    picked = worded.tolist()
+    terms = _shared_terms(features, [a[i] for i in picked], [b[i] for i in picked])
+    words = dict(zip(picked, terms, strict=True))
     out: list[tuple[Reason, ...]] = []
     for i, (components, values) in enumerate(zip(order.tolist(), strength.tolist(), strict=True)):
         reasons = []
@@ -126,7 +146,7 @@ def peer_reasons(
             if name == "focus":
                 text = _focus_text(features, a[i], b[i])
             elif name == "lexical":
-                quoted = ", ".join(f"'{t}'" for t in _shared_terms(features, a[i], b[i]))
+                quoted = ", ".join(f"'{t}'" for t in words[i])
                 text = f"Your goals and profiles have in common: {quoted}"
             else:
                 text = _profile_text(features, name, a[i], b[i], float(parts[i, c]))

@@ -8,9 +8,9 @@ import numpy as np
 import numpy.typing as npt
 
 from tandem.matching.engine.features import Features
-from tandem.matching.engine.pairs import N_RULES, NO_CAPACITY_RULE
 from tandem.matching.engine.peer_explain import PeerShortfall, peer_unmatched_reasons
-from tandem.matching.engine.peer_graph import People, score_edges
+from tandem.matching.engine.peer_graph import People
+from tandem.matching.engine.peer_scan import scan_shortfalls
 from tandem.matching.engine.quality import QualityReport, build_report
 from tandem.matching.engine.run import UnmatchedMentee
 
@@ -22,61 +22,63 @@ F64 = npt.NDArray[np.float64]
 EXPLAIN_PAIRS = 4_000_000
 
 
-def _partners(u: I64, v: I64, n: int) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {}
-    for a, b in zip(u.tolist(), v.tolist(), strict=True):
-        out.setdefault(a, set()).add(b)
-        out.setdefault(b, set()).add(a)
-    return out
-
-
-def _scan(
-    features: Features, people: People, p: int, got: I64, partners: set[int]
-) -> tuple[int, int, list[int]]:
-    """Score p against every other peer: (eligible, eligible with room, first rules)."""
-    others = np.array([q for q in range(people.n) if q != p], np.int64)
-    complete = others[[people.sides[q] is not None for q in others.tolist()]]
-    counts = np.zeros(N_RULES, np.int64)
-    counts[NO_CAPACITY_RULE] += others.shape[0] - complete.shape[0]
-    scored = score_edges(features, people, np.full(complete.shape[0], p, np.int64), complete)
-    ok = scored.broken < 0
-    np.add.at(counts, scored.broken[~ok], 1)
-    free = got[complete] < people.limit[complete]
-    taken = np.isin(complete, np.array(sorted(partners), np.int64))
-    return int(ok.sum()), int((ok & free & ~taken).sum()), counts.tolist()
-
-
-def _from_candidates(
-    people: People, p: int, got: I64, partners: set[int], cand: tuple[I64, I64]
-) -> tuple[int, int]:
-    cu, cv = cand
-    near = np.concatenate([cv[cu == p], cu[cv == p]])
-    near = near[~np.isin(near, np.array(sorted(partners), np.int64))]
-    return len(partners) + near.shape[0], int((got[near] < people.limit[near]).sum())
+def _adjacency(u: I64, v: I64, n: int) -> tuple[I64, I64]:
+    """Return each person's neighbours in the graph of pairs (u, v) as CSR (ptr, idx)."""
+    ends = np.concatenate([u, v])
+    other = np.concatenate([v, u])
+    order = np.argsort(ends, kind="stable")
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(ends, minlength=n), out=ptr[1:])
+    return ptr, other[order]
 
 
 def peer_unmatched(
     features: Features, people: People, u: I64, v: I64, cand: tuple[I64, I64]
 ) -> tuple[UnmatchedMentee, ...]:
-    """Explain everyone left with fewer pairs than their limit (pairs u-v, candidates cand)."""
-    got = np.bincount(np.concatenate([u, v]), minlength=people.n)
-    short = np.flatnonzero(got < people.limit).tolist()
-    partners = _partners(u, v, people.n)
+    """Explain everyone left with fewer pairs than their limit (pairs u-v, candidates cand).
+
+    The first ``EXPLAIN_PAIRS // people`` of them are scanned against every other peer
+    (``peer_scan``); the others' counts rest on the candidate graph alone.
+    """
+    n = people.n
+    got = np.bincount(np.concatenate([u, v]), minlength=n)
+    short = np.flatnonzero(got < people.limit)
+    free = got < people.limit
+    part_ptr, part_idx = _adjacency(u, v, n)
+    near_ptr, near_idx = _adjacency(cand[0], cand[1], n)
+    scanned = short[: EXPLAIN_PAIRS // max(n, 1)]
+    # The scanned people's partners, as CSR over the scanned list.
+    sizes = part_ptr[scanned + 1] - part_ptr[scanned]
+    ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    idx = np.concatenate(
+        [part_idx[part_ptr[p] : part_ptr[p + 1]] for p in scanned.tolist()]
+        or [np.zeros(0, np.int64)]
+    )
+    rows = scan_shortfalls(
+        features.arrays,
+        people.mentee,
+        people.mentor,
+        free,
+        scanned,
+        (ptr, idx),
+        features.policy.rules.min_score,
+    )
     offers: dict[int, int] = {}
     for record in people.sides:
         for t in record.gives.expertise if record else ():
             offers[t] = offers.get(t, 0) + 1
-    budget = EXPLAIN_PAIRS
     out = []
-    for p in short:
+    for i, p in enumerate(short.tolist()):
         side = people.side(p)
-        mine = partners.get(p, set())
+        mine = part_idx[part_ptr[p] : part_ptr[p + 1]]
         counts = None
-        if budget >= people.n:
-            budget -= people.n
-            eligible, with_room, counts = _scan(features, people, p, got, mine)
+        if i < scanned.shape[0]:
+            eligible, with_room = int(rows[i, 0]), int(rows[i, 1])
+            counts = rows[i, 2:].tolist()
         else:
-            eligible, with_room = _from_candidates(people, p, got, mine, cand)
+            near = near_idx[near_ptr[p] : near_ptr[p + 1]]
+            near = near[~np.isin(near, mine)]
+            eligible, with_room = mine.shape[0] + near.shape[0], int(free[near].sum())
         uncovered = sorted(
             t for t in side.seeks.focus if offers.get(t, 0) - (t in side.gives.expertise) <= 0
         )
@@ -85,7 +87,7 @@ def peer_unmatched(
             matched=int(got[p]),
             eligible=eligible,
             with_room=with_room,
-            others=people.n - 1,
+            others=n - 1,
             rule_counts=counts,
         )
         code, reasons = peer_unmatched_reasons(features, shortfall, uncovered)

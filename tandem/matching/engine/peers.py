@@ -9,9 +9,11 @@ the mean, which is the score the pair is shown with.
 
 Candidates are each person's best partners in both roles (the one-to-one candidate
 scan, run once over everyone), made symmetric. The maximum-weight b-matching on them is
-solved exactly as an integer program (``peer_solve.py``); people left with room then get
-their eligible pairs with each other added and the program is solved again, up to
-``MAX_REPAIR_ROUNDS`` times, so the result is optimal on the final candidate graph.
+solved by ``peer_solve.py``: proved optimal for programs of up to ``EXACT_PEOPLE``
+people with places, proved within the policy's ``peer_gap`` of the best possible total
+above that. People left with room then get their eligible pairs with each other added
+and the program is solved again, up to ``MAX_REPAIR_ROUNDS`` times, so the result holds
+on the final candidate graph.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ from tandem.matching.engine.pairs import RULES
 from tandem.matching.engine.peer_explain import peer_reasons
 from tandem.matching.engine.peer_graph import People, people_of, score_edges, with_limits
 from tandem.matching.engine.peer_report import peer_report, peer_unmatched
-from tandem.matching.engine.peer_solve import DEFAULT_TIME_LIMIT, PeerSolution, solve_b_matching
+from tandem.matching.engine.peer_scan import edge_weights
+from tandem.matching.engine.peer_solve import (
+    DEFAULT_TIME_LIMIT,
+    METHODS,
+    PeerSolution,
+    solve_b_matching,
+)
 from tandem.matching.engine.run import LockedPairError, MatchResult, ProposedPair
 from tandem.matching.engine.solve_optimal import SolverError
 from tandem.matching.engine.stages import Stages
@@ -40,6 +48,10 @@ F64 = npt.NDArray[np.float64]
 B1 = npt.NDArray[np.bool_]
 
 MAX_REPAIR_ROUNDS = 3
+# Up to this many people with places, the b-matching is solved to the proved optimum
+# (HiGHS takes a second or two at 200 peers, half a minute at 500); above it, to within
+# the policy's ``peer_gap``.
+EXACT_PEOPLE = 200
 # Up to this many pairs of people left with room are scored to repair the candidate graph.
 REPAIR_PAIRS = 2_000_000
 
@@ -75,6 +87,12 @@ def _locked(
     return u, v
 
 
+def _weights(features: Features, people: People, u: I64, v: I64) -> tuple[F64, I64]:
+    """Return the weights of pairs (u, v) and the first rule each breaks, or -1."""
+    a, rules = features.arrays, features.policy.rules
+    return edge_weights(a, people.mentee, people.mentor, u, v, rules.min_score)
+
+
 def _candidate_edges(
     solving: Features, people: People, limit: I64, k: int, kr: int
 ) -> tuple[I64, I64]:
@@ -103,11 +121,13 @@ def _repair_edges(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     a, b = np.triu_indices(short.size, k=1)
     nu, nv = short[a], short[b]
-    known = np.sort(u * people.n + v)
-    fresh = ~np.isin(nu * people.n + nv, known, assume_unique=False)
+    # The candidate pairs are sorted by (u, v), so their keys are sorted already.
+    known, keys = u * people.n + v, nu * people.n + nv
+    at = np.minimum(np.searchsorted(known, keys), max(known.shape[0] - 1, 0))
+    fresh = known[at] != keys if known.shape[0] else np.ones(keys.shape[0], np.bool_)
     nu, nv = nu[fresh], nv[fresh]
-    scored = score_edges(solving, people, nu, nv)
-    ok = (scored.broken < 0) & (scored.weight > 0)
+    weight, broken = _weights(solving, people, nu, nv)
+    ok = (broken < 0) & (weight > 0)
     return nu[ok], nv[ok]
 
 
@@ -120,6 +140,7 @@ class _Solved:
     solution: PeerSolution
     rounds: int
     candidates: int
+    exact: bool
 
 
 def _solve(
@@ -132,9 +153,10 @@ def _solve(
 ) -> _Solved:
     """Solve on the candidate graph, add pairs of people left with room, solve again."""
     start = time.perf_counter()
+    exact = int((limit > 0).sum()) <= EXACT_PEOPLE
     u, v = edges
-    keep = score_edges(solving, people, u, v)
-    u, v, w = u[keep.broken < 0], v[keep.broken < 0], keep.weight[keep.broken < 0]
+    weight, broken = _weights(solving, people, u, v)
+    u, v, w = u[broken < 0], v[broken < 0], weight[broken < 0]
     candidates = int(u.shape[0])
     rounds = 0
     while True:
@@ -148,18 +170,19 @@ def _solve(
             participation_first=solving.policy.participation_first,
             already_matched=covered,
             time_limit=left,
+            gap=0.0 if exact else solving.policy.peer_gap,
         )
-        if rounds > MAX_REPAIR_ROUNDS or not solution.proved_optimal:
+        if rounds > MAX_REPAIR_ROUNDS or not solution.proved:
             break
         add_u, add_v = _repair_edges(solving, people, limit, u, v, solution.chosen)
         if add_u.size == 0:
             break
-        add_w = score_edges(solving, people, add_u, add_v).weight
+        add_w = _weights(solving, people, add_u, add_v)[0]
         order = np.lexsort((np.concatenate([v, add_v]), np.concatenate([u, add_u])))
         u = np.concatenate([u, add_u])[order]
         v = np.concatenate([v, add_v])[order]
         w = np.concatenate([w, add_w])[order]
-    return _Solved(u, v, w, solution.chosen, solution, rounds, candidates)
+    return _Solved(u, v, w, solution.chosen, solution, rounds, candidates, exact)
 
 
 def _check(people: People, u: I64, v: I64) -> None:
@@ -207,9 +230,11 @@ def run_peer_matching(
 
     Pairs are given by keys: ``locked_pairs`` and ``excluded_pairs`` in either order
     (an excluded (a, b) also excludes (b, a)); each result pair has the smaller key as
-    ``mentee`` and the larger as ``mentor``. ``stats["proved_optimal"]`` is 1 when HiGHS
-    proved the optimum on the candidate graph within ``time_limit`` seconds. The same
-    inputs and seed always give the same result (unless the time limit cut the solve).
+    ``mentee`` and the larger as ``mentor``. ``stats["proved"]`` is 1 when the total is
+    proved within the policy's ``peer_gap`` of the best possible on the candidate graph
+    (``stats["gap_ppm"]`` says how close, in millionths), ``stats["proved_optimal"]``
+    when it is proved the best. The same inputs and seed always give the same result
+    (unless ``time_limit`` seconds cut HiGHS's search short).
     """
     policy = policy or Policy()
     stages = Stages(progress)
@@ -260,12 +285,16 @@ def run_peer_matching(
         "final_candidate_pairs": int(solved.u.shape[0]),
         "solve_rounds": solved.rounds,
         "proved_optimal": int(solution.proved_optimal),
+        "proved": int(solution.proved),
+        # Relative gap of the total to the best bound proved, in millionths (-1: unknown),
+        # and the tolerance it was held to.
+        "gap_ppm": round(solution.gap * 1e6) if np.isfinite(solution.gap) else -1,
+        "gap_tolerance_ppm": 0 if solved.exact else round(policy.peer_gap * 1e6),
         "highs_status": solution.status,
-        # Relative gap to HiGHS's bound in millionths; 0 when proved, -1 when unknown.
-        "mip_gap_ppm": round(solution.mip_gap * 1e6) if np.isfinite(solution.mip_gap) else -1,
         "mip_nodes": solution.nodes,
-        # 1 when the LP relaxation's rounding stood in, 2 when the greedy matching did.
-        "fallback": ("", "lp_rounding", "greedy").index(solution.fallback),
+        # How the matching was found: the index of peer_solve.METHODS ("lp", "rounding",
+        # "local", "mip", "greedy").
+        "method": METHODS.index(solution.method),
     }
     return MatchResult(
         solver="optimal",

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from tandem.matching.engine import (
     Instance,
@@ -310,13 +311,16 @@ def test_b_matching_equals_the_exhaustive_optimum_on_odd_cycles(seed, n):
 
 
 def test_a_solve_cut_short_falls_back_to_a_valid_matching_and_says_so(monkeypatch):
+    # A triangle of people with one place each: the relaxation takes every edge by half.
     cut_short = peer_solve._Run(x=None, status=1, gap=np.inf, nodes=0, bound=np.inf)
     monkeypatch.setattr(peer_solve, "_run", lambda *args: cut_short)
     u = np.array([0, 1, 0], np.int64)
     v = np.array([1, 2, 2], np.int64)
-    solution = solve_b_matching(u, v, np.array([0.9, 0.5, 0.4]), np.ones(3, np.int64))
-    assert not solution.proved_optimal and solution.fallback == "greedy"
+    solution = solve_b_matching(u, v, np.array([0.9, 0.8, 0.7]), np.ones(3, np.int64))
+    assert not solution.proved_optimal and not solution.proved
     assert solution.chosen.tolist() == [True, False, False]
+    # The gap is the honest one to the relaxation's bound: 0.9 against 1.2.
+    assert solution.gap == pytest.approx(0.25, abs=1e-5)
 
 
 def _peer(key: int, person: int, wants: dict[int, int], offers: dict[int, int], **kw):
@@ -413,3 +417,85 @@ def test_each_pair_is_proposed_once_and_nobody_goes_past_their_places():
         assert sum(k in pair for pair in keys) == 2
     assert result.quality.mentees_matched == 7
     assert result.quality.utilization == 1.0
+
+
+def _random_graph(seed: int, n: int, degree: float) -> tuple[np.ndarray, ...]:
+    """A random graph of n people with about ``degree`` edges each, scores in thousandths."""
+    rng = np.random.default_rng(seed)
+    a, b = np.triu_indices(n, k=1)
+    keep = rng.random(a.shape[0]) < degree / max(n - 1, 1)
+    u, v = a[keep].astype(np.int64), b[keep].astype(np.int64)
+    w = np.round(rng.random(u.shape[0]), 3)
+    limit = rng.choice([0, 1, 1, 2, 3], size=n).astype(np.int64)
+    return u, v, w, limit
+
+
+def _programs(u, v, w, limit):
+    """The b-matching as scipy constraints over edges then people's matched shares."""
+    n, m = limit.shape[0], u.shape[0]
+    incidence = np.zeros((n, m))
+    incidence[u, np.arange(m)] = 1
+    incidence[v, np.arange(m)] = 1
+    places = LinearConstraint(np.hstack([incidence, np.zeros((n, n))]), -np.inf, limit)
+    shares = LinearConstraint(np.hstack([-incidence, np.eye(n)]), -np.inf, 0)
+    return n, m, [places, shares]
+
+
+def _optimum(c, rows, integrality) -> float:
+    """The maximum of -c over the program, from HiGHS."""
+    res = milp(c, constraints=rows, integrality=integrality, bounds=Bounds(0, 1))
+    assert res.fun is not None
+    return -float(res.fun)
+
+
+def _lp_value(u, v, w, limit) -> float:
+    n, m, rows = _programs(u, v, w, limit)
+    return _optimum(np.concatenate([-w, np.zeros(n)]), rows, np.zeros(n + m))
+
+
+def _milp_best(u, v, w, limit, participation_first: bool) -> tuple[int, float]:
+    """HiGHS's proved optimum: (most people matched, best total with them) or (0, best)."""
+    n, m, rows = _programs(u, v, w, limit)
+    integral = np.concatenate([np.ones(m), np.zeros(n)])
+    people = 0
+    if participation_first:
+        people = round(_optimum(np.concatenate([np.zeros(m), -np.ones(n)]), rows, integral))
+        count = np.concatenate([np.zeros(m), np.ones(n)])[None, :]
+        rows = [*rows, LinearConstraint(count, people, np.inf)]
+    return people, _optimum(np.concatenate([-w, np.zeros(n)]), rows, integral)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 14))
+def test_the_relaxation_solved_as_a_flow_reaches_the_lp_optimum(seed, n):
+    u, v, w, limit = _random_graph(seed, n, 5.0)
+    if u.shape[0] == 0:
+        return
+    relaxed = peer_solve._relax(u, v, w, limit, None)
+    x = relaxed.x
+    assert set(np.unique(x).tolist()) <= {0.0, 0.5, 1.0}
+    load = np.bincount(np.concatenate([u, v]), weights=np.concatenate([x, x]), minlength=n)
+    assert np.all(load <= limit + 1e-9)
+    # Scores in thousandths are exact in millionths: the flow's value is the LP's.
+    assert float(w @ x) == pytest.approx(_lp_value(u, v, w, limit), abs=1e-6)
+    assert relaxed.total_bound(0) >= float(w @ x)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_a_large_program_is_proved_within_its_gap_and_says_how_close(seed, participation_first):
+    u, v, w, limit = _random_graph(seed, 260, 12.0)
+    gap = 0.001
+    solution = solve_b_matching(u, v, w, limit, participation_first=participation_first, gap=gap)
+    chosen = solution.chosen
+    load = np.bincount(np.concatenate([u[chosen], v[chosen]]), minlength=limit.shape[0])
+    assert np.all(load <= limit)
+    assert solution.proved and solution.gap <= gap
+    people, best = _milp_best(u, v, w, limit, participation_first)
+    if participation_first:
+        assert int((load > 0).sum()) == people
+    # The gap said is at least the true one, to the proved optimum.
+    total = float(w[chosen].sum())
+    assert (best - total) / best <= solution.gap + 1e-6
+    if solution.proved_optimal:
+        assert total >= best - 1e-6
