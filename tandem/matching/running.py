@@ -235,6 +235,9 @@ def _store(
         "store": round(time.perf_counter() - clock, 4),
     }
     report["tradeoff"] = comparison
+    # How the solver got there: for peers, whether the total is proved within the
+    # program's tolerance of the best possible, and how close (millionths).
+    report["solver"] = {key: float(value) for key, value in result.stats.items()}
     matching_round.report = report
     matching_round.status = MatchingRound.Status.READY
     matching_round.progress = 100

@@ -44,6 +44,8 @@ def _stored(matching_round: MatchingRound) -> dict[str, Any]:
     ]
     report = dict(matching_round.report)
     report.pop("timings")
+    # How the solver got there (arcs, the proved gap) is recorded since, not stored before.
+    assert report.pop("solver")
     for row in report["unmatched"]:
         row["mentee"] = email[row["mentee"]]
     return {"status": matching_round.status, "pairs": pairs, "report": report}
