@@ -277,8 +277,8 @@ def round_publish_run(*, round_id: int) -> str:
         )
         round_publish(matching_round=matching_round)
     except DomainError as error:
-        _publish_stop(round_id, error.message)
-        return "refused"
+        # Refused, unless another run published the round meanwhile.
+        return "refused" if _publish_stop(round_id, error.message) else "skipped"
     except Exception:
         _publish_stop(round_id, None)
         raise
@@ -286,8 +286,11 @@ def round_publish_run(*, round_id: int) -> str:
     return "published" if matching_round.status == MatchingRound.Status.PUBLISHED else "skipped"
 
 
-def _publish_stop(round_id: int, message: str | None) -> None:
-    """Put a round being published back to review, saying why (None: an unexpected error)."""
+def _publish_stop(round_id: int, message: str | None) -> bool:
+    """Put a round being published back to review, saying why (None: an unexpected error).
+
+    Return False when the round was no longer being published.
+    """
     with transaction.atomic():
         matching_round = (
             MatchingRound.objects.select_for_update()
@@ -295,7 +298,7 @@ def _publish_stop(round_id: int, message: str | None) -> None:
             .first()
         )
         if matching_round is None:
-            return
+            return False
         if message is None:
             sent, total = _sent_of(matching_round)
             message = PUBLISH_STOPPED
@@ -308,6 +311,7 @@ def _publish_stop(round_id: int, message: str | None) -> None:
         matching_round.status = MatchingRound.Status.READY
         matching_round.error = message
         matching_round.save(update_fields=["status", "error", "updated_at"])
+        return True
 
 
 def round_publish(*, matching_round: MatchingRound) -> int:
