@@ -487,9 +487,9 @@ def test_pairs_already_sent_cannot_be_removed_changed_or_rerun(
     with pytest.raises(DomainError, match="already sent"):
         services.pair_swap_mentor(matching_round=ready, pair_id=sent.pk, mentor=other)
     for action, refused in (("rerun", "run again"), ("cancel", "be cancelled")):
-        page = client.post(url, {"action": action}, follow=True).content.decode()
+        said = client.post(url, {"action": action}, follow=True).content.decode()
         assert f"2 proposals of this round are already sent, so it can no longer {refused}." in (
-            page
+            said
         )
     ready.refresh_from_db()
     assert ready.status == MatchingRound.Status.READY
