@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
@@ -253,7 +253,7 @@ PUBLISH_STOPPED = (
 # How many pairs one transaction proposes: their people's locks, the proposals, their
 # notifications and e-mails, the pairs' links to them and the round's progress commit
 # together, and the page shows the progress between two of them.
-PUBLISH_CHUNK = 1_000
+PUBLISH_CHUNK = 2_500
 
 
 def round_publish_run(*, round_id: int) -> str:
@@ -336,8 +336,25 @@ def round_publish(*, matching_round: MatchingRound) -> int:
         chunk = _publish_chunk(plan, plan.pair_ids[start : start + PUBLISH_CHUNK])
         if chunk is None:
             break  # another run finished or stopped the publishing
+        if not sent and start + PUBLISH_CHUNK < len(plan.pair_ids):
+            _statistics_refresh()
         sent += chunk
     return sent
+
+
+def _statistics_refresh() -> None:
+    """Tell the database's planner about the proposals the first chunk added.
+
+    Each chunk counts people's places, waiting proposals included, person by person. With
+    statistics from before the first chunk (no waiting proposal, say) the planner may scan
+    every waiting proposal for each person, and each chunk then costs more than the one
+    before; SQLite, which keeps no statistics until asked, does so from the start.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Sample rather than read the whole table and its indexes.
+            cursor.execute("PRAGMA analysis_limit = 1000")
+        cursor.execute(f"ANALYZE {Proposal._meta.db_table}")
 
 
 def _publishable(round_id: int) -> MatchingRound:
@@ -447,7 +464,9 @@ def _publish_chunk(plan: _Plan, pair_ids: list[int]) -> int | None:
                         status=Proposal.Status.PENDING,
                         mentor=OuterRef("mentor"),
                         mentee=OuterRef("mentee"),
-                    ).values("pk")[:1]
+                    )
+                    .order_by()
+                    .values("pk")[:1]
                 )
             )
             # One event per chunk, however many proposals it holds.
