@@ -407,7 +407,9 @@ def _publish_check(round_id: int) -> _Plan | int:
             return 0
         refused = proposals_refused(program=matching_round.program, pairs=pairs)
         if refused:
-            raise DomainError(_refused_message(refused, sent=sent, total=total))
+            raise DomainError(
+                _refused_message(refused, sent=sent, total=total, program=matching_round.program)
+            )
         _progress(matching_round, sent, total)
         return _Plan(
             round_id=round_id,
@@ -454,7 +456,7 @@ def _publish_chunk(plan: _Plan, pair_ids: list[int]) -> int | None:
             except ProposalsRefused as refusal:
                 sent, total = _sent_of(matching_round)
                 raise DomainError(
-                    _refused_message(refusal.refused, sent=sent, total=total)
+                    _refused_message(refusal.refused, sent=sent, total=total, program=program)
                 ) from None
             # Each pair's proposal is the one waiting between its two people (one at most).
             RoundPair.objects.filter(pk__in=ids).update(
@@ -569,7 +571,11 @@ def _published(matching_round: MatchingRound) -> None:
 
 
 def _refused_message(
-    refused: list[tuple[ProposedPair, str]], *, sent: int = 0, total: int = 0
+    refused: list[tuple[ProposedPair, str]],
+    *,
+    sent: int = 0,
+    total: int = 0,
+    program: Program | None = None,
 ) -> str:
     shown = " ".join(
         f"{pair.mentee.user.full_name} with {pair.mentor.user.full_name}: {message}"
@@ -582,11 +588,15 @@ def _refused_message(
             f"Nothing was published: {pairs} can no longer be proposed. {shown}{more} "
             "Remove them or run the round again."
         )
+    # Peers are paired with another peer; elsewhere an admin may give the pair another mentor.
+    change = ""
+    if program is not None and not program.is_peer:
+        change = f" or change {'their' if len(refused) > 1 else 'its'} {program.giver_noun}"
     return (
         f"Publishing stopped with {sent:,} of {total:,} proposals sent: {pairs} can no longer "
         f"be proposed. {shown}{more} The proposals sent stay sent. Remove "
-        f"{'those pairs' if len(refused) > 1 else 'that pair'} or change "
-        f"{'their' if len(refused) > 1 else 'its'} mentor, then publish again to send the rest."
+        f"{'those pairs' if len(refused) > 1 else 'that pair'}{change}, then publish again to "
+        "send the rest."
     )
 
 
