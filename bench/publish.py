@@ -10,14 +10,16 @@ take two each). Then it times:
   transaction is rolled back (so the e-mails it would queue are not queued, which flatters
   it a little), and the time is extrapolated to the whole round, labelled so;
 - ``bulk publish``: ``round_publish_run``, what the task worker runs: the same pairing
-  policy for all pairs at once, the proposals, their audit rows and the notifications in
-  bulk, and the e-mail tasks queued on commit (``TASK_BACKEND=database``).
+  policy for all pairs at once up front, then the pairs in chunks of ``PUBLISH_CHUNK``,
+  each chunk checked again under its people's locks and committed with its proposals,
+  their audit rows and notifications in bulk, the pairs' links to them and the round's
+  progress, its e-mail tasks queued on its commit (``TASK_BACKEND=database``).
 
 CPU seconds are this process's; the database server's work shows in the wall time only.
 
-Usage: ``python -m bench.publish [--pairs 15000] [--baseline 1000]``. Runs on a throwaway
-SQLite file by default; set ``DATABASE_URL`` to a PostgreSQL database to run it there (its
-tables are created and then dropped with the test-database machinery).
+Usage: ``python -m bench.publish [--pairs 15000] [--baseline 1000] [--chunk 2500]``. Runs
+on a throwaway SQLite file by default; set ``DATABASE_URL`` to a PostgreSQL database to run
+it there (its tables are created and then dropped with the test-database machinery).
 """
 
 import argparse
@@ -195,6 +197,7 @@ def bulk(round_id: int) -> Timing:
     assert Proposal.objects.filter(program=matching_round.program).count() == (
         matching_round.pairs.count()
     )
+    assert not matching_round.pairs.filter(proposal__isnull=True).exists()
     return timing
 
 
@@ -202,6 +205,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=15_000)
     parser.add_argument("--baseline", type=int, default=1_000)
+    parser.add_argument(
+        "--chunk", type=int, default=None, help="pairs a chunk (default: PUBLISH_CHUNK)"
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
@@ -217,7 +223,14 @@ def main() -> None:
     config = setup_databases(verbosity=0, interactive=False)
     try:
         built, round_id = timed(lambda: build(args.pairs))
-        print(f"Publishing a round of {args.pairs:,} pairs on {connection.vendor}")
+        from tandem.matching import services
+
+        if args.chunk:
+            services.PUBLISH_CHUNK = args.chunk
+        print(
+            f"Publishing a round of {args.pairs:,} pairs on {connection.vendor}, "
+            f"in chunks of {services.PUBLISH_CHUNK:,}"
+        )
         print(f"(round built with bulk inserts in {built.wall:.1f} s)\n", flush=True)
         # Load the URL configuration, as a worker that has run before has.
         from django.urls import reverse

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from tandem.core.models import TimeStampedModel
 from tandem.programs.models import Enrollment, Program, Topic
+from tandem.relationships.models import Proposal
 
 
 class MatchingRound(TimeStampedModel):
@@ -73,6 +74,11 @@ class RoundPair(models.Model):
     locked = models.BooleanField(
         default=False, help_text="Kept as it is when the round runs again."
     )
+    # The proposal this pair became when the round was published: set chunk by chunk, so a
+    # publishing that stopped mid-way sends only the pairs still without one.
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-score"]
@@ -84,6 +90,10 @@ class RoundPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee.user} with {self.mentor.user}"
+
+    @property
+    def sent(self) -> bool:
+        return self.proposal_id is not None
 
     @property
     def focus_label(self) -> str:

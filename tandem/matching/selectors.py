@@ -112,6 +112,7 @@ def round_review(
         .only(
             "score",
             "locked",
+            "proposal",
             "reasons",
             "focus__name",
             "peer_focus__name",

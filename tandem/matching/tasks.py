@@ -35,7 +35,9 @@ def run_round(round_id: int) -> str:
 def publish_round(round_id: int) -> str:
     """Publish a round an admin queued; a round already published is left alone.
 
-    The publishing is one transaction: a worker that dies mid-way leaves nothing written,
-    and the run the scheduler re-queues publishes the round whole.
+    The pairs go out in chunks, each its own transaction that records on each pair its
+    proposal: a worker that dies mid-way leaves whole chunks sent, and the run the
+    scheduler re-queues (or the admin's next Publish) sends only the rest. Two runs at once
+    take the round's lock chunk by chunk, so nothing is sent twice.
     """
     return round_publish_run(round_id=round_id)

@@ -94,6 +94,12 @@ def _progress_context(matching_round: MatchingRound) -> dict[str, Any]:
             matching_round.circles if matching_round.program.is_circles else matching_round.pairs
         )
         context["publishing"] = shown.count()
+    elif (
+        matching_round.status == MatchingRound.Status.READY
+        and not matching_round.program.is_circles
+    ):
+        # A publishing that stopped mid-way left some proposals sent: the rest go next.
+        context["sent"] = matching_round.pairs.filter(proposal__isnull=False).count()
     return context
 
 

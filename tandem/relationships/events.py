@@ -74,7 +74,7 @@ def proposals_published_emit(
     expires_at: Any,
     round_id: int | None = None,
 ) -> None:
-    """Tell the endpoints that proposals went out: one event for a whole round's batch."""
+    """Tell the endpoints that proposals went out: one event per batch of a round, or one."""
     event_emit(
         organization_id=organization_id,
         kind=Endpoint.Event.PROPOSAL_PUBLISHED,

@@ -179,7 +179,7 @@ def round_detail(request: HttpRequest, round_id: RowId) -> RoundOut:
 @router.post("/rounds/{round_id}/publish", response={202: RoundOut, **WRITE_ERRORS})
 @idempotent
 def round_publish(request: HttpRequest, round_id: RowId) -> Status[RoundOut]:
-    """Publish a reviewed round as proposals, in the background and all or nothing."""
+    """Publish a reviewed round as proposals in the background; `progress` counts them sent."""
     matching_round = _round(request, round_id)
     return Status(
         202, RoundOut.of(call(matching.round_publish_start, matching_round=matching_round))

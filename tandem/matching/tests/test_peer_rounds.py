@@ -135,3 +135,26 @@ def test_a_full_peer_cannot_be_swapped_into_a_second_pair(
     with pytest.raises(DomainError, match="no free place"):
         services.pair_swap_mentor(matching_round=created, pair_id=second.pk, mentor=first.mentor)
     assert created.pairs.filter(mentor=first.mentor).count() == 1
+
+
+def test_peers_published_one_pair_a_chunk_get_what_one_batch_gives(
+    peers, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each peer pair holds a place on both sides: the chunks after the first count the
+    # proposals already sent as the single batch counted the pairs before.
+    program, _people = peers
+    created = _run(program, django_capture_on_commit_callbacks)
+    monkeypatch.setattr(services, "PUBLISH_CHUNK", 1)
+    assert services.round_publish(matching_round=created) == 3
+    created.refresh_from_db()
+    assert created.status == MatchingRound.Status.PUBLISHED
+    proposals = Proposal.objects.filter(program=program)
+    assert proposals.count() == 3
+    assert proposals.values("expires_at").distinct().count() == 1
+    for pair in created.pairs.select_related("proposal"):
+        assert pair.proposal is not None
+        assert (pair.proposal.mentee_id, pair.proposal.mentor_id) == (
+            pair.mentee_id,
+            pair.mentor_id,
+        )
+        assert pair.proposal.peer_focus_id == pair.peer_focus_id

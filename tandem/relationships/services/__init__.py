@@ -27,8 +27,10 @@ from tandem.relationships.services.proposals import (
     ProposedPair,
     proposal_answer,
     proposal_create,
+    proposal_deadline,
     proposals_create_all,
     proposals_expire,
+    proposals_refused,
 )
 from tandem.relationships.services.rematch import next_match_asks_confirm, reflection_share_set
 from tandem.relationships.services.requests import (
@@ -85,8 +87,10 @@ __all__ = [
     "pause_closes_on",
     "proposal_answer",
     "proposal_create",
+    "proposal_deadline",
     "proposals_create_all",
     "proposals_expire",
+    "proposals_refused",
     "reflection_save",
     "reflection_share_set",
     "relationship_close",

@@ -18,6 +18,7 @@ from tandem.core.errors import DomainError
 from tandem.notifications.services import News, notify, notify_many
 from tandem.notifications.when import local_date, local_dates
 from tandem.policy.eligibility import lock_people, pair_check, pairs_refusals
+from tandem.policy.eligibility.pairs import PAIR_FIELDS
 from tandem.programs.models import Enrollment, Program, Topic
 from tandem.relationships.events import proposals_published_emit
 from tandem.relationships.models import Proposal, Relationship
@@ -79,7 +80,7 @@ def proposal_create(
                 peer_focus=peer_focus if program.is_peer else None,
                 score=score,
                 reasons=list(reasons),
-                expires_at=timezone.now() + datetime.timedelta(days=program.proposal_response_days),
+                expires_at=proposal_deadline(program),
             )
     except IntegrityError:
         raise DomainError("These two already have a proposal waiting.") from None
@@ -115,13 +116,32 @@ class ProposalsRefused(DomainError):
         self.refused = refused
 
 
-@transaction.atomic
-def proposals_create_all(*, program: Program, pairs: Sequence[ProposedPair]) -> list[int]:
-    """Propose every pair, as ``proposal_create`` does each, or none; return the new ids.
+def proposal_deadline(program: Program) -> datetime.datetime:
+    """Return when proposals made now expire, unanswered: one moment for a whole batch."""
+    return timezone.now() + datetime.timedelta(days=program.proposal_response_days)
 
-    The pairs are checked in order, each one holding its places for the next, so the
-    answer is the one ``proposal_create`` called pair by pair would give. Raise
-    ProposalsRefused, writing nothing, when the policy refuses any pair.
+
+def _people_read(enrollments: Sequence[Enrollment]) -> dict[int, Enrollment]:
+    """Read what ``lock_people(..., lean=True)`` reads of these people, without locking them."""
+    rows = list(
+        Enrollment.objects.select_related("user")
+        .only(*PAIR_FIELDS)
+        .filter(pk__in=sorted({e.pk for e in enrollments}))
+    )
+    programs = Program.objects.select_related("organization").in_bulk(
+        {row.program_id for row in rows}
+    )
+    for row in rows:
+        row.program = programs[row.program_id]
+    return {row.pk: row for row in rows}
+
+
+def _refused(
+    program: Program, pairs: Sequence[ProposedPair], people: dict[int, Enrollment] | None
+) -> tuple[list[ProposedPair], list[tuple[ProposedPair, str]]]:
+    """Check the pairs in order, each holding its places for the next: (pairs, refused).
+
+    The pairs come back with their people as read (``people``, or read here without locks).
     """
     refused = [
         (pair, "Both people must be in the program.")
@@ -129,19 +149,55 @@ def proposals_create_all(*, program: Program, pairs: Sequence[ProposedPair]) -> 
         if pair.mentor.program_id != program.pk or pair.mentee.program_id != program.pk
     ]
     if refused:
-        raise ProposalsRefused(refused)
-    # The people as read under their locks, with their names for the notifications: only
-    # what the checks and the notifications read, since a round locks thousands.
-    people = lock_people([p.mentor for p in pairs] + [p.mentee for p in pairs], lean=True)
+        return list(pairs), refused
+    if people is None:
+        people = _people_read([p.mentor for p in pairs] + [p.mentee for p in pairs])
     pairs = [
         dataclasses.replace(p, mentor=people[p.mentor.pk], mentee=people[p.mentee.pk])
         for p in pairs
     ]
     refusals = pairs_refusals([(p.mentee, p.mentor, p.focus) for p in pairs])
-    refused = [(p, r.message) for p, r in zip(pairs, refusals, strict=True) if r is not None]
+    return pairs, [(p, r.message) for p, r in zip(pairs, refusals, strict=True) if r is not None]
+
+
+def proposals_refused(
+    *, program: Program, pairs: Sequence[ProposedPair]
+) -> list[tuple[ProposedPair, str]]:
+    """Return the pairs ``proposals_create_all`` would refuse now, and why; lock nobody.
+
+    The same checks in the same order: a publishing asks first, for all its pairs, then
+    proposes them batch by batch, each batch checked again under its people's locks. The
+    proposals of the batches before hold their places then, as the pairs before held them
+    here, so the answer is the same unless someone changed in between.
+    """
+    _, refused = _refused(program, pairs, None)
+    return refused
+
+
+@transaction.atomic
+def proposals_create_all(
+    *,
+    program: Program,
+    pairs: Sequence[ProposedPair],
+    expires_at: datetime.datetime | None = None,
+) -> list[int]:
+    """Propose every pair, as ``proposal_create`` does each, or none; return the new ids.
+
+    The pairs are checked in order, each one holding its places for the next, so the
+    answer is the one ``proposal_create`` called pair by pair would give. Raise
+    ProposalsRefused, writing nothing, when the policy refuses any pair. Every proposal
+    expires at ``expires_at`` (by default the program's answer time from now): a round
+    proposed in several batches passes one moment to all of them.
+    """
+    if not pairs:
+        return []
+    # The people as read under their locks, with their names for the notifications: only
+    # what the checks and the notifications read, since a round locks thousands.
+    people = lock_people([p.mentor for p in pairs] + [p.mentee for p in pairs], lean=True)
+    pairs, refused = _refused(program, pairs, people)
     if refused:
         raise ProposalsRefused(refused)
-    proposals = _proposals_insert(program, pairs)
+    proposals = _proposals_insert(program, pairs, expires_at or proposal_deadline(program))
     # Every proposal of the batch expires at the same moment.
     answer_by = local_dates(
         [p.mentor.user_id for p in pairs] + [p.mentee.user_id for p in pairs],
@@ -163,7 +219,9 @@ def proposals_create_all(*, program: Program, pairs: Sequence[ProposedPair]) -> 
     return [proposal.pk for proposal in proposals]
 
 
-def _proposals_insert(program: Program, pairs: Sequence[ProposedPair]) -> list[Proposal]:
+def _proposals_insert(
+    program: Program, pairs: Sequence[ProposedPair], expires_at: datetime.datetime
+) -> list[Proposal]:
     now = timezone.now()
     rows: list[dict[str, Any]] = [
         {
@@ -175,7 +233,7 @@ def _proposals_insert(program: Program, pairs: Sequence[ProposedPair]) -> list[P
             "score": pair.score,
             "reasons": list(pair.reasons),
             "status": Proposal.Status.PENDING,
-            "expires_at": now + datetime.timedelta(days=program.proposal_response_days),
+            "expires_at": expires_at,
             "created_at": now,
             "updated_at": now,
         }

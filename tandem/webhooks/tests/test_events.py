@@ -194,6 +194,34 @@ def test_a_round_finishing_and_publishing_sends_one_event_each(
     assert data["expires_at"] is not None
 
 
+def test_a_round_published_in_chunks_sends_one_event_per_chunk(
+    cohort: World, receiver, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from tandem.webhooks.services import endpoint_create
+
+    _endpoint, receiver.secret = endpoint_create(
+        organization=cohort.org,
+        url=receiver.url,
+        events=["proposal.published"],
+        created_by=cohort.admin,
+    )
+    created = round_create_default(program=cohort.program, by=cohort.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        matching.round_start(matching_round=created)
+    monkeypatch.setattr(matching, "PUBLISH_CHUNK", 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert matching.round_publish(matching_round=created) == 6
+
+    events = [r.event["data"] for r in receiver.requests]
+    assert [data["count"] for data in events] == [4, 2]  # not one per proposal
+    proposals = Proposal.objects.filter(program=cohort.program)
+    assert sorted(i for data in events for i in data["proposal_ids"]) == sorted(
+        proposals.values_list("pk", flat=True)
+    )
+    assert {data["round_id"] for data in events} == {created.pk}
+    assert len({data["expires_at"] for data in events}) == 1
+
+
 def test_a_people_file_sends_one_event_for_everyone_it_adds(
     hooked: Hooked, django_capture_on_commit_callbacks
 ) -> None:
