@@ -234,6 +234,7 @@ def _walkers(per_kind: int) -> list[Walker]:
         ]
         walkers += [Walker("organization admin", org_admin.user_id, pages) for _ in range(per_kind)]
 
+    walkers += _persona_walkers(per_kind)
     staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
     if staff is not None:
         pages = [
@@ -247,6 +248,91 @@ def _walkers(per_kind: int) -> list[Walker]:
         by_kind.setdefault(walker.kind, []).append(walker)
     turns = itertools.zip_longest(*by_kind.values())
     return [walker for turn in turns for walker in turn if walker is not None]
+
+
+def _persona_walkers(per_kind: int) -> list[Walker]:
+    """The demo's own people on what the largest program does not reach.
+
+    Circles, coaching and the question board live in smaller programs of the demo; the
+    demo's mentee is in a circle and a coaching client, its mentor helps on the board, its
+    admin sponsors the mentee's engagement and runs the circles and coaching programs.
+    """
+    from django.urls import reverse
+
+    from tandem.accounts.models import User
+    from tandem.circles.models import CircleMembership, CircleSession
+    from tandem.coaching.models import Engagement
+    from tandem.demo.agency import AGENCY_DOMAIN
+    from tandem.relationships.models import Meeting
+
+    people = {
+        key: User.objects.filter(email=f"{key}@{AGENCY_DOMAIN}").first()
+        for key in ("mentee", "mentor", "admin")
+    }
+    walkers: list[Walker] = []
+    mentee = people["mentee"]
+    if mentee is not None:
+        pages = [("board, mine", reverse("board:mine"))]
+        place = (
+            CircleMembership.objects.filter(enrollment__user=mentee)
+            .select_related("circle")
+            .order_by("-pk")
+            .first()
+        )
+        if place is not None:
+            circle = place.circle
+            pages.append(("circle", reverse("circles:detail", args=[circle.pk])))
+            held = CircleSession.objects.filter(circle=circle).order_by("-starts_at").first()
+            if held is not None:
+                pages.append(("circle session", reverse("circles:session", args=[held.pk])))
+            pages.append(("circle check-ins", reverse("circles:checkins", args=[circle.pk])))
+            pages.append(("board, program", reverse("board:program", args=[circle.program_id])))
+        engagement = (
+            Engagement.objects.filter(relationship__mentee__user=mentee).order_by("pk").first()
+        )
+        if engagement is not None:
+            pages.append(
+                ("coaching engagement", reverse("coaching:engagement", args=[engagement.pk]))
+            )
+            session = (
+                Meeting.objects.filter(
+                    relationship_id=engagement.relationship_id, status=Meeting.Status.HELD
+                )
+                .order_by("-starts_at")
+                .first()
+            )
+            if session is not None:
+                pages.append(
+                    (
+                        "coaching session",
+                        reverse("coaching:session", args=[engagement.pk, session.pk]),
+                    )
+                )
+            coach = engagement.relationship.mentor.user_id
+            walkers += [
+                Walker("coach", coach, [("hours log", reverse("coaching:hours_log"))])
+                for _ in range(per_kind)
+            ]
+        walkers += [Walker("demo mentee", mentee.pk, pages) for _ in range(per_kind)]
+    admin = people["admin"]
+    if admin is not None:
+        pages = [("sponsored", reverse("coaching:sponsored"))]
+        sponsored = Engagement.objects.filter(sponsor=admin).order_by("pk").first()
+        if sponsored is not None:
+            program = sponsored.relationship.program_id
+            pages += [
+                ("sponsor view", reverse("coaching:sponsor_view", args=[sponsored.pk])),
+                ("coaching engagements", reverse("coaching:admin_engagements", args=[program])),
+            ]
+        circles = (
+            CircleMembership.objects.filter(enrollment__user=mentee)
+            .values_list("circle__program_id", flat=True)
+            .first()
+        )
+        if circles is not None:
+            pages.append(("circles manage", reverse("circles:admin_program", args=[circles])))
+        walkers += [Walker("demo admin", admin.pk, pages) for _ in range(per_kind)]
+    return walkers
 
 
 def _sign_in(walkers: list[Walker]) -> None:
