@@ -83,6 +83,7 @@ def _instrument(stages: Stages) -> None:
     # Since: the kept mentor side, then the mentee's row against it.
     stages.wrap(recommend.mentor_profiles, "side", "features")
     stages.wrap(recommend, "mentee_features", "features")
+    stages.wrap(recommend, "score_listed", "scoring")
     stages.wrap(recommend.MentorFits, "reasons", "reasons")
     stages.wrap(requests, "render", "template")
 

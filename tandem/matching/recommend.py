@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Concat
 from tandem.matching.engine import Mentor, Policy, Topic
 from tandem.matching.engine.explain import pair_reasons
 from tandem.matching.engine.features import Features, build_features
-from tandem.matching.engine.kept import MentorSide, mentee_features
+from tandem.matching.engine.kept import MentorSide, mentee_features, score_listed
 from tandem.matching.engine.scoring import score_pairs
 from tandem.matching.engine.text import document_words
 from tandem.matching.loading import (
@@ -252,13 +252,14 @@ def mentor_fits(
     row = mentee_row(mentee, wanted=1, now=now)
     side = mentor_profiles.side(mentee.program_id, mentors, empty.topics, empty.labels)
     features = mentee_features(side, row, [mentor.profile.key for mentor in mentors])
-    if features is None:  # a topic outside the organization's: compile everyone
+    if features is not None:
+        scored = score_listed(features)  # the mentors in the order given
+    else:  # a topic outside the organization's: compile everyone
         words = {mentor.profile.bio: mentor.words for mentor in mentors}
         instance = replace(empty, mentees=[row], mentors=[mentor.row for mentor in mentors])
         features = build_features(instance, Policy(), words=words.__getitem__)
-    ri = np.array([features.mentor_index[mentor.profile.key] for mentor in mentors], np.int64)
-    mi = np.zeros(len(mentors), np.int64)
-    scored = score_pairs(features, mi, ri)
+        ri = np.array([features.mentor_index[m.profile.key] for m in mentors], np.int64)
+        scored = score_pairs(features, np.zeros(len(mentors), np.int64), ri)
     fits = {
         mentor.profile.key: Fit(
             score=float(scored.score[i]), broken_rule=bool(scored.broken[i] >= 0)

@@ -58,6 +58,7 @@ from tandem.matching.engine.instance import (
     Policy,
     Topic,
 )
+from tandem.matching.engine.scoring import PairScores, _pair_block
 from tandem.matching.engine.text import (
     LexicalSpace,
     _counts,
@@ -125,9 +126,13 @@ class MentorSide:
     labels: tuple[str, ...]
     word_of: dict[str, int]
     n_topic_words: int
-    occ_ptr: I64
+    occ_word: I64
     occ_row: I64
     occ_pos: I64
+    # The same with every mentor listed: where each word first appears, and in how many
+    # documents each term is.
+    first_all: I64
+    df_all: I64
     # Codes of what hard rules and profile parts compare.
     person: I64
     dept: I64
@@ -140,8 +145,11 @@ class MentorSide:
     attr_bits: dict[str, int]
     modes: I64
     mode_bits: dict[str, int]
+    # The distinct offsets and grades (None last), and each mentor's, as indices.
     offsets: tuple[float, ...]
-    seniority: tuple[int | None, ...]
+    offset_of: I64
+    levels: tuple[int | None, ...]
+    level_of: I64
     capacity: I64
 
     @classmethod
@@ -174,9 +182,10 @@ class MentorSide:
         at = first[at]  # first position of each (bio word, document)
         by_word = np.lexsort((at, word_ids[at]))
         at = at[by_word]
-        n_bio_words = len(vocab.term_of_word) - n_topic_words
-        occ_ptr = np.zeros(n_bio_words + 1, np.int64)
-        np.cumsum(np.bincount(word_ids[at] - n_topic_words, minlength=n_bio_words), out=occ_ptr[1:])
+        occ_word = word_ids[at] - n_topic_words
+        first_all = np.full(len(vocab.term_of_word) - n_topic_words, -1, np.int64)
+        starts = np.flatnonzero(np.concatenate([[True], occ_word[1:] != occ_word[:-1]]))
+        first_all[occ_word[starts]] = at[starts]
         terms, term_docs = _fold_phrases(vocab, word_ids, docs_of)
         owned = [[position[t] for t in mentors[i].expertise] for i in order]
         owned_docs = np.repeat(np.arange(n, dtype=np.int64), [len(t) for t in owned])
@@ -196,6 +205,8 @@ class MentorSide:
         attr_bits: dict[str, int] = {}
         mode_bits: dict[str, int] = {}
         mode_sets = [_with_cadence(r.modes, r.preferred_cadence) for r in mentors]
+        offsets = sorted({r.utc_offset for r in mentors})
+        levels = [*sorted({r.seniority for r in mentors if r.seniority is not None}), None]
         return cls(
             policy=policy,
             topics=tuple(topics),
@@ -213,9 +224,11 @@ class MentorSide:
             labels=tuple(vocab.labels),
             word_of=dict(vocab.word_of),
             n_topic_words=n_topic_words,
-            occ_ptr=occ_ptr,
+            occ_word=occ_word,
             occ_row=rows[at],
             occ_pos=at.astype(np.int64),
+            first_all=first_all,
+            df_all=np.bincount(counts.indices, minlength=counts.shape[1]),
             person=np.array([r.person for r in mentors], np.int64),
             dept=np.array([_code(r.department, dept_codes) for r in mentors], np.int64),
             dept_codes=dept_codes,
@@ -227,8 +240,10 @@ class MentorSide:
             attr_bits=attr_bits,
             modes=_bits(mode_sets, mode_bits, "meeting modes"),
             mode_bits=mode_bits,
-            offsets=tuple(r.utc_offset for r in mentors),
-            seniority=tuple(r.seniority for r in mentors),
+            offsets=tuple(offsets),
+            offset_of=np.array([offsets.index(r.utc_offset) for r in mentors], np.int64),
+            levels=tuple(levels),
+            level_of=np.array([levels.index(r.seniority) for r in mentors], np.int64),
             capacity=np.array([max(r.capacity, 0) for r in mentors], np.int64),
         )
 
@@ -242,14 +257,13 @@ class MentorSide:
 
 def _first_in(side: MentorSide, listed: B1) -> I64:
     """Where each bio word first appears in the listed mentors' documents (-1: nowhere)."""
-    n_words = side.occ_ptr.shape[0] - 1
-    out = np.full(n_words, -1, np.int64)
+    out = np.full(side.first_all.shape[0], -1, np.int64)
     hit = np.flatnonzero(listed[side.occ_row])
     if hit.shape[0]:
-        word = np.searchsorted(side.occ_ptr, hit, side="right") - 1
-        seen, first = np.unique(word, return_index=True)
         # Entries of a word are sorted by position: its first listed entry is the earliest.
-        out[seen] = side.occ_pos[hit[first]]
+        word = side.occ_word[hit]
+        starts = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
+        out[word[starts]] = side.occ_pos[hit[starts]]
     return out
 
 
@@ -278,7 +292,8 @@ def mentee_features(side: MentorSide, mentee: Mentee, keys: Sequence[int]) -> Fe
     goal_terms, goal_docs = _fold_phrases(vocab, *_word_ids(vocab, [mentee.goals]))
     goals_end = len(vocab.labels)
     asked_terms, asked_docs = _fold_phrases(vocab, *_word_ids(vocab, [mentee.prefer_words]))
-    first_at = _first_in(side, listed)
+    everyone = n == n_side
+    first_at = side.first_all if everyone else _first_in(side, listed)
 
     def side_term(term: int) -> int:
         """The side's id of one of her terms, or -1 when no kept document has it."""
@@ -306,29 +321,34 @@ def mentee_features(side: MentorSide, mentee: Mentee, keys: Sequence[int]) -> Fe
     touched = np.unique(np.concatenate([np.zeros(0, np.int64), *shared]))
     touched = touched[listed[touched]]
     sub = side.counts[touched]
-    # Each side term's key: her goal words moved ahead of the other bio words.
-    sub_keys = sub.indices.astype(np.int64)
-    words = sub_keys >= first
-    sub_keys[words] = BIO + first_at[sub_keys[words] - first]
-    moved = her_side >= first
-    for term, key in zip(her_side[moved].tolist(), her_keys[moved].tolist(), strict=True):
-        if key < BIO:
-            sub_keys[sub.indices == term] = key
-    space, where = np.unique(np.concatenate([sub_keys, her_keys]), return_inverse=True)
+    # Each side term's key, in the full build's order: her goal words ahead of other bio
+    # words, which come in the order they first appear in the listed documents.
+    n_terms = side.counts.shape[1]
+    term_key = np.arange(n_terms, dtype=np.int64)
+    term_key[first:] = BIO + first_at
+    goal_words = (her_side >= first) & (her_keys < BIO)
+    term_key[her_side[goal_words]] = her_keys[goal_words]
+    cols = np.flatnonzero(np.bincount(sub.indices, minlength=n_terms))
+    space = np.unique(np.concatenate([term_key[cols], her_keys]))
+    column = np.full(n_terms, -1, np.int64)
+    column[cols] = np.searchsorted(space, term_key[cols])
     side_of = np.full(space.shape[0], -1, np.int64)
-    side_of[where[: sub_keys.shape[0]]] = sub.indices
-    side_of[where[sub_keys.shape[0] :]] = her_side
+    side_of[column[cols]] = cols
+    known = her_side >= 0
+    side_of[np.searchsorted(space, her_keys[known])] = her_side[known]
 
     # Document frequencies over the listed mentors and her, as the full build counts them.
-    df_listed = np.bincount(
-        side.counts.indices[listed[side.entry_row]], minlength=side.counts.shape[1]
+    df_listed = (
+        side.df_all
+        if everyone
+        else np.bincount(side.counts.indices[listed[side.entry_row]], minlength=n_terms)
     )
     df = np.where(side_of >= 0, df_listed[np.maximum(side_of, 0)], 0).astype(np.int64)
     df[np.searchsorted(space, her_keys)] += 1
     n_docs = 1 + n
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     docs = sp.csr_matrix(
-        (sub.data, np.searchsorted(space, sub_keys), sub.indptr),
+        (sub.data, column[sub.indices], sub.indptr),
         shape=(touched.shape[0], len(space)),
     )
     docs.sort_indices()
@@ -375,14 +395,11 @@ def mentee_features(side: MentorSide, mentee: Mentee, keys: Sequence[int]) -> Fe
     )
     me_req = _bits([mentee.requested_attributes], attr_bits, "attributes")
     me_lang = _bits([mentee.languages], lang_bits, "languages")
-    offsets = sorted(set(side.offsets))
-    hours = [Mentor(key=i, person=i, utc_offset=o) for i, o in enumerate(offsets)]
+    # One stand-in mentor per offset and per grade: the tables are the same pair by pair.
+    hours = [Mentor(key=i, person=i, utc_offset=o) for i, o in enumerate(side.offsets)]
     me_tz, hour_tz, tz_val, tz_ok = _time_zones([mentee], hours, rules.max_utc_gap_hours)
-    hour_code = dict(zip(offsets, hour_tz.tolist(), strict=True))
-    levels = [*sorted({s for s in side.seniority if s is not None}), None]
-    grades = [Mentor(key=i, person=i, seniority=s) for i, s in enumerate(levels)]
+    grades = [Mentor(key=i, person=i, seniority=s) for i, s in enumerate(side.levels)]
     me_sen, grade_sen, sen_val = _seniority([mentee], grades, policy.ideal_seniority_gap)
-    grade_code = dict(zip(levels, grade_sen.tolist(), strict=True))
     mr_modes = side.modes[rows]
     mode_masks, mr_mode = np.unique(mr_modes, return_inverse=True)
     # No managers: only the same person is in someone's reporting line.
@@ -413,7 +430,7 @@ def mentee_features(side: MentorSide, mentee: Mentee, keys: Sequence[int]) -> Fe
         ).astype(np.float32)
     )
     n_features = dense.shape[0]
-    mentors = tuple(side.mentors[i] for i in rows.tolist())
+    mentors = tuple(map(side.mentors.__getitem__, rows.tolist()))
     mentee_index = {mentee.key: 0}
     mentor_index = {r.key: i for i, r in enumerate(mentors)}
     asked = asked_pairs([mentee], mentors)
@@ -441,12 +458,12 @@ def mentee_features(side: MentorSide, mentee: Mentee, keys: Sequence[int]) -> Fe
         mr_dept=side.dept[rows],
         mr_lang=side.lang[rows],
         mr_loc=side.loc[rows],
-        mr_tz=np.array([hour_code[side.offsets[i]] for i in rows.tolist()], np.int64),
+        mr_tz=hour_tz[side.offset_of[rows]],
         mr_modes=mr_modes,
         mr_mode=mr_mode.astype(np.int64).reshape(-1),
         mode_masks=mode_masks,
         mr_attr=side.attr[rows],
-        mr_sen=np.array([grade_code[side.seniority[i]] for i in rows.tolist()], np.int64),
+        mr_sen=grade_sen[side.level_of[rows]],
         mr_rank=np.arange(n, dtype=np.int64),
         capacity=side.capacity[rows],
         seg_ptr=np.array([0, n], np.int64),
@@ -499,3 +516,19 @@ def mentee_features(side: MentorSide, mentee: Mentee, keys: Sequence[int]) -> Fe
         topic_names={t.id: t.name for t in topics},
         asked=asked,
     )
+
+
+def score_listed(features: Features) -> PairScores:
+    """Score her against every mentor of ``features``, in their order, as ``score_pairs``.
+
+    In one block on the calling thread: a page scores a few thousand pairs, less than
+    handing them to a pool of threads costs.
+    """
+    n = features.n_mentors
+    mi = np.zeros(n, np.int64)
+    ri = np.arange(n, dtype=np.int64)
+    scores = np.zeros(n)
+    parts = np.zeros((n, 6))
+    broken = np.full(n, -1, np.int64)
+    _pair_block(features.arrays, mi, ri, scores, parts, broken, 0, n)
+    return PairScores(scores, parts, broken)

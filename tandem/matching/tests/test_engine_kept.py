@@ -8,7 +8,7 @@ import pytest
 from tandem.matching.engine import Instance, Mentee, Mentor, Policy
 from tandem.matching.engine.explain import pair_reasons
 from tandem.matching.engine.features import Features, build_features
-from tandem.matching.engine.kept import MentorSide, mentee_features
+from tandem.matching.engine.kept import MentorSide, mentee_features, score_listed
 from tandem.matching.engine.scoring import score_pairs
 from tandem.matching.engine.text import document_words
 from tandem.matching.tests.engine_support import TOPICS, random_instance, random_policy
@@ -117,6 +117,10 @@ def test_a_mentee_against_kept_mentors_scores_as_a_fresh_build(seed: int) -> Non
             kept = mentee_features(side, mentee, [r.key for r in listed])
             assert kept is not None
             assert _outcome(kept, mentee, listed) == _outcome(fresh, mentee, listed)
+            alone = score_listed(kept)
+            scored = score_pairs(kept, np.zeros(len(listed), np.int64), np.arange(len(listed)))
+            for name in ("score", "parts", "broken"):
+                assert getattr(alone, name).tobytes() == getattr(scored, name).tobytes()
 
 
 def test_a_topic_outside_the_list_is_left_to_a_fresh_build() -> None:
