@@ -71,6 +71,7 @@ from tandem.matching.engine.text import (
 )
 
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 B1 = npt.NDArray[np.bool_]
 # Sort keys of terms, in the full build's id order: topics and topic words keep their
 # ids, her goals' words come next (ids below BIO), then bio words by where they first
@@ -119,16 +120,16 @@ class MentorSide:
     # topics), in the side's own term ids, and expertise levels / 3 as the kernels read them.
     counts: sp.csr_matrix
     counts_by_term: sp.csc_matrix
-    entry_row: I64
+    entry_row: I32
     expertise: sp.csr_matrix
     # Terms: labels, and for each bio word (word index - topic words) its occurrences,
     # sorted by word then by first position in the documents laid end to end.
     labels: tuple[str, ...]
     word_of: dict[str, int]
     n_topic_words: int
-    occ_word: I64
-    occ_row: I64
-    occ_pos: I64
+    occ_word: I32
+    occ_row: I32
+    occ_pos: I32
     # The same with every mentor listed: where each word first appears, and in how many
     # documents each term is.
     first_all: I64
@@ -218,15 +219,16 @@ class MentorSide:
             build_pos=build_pos,
             counts=counts,
             counts_by_term=counts.tocsc(),
-            entry_row=np.repeat(np.arange(n, dtype=np.int64), np.diff(counts.indptr)),
+            entry_row=np.repeat(np.arange(n, dtype=np.int32), np.diff(counts.indptr)),
             # As build_features divides it, then casts it for the kernels.
             expertise=sp.csr_matrix((expertise / 3.0).astype(np.float32)),
             labels=tuple(vocab.labels),
             word_of=dict(vocab.word_of),
             n_topic_words=n_topic_words,
-            occ_word=occ_word,
-            occ_row=rows[at],
-            occ_pos=at.astype(np.int64),
+            # Half the memory of int64, for a side kept as long as its program is used.
+            occ_word=occ_word.astype(np.int32),
+            occ_row=rows[at].astype(np.int32),
+            occ_pos=at.astype(np.int32),
             first_all=first_all,
             df_all=np.bincount(counts.indices, minlength=counts.shape[1]),
             person=np.array([r.person for r in mentors], np.int64),
