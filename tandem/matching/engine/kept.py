@@ -185,7 +185,7 @@ class MentorSide:
         at = at[by_word]
         occ_word = word_ids[at] - n_topic_words
         first_all = np.full(len(vocab.term_of_word) - n_topic_words, -1, np.int64)
-        starts = np.flatnonzero(np.concatenate([[True], occ_word[1:] != occ_word[:-1]]))
+        starts = _starts(occ_word)
         first_all[occ_word[starts]] = at[starts]
         terms, term_docs = _fold_phrases(vocab, word_ids, docs_of)
         owned = [[position[t] for t in mentors[i].expertise] for i in order]
@@ -257,6 +257,13 @@ class MentorSide:
         return rows
 
 
+def _starts(values: npt.NDArray[np.integer]) -> I64:
+    """Return where each run of equal values begins."""
+    if values.shape[0] == 0:
+        return np.zeros(0, np.int64)
+    return np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+
+
 def _first_in(side: MentorSide, listed: B1) -> I64:
     """Where each bio word first appears in the listed mentors' documents (-1: nowhere)."""
     out = np.full(side.first_all.shape[0], -1, np.int64)
@@ -264,7 +271,7 @@ def _first_in(side: MentorSide, listed: B1) -> I64:
     if hit.shape[0]:
         # Entries of a word are sorted by position: its first listed entry is the earliest.
         word = side.occ_word[hit]
-        starts = np.flatnonzero(np.concatenate([[True], word[1:] != word[:-1]]))
+        starts = _starts(word)
         out[word[starts]] = side.occ_pos[hit[starts]]
     return out
 

@@ -123,6 +123,19 @@ def test_a_mentee_against_kept_mentors_scores_as_a_fresh_build(seed: int) -> Non
                 assert getattr(alone, name).tobytes() == getattr(scored, name).tobytes()
 
 
+def test_mentors_with_no_words_and_a_mentee_with_none_score_as_a_fresh_build() -> None:
+    instance = _wordy(7)
+    mentors = [dataclasses.replace(r, bio="") for r in instance.mentors]
+    side = MentorSide.build(TOPICS, mentors, Policy(), labels=LABELS)
+    for mentee in (instance.mentees[0], dataclasses.replace(instance.mentees[0], goals="")):
+        fresh = build_features(
+            dataclasses.replace(instance, mentees=[mentee], mentors=mentors), Policy()
+        )
+        kept = mentee_features(side, mentee, [r.key for r in mentors])
+        assert kept is not None
+        assert _outcome(kept, mentee, mentors) == _outcome(fresh, mentee, mentors)
+
+
 def test_a_topic_outside_the_list_is_left_to_a_fresh_build() -> None:
     instance = _wordy(3)
     mentee = dataclasses.replace(instance.mentees[0], focus={999: 2})
