@@ -9,6 +9,8 @@ the median of each stage (inclusive, so they do not add up to the total):
 
 - ``listing``: the pairing policy's query over the program's mentors, with their stamps;
 - ``other sql``: every other query of the request;
+- ``selector``: the directory's selector (``mentor_directory``) as a whole, of which:
+- ``standing``: whether she may ask anyone now (``seeker_refusal``);
 - ``profiles``: the kept profiles (``MentorProfiles.get``, reads included);
 - ``fits``: scoring every listed mentor (``mentor_fits``), of which ``features`` builds the
   engine's features and ``scoring`` scores the pairs, if the code has them apart;
@@ -75,6 +77,8 @@ def _instrument(stages: Stages) -> None:
     from tandem.relationships import selectors
     from tandem.relationships.views import requests
 
+    stages.wrap(selectors, "mentor_directory", "selector")
+    stages.wrap(selectors, "seeker_refusal", "standing")
     stages.wrap(selectors.mentor_profiles, "get", "profiles")
     stages.wrap(selectors, "mentor_fits", "fits")
     # Before the mentor side was kept: the whole instance's features, then the scores.
@@ -150,9 +154,10 @@ def main() -> None:
     stages = Stages()
     _instrument(stages)
     url = reverse("relationships:directory", args=[program.pk])
-    columns: tuple[str, ...] = ("total", "queries", "listing", "other sql", "profiles", "fits")
+    columns: tuple[str, ...] = ("total", "queries", "listing", "other sql", "selector")
+    columns += ("standing", "profiles", "fits")
     columns += ("features", "scoring", "reasons", "template")
-    print(f"{'page':<14}" + "".join(f"{c:>11}" for c in columns))
+    print(f"{'page':<14}" + "".join(f"{c:>10}" for c in columns))
     with _session(mentee.user) as client, connection.execute_wrapper(stages.sql):
         for page in PAGES:
             runs: dict[str, list[float]] = defaultdict(list)
@@ -171,7 +176,7 @@ def main() -> None:
             cells = []
             for stage in columns:
                 value = statistics.median(runs[stage])
-                cells.append(f"{value:>11.0f}" if stage == "queries" else f"{value * 1000:>11.1f}")
+                cells.append(f"{value:>10.0f}" if stage == "queries" else f"{value * 1000:>10.1f}")
             print(f"{page or '(none)':<14}" + "".join(cells))
     print("ms, median of", args.repeat, "warm requests; stages are inclusive")
 
