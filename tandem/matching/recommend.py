@@ -150,12 +150,10 @@ class MentorProfiles:
         again when one of ``mentors`` is not in it as the caller has it: a stamp moved, a
         mentor joined, a time zone changed its offset, or the organization's topics changed.
         """
-        used_at = self._clock()
         with self._lock:
             kept = self._sides.get(program_id)
         topics = tuple(topics)
         if kept is not None and kept.covers(topics, mentors):
-            kept.used_at = used_at
             return kept.side
         with self._lock:
             others = {pk: entry[1] for pk, entry in self._kept.get(program_id, {}).items()}
@@ -173,7 +171,7 @@ class MentorProfiles:
         read = {row.key: (pool[row.key].stamp, row.utc_offset) for row in rows}
         with self._lock:
             if program_id in self._kept:
-                self._sides[program_id] = _Side(side, topics, read, used_at)
+                self._sides[program_id] = _Side(side, topics, read)
         return side
 
     def clear(self) -> None:
@@ -182,13 +180,12 @@ class MentorProfiles:
             self._sides.clear()
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Side:
     side: MentorSide
     topics: tuple[Topic, ...]
     # Enrollment id -> the stamp and time-zone offset it was compiled with.
     read: dict[int, tuple[Stamp, float]]
-    used_at: float
 
     def covers(self, topics: tuple[Topic, ...], mentors: Sequence[KeptMentor]) -> bool:
         if topics != self.topics:

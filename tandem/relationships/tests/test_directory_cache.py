@@ -392,3 +392,38 @@ def test_the_kept_features_follow_an_edit_a_join_and_a_leave_on_the_next_request
     # Leaving changes every other score's weights (fewer documents): still as anew.
     _as_scored_anew(mia)
     assert len(compiled) == 3  # the others are in the kept features as they were
+
+
+def test_kept_features_leave_memory_with_their_program_and_their_profiles(
+    mentors: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[int] = []
+    build = recommend.MentorSide.build
+
+    def counting(*args: object, **kwargs: object) -> recommend.MentorSide:
+        compiled.append(1)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recommend.MentorSide, "build", counting)
+    clock = [0.0]
+    kept = MentorProfiles(programs=1, unused_for=3600, clock=lambda: clock[0])
+    program = mentors.program
+    stamps = dict(
+        Enrollment.objects.filter(program=program, is_mentor=True)
+        .annotate(stamp=recommend.profile_stamp())
+        .values_list("pk", "stamp")
+    )
+
+    def compile_listing() -> None:
+        found = kept.get(program.pk, stamps, now=timezone.now())
+        kept.side(program.pk, [found[pk] for pk in sorted(found)], (), {})
+
+    compile_listing()
+    compile_listing()
+    assert len(compiled) == 1
+    kept.get(program.pk + 1, {}, now=timezone.now())  # another program takes the one place
+    compile_listing()
+    assert len(compiled) == 2
+    clock[0] = 3601.0  # nobody asked for these profiles within the hour
+    compile_listing()
+    assert len(compiled) == 3
