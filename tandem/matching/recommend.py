@@ -11,9 +11,10 @@ import numpy as np
 from django.db.models import TextField, Value
 from django.db.models.functions import Cast, Concat
 
-from tandem.matching.engine import Mentor, Policy
+from tandem.matching.engine import Mentor, Policy, Topic
 from tandem.matching.engine.explain import pair_reasons
 from tandem.matching.engine.features import Features, build_features
+from tandem.matching.engine.kept import MentorSide, mentee_features, score_listed
 from tandem.matching.engine.scoring import score_pairs
 from tandem.matching.engine.text import document_words
 from tandem.matching.loading import (
@@ -52,6 +53,8 @@ def profile_stamp() -> Concat:
 @dataclass(frozen=True)
 class KeptMentor:
     profile: Profile
+    # The stamp the profile was read at.
+    stamp: Stamp
     # The bio split into words as the engine counts them.
     words: tuple[str, ...]
     # The engine's row for the mentor, for one place, at its time zone's offset then.
@@ -80,6 +83,9 @@ class MentorProfiles:
         self._clock = clock
         # Program id -> enrollment id -> (stamp, mentor, when last asked for).
         self._kept: OrderedDict[int, dict[int, tuple[Stamp, KeptMentor, float]]] = OrderedDict()
+        # Program id -> the mentors' side of the engine's features, compiled from the
+        # profiles kept for the program (see ``side``).
+        self._sides: dict[int, _Side] = {}
         self._lock = threading.Lock()
 
     def get(
@@ -90,12 +96,15 @@ class MentorProfiles:
             kept = self._kept.setdefault(program_id, {})
             self._kept.move_to_end(program_id)
             while len(self._kept) > self._programs:
-                self._kept.popitem(last=False)
+                gone, _ = self._kept.popitem(last=False)
+                self._sides.pop(gone, None)
         asked_at = self._clock()
         # Other threads add to ``kept`` outside the lock: sweep a copy (list() takes it whole).
         for pk, (_, _, last_asked) in list(kept.items()):
             if asked_at - last_asked > self._unused_for:
                 kept.pop(pk, None)
+                # Compiled with the others: forget those too, to compile without it.
+                self._sides.pop(program_id, None)
         found = {}
         stale = []
         for pk, stamp in stamps.items():
@@ -111,7 +120,10 @@ class MentorProfiles:
             profile = fresh.get(pk)
             if profile is not None:
                 found[pk] = KeptMentor(
-                    profile, document_words(profile.bio), mentor_of(profile, places=1, now=now)
+                    profile,
+                    stamps[pk],
+                    document_words(profile.bio),
+                    mentor_of(profile, places=1, now=now),
                 )
                 kept[pk] = (stamps[pk], found[pk], asked_at)
         # Offsets move with daylight saving time: one look-up per zone, not per mentor.
@@ -124,9 +136,66 @@ class MentorProfiles:
                 found[pk] = replace(mentor, row=replace(mentor.row, utc_offset=offsets[zone]))
         return found
 
+    def side(
+        self,
+        program_id: int,
+        mentors: Sequence[KeptMentor],
+        topics: Sequence[Topic],
+        labels: Mapping[str, str],
+    ) -> MentorSide:
+        """Return the mentors' side of the engine's features, with these mentors as they are.
+
+        It is compiled once from every profile kept for the program (each mentee's listing
+        leaves out her own reporting line, so others' listings find theirs in it too), and
+        again when one of ``mentors`` is not in it as the caller has it: a stamp moved, a
+        mentor joined, a time zone changed its offset, or the organization's topics changed.
+        """
+        with self._lock:
+            kept = self._sides.get(program_id)
+        topics = tuple(topics)
+        if kept is not None and kept.covers(topics, mentors):
+            return kept.side
+        with self._lock:
+            others = {pk: entry[1] for pk, entry in self._kept.get(program_id, {}).items()}
+        current = {mentor.profile.key: mentor for mentor in mentors}
+        pool = others | current
+        # The caller's mentors carry offsets of now; others take their zone's offset now.
+        offsets = {m.profile.time_zone: m.row.utc_offset for m in current.values()}
+        rows = []
+        for pk in sorted(pool):
+            row = pool[pk].row
+            offset = offsets.get(pool[pk].profile.time_zone, row.utc_offset)
+            rows.append(row if row.utc_offset == offset else replace(row, utc_offset=offset))
+        words = {mentor.profile.bio: mentor.words for mentor in pool.values()}
+        side = MentorSide.build(topics, rows, Policy(), labels=labels, words=words.__getitem__)
+        read = {row.key: (pool[row.key].stamp, row.utc_offset) for row in rows}
+        with self._lock:
+            if program_id in self._kept:
+                self._sides[program_id] = _Side(side, topics, read)
+        return side
+
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
+            self._sides.clear()
+
+
+@dataclass(frozen=True)
+class _Side:
+    side: MentorSide
+    topics: tuple[Topic, ...]
+    # Enrollment id -> the stamp and time-zone offset it was compiled with.
+    read: dict[int, tuple[Stamp, float]]
+
+    def covers(self, topics: tuple[Topic, ...], mentors: Sequence[KeptMentor]) -> bool:
+        if topics != self.topics:
+            return False
+        read = self.read
+        for mentor in mentors:
+            seen = read.get(mentor.profile.key)
+            if seen is None or seen[0] != mentor.stamp or seen[1] != mentor.row.utc_offset:
+                return False
+        return True
 
 
 mentor_profiles = MentorProfiles()
@@ -166,23 +235,28 @@ def mentor_fits(
     """Score each mentor for this mentee as a matching round would; key by enrollment id.
 
     The mentee comes with her topics and membership (department) loaded; the mentors as
-    ``mentor_profiles`` keeps them. Reasons are worked out only for the mentors asked.
+    ``mentor_profiles`` keeps them. The mentors' side of the engine's features is kept
+    with them (``MentorProfiles.side``): each request compiles only the mentee's row,
+    and the scores and reasons are bit for bit those of compiling everyone anew.
+    Reasons are worked out only for the mentors asked.
     """
     if not mentors:
         return MentorFits(None, {}, np.zeros((0, 6)))
-    words = {mentor.profile.bio: mentor.words for mentor in mentors}
-    instance = instance_for(
-        mentee.program,
-        [mentee_row(mentee, wanted=1, now=now)],
-        [mentor.row for mentor in mentors],
-        # The pairing policy has already left out her reporting line, walking it in SQL;
-        # loading the organization's whole hierarchy for one page would cost more.
-        managers={},
-    )
-    features = build_features(instance, Policy(), words=words.__getitem__)
-    ri = np.array([features.mentor_index[mentor.profile.key] for mentor in mentors], np.int64)
-    mi = np.zeros(len(mentors), np.int64)
-    scored = score_pairs(features, mi, ri)
+    # The organization's topics and the labels of meeting modes, as a round reads them.
+    # The pairing policy has already left out her reporting line, walking it in SQL;
+    # loading the organization's whole hierarchy for one page would cost more.
+    empty = instance_for(mentee.program, [], [], managers={})
+    row = mentee_row(mentee, wanted=1, now=now)
+    side = mentor_profiles.side(mentee.program_id, mentors, empty.topics, empty.labels)
+    features = mentee_features(side, row, [mentor.profile.key for mentor in mentors])
+    if features is not None:
+        scored = score_listed(features)  # the mentors in the order given
+    else:  # a topic outside the organization's: compile everyone
+        words = {mentor.profile.bio: mentor.words for mentor in mentors}
+        instance = replace(empty, mentees=[row], mentors=[mentor.row for mentor in mentors])
+        features = build_features(instance, Policy(), words=words.__getitem__)
+        ri = np.array([features.mentor_index[m.profile.key] for m in mentors], np.int64)
+        scored = score_pairs(features, np.zeros(len(mentors), np.int64), ri)
     fits = {
         mentor.profile.key: Fit(
             score=float(scored.score[i]), broken_rule=bool(scored.broken[i] >= 0)

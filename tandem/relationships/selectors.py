@@ -89,6 +89,7 @@ def mentor_directory(
     accepting_only: bool = True,
     same_time_zone: bool = False,
     limit: int = 60,
+    with_expertise: bool = True,
 ) -> MentorDirectory:
     """Return the mentors this mentee may ask, best fit first, with the reasons for the fit.
 
@@ -98,7 +99,8 @@ def mentor_directory(
     taking anyone new are listed too, but cannot be asked.
 
     Every listed mentor is scored, from their profiles as this process keeps them (read
-    again when changed since); only the ``limit`` best are loaded in full and explained.
+    again when changed since); only the ``limit`` best are loaded in full and explained,
+    with their expertise topics unless ``with_expertise`` is off (a page that shows none).
     """
     # Mentors, or coaches in a coaching program; the policy already leaves out peers.
     mentors = givers_for(
@@ -138,14 +140,15 @@ def mentor_directory(
     # The policy chose them a moment ago; loading the few shown needs only their places.
     shown = with_places(Enrollment.objects.filter(pk__in=best), program=mentee.program)
     shown = shown.select_related("user", "membership__department")
-    shown = shown.prefetch_related(
-        Prefetch(
-            "topics",
-            queryset=EnrollmentTopic.objects.filter(
-                kind=EnrollmentTopic.Kind.EXPERTISE
-            ).select_related("topic"),
+    if with_expertise:
+        shown = shown.prefetch_related(
+            Prefetch(
+                "topics",
+                queryset=EnrollmentTopic.objects.filter(
+                    kind=EnrollmentTopic.Kind.EXPERTISE
+                ).select_related("topic"),
+            )
         )
-    )
     loaded = {mentor.pk: mentor for mentor in shown}
     # Only the cards shown say why: explaining every listed mentor would cost more than
     # scoring them.

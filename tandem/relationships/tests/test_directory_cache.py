@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import Department, Membership
 from tandem.demo.generator import demo_data_create
+from tandem.matching import recommend
 from tandem.matching.engine import Policy
 from tandem.matching.engine.explain import pair_reasons
 from tandem.matching.engine.features import build_features
@@ -330,3 +331,99 @@ def test_a_profile_nobody_asks_for_within_the_hour_leaves_memory(mentors: World)
         kept.get(mentors.program.pk, {omar.pk: "b"}, now=timezone.now())
     assert len(mo_read) == 0  # asked for ten minutes ago: still kept
     assert len(omar_read) > 0  # unasked for over an hour: gone, and read again
+
+
+def _as_scored_anew(mentee: Enrollment) -> None:
+    """The listing, from the kept features, is what scoring everyone anew gives."""
+    total, cards = _listing(mentee)
+    reference = _uncached_fits(mentee)
+    assert total == len(reference)
+    assert {pk: (score, reasons) for pk, score, reasons, *_ in cards} == {
+        pk: reference[pk] for pk, *_ in cards
+    }
+
+
+def test_the_kept_features_follow_an_edit_a_join_and_a_leave_on_the_next_request(
+    mentors: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[int] = []
+    build = recommend.MentorSide.build
+
+    def counting(*args: object, **kwargs: object) -> recommend.MentorSide:
+        compiled.append(1)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recommend.MentorSide, "build", counting)
+    mia = mentors.mentee_enrollment
+    _as_scored_anew(mia)
+    _as_scored_anew(mia)
+    _listing(mia, mode="video")  # fewer mentors, from the same kept features
+    assert len(compiled) == 1
+
+    mentor = _enrollment(mentors, "Mentor 2")
+    programs.profile_save_offer(
+        enrollment=mentor,
+        what_i_bring="Public speaking for shy engineers: rehearsals, feedback, slides.",
+        why_i_mentor="Someone helped me once.",
+        expertise={mentors.topic("Public speaking"): 3},
+        capacity=2,
+        accepting_now=True,
+    )
+    _as_scored_anew(mia)
+    assert len(compiled) == 2
+
+    user = UserFactory.create(full_name="Nadia Newcomer")
+    MembershipFactory.create(user=user, organization=mentors.org)
+    joined = programs.enrollment_create(program=mentors.program, user=user, roles=["mentor"])
+    programs.profile_save_offer(
+        enrollment=joined,
+        what_i_bring="Fifteen years of public speaking and board presentations.",
+        why_i_mentor="To give back.",
+        expertise={mentors.topic("Public speaking"): 2},
+        capacity=1,
+        accepting_now=True,
+    )
+    assert joined.pk in [pk for pk, *_ in _listing(mia)[1]]
+    _as_scored_anew(mia)
+    assert len(compiled) == 3
+
+    programs.enrollment_withdraw(enrollment=mentor)
+    assert mentor.pk not in [pk for pk, *_ in _listing(mia)[1]]
+    # Leaving changes every other score's weights (fewer documents): still as anew.
+    _as_scored_anew(mia)
+    assert len(compiled) == 3  # the others are in the kept features as they were
+
+
+def test_kept_features_leave_memory_with_their_program_and_their_profiles(
+    mentors: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[int] = []
+    build = recommend.MentorSide.build
+
+    def counting(*args: object, **kwargs: object) -> recommend.MentorSide:
+        compiled.append(1)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recommend.MentorSide, "build", counting)
+    clock = [0.0]
+    kept = MentorProfiles(programs=1, unused_for=3600, clock=lambda: clock[0])
+    program = mentors.program
+    stamps = dict(
+        Enrollment.objects.filter(program=program, is_mentor=True)
+        .annotate(stamp=recommend.profile_stamp())
+        .values_list("pk", "stamp")
+    )
+
+    def compile_listing() -> None:
+        found = kept.get(program.pk, stamps, now=timezone.now())
+        kept.side(program.pk, [found[pk] for pk in sorted(found)], (), {})
+
+    compile_listing()
+    compile_listing()
+    assert len(compiled) == 1
+    kept.get(program.pk + 1, {}, now=timezone.now())  # another program takes the one place
+    compile_listing()
+    assert len(compiled) == 2
+    clock[0] = 3601.0  # nobody asked for these profiles within the hour
+    compile_listing()
+    assert len(compiled) == 3

@@ -42,6 +42,7 @@ def mentor_directory(request: AuthenticatedHttpRequest, program_id: int) -> Http
         mode=request.GET.get("mode", ""),
         accepting_only=request.GET.get("all") != "1",
         same_time_zone=request.GET.get("tz") == "same",
+        with_expertise=False,  # the cards do not list topics
     )
     # Her own mentors and those she already asked get no second "Ask" button.
     working_with, asked = selectors.mentee_open_asks(mentee=mentee)
